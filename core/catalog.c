@@ -1,0 +1,157 @@
+/*
+ * Loading everything and checking it against itself: every action a scenario
+ * names exists, every {{placeholder}} in a command resolves, and a scenario's
+ * steps fit in its estimated time (a warning: the plan may be optimistic).
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "duration.h"
+#include "params.h"
+#include "paths.h"
+#include "template.h"
+#include "xmalloc.h"
+
+/* Returns the sum of a scenario's step estimates (unknown actions count zero). */
+int64_t catalog_scenario_estimate(const struct catalog *cat, const struct scenario *sc)
+{
+	int64_t total = 0;
+	for (size_t i = 0; i < sc->n_steps; i++) {
+		const struct action *a = action_find(&cat->actions, sc->steps[i].action);
+		if (a != NULL)
+			total += a->estimate_ms;
+	}
+	return total;
+}
+
+/* Checks a scenario's action names and its time budget. */
+static void catalog_check_scenario(const struct catalog *cat, const struct scenario *sc,
+				   struct diag *d)
+{
+	int complete = 1;
+	for (size_t i = 0; i < sc->n_steps; i++) {
+		const struct scenario_step *st = &sc->steps[i];
+		if (action_find(&cat->actions, st->action) != NULL)
+			continue;
+		diag_error(d, st->pos.file, st->pos.line, st->pos.col,
+			   "scenario '%s' names unknown action '%s' (define it in actions.yml or "
+			   "under 'actions:' in %s)",
+			   sc->name, st->action, cat->cf.file);
+		complete = 0;
+	}
+	int64_t total = catalog_scenario_estimate(cat, sc);
+	if (complete && total > sc->estimated_ms) {
+		char *sum = duration_format(total), *budget = duration_format(sc->estimated_ms);
+		diag_warning(d, sc->estimated_pos.file, sc->estimated_pos.line,
+			     sc->estimated_pos.col,
+			     "the steps of scenario '%s' are estimated at %s, more than its "
+			     "estimated_time of %s",
+			     sc->name, sum, budget);
+		free(sum);
+		free(budget);
+	}
+}
+
+/* Expands one template for a site, reporting a failure at pos. */
+static void catalog_check_template(const struct catalog *cat, const struct action *a,
+				   const char *tmpl, enum template_mode mode,
+				   const struct srcpos *pos, const struct site *site,
+				   struct diag *d)
+{
+	struct params_ctx p = {&cat->cf, site};
+	char err[256], *out = NULL;
+	size_t off;
+	if (tmpl == NULL)
+		return;
+	if (template_expand(tmpl, mode, params_lookup, &p, &out, err, sizeof err, &off) == 0) {
+		free(out);
+		return;
+	}
+	diag_error(d, pos->file, pos->line, pos->col, "action '%s': %s", a->name, err);
+}
+
+/* Checks every template of an action against the sites it runs on. */
+static void catalog_check_action(const struct catalog *cat, const struct action *a,
+				 struct diag *d)
+{
+	const struct site *sites[2] = {NULL, NULL};
+	switch (a->site) {
+	case ACTION_SITE_PRIMARY:
+		sites[0] = conf_primary(&cat->cf);
+		break;
+	case ACTION_SITE_DR:
+		sites[0] = conf_dr(&cat->cf);
+		break;
+	case ACTION_SITE_BOTH:
+		sites[0] = conf_primary(&cat->cf);
+		sites[1] = conf_dr(&cat->cf);
+		break;
+	case ACTION_SITE_LOCAL:
+		break;
+	}
+	if (a->site != ACTION_SITE_LOCAL && sites[0] == NULL)
+		return; /* the config's own errors already say why */
+	/* Report each template once, for the first site. */
+	catalog_check_template(cat, a, a->run, TEMPLATE_SHELL, &a->run_pos, sites[0], d);
+	if (a->check != NULL && !a->check_builtin)
+		catalog_check_template(cat, a, a->check, TEMPLATE_SHELL, &a->check_pos, sites[0],
+				       d);
+	catalog_check_template(cat, a, a->description, TEMPLATE_TEXT, &a->pos, sites[0], d);
+	if (a->kind == ACTION_RUN && a->site == ACTION_SITE_LOCAL)
+		diag_error(d, a->run_pos.file, a->run_pos.line, a->run_pos.col,
+			   "action '%s' runs a command with site 'local': commands run on a "
+			   "site (primary, dr or both); local steps are manual",
+			   a->name);
+}
+
+/* Returns the path of a file in the scenarios folder. */
+static char *catalog_path(const struct catalog *cat, const char *name)
+{
+	return xasprintf("%s/%s", cat->cf.scenarios_dir, name);
+}
+
+/* Loads everything the config refers to; returns 0, or -1 with every problem in d. */
+int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
+{
+	size_t errors = d->errors;
+	char *path;
+
+	memset(cat, 0, sizeof *cat);
+	conf_load(&cat->cf, config_file, d);
+
+	path = catalog_path(cat, "actions.yml");
+	action_load(&cat->actions, path, d);
+	free(path);
+	action_apply_overrides(&cat->actions, cat->cf.file, cat->cf.actions, d);
+
+	path = catalog_path(cat, "recovery-scenarios.yml");
+	scenario_load(&cat->scenarios, path, d);
+	free(path);
+	path = catalog_path(cat, "dr-drill.yml");
+	drill_load(&cat->drills, path, d);
+	free(path);
+	path = catalog_path(cat, "dr-test-schedule.yml");
+	schedule_load(&cat->schedule, path, d);
+	free(path);
+	layout_load_dir(&cat->layouts, cat->cf.layouts_dir, d);
+
+	for (size_t i = 0; i < cat->scenarios.n; i++)
+		catalog_check_scenario(cat, &cat->scenarios.items[i], d);
+	for (size_t i = 0; i < cat->actions.n; i++)
+		catalog_check_action(cat, &cat->actions.items[i], d);
+	return d->errors > errors ? -1 : 0;
+}
+
+/* Frees everything. */
+void catalog_free(struct catalog *cat)
+{
+	layout_free_set(&cat->layouts);
+	schedule_free(&cat->schedule);
+	drill_free(&cat->drills);
+	scenario_free(&cat->scenarios);
+	action_free(&cat->actions);
+	conf_free(&cat->cf);
+}

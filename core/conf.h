@@ -1,0 +1,86 @@
+/*
+ * drconsole.yml, the operator's config: the DR settings, probe timing, where
+ * scenarios, layouts and state live, the two sites (SSH, PostgreSQL, backups,
+ * services), deployment parameters and per-deployment action overrides.
+ */
+#ifndef DR_CONF_H
+#define DR_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "configmap.h"
+#include "diag.h"
+#include "yaml_doc.h"
+
+enum pg_via { PG_VIA_SSH, PG_VIA_DIRECT };
+
+struct site_ssh {
+	char *host;
+	long port;         /* 0: from ~/.ssh/config or 22 */
+	char *user;        /* NULL: from ~/.ssh/config or the local user */
+	char *identity;    /* NULL: ssh-agent and the default keys */
+	char *known_hosts; /* expanded path */
+	char *jump;        /* NULL: no jump host */
+};
+
+struct site_pg {
+	long port;
+	char *dbname;
+	char *user;
+	char *host; /* with via: direct, the address to connect to */
+	enum pg_via via;
+};
+
+struct site_backups {
+	char *dir; /* on the site; NULL when the site keeps no backups */
+	char *pattern;
+	long retention_days;
+	int64_t max_age_ms;
+};
+
+struct site_service {
+	char *name;
+	char *check;
+};
+
+struct site {
+	char *name;
+	int line, col;
+	struct site_ssh ssh;
+	struct site_pg pg;
+	struct site_backups backups;
+	struct site_service *services;
+	size_t n_services;
+};
+
+struct conf_param {
+	char *name;
+	char *value;
+};
+
+struct conf {
+	char *file;
+	char *dir; /* the config file's folder: relative paths start here */
+	struct dr_settings dr;
+	int64_t probe_interval_ms;
+	int64_t probe_timeout_ms;
+	char *scenarios_dir;
+	char *layouts_dir;
+	char *state_dir;
+	struct site *sites;
+	size_t n_sites;
+	struct conf_param *params;
+	size_t n_params;
+	struct ydoc doc;                 /* kept: the action overrides are read from it */
+	const struct ynode *actions;     /* the "actions:" mapping, or NULL */
+};
+
+int conf_load(struct conf *cf, const char *file, struct diag *d);
+void conf_free(struct conf *cf);
+const struct site *conf_site(const struct conf *cf, const char *name);
+const struct site *conf_primary(const struct conf *cf);
+const struct site *conf_dr(const struct conf *cf);
+const char *conf_param(const struct conf *cf, const char *name);
+
+#endif

@@ -1,0 +1,14 @@
+/* The command-line commands (the console itself lives in its own files). */
+#ifndef DR_CLI_H
+#define DR_CLI_H
+
+#define CLI_EXIT_USAGE 2
+
+struct catalog;
+
+int cmd_check(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings);
+void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

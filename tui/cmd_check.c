@@ -1,0 +1,242 @@
+/*
+ * drconsole check: loads the config and everything it names, or the files
+ * given, and reports every problem as FILE:LINE:COL. On success it prints a
+ * short summary of what was loaded, so a typo in a site name shows up here and
+ * not at 3 a.m.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "duration.h"
+#include "filekind.h"
+#include "paths.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+static const char check_usage[] =
+	"Usage: drconsole check [-c FILE] [FILE...]\n"
+	"\n"
+	"Without FILE: load the config and everything it refers to (actions,\n"
+	"scenarios, drills, test schedule, layouts), cross-check them, and print a\n"
+	"summary. With FILEs: check each file on its own; its kind is told by its\n"
+	"top-level key (sites:, scenarios:, actions:, drills:, tests:, layout:,\n"
+	"kind: ConfigMap); a config file is checked with everything it refers to.\n"
+	"\n"
+	"Problems print as FILE:LINE:COL: error: message (or warning:).\n"
+	"Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.\n";
+
+/* Prints the sites and the DR settings. */
+static void check_print_sites(const struct conf *cf)
+{
+	for (size_t i = 0; i < cf->n_sites; i++) {
+		const struct site *s = &cf->sites[i];
+		const char *role = s == conf_primary(cf) ? "primary" : s == conf_dr(cf) ? "dr" : "-";
+		printf("%-11s%s (%s): ssh %s%s%s", i == 0 ? "sites" : "", s->name, role,
+		       s->ssh.user ? s->ssh.user : "", s->ssh.user ? "@" : "", s->ssh.host);
+		if (s->ssh.port)
+			printf(":%ld", s->ssh.port);
+		if (s->ssh.jump)
+			printf(" via %s", s->ssh.jump);
+		printf(", postgres %ld/%s%s", s->pg.port, s->pg.dbname,
+		       s->pg.via == PG_VIA_DIRECT ? " (direct)" : "");
+		if (s->backups.dir)
+			printf(", backups %s", s->backups.dir);
+		printf(", %zu service check%s\n", s->n_services, s->n_services == 1 ? "" : "s");
+	}
+	char *budget = duration_format(cf->dr.sync_interval_ms);
+	printf("%-11sfailover %s, lag budget %s (from %s)\n", "dr",
+	       configmap_mode_name(cf->dr.failover_mode), budget, cf->dr.source);
+	free(budget);
+}
+
+/* Prints a name padded to cols display columns (Korean counts two a character). */
+static void check_print_padded(const char *s, int cols)
+{
+	int w = utf8_width(s);
+	fputs(s, stdout);
+	for (; w < cols; w++)
+		putchar(' ');
+}
+
+/* Prints the summary of a loaded catalog. */
+static void check_print_summary(const struct catalog *cat)
+{
+	size_t overridden = 0;
+	printf("%-11s%s\n", "config", cat->cf.file);
+	check_print_sites(&cat->cf);
+	for (size_t i = 0; i < cat->actions.n; i++)
+		overridden += cat->actions.items[i].overridden;
+	printf("%-11s%zu (%zu from the config)\n", "actions", cat->actions.n, overridden);
+	printf("%-11s%zu in %s\n", "scenarios", cat->scenarios.n, cat->scenarios.file);
+	for (size_t i = 0; i < cat->scenarios.n; i++) {
+		const struct scenario *sc = &cat->scenarios.items[i];
+		char *est = duration_format(sc->estimated_ms);
+		char *sum = duration_format(catalog_scenario_estimate(cat, sc));
+		printf("%11s%zu. ", "", i + 1);
+		check_print_padded(sc->name, 22);
+		printf(" %zu steps, estimated %s (steps %s)\n", sc->n_steps, est, sum);
+		free(est);
+		free(sum);
+	}
+	printf("%-11s%zu in %s\n", "drills", cat->drills.n, cat->drills.file);
+	for (size_t i = 0; i < cat->drills.n; i++) {
+		printf("%11s%zu. ", "", i + 1);
+		check_print_padded(cat->drills.items[i].scenario, 22);
+		printf(" %zu steps\n", cat->drills.items[i].n_steps);
+	}
+	printf("%-11s%zu in %s\n", "tests", cat->schedule.n, cat->schedule.file);
+	for (size_t i = 0; i < cat->schedule.n; i++) {
+		const struct schedule_test *t = &cat->schedule.items[i];
+		char *dur = duration_format(t->duration_ms);
+		printf("%11s%zu. ", "", i + 1);
+		check_print_padded(t->name, 30);
+		printf(" %s, %s, %zu participant%s\n", schedule_freq_name(t->frequency),
+		       t->duration_ms ? dur : "duration not given", t->n_participants,
+		       t->n_participants == 1 ? "" : "s");
+		free(dur);
+	}
+	printf("%-11s%zu in %s:", "layouts", cat->layouts.n, cat->cf.layouts_dir);
+	for (size_t i = 0; i < cat->layouts.n; i++)
+		printf("%s %s (%dx%d)", i ? "," : "", cat->layouts.items[i].name,
+		       cat->layouts.items[i].min_w, cat->layouts.items[i].min_h);
+	printf("\n");
+}
+
+/* Loads the catalog for a config, printing every problem; returns 0 when there are no errors. */
+int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
+{
+	struct diag d;
+	char *tried = NULL;
+	char *path = paths_find_config(config, &tried);
+	if (path == NULL) {
+		fprintf(stderr,
+			"drconsole: no config found (tried %s); give one with -c FILE or "
+			"$DRCONSOLE_CONFIG\n",
+			tried);
+		free(tried);
+		memset(cat, 0, sizeof *cat);
+		return -1;
+	}
+	free(tried);
+	diag_init(&d);
+	catalog_load(cat, path, &d);
+	free(path);
+	diag_sort(&d);
+	if (d.errors > 0 || !quiet_warnings)
+		diag_print(&d, stderr);
+	int rc = d.errors > 0 ? -1 : 0;
+	diag_free(&d);
+	return rc;
+}
+
+/* Checks one file on its own; returns the number of errors. */
+static size_t check_file(const char *file)
+{
+	struct diag d, probe;
+	struct catalog cat;
+	diag_init(&d);
+	diag_init(&probe);
+	enum filekind k = filekind_detect(file, &probe);
+	if (k == FILEKIND_UNKNOWN) {
+		diag_print(&probe, stderr);
+		size_t errors = probe.errors;
+		diag_free(&probe);
+		return errors;
+	}
+	diag_free(&probe);
+	if (k == FILEKIND_CONFIG) {
+		int rc = cli_load_catalog(file, &cat, 0);
+		catalog_free(&cat);
+		return rc == 0 ? 0 : 1;
+	}
+	union {
+		struct dr_settings dr;
+		struct scenario_set sc;
+		struct action_set ac;
+		struct drill_set dl;
+		struct schedule_set sd;
+		struct layout ly;
+	} u;
+	memset(&u, 0, sizeof u);
+	switch (k) {
+	case FILEKIND_CONFIGMAP:
+		configmap_load(&u.dr, file, &d);
+		configmap_free(&u.dr);
+		break;
+	case FILEKIND_SCENARIOS:
+		scenario_load(&u.sc, file, &d);
+		scenario_free(&u.sc);
+		break;
+	case FILEKIND_ACTIONS:
+		action_load(&u.ac, file, &d);
+		action_free(&u.ac);
+		break;
+	case FILEKIND_DRILLS:
+		drill_load(&u.dl, file, &d);
+		drill_free(&u.dl);
+		break;
+	case FILEKIND_SCHEDULE:
+		schedule_load(&u.sd, file, &d);
+		schedule_free(&u.sd);
+		break;
+	default:
+		layout_load(&u.ly, file, &d);
+		layout_free(&u.ly);
+		break;
+	}
+	diag_sort(&d);
+	diag_print(&d, stderr);
+	size_t errors = d.errors;
+	if (errors == 0)
+		printf("%s: %s, OK\n", file, filekind_name(k));
+	diag_free(&d);
+	return errors;
+}
+
+/* Runs "drconsole check". */
+int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *config = NULL;
+	int ch;
+	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			fputs(check_usage, stdout);
+			return 0;
+		case ':':
+			cli_usage_error("check: option '%s' needs a value", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			cli_usage_error("check: unknown option '%s'", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		if (config != NULL) {
+			cli_usage_error("check: give either -c FILE or files to check, not both");
+			return CLI_EXIT_USAGE;
+		}
+		size_t errors = 0;
+		for (int i = optind; i < argc; i++)
+			errors += check_file(argv[i]);
+		return errors ? 1 : 0;
+	}
+	struct catalog cat;
+	int rc = cli_load_catalog(config, &cat, 0);
+	if (rc == 0)
+		check_print_summary(&cat);
+	catalog_free(&cat);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,182 @@
+/*
+ * drconsole plan SCENARIO: the steps of a scenario as they would run against
+ * this deployment: each step's title, site and host, the exact command after
+ * placeholder substitution, guards, confirmation and estimate, then the total
+ * against the scenario's estimated time. Connects nowhere and runs nothing.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "duration.h"
+#include "plan.h"
+#include "xmalloc.h"
+
+static const char plan_usage[] =
+	"Usage: drconsole plan SCENARIO [-c FILE]\n"
+	"\n"
+	"Print the steps of SCENARIO (its name as written, e.g. \"데이터베이스 장애\",\n"
+	"or its number in recovery-scenarios.yml, from 1): for each step the site and\n"
+	"host it runs on, the exact command after parameter substitution (shell-quoted),\n"
+	"its guards, check, confirmation and estimate; then the total against the\n"
+	"scenario's estimated time. Nothing is run and nothing is connected to.\n";
+
+/* Describes a site for the plan: name, role and SSH address. */
+static char *plan_site_text(const struct conf *cf, const struct site *s)
+{
+	const char *role = s == conf_primary(cf) ? "primary site" : "DR site";
+	if (s->ssh.port)
+		return xasprintf("%s (%s, %s:%ld)", s->name, role, s->ssh.host, s->ssh.port);
+	return xasprintf("%s (%s, %s)", s->name, role, s->ssh.host);
+}
+
+/* Prints how a step is confirmed. */
+static void plan_print_confirm(const struct action *a, const struct plan_step *st)
+{
+	switch (a->confirm) {
+	case CONFIRM_NONE:
+		printf("     confirm: none (runs when reached)\n");
+		break;
+	case CONFIRM_KEY:
+		printf("     confirm: press Enter\n");
+		break;
+	case CONFIRM_TYPED:
+		if (st->n_targets > 0)
+			printf("     confirm: type the site's name \"%s\"\n", st->targets[0].site->name);
+		else
+			printf("     confirm: typed\n");
+		break;
+	}
+}
+
+/* Prints one step of the plan. */
+static void plan_print_step(const struct catalog *cat, size_t i, const struct plan_step *st)
+{
+	const struct action *a = st->action;
+	char *est = duration_format(a->estimate_ms), *tmo = duration_format(a->timeout_ms);
+	printf("%2zu. %s  [%s]\n", i + 1, a->title, a->name);
+	if (st->n_targets == 0)
+		printf("     site:    this console (local)\n");
+	for (size_t t = 0; t < st->n_targets; t++) {
+		const struct plan_target *pt = &st->targets[t];
+		char *site = plan_site_text(&cat->cf, pt->site);
+		printf("     site:    %s\n", site);
+		free(site);
+		if (a->kind == ACTION_RUN)
+			printf("     run:     %s\n", pt->command);
+		else if (a->kind == ACTION_BUILTIN)
+			printf("     builtin: %s: %s\n", a->builtin, pt->command);
+		if (pt->check != NULL)
+			printf("     check:   %s%s\n", a->check_builtin ? "built-in: " : "", pt->check);
+	}
+	if (a->kind == ACTION_MANUAL)
+		printf("     manual:  %s\n", st->instruction ? st->instruction : "");
+	else if (st->instruction != NULL)
+		printf("     note:    %s\n", st->instruction);
+	if (a->n_guards > 0) {
+		printf("     guards: ");
+		for (size_t g = 0; g < a->n_guards; g++)
+			printf(" %s%s", a->guards[g], g + 1 < a->n_guards ? "," : "");
+		printf("\n");
+	}
+	plan_print_confirm(a, st);
+	if (a->kind == ACTION_MANUAL)
+		printf("     time:    estimate %s\n", est);
+	else
+		printf("     time:    estimate %s, timeout %s\n", est, tmo);
+	free(est);
+	free(tmo);
+}
+
+/* Prints the plan's header, steps and total. */
+static void plan_print(const struct catalog *cat, const struct plan *p, size_t index)
+{
+	const struct scenario *sc = p->scenario;
+	char *est = duration_format(sc->estimated_ms), *total = duration_format(p->total_ms);
+	char *budget = duration_format(cat->cf.dr.sync_interval_ms);
+	printf("Scenario %zu: %s (%zu steps, estimated time %s)\n", index, sc->name, p->n, est);
+	printf("Primary %s, DR %s, failover %s, lag budget %s\n\n", cat->cf.dr.primary_site,
+	       cat->cf.dr.dr_site, configmap_mode_name(cat->cf.dr.failover_mode), budget);
+	for (size_t i = 0; i < p->n; i++)
+		plan_print_step(cat, i, &p->steps[i]);
+	printf("\nTotal: steps estimated at %s against the scenario's %s", total, est);
+	if (p->total_ms > sc->estimated_ms) {
+		char *over = duration_format(p->total_ms - sc->estimated_ms);
+		printf(": OVER by %s\n", over);
+		free(over);
+	} else {
+		char *spare = duration_format(sc->estimated_ms - p->total_ms);
+		printf(" (%s to spare)\n", spare);
+		free(spare);
+	}
+	free(est);
+	free(total);
+	free(budget);
+}
+
+/* Lists the scenarios, for an error message. */
+static void plan_list_scenarios(const struct catalog *cat)
+{
+	fprintf(stderr, "Scenarios:\n");
+	for (size_t i = 0; i < cat->scenarios.n; i++)
+		fprintf(stderr, "  %zu. %s\n", i + 1, cat->scenarios.items[i].name);
+}
+
+/* Runs "drconsole plan". */
+int cmd_plan(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	const char *config = NULL;
+	int ch;
+	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			fputs(plan_usage, stdout);
+			return 0;
+		case ':':
+			cli_usage_error("plan: option '%s' needs a value", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			cli_usage_error("plan: unknown option '%s'", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		cli_usage_error(optind >= argc ? "plan: which scenario? (its name or number)"
+					       : "plan: give one scenario (quote a name with spaces)");
+		return CLI_EXIT_USAGE;
+	}
+	struct catalog cat;
+	if (cli_load_catalog(config, &cat, 1) == -1) {
+		catalog_free(&cat);
+		return 1;
+	}
+	const struct scenario *sc = scenario_find(&cat.scenarios, argv[optind]);
+	if (sc == NULL) {
+		fprintf(stderr, "drconsole: plan: no scenario '%s'\n", argv[optind]);
+		plan_list_scenarios(&cat);
+		catalog_free(&cat);
+		return 1;
+	}
+	struct plan p;
+	struct diag d;
+	diag_init(&d);
+	int rc = plan_build(&p, &cat, sc, &d);
+	diag_print(&d, stderr);
+	if (rc == 0)
+		plan_print(&cat, &p, (size_t)(sc - cat.scenarios.items) + 1);
+	plan_free(&p);
+	diag_free(&d);
+	catalog_free(&cat);
+	return rc == 0 ? 0 : 1;
+}

@@ -1,0 +1,112 @@
+/*
+ * drconsole's entry point: global options, then one command. Commands that
+ * only read files (check, plan) never touch the network or the terminal modes.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+
+static const char main_usage[] =
+	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
+	"\n"
+	"An operator console for PostgreSQL disaster recovery across two sites.\n"
+	"\n"
+	"Commands:\n"
+	"  check [-c FILE] [FILE...]  validate the config and everything it refers to\n"
+	"                             (scenarios, actions, drills, schedule, layouts), or\n"
+	"                             the given files; problems print as FILE:LINE:COL\n"
+	"  plan SCENARIO [-c FILE]    print a scenario's steps: sites, exact commands,\n"
+	"                             guards, confirmations, estimates; runs nothing\n"
+	"\n"
+	"Options:\n"
+	"  -c, --config FILE   the config (default: $DRCONSOLE_CONFIG, ./drconsole.yml,\n"
+	"                      $XDG_CONFIG_HOME/drconsole/drconsole.yml,\n"
+	"                      " SYSCONFDIR "/drconsole/drconsole.yml)\n"
+	"  -h, --help          show this help (COMMAND --help for a command's)\n"
+	"  -V, --version       show the version\n"
+	"\n"
+	"Exit status: 0 success, 1 problems found, 2 usage error.\n"
+	"See drconsole(1) and drconsole.yml(5).\n";
+
+/* Prints a usage error and the hint to --help. */
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("drconsole: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'drconsole --help' for more information.\n", stderr);
+}
+
+/* Parses the global options and runs the command. */
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {"version", no_argument, NULL, 'V'},
+					     {NULL, 0, NULL, 0}};
+	const char *config = NULL;
+	int ch;
+
+	setlocale(LC_ALL, "");
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:c:hV", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			fputs(main_usage, stdout);
+			return 0;
+		case 'V':
+			printf("drconsole %s\n", PACKAGE_VERSION);
+			return 0;
+		case ':':
+			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			cli_usage_error("unknown option '%s'", argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "drconsole: the live console is not part of this version yet; "
+				"use 'drconsole check' or 'drconsole plan'\n"
+				"Try 'drconsole --help' for more information.\n");
+		return CLI_EXIT_USAGE;
+	}
+
+	/* Hand the command its arguments, with a global -c passed on in front. */
+	const char *command = argv[optind];
+	int sub_argc = argc - optind;
+	char **sub_argv = calloc((size_t)sub_argc + 3, sizeof *sub_argv);
+	int n = 0;
+	sub_argv[n++] = argv[optind];
+	if (config != NULL) {
+		sub_argv[n++] = (char *)"-c";
+		sub_argv[n++] = (char *)config;
+	}
+	for (int i = optind + 1; i < argc; i++)
+		sub_argv[n++] = argv[i];
+	optind = 0;
+	int rc;
+	if (strcmp(command, "check") == 0)
+		rc = cmd_check(n, sub_argv);
+	else if (strcmp(command, "plan") == 0)
+		rc = cmd_plan(n, sub_argv);
+	else {
+		cli_usage_error("unknown command '%s' (commands: check, plan)", command);
+		rc = CLI_EXIT_USAGE;
+	}
+	free(sub_argv);
+	return rc;
+}

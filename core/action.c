@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "action.h"
+#include "template.h"
 #include "xmalloc.h"
 #include "yfield.h"
 
@@ -197,6 +198,29 @@ static void action_read_guards(struct yctx *c, const struct ynode *n, struct act
 	}
 }
 
+/* Accepts any placeholder name: for checking a command's syntax before the sites are known. */
+static char *action_any_value(void *arg, const char *name)
+{
+	return xstrdup("x");
+}
+
+/* Checks a command's quoting and placeholders' syntax; reports at the value. */
+static void action_check_syntax(struct yctx *c, struct action *a, const char *cmd,
+				const struct ynode *at)
+{
+	char err[256], *out = NULL;
+	size_t off;
+	if (cmd == NULL || at == NULL)
+		return;
+	if (template_expand(cmd, TEMPLATE_SHELL, action_any_value, NULL, &out, err, sizeof err,
+			    &off) == 0) {
+		free(out);
+		return;
+	}
+	yfield_error(c, at, "action '%s': %s", a->name, err);
+	a->template_bad = 1;
+}
+
 /* Reads the fields present in one definition into a (library entry or override). */
 static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 {
@@ -234,17 +258,24 @@ static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 	if (yfield_duration(c, n, "timeout", &a->timeout_ms) == 1 && a->timeout_ms <= 0)
 		yfield_error(c, yfield_get(n, "timeout"), "key 'timeout' must be more than zero");
 	yfield_duration(c, n, "estimate", &a->estimate_ms);
+	if (yfield_get(n, "run") != NULL)
+		action_check_syntax(c, a, a->run, yfield_get(n, "run"));
+	if (yfield_get(n, "check") != NULL && !a->check_builtin)
+		action_check_syntax(c, a, a->check, yfield_get(n, "check"));
 }
 
-/* Checks that a (possibly merged) action is complete and consistent. */
-static void action_validate(struct yctx *c, const struct ynode *at, struct action *a)
+/* Checks that a (possibly merged) action is complete and consistent; def is its definition. */
+static void action_validate(struct yctx *c, const struct ynode *at, const struct ynode *def,
+			    struct action *a)
 {
+	int kind_given = yfield_get(def, "builtin") || yfield_get(def, "run") ||
+			 yfield_get(def, "manual");
 	if (a->title == NULL)
 		yfield_error(c, at, "action '%s' has no 'title'", a->name);
 	if (!a->has_site)
 		yfield_error(c, at, "action '%s' has no 'site' (primary, dr, both or local)",
 			     a->name);
-	if (a->kind == ACTION_NONE)
+	if (a->kind == ACTION_NONE && !kind_given) /* a bad kind was reported already */
 		yfield_error(c, at, "action '%s' does nothing: give builtin, run or manual: true",
 			     a->name);
 	if (a->estimate_ms <= 0)
@@ -309,7 +340,7 @@ static void action_read_map(struct yctx *c, struct action_set *set, const struct
 			free(a->description);
 			a->description = NULL;
 		}
-		action_validate(c, k, a);
+		action_validate(c, k, v, a);
 	}
 }
 

@@ -37,7 +37,8 @@ struct action {
 	int has_confirm;
 	int64_t timeout_ms;
 	int64_t estimate_ms;
-	int overridden; /* changed by the deployment's config */
+	int overridden;   /* changed by the deployment's config */
+	int template_bad; /* a command failed the syntax check: not checked again */
 };
 
 struct action_set {

@@ -78,6 +78,8 @@ static void catalog_check_action(const struct catalog *cat, const struct action 
 				 struct diag *d)
 {
 	const struct site *sites[2] = {NULL, NULL};
+	if (conf_primary(&cat->cf) == NULL || conf_dr(&cat->cf) == NULL)
+		return; /* without both sites nothing resolves; the config's errors say why */
 	switch (a->site) {
 	case ACTION_SITE_PRIMARY:
 		sites[0] = conf_primary(&cat->cf);
@@ -92,8 +94,8 @@ static void catalog_check_action(const struct catalog *cat, const struct action 
 	case ACTION_SITE_LOCAL:
 		break;
 	}
-	if (a->site != ACTION_SITE_LOCAL && sites[0] == NULL)
-		return; /* the config's own errors already say why */
+	if (a->template_bad)
+		return; /* its syntax error was reported already */
 	/* Report each template once, for the first site. */
 	catalog_check_template(cat, a, a->run, TEMPLATE_SHELL, &a->run_pos, sites[0], d);
 	if (a->check != NULL && !a->check_builtin)

@@ -32,12 +32,14 @@ static const char *duration_skip_space(const char *p)
 	return p;
 }
 
-/* Matches a unit name at p; returns its entry or NULL. */
+/* Matches a whole unit name at p (followed by a space, a digit or the end). */
 static const struct duration_unit *duration_match_unit(const char *p)
 {
 	for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
 		size_t n = strlen(duration_units[i].name);
-		if (strncmp(p, duration_units[i].name, n) == 0)
+		char next = p[n];
+		if (strncmp(p, duration_units[i].name, n) == 0 &&
+		    (next == '\0' || next == ' ' || next == '\t' || (next >= '0' && next <= '9')))
 			return &duration_units[i];
 	}
 	return NULL;
@@ -76,6 +78,11 @@ int duration_parse(const char *s, int64_t *ms, char *err, size_t errlen)
 			break;
 		}
 		const struct duration_unit *u = duration_match_unit(p);
+		if (u == NULL && *p == '\0') {
+			snprintf(err, errlen, "invalid duration '%s': the last number has no unit",
+				 s);
+			return -1;
+		}
 		if (u == NULL) {
 			snprintf(err, errlen,
 				 "invalid duration '%s': unknown unit at '%s' (use s, m, h, d, "

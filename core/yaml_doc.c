@@ -164,7 +164,10 @@ static int yaml_build_check_props(struct yaml_build *b, yaml_mark_t mark,
 		return -1;
 	}
 	if (tag != NULL) {
-		yaml_build_error(b, mark, "tags are not supported (%s)", (const char *)tag);
+		const char *t = (const char *)tag;
+		int std = strncmp(t, "tag:yaml.org,2002:", 18) == 0;
+		yaml_build_error(b, mark, "tags are not supported (%s%s): write the plain value",
+				 std ? "!!" : "", std ? t + 18 : t);
 		return -1;
 	}
 	return 0;

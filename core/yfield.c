@@ -79,6 +79,18 @@ int yfield_is_seq(struct yctx *c, const struct ynode *n, const char *what)
 	return 0;
 }
 
+/* Tells whether an error was already reported at a node's position. */
+static int yfield_reported(const struct yctx *c, const struct ynode *n)
+{
+	for (size_t i = 0; i < c->diag->n; i++) {
+		const struct diag_item *it = &c->diag->items[i];
+		if (it->level == DIAG_ERROR && it->line == n->line && it->col == n->col &&
+		    it->file != NULL && strcmp(it->file, c->file) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Reports every key of map that is not in the NULL-terminated allowed list. */
 void yfield_check_keys(struct yctx *c, const struct ynode *map, const char *what,
 		       const char *const *allowed)
@@ -91,7 +103,7 @@ void yfield_check_keys(struct yctx *c, const struct ynode *map, const char *what
 		for (j = 0; allowed[j] != NULL; j++)
 			if (strcmp(allowed[j], k->str) == 0)
 				break;
-		if (allowed[j] != NULL)
+		if (allowed[j] != NULL || yfield_reported(c, k))
 			continue;
 		char *list = xstrdup("");
 		for (j = 0; allowed[j] != NULL; j++) {

@@ -6,8 +6,8 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +15,6 @@
 #include "cli.h"
 #include "duration.h"
 #include "filekind.h"
-#include "paths.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -108,33 +107,6 @@ static void check_print_summary(const struct catalog *cat)
 	printf("\n");
 }
 
-/* Loads the catalog for a config, printing every problem; returns 0 when there are no errors. */
-int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
-{
-	struct diag d;
-	char *tried = NULL;
-	char *path = paths_find_config(config, &tried);
-	if (path == NULL) {
-		fprintf(stderr,
-			"drconsole: no config found (tried %s); give one with -c FILE or "
-			"$DRCONSOLE_CONFIG\n",
-			tried);
-		free(tried);
-		memset(cat, 0, sizeof *cat);
-		return -1;
-	}
-	free(tried);
-	diag_init(&d);
-	catalog_load(cat, path, &d);
-	free(path);
-	diag_sort(&d);
-	if (d.errors > 0 || !quiet_warnings)
-		diag_print(&d, stderr);
-	int rc = d.errors > 0 ? -1 : 0;
-	diag_free(&d);
-	return rc;
-}
-
 /* Checks one file on its own; returns the number of errors. */
 static size_t check_file(const char *file)
 {
@@ -202,27 +174,10 @@ static size_t check_file(const char *file)
 /* Runs "drconsole check". */
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *config = NULL;
-	int ch;
-	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			fputs(check_usage, stdout);
-			return 0;
-		case ':':
-			cli_usage_error("check: option '%s' needs a value", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		default:
-			cli_usage_error("check: unknown option '%s'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	int rc = cli_parse_options(argc, argv, check_usage, &config);
+	if (rc != CLI_PARSED)
+		return rc;
 	if (optind < argc) {
 		if (config != NULL) {
 			cli_usage_error("check: give either -c FILE or files to check, not both");
@@ -234,7 +189,7 @@ int cmd_check(int argc, char **argv)
 		return errors ? 1 : 0;
 	}
 	struct catalog cat;
-	int rc = cli_load_catalog(config, &cat, 0);
+	rc = cli_load_catalog(config, &cat, 0);
 	if (rc == 0)
 		check_print_summary(&cat);
 	catalog_free(&cat);

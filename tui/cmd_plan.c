@@ -6,8 +6,8 @@
  */
 #include "config.h"
 
-#include <getopt.h>
 #include <stdio.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,27 +130,10 @@ static void plan_list_scenarios(const struct catalog *cat)
 /* Runs "drconsole plan". */
 int cmd_plan(int argc, char **argv)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
 	const char *config = NULL;
-	int ch;
-	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			config = optarg;
-			break;
-		case 'h':
-			fputs(plan_usage, stdout);
-			return 0;
-		case ':':
-			cli_usage_error("plan: option '%s' needs a value", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		default:
-			cli_usage_error("plan: unknown option '%s'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	int rc = cli_parse_options(argc, argv, plan_usage, &config);
+	if (rc != CLI_PARSED)
+		return rc;
 	if (optind + 1 != argc) {
 		cli_usage_error(optind >= argc ? "plan: which scenario? (its name or number)"
 					       : "plan: give one scenario (quote a name with spaces)");
@@ -171,7 +154,7 @@ int cmd_plan(int argc, char **argv)
 	struct plan p;
 	struct diag d;
 	diag_init(&d);
-	int rc = plan_build(&p, &cat, sc, &d);
+	rc = plan_build(&p, &cat, sc, &d);
 	diag_print(&d, stderr);
 	if (rc == 0)
 		plan_print(&cat, &p, (size_t)(sc - cat.scenarios.items) + 1);

@@ -1,0 +1,71 @@
+/*
+ * What the commands share: their option parsing (-c FILE and --help), and
+ * loading the catalog with every problem printed.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "cli.h"
+#include "paths.h"
+
+/*
+ * Parses a command's options (-c FILE, -h). Returns CLI_PARSED to go on,
+ * 0 after printing the usage, or CLI_EXIT_USAGE after a usage error; optind
+ * is left at the first operand.
+ */
+int cli_parse_options(int argc, char **argv, const char *usage, const char **config)
+{
+	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"help", no_argument, NULL, 'h'},
+					     {NULL, 0, NULL, 0}};
+	int ch;
+	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			*config = optarg;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return 0;
+		case ':':
+			cli_usage_error("%s: option '%s' needs a value", argv[0], argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		default:
+			cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	return CLI_PARSED;
+}
+
+/* Loads the catalog for a config, printing every problem; returns 0 when there are no errors. */
+int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
+{
+	struct diag d;
+	char *tried = NULL;
+	char *path = paths_find_config(config, &tried);
+	if (path == NULL) {
+		fprintf(stderr,
+			"drconsole: no config found (tried %s); give one with -c FILE or "
+			"$DRCONSOLE_CONFIG\n",
+			tried);
+		free(tried);
+		memset(cat, 0, sizeof *cat);
+		return -1;
+	}
+	free(tried);
+	diag_init(&d);
+	catalog_load(cat, path, &d);
+	free(path);
+	diag_sort(&d);
+	if (d.errors > 0 || !quiet_warnings)
+		diag_print(&d, stderr);
+	int rc = d.errors > 0 ? -1 : 0;
+	diag_free(&d);
+	return rc;
+}

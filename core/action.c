@@ -233,7 +233,10 @@ static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 	yfield_check_keys(c, n, what, keys);
 	free(what);
 	yfield_string(c, n, "title", &a->title);
-	yfield_string(c, n, "description", &a->description);
+	if (yfield_string(c, n, "description", &a->description) == 1) {
+		const struct ynode *dn = yfield_get(n, "description");
+		a->desc_pos = (struct srcpos){c->file, dn->line, dn->col};
+	}
 	if (yfield_enum(c, n, "site", action_sites, &v) == 1) {
 		a->site = (enum action_site)v;
 		a->has_site = 1;

@@ -22,6 +22,7 @@ struct action {
 	struct srcpos pos; /* where it was (last) defined */
 	char *title;
 	char *description;
+	struct srcpos desc_pos;
 	enum action_site site;
 	int has_site;
 	enum action_kind kind;

@@ -20,7 +20,7 @@ int64_t catalog_scenario_estimate(const struct catalog *cat, const struct scenar
 {
 	int64_t total = 0;
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct action *a = action_find(&cat->actions, sc->steps[i].action);
+		const struct action *a = action_find(&cat->actions, sc->steps[i].text);
 		if (a != NULL)
 			total += a->estimate_ms;
 	}
@@ -33,13 +33,13 @@ static void catalog_check_scenario(const struct catalog *cat, const struct scena
 {
 	int complete = 1;
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct scenario_step *st = &sc->steps[i];
-		if (action_find(&cat->actions, st->action) != NULL)
+		const struct srcstr *st = &sc->steps[i];
+		if (action_find(&cat->actions, st->text) != NULL)
 			continue;
 		diag_error(d, st->pos.file, st->pos.line, st->pos.col,
 			   "scenario '%s' names unknown action '%s' (define it in actions.yml or "
 			   "under 'actions:' in %s)",
-			   sc->name, st->action, cat->cf.file);
+			   sc->name, st->text, cat->cf.file);
 		complete = 0;
 	}
 	int64_t total = catalog_scenario_estimate(cat, sc);
@@ -101,7 +101,7 @@ static void catalog_check_action(const struct catalog *cat, const struct action 
 	if (a->check != NULL && !a->check_builtin)
 		catalog_check_template(cat, a, a->check, TEMPLATE_SHELL, &a->check_pos, sites[0],
 				       d);
-	catalog_check_template(cat, a, a->description, TEMPLATE_TEXT, &a->pos, sites[0], d);
+	catalog_check_template(cat, a, a->description, TEMPLATE_TEXT, &a->desc_pos, sites[0], d);
 	if (a->kind == ACTION_RUN && a->site == ACTION_SITE_LOCAL)
 		diag_error(d, a->run_pos.file, a->run_pos.line, a->run_pos.col,
 			   "action '%s' runs a command with site 'local': commands run on a "

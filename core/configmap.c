@@ -114,6 +114,7 @@ int configmap_load(struct dr_settings *dr, const char *file, struct diag *d)
 	struct yctx c = {file, d};
 	size_t errors = d->errors;
 
+	memset(dr, 0, sizeof *dr);
 	yaml_doc_load(&doc, file, d);
 	if (doc.root == NULL) {
 		if (d->errors == errors)

@@ -35,17 +35,32 @@ static void diag_vadd(struct diag *d, enum diag_level level, const char *file, i
 static void diag_vadd(struct diag *d, enum diag_level level, const char *file, int line, int col,
 		      const char *fmt, va_list ap)
 {
+	if (level == DIAG_ERROR)
+		d->errors++;
+	else
+		d->warnings++;
+	if (d->n > DIAG_MAX_ITEMS) {
+		d->dropped++;
+		return;
+	}
 	d->items = xreallocarray(d->items, d->n + 1, sizeof *d->items);
 	struct diag_item *it = &d->items[d->n++];
+	if (d->n > DIAG_MAX_ITEMS) {
+		/* One last item says that the list stops here. */
+		it->level = DIAG_ERROR;
+		it->file = file ? xstrdup(file) : NULL;
+		it->line = line;
+		it->col = col;
+		it->message = xasprintf("too many problems (more than %d); fix these first",
+					DIAG_MAX_ITEMS);
+		d->dropped++;
+		return;
+	}
 	it->level = level;
 	it->file = file ? xstrdup(file) : NULL;
 	it->line = line;
 	it->col = col;
 	it->message = xvasprintf(fmt, ap);
-	if (level == DIAG_ERROR)
-		d->errors++;
-	else
-		d->warnings++;
 }
 
 /* Appends an item of the given level. */
@@ -76,7 +91,7 @@ void diag_warning(struct diag *d, const char *file, int line, int col, const cha
 	va_end(ap);
 }
 
-/* Orders two items by file (in first-seen order is kept by the stable sort), line, column. */
+/* Orders two items by file name, line and column. */
 static int diag_compare(const void *a, const void *b)
 {
 	const struct diag_item *x = a, *y = b;
@@ -93,8 +108,10 @@ static int diag_compare(const void *a, const void *b)
 /* Sorts the items by file, line and column, keeping equal ones in report order. */
 void diag_sort(struct diag *d)
 {
-	/* Insertion sort: stable, and lists are short. */
-	for (size_t i = 1; i < d->n; i++) {
+	/* Insertion sort: stable, and lists are short (DIAG_MAX_ITEMS). A closing
+	 * "too many problems" item stays last. */
+	size_t n = d->dropped > 0 ? d->n - 1 : d->n;
+	for (size_t i = 1; i < n; i++) {
 		struct diag_item it = d->items[i];
 		size_t j = i;
 		while (j > 0 && diag_compare(&d->items[j - 1], &it) > 0) {

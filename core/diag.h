@@ -7,6 +7,8 @@
 
 #include <stdio.h>
 
+#define DIAG_MAX_ITEMS 200 /* then one "too many problems" item, and silence */
+
 enum diag_level { DIAG_ERROR, DIAG_WARNING };
 
 struct diag_item {
@@ -22,6 +24,7 @@ struct diag {
 	size_t n;
 	size_t errors;
 	size_t warnings;
+	size_t dropped; /* problems not kept past DIAG_MAX_ITEMS (still counted) */
 };
 
 void diag_init(struct diag *d);

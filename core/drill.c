@@ -30,34 +30,12 @@ static int drill_read(struct yctx *c, struct drill_set *set, const struct ynode 
 	ok &= yfield_require(c, n, "steps", "a drill");
 	if (yfield_string(c, n, "scenario", &dr->scenario) != 1)
 		ok = 0;
-	const struct ynode *steps = yfield_get(n, "steps");
-	if (steps != NULL && yfield_is_seq(c, steps, "key 'steps'")) {
-		if (steps->n == 0) {
-			yfield_error(c, steps, "key 'steps' is empty: a drill needs steps");
-			ok = 0;
-		}
-		dr->steps = xcalloc(steps->n, sizeof *dr->steps);
-		for (size_t i = 0; i < steps->n; i++) {
-			char *what = xasprintf("step %zu", i + 1);
-			char *text = NULL;
-			if (yfield_as_string(c, steps->items[i], what, &text) == 1) {
-				struct drill_step *st = &dr->steps[dr->n_steps++];
-				st->text = text;
-				st->pos = (struct srcpos){set->file, steps->items[i]->line,
-							  steps->items[i]->col};
-			} else {
-				ok = 0;
-			}
-			free(what);
-		}
-	} else {
+	if (yfield_get(n, "steps") != NULL &&
+	    yfield_srcstr_list(c, n, "steps", "step", "a drill", &dr->steps, &dr->n_steps) != 1)
 		ok = 0;
-	}
 	if (!ok) {
 		free(dr->scenario);
-		for (size_t i = 0; i < dr->n_steps; i++)
-			free(dr->steps[i].text);
-		free(dr->steps);
+		srcstr_free_list(dr->steps, dr->n_steps);
 		return 0;
 	}
 	set->n++;
@@ -78,7 +56,7 @@ int drill_load(struct drill_set *set, const char *file, struct diag *d)
 {
 	memset(set, 0, sizeof *set);
 	set->file = xstrdup(file);
-	return yfield_load_list(file, "drills", "the drills file", d, drill_read_all, set);
+	return yfield_load_list(set->file, "drills", "the drills file", d, drill_read_all, set);
 }
 
 /* Frees a drill set. */
@@ -86,9 +64,7 @@ void drill_free(struct drill_set *set)
 {
 	for (size_t i = 0; i < set->n; i++) {
 		free(set->items[i].scenario);
-		for (size_t j = 0; j < set->items[i].n_steps; j++)
-			free(set->items[i].steps[j].text);
-		free(set->items[i].steps);
+		srcstr_free_list(set->items[i].steps, set->items[i].n_steps);
 	}
 	free(set->items);
 	free(set->file);

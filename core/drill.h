@@ -7,15 +7,10 @@
 #include "diag.h"
 #include "srcpos.h"
 
-struct drill_step {
-	char *text; /* free text, or the name of an action */
-	struct srcpos pos;
-};
-
 struct drill {
 	char *scenario;
 	struct srcpos pos;
-	struct drill_step *steps;
+	struct srcstr *steps; /* free text, or the name of an action */
 	size_t n_steps;
 };
 

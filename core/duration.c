@@ -37,9 +37,10 @@ static const struct duration_unit *duration_match_unit(const char *p)
 {
 	for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
 		size_t n = strlen(duration_units[i].name);
-		char next = p[n];
-		if (strncmp(p, duration_units[i].name, n) == 0 &&
-		    (next == '\0' || next == ' ' || next == '\t' || (next >= '0' && next <= '9')))
+		if (strncmp(p, duration_units[i].name, n) != 0)
+			continue;
+		char next = p[n]; /* within the string: the first n bytes matched */
+		if (next == '\0' || next == ' ' || next == '\t' || (next >= '0' && next <= '9'))
 			return &duration_units[i];
 	}
 	return NULL;

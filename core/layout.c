@@ -111,8 +111,18 @@ static int layout_read_split(struct yctx *c, const struct ynode *list, struct la
 			pct += ln->children[ln->n].size;
 		ln->n++;
 	}
+	int rest = 0;
+	for (size_t i = 0; i < ln->n; i++)
+		rest += ln->children[i].size_kind == LAYOUT_SIZE_REST;
 	if (pct > 100) {
 		yfield_error(c, list, "the sizes in '%s' add up to %d%%, more than 100%%", key, pct);
+		ok = 0;
+	} else if (ok && rest == 0 && pct != 100) {
+		/* Otherwise part of the screen would be left undrawn. */
+		yfield_error(c, list,
+			     "'%s' must fill its space: give one entry 'size: rest' (or "
+			     "percentages adding up to 100%%)",
+			     key);
 		ok = 0;
 	}
 	return ok ? 0 : -1;
@@ -227,8 +237,11 @@ static void layout_read_root(struct yctx *c, const struct ynode *root, struct la
 		l->name = xstrdup(stem);
 	free(stem);
 	yfield_string(c, root, "description", &l->description);
-	if (yfield_int(c, root, "key", 1, 9, &key) == 1)
+	if (yfield_int(c, root, "key", 1, 9, &key) == 1) {
+		const struct ynode *k = yfield_get(root, "key");
 		l->key = (int)key;
+		l->key_pos = (struct srcpos){l->file, k->line, k->col};
+	}
 	yfield_require(c, root, "min_size", "a layout");
 	int ok = layout_read_min(c, root, l) == 1;
 	if (!yfield_require(c, root, "layout", "a layout"))
@@ -317,7 +330,8 @@ int layout_load_dir(struct layout_set *set, const char *dir, struct diag *d)
 	for (size_t i = 0; i < set->n; i++)
 		for (size_t j = i + 1; j < set->n; j++)
 			if (set->items[i].key != 0 && set->items[i].key == set->items[j].key)
-				diag_error(d, set->items[j].file, 0, 0,
+				diag_error(d, set->items[j].file, set->items[j].key_pos.line,
+					   set->items[j].key_pos.col,
 					   "key %d is already used by layout '%s'",
 					   set->items[j].key, set->items[i].name);
 	qsort(set->items, set->n, sizeof *set->items, layout_compare);

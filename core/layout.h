@@ -31,6 +31,7 @@ struct layout {
 	char *file;
 	char *description;
 	int key; /* 1..9: the key that switches to it; 0 for none */
+	struct srcpos key_pos;
 	int min_w, min_h;
 	struct layout_node root;
 };

@@ -89,11 +89,11 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 	p->scenario = sc;
 	p->steps = xcalloc(sc->n_steps, sizeof *p->steps);
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct action *a = action_find(&cat->actions, sc->steps[i].action);
+		const struct action *a = action_find(&cat->actions, sc->steps[i].text);
 		struct plan_step *st = &p->steps[p->n];
 		if (a == NULL) {
 			diag_error(d, sc->steps[i].pos.file, sc->steps[i].pos.line,
-				   sc->steps[i].pos.col, "unknown action '%s'", sc->steps[i].action);
+				   sc->steps[i].pos.col, "unknown action '%s'", sc->steps[i].text);
 			continue;
 		}
 		st->action = a;
@@ -105,7 +105,7 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 			first = conf_dr(&cat->cf);
 		if (a->description != NULL)
 			st->instruction = plan_expand(cat, first, a->description, TEMPLATE_TEXT,
-						      &a->pos, d);
+						      &a->desc_pos, d);
 		if (a->site != ACTION_SITE_LOCAL)
 			plan_target(cat, a, &st->targets[st->n_targets++], first, d);
 		if (a->site == ACTION_SITE_BOTH)

@@ -51,34 +51,12 @@ static int scenario_read(struct yctx *c, struct scenario_set *set, const struct 
 	} else {
 		ok = 0;
 	}
-	const struct ynode *acts = yfield_get(n, "actions");
-	if (acts != NULL && yfield_is_seq(c, acts, "key 'actions'")) {
-		if (acts->n == 0) {
-			yfield_error(c, acts, "key 'actions' is empty: a scenario needs steps");
-			ok = 0;
-		}
-		s->steps = xcalloc(acts->n, sizeof *s->steps);
-		for (size_t i = 0; i < acts->n; i++) {
-			char *what = xasprintf("action %zu", i + 1);
-			char *name = NULL;
-			if (yfield_as_string(c, acts->items[i], what, &name) == 1) {
-				struct scenario_step *st = &s->steps[s->n_steps++];
-				st->action = name;
-				st->pos = (struct srcpos){set->file, acts->items[i]->line,
-							  acts->items[i]->col};
-			} else {
-				ok = 0;
-			}
-			free(what);
-		}
-	} else {
+	if (yfield_get(n, "actions") != NULL &&
+	    yfield_srcstr_list(c, n, "actions", "action", "a scenario", &s->steps, &s->n_steps) != 1)
 		ok = 0;
-	}
 	if (!ok) {
 		free(s->name);
-		for (size_t i = 0; i < s->n_steps; i++)
-			free(s->steps[i].action);
-		free(s->steps);
+		srcstr_free_list(s->steps, s->n_steps);
 		return 0;
 	}
 	set->n++;
@@ -99,7 +77,7 @@ int scenario_load(struct scenario_set *set, const char *file, struct diag *d)
 {
 	memset(set, 0, sizeof *set);
 	set->file = xstrdup(file);
-	return yfield_load_list(file, "scenarios", "the scenarios file", d, scenario_read_all, set);
+	return yfield_load_list(set->file, "scenarios", "the scenarios file", d, scenario_read_all, set);
 }
 
 /* Frees a scenario set. */
@@ -108,9 +86,7 @@ void scenario_free(struct scenario_set *set)
 	for (size_t i = 0; i < set->n; i++) {
 		struct scenario *s = &set->items[i];
 		free(s->name);
-		for (size_t j = 0; j < s->n_steps; j++)
-			free(s->steps[j].action);
-		free(s->steps);
+		srcstr_free_list(s->steps, s->n_steps);
 	}
 	free(set->items);
 	free(set->file);

@@ -8,15 +8,10 @@
 #include "diag.h"
 #include "srcpos.h"
 
-struct scenario_step {
-	char *action;
-	struct srcpos pos;
-};
-
 struct scenario {
 	char *name;
 	struct srcpos pos;
-	struct scenario_step *steps;
+	struct srcstr *steps; /* action names */
 	size_t n_steps;
 	int64_t estimated_ms;
 	struct srcpos estimated_pos;

@@ -99,7 +99,7 @@ int schedule_load(struct schedule_set *set, const char *file, struct diag *d)
 {
 	memset(set, 0, sizeof *set);
 	set->file = xstrdup(file);
-	return yfield_load_list(file, "tests", "the test schedule", d, schedule_read_all, set);
+	return yfield_load_list(set->file, "tests", "the test schedule", d, schedule_read_all, set);
 }
 
 /* Frees a schedule. */

@@ -51,7 +51,8 @@ int template_expand(const char *tmpl, enum template_mode mode, template_lookup_f
 		    void *arg, char **out, char *err, size_t errlen, size_t *err_offset)
 {
 	struct template_buf b = {NULL, 0, 0};
-	char quote = 0; /* the shell quote we are inside, or 0 */
+	char quote = 0;  /* the shell quote we are inside, or 0 */
+	int comment = 0; /* inside a shell comment, up to the end of the line */
 	size_t i = 0, len = strlen(tmpl);
 
 	template_put(&b, "", 0);
@@ -72,6 +73,14 @@ int template_expand(const char *tmpl, enum template_mode mode, template_lookup_f
 			char *key = xstrndup(name, n);
 			if (!template_valid_name(name, n)) {
 				snprintf(err, errlen, "bad placeholder name '{{%s}}'", key);
+				free(key);
+				goto fail;
+			}
+			if (mode == TEMPLATE_SHELL && quote == 0 && b.len > 0 && b.s[b.len - 1] == '$') {
+				snprintf(err, errlen,
+					 "placeholder {{%s}} right after '$' would be read by the shell "
+					 "as a variable name",
+					 key);
 				free(key);
 				goto fail;
 			}
@@ -98,7 +107,22 @@ int template_expand(const char *tmpl, enum template_mode mode, template_lookup_f
 			continue;
 		}
 		char ch = tmpl[i];
-		if (mode == TEMPLATE_SHELL) {
+		if (mode == TEMPLATE_SHELL && comment) {
+			comment = ch != '\n';
+		} else if (mode == TEMPLATE_SHELL) {
+			if (quote == 0 && ch == '\\' && strncmp(tmpl + i + 1, "{{", 2) == 0) {
+				*err_offset = i;
+				snprintf(err, errlen, "a placeholder may not follow '\\'");
+				goto fail;
+			}
+			if (quote == 0 && ch == '#' &&
+			    (i == 0 || tmpl[i - 1] == ' ' || tmpl[i - 1] == '\t' || tmpl[i - 1] == '\n' ||
+			     tmpl[i - 1] == ';')) {
+				comment = 1; /* quotes in a comment mean nothing to the shell */
+				template_put(&b, &ch, 1);
+				i++;
+				continue;
+			}
 			if (quote == 0 && ch == '\\' && i + 1 < len) {
 				template_put(&b, tmpl + i, 2);
 				i += 2;

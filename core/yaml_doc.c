@@ -103,15 +103,72 @@ static struct ynode *yaml_build_node(struct yaml_build *b, enum ynode_kind kind,
 	return n;
 }
 
-/* Finds an earlier key equal to key in a mapping. */
-static const struct ynode *yaml_build_find_key(const struct ynode *map, const struct ynode *key)
+struct yaml_key_ref {
+	const struct ynode *key;
+	size_t index;
+};
+
+/* Orders keys by text, then by their place in the mapping. */
+static int yaml_key_compare(const void *a, const void *b)
 {
-	for (size_t i = 0; i < map->n; i++) {
-		const struct ynode *k = map->pairs[i].key;
-		if (k->len == key->len && memcmp(k->str, key->str, k->len) == 0)
-			return k;
+	const struct yaml_key_ref *x = a, *y = b;
+	size_t n = x->key->len < y->key->len ? x->key->len : y->key->len;
+	int c = memcmp(x->key->str, y->key->str, n);
+	if (c != 0)
+		return c;
+	if (x->key->len != y->key->len)
+		return x->key->len < y->key->len ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * Reports every key given twice in a finished mapping (at the later one, in
+ * O(n log n) so a huge mapping cannot stall the reader) and drops the later
+ * ones, keeping the first as YAML readers commonly do.
+ */
+static void yaml_build_dedupe(struct yaml_build *b, struct ynode *map)
+{
+	if (map->n < 2)
+		return;
+	struct yaml_key_ref *refs = xcalloc(map->n, sizeof *refs);
+	unsigned char *dup = xcalloc(map->n, 1);
+	for (size_t i = 0; i < map->n; i++)
+		refs[i] = (struct yaml_key_ref){map->pairs[i].key, i};
+	qsort(refs, map->n, sizeof *refs, yaml_key_compare);
+	size_t first = 0, found = 0;
+	for (size_t i = 1; i < map->n; i++) {
+		const struct ynode *k = refs[i].key, *f = refs[first].key;
+		if (k->len != f->len || memcmp(k->str, f->str, k->len) != 0) {
+			first = i;
+			continue;
+		}
+		diag_error(b->diag, b->doc->file, k->line, k->col,
+			   "duplicate key '%s' (first given at line %d)", k->str, f->line);
+		dup[refs[i].index] = 1;
+		found++;
 	}
-	return NULL;
+	size_t kept = 0;
+	for (size_t i = 0; found > 0 && i < map->n; i++) {
+		if (dup[i]) {
+			ynode_free(map->pairs[i].key);
+			ynode_free(map->pairs[i].value);
+		} else {
+			map->pairs[kept++] = map->pairs[i];
+		}
+	}
+	if (found > 0)
+		map->n = kept;
+	free(refs);
+	free(dup);
+}
+
+/* Appends to a growing array of elem-sized items, doubling its room as needed. */
+static void *yaml_build_grow(void *array, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return array;
+	*cap = *cap ? *cap * 2 : 4;
+	return xreallocarray(array, *cap, elem);
 }
 
 /* Attaches a finished node to its parent (or makes it the root). */
@@ -123,7 +180,8 @@ static void yaml_build_attach(struct yaml_build *b, struct ynode *n)
 	}
 	struct ynode *parent = b->stack[b->depth - 1];
 	if (parent->kind == YNODE_SEQ) {
-		parent->items = xreallocarray(parent->items, parent->n + 1, sizeof *parent->items);
+		parent->items = yaml_build_grow(parent->items, parent->n, &parent->cap,
+						sizeof *parent->items);
 		parent->items[parent->n++] = n;
 		return;
 	}
@@ -140,15 +198,8 @@ static void yaml_build_attach(struct yaml_build *b, struct ynode *n)
 		return;
 	}
 	b->pending_key[b->depth - 1] = NULL;
-	const struct ynode *first = yaml_build_find_key(parent, key);
-	if (first != NULL) {
-		diag_error(b->diag, b->doc->file, key->line, key->col,
-			   "duplicate key '%s' (first given at line %d)", key->str, first->line);
-		ynode_free(key);
-		ynode_free(n);
-		return;
-	}
-	parent->pairs = xreallocarray(parent->pairs, parent->n + 1, sizeof *parent->pairs);
+	parent->pairs = yaml_build_grow(parent->pairs, parent->n, &parent->cap,
+					sizeof *parent->pairs);
 	parent->pairs[parent->n].key = key;
 	parent->pairs[parent->n].value = n;
 	parent->n++;
@@ -225,6 +276,8 @@ static void yaml_build_close(struct yaml_build *b)
 	struct ynode *n = b->stack[--b->depth];
 	ynode_free(b->pending_key[b->depth]);
 	b->pending_key[b->depth] = NULL;
+	if (n->kind == YNODE_MAP)
+		yaml_build_dedupe(b, n);
 	yaml_build_attach(b, n);
 }
 
@@ -235,9 +288,12 @@ static void yaml_build_offset_mark(const char *buf, size_t len, size_t offset, y
 	if (offset > len)
 		offset = len;
 	for (size_t i = 0; i < offset; i++) {
-		if (buf[i] == '\n') {
+		/* Line breaks as libyaml counts them: LF, CR, and CR LF as one. */
+		if (buf[i] == '\n' || (buf[i] == '\r' && (i + 1 >= len || buf[i + 1] != '\n'))) {
 			line++;
 			col = 0;
+		} else if (buf[i] == '\r') {
+			continue;
 		} else if (((unsigned char)buf[i] & 0xc0) != 0x80) {
 			col++;
 		}
@@ -322,6 +378,13 @@ int yaml_doc_parse(struct ydoc *doc, const char *file, const char *buf, size_t l
 			   YAML_DOC_MAX_SIZE);
 		return -1;
 	}
+	/* A byte-order mark (as some editors write) is not part of the text. */
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		buf += 3;
+		len -= 3;
+		b.buf = buf;
+		b.len = len;
+	}
 	size_t bad = utf8_invalid_offset(buf, len);
 	if (bad != (size_t)-1) {
 		yaml_mark_t m;
@@ -350,9 +413,11 @@ int yaml_doc_parse(struct ydoc *doc, const char *file, const char *buf, size_t l
 	}
 	yaml_parser_delete(&parser);
 
-	/* On a failure, free whatever was still open. */
+	/* On a failure, report the duplicates seen so far, then free what was still open. */
 	while (b.depth > 0) {
 		b.depth--;
+		if (b.stack[b.depth]->kind == YNODE_MAP)
+			yaml_build_dedupe(&b, b.stack[b.depth]);
 		ynode_free(b.pending_key[b.depth]);
 		ynode_free(b.stack[b.depth]);
 	}
@@ -367,7 +432,8 @@ int yaml_doc_parse(struct ydoc *doc, const char *file, const char *buf, size_t l
 int yaml_doc_load(struct ydoc *doc, const char *file, struct diag *d)
 {
 	memset(doc, 0, sizeof *doc);
-	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO without a writer must not hang the open. */
+	int fd = open(file, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd == -1) {
 		diag_error(d, file, 0, 0, "cannot open: %s", strerror(errno));
 		doc->file = xstrdup(file);
@@ -380,7 +446,14 @@ int yaml_doc_load(struct ydoc *doc, const char *file, struct diag *d)
 		doc->file = xstrdup(file);
 		return -1;
 	}
-	size_t cap = YAML_DOC_MAX_SIZE + 1, len = 0;
+	if (st.st_size > YAML_DOC_MAX_SIZE) {
+		diag_error(d, file, 0, 0, "file too large (%lld bytes, limit %d)",
+			   (long long)st.st_size, YAML_DOC_MAX_SIZE);
+		close(fd);
+		doc->file = xstrdup(file);
+		return -1;
+	}
+	size_t cap = (size_t)st.st_size + 1, len = 0; /* one more byte notices growth */
 	char *buf = xmalloc(cap);
 	for (;;) {
 		ssize_t r = read(fd, buf + len, cap - len);
@@ -397,6 +470,12 @@ int yaml_doc_load(struct ydoc *doc, const char *file, struct diag *d)
 			break;
 	}
 	close(fd);
+	if (len == cap) {
+		diag_error(d, file, 0, 0, "the file changed while it was read; try again");
+		free(buf);
+		doc->file = xstrdup(file);
+		return -1;
+	}
 	int rc = yaml_doc_parse(doc, file, buf, len, d);
 	free(buf);
 	return rc;

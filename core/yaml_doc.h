@@ -31,7 +31,8 @@ struct ynode {
 	struct ynode **items;
 	/* YNODE_MAP */
 	struct ypair *pairs;
-	size_t n; /* items or pairs */
+	size_t n;   /* items or pairs */
+	size_t cap; /* room allocated for them */
 };
 
 struct ypair {

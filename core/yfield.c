@@ -6,6 +6,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -173,7 +174,7 @@ int yfield_int(struct yctx *c, const struct ynode *map, const char *key, long mi
 	char *end;
 	errno = 0;
 	long v = strtol(n->str, &end, 10);
-	if (errno != 0 || end == n->str || *end != '\0' || n->str[0] == ' ' ||
+	if (errno != 0 || end == n->str || *end != '\0' || isspace((unsigned char)n->str[0]) ||
 	    n->str[0] == '+') {
 		yfield_error(c, n, "key '%s' must be a whole number, not '%s'", key, n->str);
 		return -1;
@@ -202,10 +203,10 @@ int yfield_bool(struct yctx *c, const struct ynode *map, const char *key, int *o
 			if (strcmp(n->str, no[i]) == 0)
 				return (*out = 0), 1;
 	}
-	yfield_error(c, n, "key '%s' must be true or false, not %s%s%s", key,
-		     n->kind == YNODE_SCALAR ? "'" : "",
-		     n->kind == YNODE_SCALAR ? n->str : ynode_kind_name(n),
-		     n->kind == YNODE_SCALAR ? "'" : "");
+	if (ynode_is_null(n) || n->kind != YNODE_SCALAR)
+		yfield_error(c, n, "key '%s' must be true or false, not %s", key, ynode_kind_name(n));
+	else
+		yfield_error(c, n, "key '%s' must be true or false, not '%s'", key, n->str);
 	return -1;
 }
 
@@ -295,6 +296,52 @@ int yfield_string_list(struct yctx *c, const struct ynode *map, const char *key,
 	}
 	yfield_free_list(*out, *n);
 	*out = list;
+	*n = count;
+	return 1;
+}
+
+/* Frees a list of positioned strings. */
+void srcstr_free_list(struct srcstr *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(list[i].text);
+	free(list);
+}
+
+/*
+ * Reads key, which must be a non-empty list of strings, keeping each one's
+ * position ("item" names an entry in messages, "owner" the thing listing them).
+ * Returns 1, or -1 after reporting (nothing is stored then).
+ */
+int yfield_srcstr_list(struct yctx *c, const struct ynode *map, const char *key,
+		       const char *item, const char *owner, struct srcstr **out, size_t *n)
+{
+	const struct ynode *list = yfield_get(map, key);
+	char *what = xasprintf("key '%s'", key);
+	int ok = list != NULL && yfield_is_seq(c, list, what);
+	free(what);
+	if (!ok)
+		return -1;
+	if (list->n == 0) {
+		yfield_error(c, list, "key '%s' is empty: %s needs steps", key, owner);
+		return -1;
+	}
+	struct srcstr *items = xcalloc(list->n, sizeof *items);
+	size_t count = 0;
+	for (size_t i = 0; i < list->n; i++) {
+		const struct ynode *it = list->items[i];
+		char *itemwhat = xasprintf("%s %zu", item, i + 1);
+		if (yfield_as_string(c, it, itemwhat, &items[count].text) == 1)
+			items[count++].pos = (struct srcpos){c->file, it->line, it->col};
+		else
+			ok = 0;
+		free(itemwhat);
+	}
+	if (!ok) {
+		srcstr_free_list(items, count);
+		return -1;
+	}
+	*out = items;
 	*n = count;
 	return 1;
 }

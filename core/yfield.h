@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "srcpos.h"
 #include "yaml_doc.h"
 
 struct yctx {
@@ -37,6 +38,8 @@ int yfield_enum(struct yctx *c, const struct ynode *map, const char *key,
 int yfield_string_list(struct yctx *c, const struct ynode *map, const char *key, char ***out,
 		       size_t *n);
 void yfield_free_list(char **list, size_t n);
+int yfield_srcstr_list(struct yctx *c, const struct ynode *map, const char *key,
+		       const char *item, const char *owner, struct srcstr **out, size_t *n);
 
 
 

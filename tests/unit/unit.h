@@ -46,4 +46,36 @@ static inline int unit_diag_has(const struct diag *d, const char *needle)
 	return 0;
 }
 
+/* Fails unless the only diagnostic is an error in file at line:col reading exactly msg, and rc is -1. */
+static inline void unit_expect_only(const struct diag *d, int rc, const char *file, int line,
+				    int col, const char *msg)
+{
+	if (d->n != 1 || d->items[0].level != DIAG_ERROR || d->items[0].line != line ||
+	    d->items[0].col != col || strcmp(d->items[0].message, msg) != 0 ||
+	    d->items[0].file == NULL || strcmp(d->items[0].file, file) != 0) {
+		diag_print(d, stderr);
+		fail_msg("expected only %d:%d: %s", line, col, msg);
+	}
+	assert_int_equal(rc, -1);
+}
+
+/*
+ * Fails unless an error in file (NULL: any) sits at line:col with a message that
+ * equals msg (exact) or holds it (exact == 0).
+ */
+static inline void unit_expect_error(const struct diag *d, const char *file, int line, int col,
+				     const char *msg, int exact)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		const struct diag_item *it = &d->items[i];
+		if (it->level == DIAG_ERROR && it->line == line && it->col == col &&
+		    (file == NULL || (it->file && strcmp(it->file, file) == 0)) &&
+		    (exact ? strcmp(it->message, msg) == 0 : strstr(it->message, msg) != NULL))
+			return;
+	}
+	diag_print(d, stderr);
+	fail_msg("no error at %s:%d:%d %s '%s'", file ? file : "*", line, col,
+		 exact ? "reading" : "mentioning", msg);
+}
+
 #endif

@@ -1,0 +1,207 @@
+/*
+ * Tests of core/utf8.c: strict decoding, the first invalid byte, display
+ * widths and cutting text to a number of columns without splitting a wide
+ * character. Width tests run twice: in C.UTF-8, where wcwidth knows Hangul,
+ * and in the C locale, where utf8.c falls back on its own table.
+ */
+#include "config.h"
+
+#include "unit.h"
+
+#include <locale.h>
+
+#include "utf8.h"
+
+/* Decodes s (NUL-terminated) and checks the length and code point. */
+static void decode_ok(const char *s, int len, unsigned int cp)
+{
+	unsigned int got = 0xdeadbeef;
+	int n = utf8_decode(s, strlen(s) ? strlen(s) : 1, &got);
+	if (n != len || got != cp)
+		fail_msg("decoding gave %d bytes U+%04X, expected %d bytes U+%04X", n, got, len,
+			 cp);
+}
+
+/* Decodes len bytes that must be refused, the output untouched. */
+static void decode_bad(const char *s, size_t len)
+{
+	unsigned int got = 0xdeadbeef;
+	assert_int_equal(utf8_decode(s, len, &got), -1);
+	assert_int_equal(got, 0xdeadbeef);
+}
+
+/* Valid sequences of 1 to 4 bytes, at the edges of each length. */
+static void test_utf8_decode_valid(void **state)
+{
+	(void)state;
+	decode_ok("A", 1, 0x41);
+	decode_ok("\x7f", 1, 0x7f);
+	decode_ok("\xc2\x80", 2, 0x80);
+	decode_ok("\xc3\xa9", 2, 0xe9);
+	decode_ok("\xdf\xbf", 2, 0x7ff);
+	decode_ok("\xe0\xa0\x80", 3, 0x800);
+	decode_ok("데", 3, 0xb370);
+	decode_ok("\xed\x9f\xbf", 3, 0xd7ff);
+	decode_ok("\xee\x80\x80", 3, 0xe000);
+	decode_ok("\xef\xbf\xbd", 3, 0xfffd);
+	decode_ok("\xf0\x90\x80\x80", 4, 0x10000);
+	decode_ok("\xf0\x9f\x98\x80", 4, 0x1f600);
+	decode_ok("\xf4\x8f\xbf\xbf", 4, 0x10ffff);
+	/* A NUL byte is a valid one-byte character when it is within len. */
+	decode_ok("", 1, 0);
+	/* Only the first character is decoded. */
+	unsigned int cp = 0;
+	assert_int_equal(utf8_decode("데이터", 9, &cp), 3);
+	assert_int_equal(cp, 0xb370);
+}
+
+/* Overlongs, surrogates, values past U+10FFFF, bad lead and continuation bytes. */
+static void test_utf8_decode_invalid(void **state)
+{
+	(void)state;
+	decode_bad("", 0);
+	decode_bad("\xc0\xaf", 2);             /* overlong '/' */
+	decode_bad("\xc1\xbf", 2);             /* overlong U+007F */
+	decode_bad("\xe0\x80\xaf", 3);         /* overlong '/' in 3 bytes */
+	decode_bad("\xe0\x9f\xbf", 3);         /* overlong U+07FF */
+	decode_bad("\xf0\x80\x80\xaf", 4);     /* overlong '/' in 4 bytes */
+	decode_bad("\xf0\x8f\xbf\xbf", 4);     /* overlong U+FFFF */
+	decode_bad("\xed\xa0\x80", 3);         /* U+D800 */
+	decode_bad("\xed\xbf\xbf", 3);         /* U+DFFF */
+	decode_bad("\xf4\x90\x80\x80", 4);     /* U+110000 */
+	decode_bad("\xf5\x80\x80\x80", 4);     /* lead byte past F4 */
+	decode_bad("\xff", 1);
+	decode_bad("\xfe", 1);
+	decode_bad("\x80", 1);                 /* a lone continuation byte */
+	decode_bad("\xbf", 1);
+	decode_bad("\xeb\x8d", 2);             /* "데" cut short */
+	decode_bad("\xeb\x8d\xb0", 2);         /* whole in memory, but len says 2 */
+	decode_bad("\xf0\x9f\x98", 3);
+	decode_bad("\xc3", 1);
+	decode_bad("\xc3\x41", 2);             /* continuation is ASCII */
+	decode_bad("\xeb\x41\xb0", 3);
+	decode_bad("\xeb\x8d\xc3", 3);         /* continuation is a lead byte */
+	decode_bad("\xf0\x9f\x98\x41", 4);
+}
+
+/* The offset of the first invalid byte, or (size_t)-1. */
+static void test_utf8_invalid_offset(void **state)
+{
+	(void)state;
+	assert_true(utf8_invalid_offset("", 0) == (size_t)-1);
+	assert_true(utf8_invalid_offset("abc", 3) == (size_t)-1);
+	assert_true(utf8_invalid_offset("데이터베이스 장애", strlen("데이터베이스 장애")) ==
+		    (size_t)-1);
+	assert_int_equal(utf8_invalid_offset("ab\xff", 3), 2);
+	assert_int_equal(utf8_invalid_offset("\xffz", 2), 0);
+	assert_int_equal(utf8_invalid_offset("데\xeb\x8d", 5), 3);
+	assert_int_equal(utf8_invalid_offset("데이\xc0\xaf", 8), 6);
+	assert_int_equal(utf8_invalid_offset("a\xed\xa0\x80", 4), 1);
+	/* len bounds the scan: a cut inside the given length is found, bytes after it are not. */
+	assert_int_equal(utf8_invalid_offset("데", 2), 0);
+	assert_true(utf8_invalid_offset("ab\xff", 2) == (size_t)-1);
+	/* NUL bytes are valid UTF-8 (the YAML reader refuses them itself). */
+	assert_true(utf8_invalid_offset("a\0b", 3) == (size_t)-1);
+}
+
+/* Widths that must hold in any locale: ASCII, Hangul, invalid bytes. */
+static void test_utf8_width(void **state)
+{
+	(void)state;
+	assert_int_equal(utf8_width(""), 0);
+	assert_int_equal(utf8_width("abc"), 3);
+	assert_int_equal(utf8_width("pg_ctl promote"), 14);
+	assert_int_equal(utf8_width("데이터베이스 장애"), 17);
+	assert_int_equal(utf8_width("장애 조치: db1"), 14);
+	assert_int_equal(utf8_width("가"), 2);
+	assert_int_equal(utf8_width("힣"), 2);                /* U+D7A3, last syllable */
+	assert_int_equal(utf8_width("\xe1\x84\x80"), 2);      /* U+1100, a leading jamo */
+	assert_int_equal(utf8_width("漢字"), 4);
+	assert_int_equal(utf8_width("\xef\xbc\xa1"), 2);      /* U+FF21, fullwidth A */
+	/* An invalid byte counts as one column. */
+	assert_int_equal(utf8_width("a\xffz"), 3);
+	assert_int_equal(utf8_width("\xeb\x8d"), 2);
+	assert_int_equal(utf8_width("데\xff"), 3);
+}
+
+/* Cutting to a number of columns never splits a character, wide or multi-byte. */
+static void test_utf8_fit(void **state)
+{
+	(void)state;
+	int used = -1;
+	assert_int_equal(utf8_fit("데이터", 5, &used), 6);
+	assert_int_equal(used, 4);
+	assert_int_equal(utf8_fit("데이터", 6, &used), 9);
+	assert_int_equal(used, 6);
+	assert_int_equal(utf8_fit("데이터", 100, &used), 9);
+	assert_int_equal(used, 6);
+	assert_int_equal(utf8_fit("데이터", 1, &used), 0);
+	assert_int_equal(used, 0);
+	assert_int_equal(utf8_fit("데이터", 0, &used), 0);
+	assert_int_equal(used, 0);
+	assert_int_equal(utf8_fit("abc", 2, &used), 2);
+	assert_int_equal(used, 2);
+	assert_int_equal(utf8_fit("a데b", 2, &used), 1);
+	assert_int_equal(used, 1);
+	assert_int_equal(utf8_fit("a데b", 3, &used), 4);
+	assert_int_equal(used, 3);
+	assert_int_equal(utf8_fit("", 10, &used), 0);
+	assert_int_equal(used, 0);
+	/* used may be NULL. */
+	assert_int_equal(utf8_fit("데이터베이스 장애", 13, NULL), 18 + 1);
+	/* é is two bytes but one column. */
+	assert_int_equal(utf8_fit("\xc3\xa9\xc3\xa9x", 2, &used), 4);
+	assert_int_equal(used, 2);
+	/* An invalid byte is one column and one byte. */
+	assert_int_equal(utf8_fit("\xff\xfe\xfd", 2, &used), 2);
+	assert_int_equal(used, 2);
+	/* The cut of a truncated wide character is on a byte boundary of the valid prefix. */
+	assert_int_equal(utf8_fit("가\xeb\x8d", 3, &used), 4);
+	assert_int_equal(used, 3);
+}
+
+/* In a UTF-8 locale a combining mark takes no column and stays with its base. */
+static void test_utf8_combining(void **state)
+{
+	(void)state;
+	const char *e_acute = "e\xcc\x81"; /* e + U+0301 */
+	assert_int_equal(utf8_width(e_acute), 1);
+	int used = -1;
+	assert_int_equal(utf8_fit("e\xcc\x81x", 1, &used), 3);
+	assert_int_equal(used, 1);
+	assert_int_equal(utf8_width("\xf0\x9f\x98\x80"), 2); /* U+1F600 */
+}
+
+/* Sets the locale for the following group, failing loudly when it is missing. */
+static int set_locale(const char *name)
+{
+	if (setlocale(LC_ALL, name) == NULL) {
+		fprintf(stderr, "locale %s is not available\n", name);
+		return 1;
+	}
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest utf8_locale[] = {
+		cmocka_unit_test(test_utf8_decode_valid),
+		cmocka_unit_test(test_utf8_decode_invalid),
+		cmocka_unit_test(test_utf8_invalid_offset),
+		cmocka_unit_test(test_utf8_width),
+		cmocka_unit_test(test_utf8_fit),
+		cmocka_unit_test(test_utf8_combining),
+	};
+	const struct CMUnitTest c_locale[] = {
+		cmocka_unit_test(test_utf8_width),
+		cmocka_unit_test(test_utf8_fit),
+	};
+	int failed = 0;
+	if (set_locale("C.UTF-8") != 0)
+		return 99;
+	failed += cmocka_run_group_tests_name("utf8 in C.UTF-8", utf8_locale, NULL, NULL);
+	if (set_locale("C") != 0)
+		return 99;
+	failed += cmocka_run_group_tests_name("utf8 in C", c_locale, NULL, NULL);
+	return failed;
+}

@@ -35,18 +35,23 @@ static void pgconn_notice(void *arg, const PGresult *res)
 	p->fatal = xasprintf("PostgreSQL said: %s", msg ? msg : sev);
 }
 
-/* Returns libpq's last error as one line (newlines folded), newly allocated. */
+/*
+ * Returns libpq's last error as one short line: its first line, without the
+ * "connection to server on socket ... failed: " preamble (the socket is the
+ * bridge's, which means nothing to the operator).
+ */
 static char *pgconn_error_text(PGconn *conn, const char *what)
 {
 	const char *msg = conn ? PQerrorMessage(conn) : "";
-	char *s = xasprintf("%s: %s", what, *msg ? msg : "no detail from libpq");
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	size_t len = strlen(s);
-	while (len > 0 && s[len - 1] == ' ')
-		s[--len] = '\0';
-	return s;
+	const char *failed = strstr(msg, "\" failed: ");
+	if (strncmp(msg, "connection to server ", 21) == 0 && failed != NULL)
+		msg = failed + 10;
+	size_t len = strcspn(msg, "\r\n");
+	while (len > 0 && msg[len - 1] == ' ')
+		len--;
+	if (len == 0)
+		return xasprintf("%s: no detail from libpq", what);
+	return xasprintf("%s: %.*s", what, (int)len, msg);
 }
 
 /* Waits until fd is ready for events or the deadline passes; returns 1 ready, 0 timeout, -1 error. */

@@ -25,6 +25,10 @@ static const char main_usage[] =
 	"                             the given files; problems print as FILE:LINE:COL\n"
 	"  plan SCENARIO [-c FILE]    print a scenario's steps: sites, exact commands,\n"
 	"                             guards, confirmations, estimates; runs nothing\n"
+	"  status [-c FILE] [--json] [--timeout SEC]\n"
+	"                             probe both sites once: SSH, PostgreSQL role and\n"
+	"                             replication, backups; exit 0 ok, 1 warning,\n"
+	"                             2 critical, 3 unknown\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE   the config (default: $DRCONSOLE_CONFIG, ./drconsole.yml,\n"
@@ -103,8 +107,10 @@ int main(int argc, char **argv)
 		rc = cmd_check(n, sub_argv);
 	else if (strcmp(command, "plan") == 0)
 		rc = cmd_plan(n, sub_argv);
+	else if (strcmp(command, "status") == 0)
+		rc = cmd_status(n, sub_argv);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, plan)", command);
+		cli_usage_error("unknown command '%s' (commands: check, plan, status)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

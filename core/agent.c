@@ -1,0 +1,433 @@
+/*
+ * Site agents. Each site has two threads:
+ *   - the SSH thread owns the libssh session: it connects (with backoff after
+ *     a failure), serves the PostgreSQL bridge between probes, and runs the
+ *     host probe (health, services, backup listing) as one exec per cycle,
+ *     plus a pg_restore --list exec only when new backup files appear;
+ *   - the PostgreSQL thread owns the libpq connection through the bridge: one
+ *     query round trip per cycle, and between cycles it watches the socket so
+ *     a dead postmaster is published at once.
+ * Both write their part of the site's snapshot under the agent's mutex, bump
+ * its generation and write one byte to the main thread's wakeup pipe. Every
+ * remote wait is bounded by the probe timeout; a thread notices agent_stop()
+ * within a fraction of a second.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "backup_cache.h"
+#include "clock.h"
+#include "pgconn.h"
+#include "probe_host.h"
+#include "probe_sql.h"
+#include "sshconn.h"
+#include "xmalloc.h"
+
+#define AGENT_BACKOFF_MAX_MS 30000
+#define AGENT_PUMP_SLICE_MS 100
+
+struct agent {
+	const struct conf *cf;
+	const struct site *site;
+	int wake_fd;
+	int stop_pipe[2];
+	pthread_t ssh_thread, pg_thread;
+	int threads;
+
+	pthread_mutex_t mu; /* guards everything below */
+	struct site_status st;
+	int stopping;
+	int bridge_ready;       /* the bridge listens: the PostgreSQL thread may connect */
+	char bridge_dir[96];
+	char data_dir[256];     /* from PostgreSQL, for the disk probe */
+	int ssh_rounds, pg_rounds;
+};
+
+/* Copies a message into a fixed buffer. */
+static void agent_copy(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Publishes: bumps the generation and wakes the main thread. Call with mu held. */
+static void agent_publish_locked(struct agent *a)
+{
+	a->st.generation++;
+	a->st.at_ms = clock_wall_ms();
+	if (a->wake_fd >= 0) {
+		ssize_t w = write(a->wake_fd, "", 1);
+		(void)w; /* a full pipe already holds a wakeup */
+	}
+}
+
+/* Tells whether the agent is stopping. */
+static int agent_stopping(struct agent *a)
+{
+	pthread_mutex_lock(&a->mu);
+	int s = a->stopping;
+	pthread_mutex_unlock(&a->mu);
+	return s;
+}
+
+/* Sleeps up to ms, returning early (1) when the agent is stopped. */
+static int agent_sleep(struct agent *a, int64_t ms)
+{
+	struct pollfd pfd = {a->stop_pipe[0], POLLIN, 0};
+	int64_t deadline = clock_mono_ms() + ms;
+	while (!agent_stopping(a)) {
+		int left = clock_left_ms(deadline);
+		if (left == 0)
+			return 0;
+		if (poll(&pfd, 1, left) > 0)
+			return 1;
+	}
+	return 1;
+}
+
+/* Records the SSH side's reachability (and why not). */
+static void agent_set_reachable(struct agent *a, int reachable, const char *error)
+{
+	pthread_mutex_lock(&a->mu);
+	if (a->st.reachable != reachable || a->st.since_ms == 0)
+		a->st.since_ms = clock_wall_ms();
+	a->st.reachable = reachable;
+	agent_copy(a->st.error, sizeof a->st.error, reachable ? "" : error);
+	if (!reachable) {
+		a->bridge_ready = 0;
+		a->st.health.ok = 0;
+		agent_copy(a->st.health.error, sizeof a->st.health.error, error);
+		a->st.backups.ok = 0;
+		agent_copy(a->st.backups.error, sizeof a->st.backups.error, error);
+		a->ssh_rounds++;
+	}
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Runs the host probe and verifies new backups; -1 when the session failed. */
+static int agent_probe_host(struct agent *a, struct sshconn *conn,
+			    struct backup_cache *cache)
+{
+	char data_dir[256], *cause = NULL;
+	pthread_mutex_lock(&a->mu);
+	agent_copy(data_dir, sizeof data_dir, a->data_dir);
+	pthread_mutex_unlock(&a->mu);
+
+	/* Service checks must end within the probe, or a slow check would look like a hung site. */
+	int check_s = (int)(a->cf->probe_timeout_ms / 1000) - 1;
+	char *script = probe_host_script(a->site, data_dir[0] ? data_dir : NULL,
+					 check_s > 0 ? check_s : 1);
+	struct sshexec_result r;
+	int64_t t0 = clock_mono_ms();
+	int rc = sshconn_exec(conn, script, a->cf->probe_timeout_ms, &r, &cause);
+	int64_t rtt = clock_mono_ms() - t0;
+	free(script);
+	if (rc == -1) {
+		agent_set_reachable(a, 0, cause);
+		free(cause);
+		return -1;
+	}
+	struct snap_health h;
+	struct snap_backups b;
+	struct probe_host_files files;
+	memset(&h, 0, sizeof h);
+	memset(&b, 0, sizeof b);
+	int64_t now = clock_wall_ms();
+	int parsed = probe_host_parse(r.out, a->site, now, &h, &b, &files, &cause);
+	sshexec_result_free(&r);
+	int execs = 1;
+	if (parsed == 0 && backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms,
+					       &b) == 1)
+		execs++;
+	pthread_mutex_lock(&a->mu);
+	if (parsed == 0) {
+		/* probe_host_parse set ok and at_ms of each part: a failed listing stays failed. */
+		h.rtt_ms = (struct opt_i64){1, rtt};
+		a->st.health = h;
+		a->st.backups = b;
+	} else {
+		a->st.health.ok = 0;
+		agent_copy(a->st.health.error, sizeof a->st.health.error, cause);
+	}
+	if (!a->st.reachable)
+		a->st.since_ms = clock_wall_ms();
+	a->st.reachable = 1;
+	a->st.error[0] = '\0';
+	a->st.execs_last_cycle = execs;
+	a->ssh_rounds++;
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+	if (parsed != 0)
+		free(cause);
+	probe_host_files_free(&files);
+	return 0;
+}
+
+/* Opens the session and, unless PostgreSQL is reached directly, the bridge. */
+static struct sshconn *agent_connect(struct agent *a)
+{
+	struct sshconn_failure fail;
+	struct sshconn *conn = sshconn_open(a->site, a->cf->probe_timeout_ms, &fail);
+	if (conn == NULL) {
+		agent_set_reachable(a, 0, fail.message);
+		sshconn_failure_free(&fail);
+		return NULL;
+	}
+	if (a->site->pg.via == PG_VIA_SSH) {
+		char *cause = NULL;
+		if (sshconn_bridge_open(conn, a->bridge_dir, (unsigned)a->site->pg.port, &cause) == -1) {
+			agent_set_reachable(a, 0, cause);
+			free(cause);
+			sshconn_free(conn);
+			return NULL;
+		}
+		pthread_mutex_lock(&a->mu);
+		a->bridge_ready = 1;
+		pthread_mutex_unlock(&a->mu);
+	}
+	/* Reachable from now on: a PostgreSQL failure here means PostgreSQL is down. */
+	pthread_mutex_lock(&a->mu);
+	if (!a->st.reachable)
+		a->st.since_ms = clock_wall_ms();
+	a->st.reachable = 1;
+	a->st.error[0] = '\0';
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+	return conn;
+}
+
+/* The SSH thread: connect, probe every interval, serve the bridge in between. */
+static void *agent_ssh_main(void *arg)
+{
+	struct agent *a = arg;
+	struct sshconn *conn = NULL;
+	struct backup_cache cache;
+	int64_t backoff = 0;
+
+	backup_cache_init(&cache);
+	while (!agent_stopping(a)) {
+		if (conn == NULL && (conn = agent_connect(a)) == NULL) {
+			backoff = backoff ? backoff * 2 : a->cf->probe_interval_ms;
+			if (backoff > AGENT_BACKOFF_MAX_MS)
+				backoff = AGENT_BACKOFF_MAX_MS;
+			agent_sleep(a, backoff);
+			continue;
+		}
+		backoff = 0;
+		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
+		if (agent_probe_host(a, conn, &cache) == -1) {
+			sshconn_free(conn);
+			conn = NULL;
+			continue;
+		}
+		while (!agent_stopping(a) && clock_left_ms(next) > 0) {
+			int slice = clock_left_ms(next);
+			if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
+			    -1) {
+				agent_set_reachable(a, 0, sshconn_error(conn));
+				sshconn_free(conn);
+				conn = NULL;
+				break;
+			}
+		}
+	}
+	if (conn != NULL)
+		sshconn_free(conn);
+	backup_cache_free(&cache);
+	return NULL;
+}
+
+/* Records a PostgreSQL failure: down when the site answers SSH, unknown when it does not. */
+static void agent_pg_failed(struct agent *a, const char *cause)
+{
+	pthread_mutex_lock(&a->mu);
+	a->st.pg.up = 0;
+	agent_copy(a->st.pg.error, sizeof a->st.pg.error, cause);
+	a->st.pg.role = a->st.reachable ? PG_ROLE_DOWN : PG_ROLE_UNKNOWN;
+	a->pg_rounds++;
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* Connects libpq to the site's PostgreSQL (through the bridge when there is one). */
+static struct pgconn *agent_pg_connect(struct agent *a)
+{
+	char host[256], *cause = NULL;
+	pthread_mutex_lock(&a->mu);
+	int ready = a->site->pg.via == PG_VIA_DIRECT || a->bridge_ready;
+	pthread_mutex_unlock(&a->mu);
+	if (!ready)
+		return NULL;
+	if (a->site->pg.via == PG_VIA_DIRECT)
+		agent_copy(host, sizeof host, a->site->pg.host ? a->site->pg.host : a->site->ssh.host);
+	else
+		agent_copy(host, sizeof host, a->bridge_dir);
+	struct pgconn_params pp = {host, (unsigned)a->site->pg.port, a->site->pg.dbname,
+				   a->site->pg.user, a->cf->probe_timeout_ms};
+	struct pgconn *pg = pgconn_connect(&pp, clock_mono_ms() + a->cf->probe_timeout_ms, &cause);
+	if (pg == NULL) {
+		agent_pg_failed(a, cause);
+		free(cause);
+	}
+	return pg;
+}
+
+/* Runs the one-query probe; -1 when the connection must be dropped. */
+static int agent_pg_probe(struct agent *a, struct pgconn *pg)
+{
+	char *json = NULL, *cause = NULL;
+	if (pgconn_query_value(pg, probe_sql_text(), clock_mono_ms() + a->cf->probe_timeout_ms,
+			       &json, &cause) == -1) {
+		agent_pg_failed(a, cause);
+		free(cause);
+		return -1;
+	}
+	struct snap_pg snap;
+	char data_dir[256] = "";
+	memset(&snap, 0, sizeof snap);
+	int rc = probe_sql_parse(json, &snap, data_dir, sizeof data_dir, &cause);
+	free(json);
+	if (rc == -1) {
+		agent_pg_failed(a, cause);
+		free(cause);
+		return 0; /* the connection is fine; the answer was not */
+	}
+	snap.at_ms = clock_wall_ms();
+	snap.up = 1;
+	pthread_mutex_lock(&a->mu);
+	a->st.pg = snap;
+	a->st.queries_last_cycle = 1;
+	if (data_dir[0])
+		agent_copy(a->data_dir, sizeof a->data_dir, data_dir);
+	a->pg_rounds++;
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+	return 0;
+}
+
+/* Watches the idle connection until the next cycle; -1 when it was lost (already published). */
+static int agent_pg_watch(struct agent *a, struct pgconn *pg, int64_t until)
+{
+	struct pollfd pfd[2] = {{pgconn_socket(pg), POLLIN, 0}, {a->stop_pipe[0], POLLIN, 0}};
+	while (!agent_stopping(a)) {
+		int left = clock_left_ms(until);
+		if (left == 0)
+			return 0;
+		int n = poll(pfd, 2, left);
+		if (n <= 0 || pfd[1].revents)
+			continue;
+		char *cause = NULL;
+		if (pgconn_check_alive(pg, &cause) == -1) {
+			agent_pg_failed(a, cause);
+			free(cause);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The PostgreSQL thread: one query per cycle, the socket watched in between. */
+static void *agent_pg_main(void *arg)
+{
+	struct agent *a = arg;
+	struct pgconn *pg = NULL;
+	while (!agent_stopping(a)) {
+		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
+		if (pg == NULL && (pg = agent_pg_connect(a)) == NULL) {
+			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next));
+			continue;
+		}
+		if (agent_pg_probe(a, pg) == -1 || agent_pg_watch(a, pg, next) == -1) {
+			pgconn_free(pg);
+			pg = NULL;
+		}
+	}
+	pgconn_free(pg);
+	return NULL;
+}
+
+/* Starts a site's agent threads; NULL with *cause on failure. */
+struct agent *agent_start(const struct conf *cf, const struct site *site, int wake_fd,
+			  char **cause)
+{
+	struct agent *a = xcalloc(1, sizeof *a);
+	a->cf = cf;
+	a->site = site;
+	a->wake_fd = wake_fd;
+	agent_copy(a->st.name, sizeof a->st.name, site->name);
+	a->st.backups.configured = site->backups.dir != NULL;
+	pthread_mutex_init(&a->mu, NULL);
+	snprintf(a->bridge_dir, sizeof a->bridge_dir, "/tmp/drconsole-%d-%d-%p", (int)getuid(),
+		 (int)getpid(), (void *)a);
+	if (pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
+		pthread_mutex_destroy(&a->mu);
+		free(a);
+		return NULL;
+	}
+	if (pthread_create(&a->ssh_thread, NULL, agent_ssh_main, a) != 0) {
+		*cause = xstrdup("cannot start the SSH thread");
+		agent_stop(a);
+		return NULL;
+	}
+	a->threads = 1;
+	if (pthread_create(&a->pg_thread, NULL, agent_pg_main, a) != 0) {
+		*cause = xstrdup("cannot start the PostgreSQL thread");
+		agent_stop(a);
+		return NULL;
+	}
+	a->threads = 2;
+	return a;
+}
+
+/* Copies the latest snapshot. */
+void agent_snapshot(struct agent *a, struct site_status *out)
+{
+	pthread_mutex_lock(&a->mu);
+	*out = a->st;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/*
+ * Returns how many complete probe rounds have ended, failed or not: both
+ * sides' rounds, or only SSH's while the site is unreachable (PostgreSQL
+ * cannot even be tried then).
+ */
+int agent_rounds(struct agent *a)
+{
+	pthread_mutex_lock(&a->mu);
+	int n = a->ssh_rounds < a->pg_rounds ? a->ssh_rounds : a->pg_rounds;
+	if (!a->st.reachable && a->site->pg.via == PG_VIA_SSH)
+		n = a->ssh_rounds;
+	pthread_mutex_unlock(&a->mu);
+	return n;
+}
+
+/* Stops the threads (each notices within a fraction of a second) and frees the agent. */
+void agent_stop(struct agent *a)
+{
+	if (a == NULL)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stopping = 1;
+	pthread_mutex_unlock(&a->mu);
+	ssize_t w = write(a->stop_pipe[1], "", 1);
+	(void)w;
+	if (a->threads >= 1)
+		pthread_join(a->ssh_thread, NULL);
+	if (a->threads >= 2)
+		pthread_join(a->pg_thread, NULL);
+	close(a->stop_pipe[0]);
+	close(a->stop_pipe[1]);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+}

@@ -1,0 +1,23 @@
+/*
+ * A site agent: the threads that own one site's SSH session, its PostgreSQL
+ * bridge and its libpq connection, probe the site every interval and publish
+ * an immutable snapshot. The main thread only reads snapshots; it never waits
+ * on the site.
+ */
+#ifndef DR_AGENT_H
+#define DR_AGENT_H
+
+#include <stdint.h>
+
+#include "conf.h"
+#include "snapshot.h"
+
+struct agent;
+
+struct agent *agent_start(const struct conf *cf, const struct site *site, int wake_fd,
+			  char **cause);
+void agent_snapshot(struct agent *a, struct site_status *out);
+int agent_rounds(struct agent *a);
+void agent_stop(struct agent *a);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * drconsole status --json: the sites' snapshots and the verdict as one JSON
+ * object with the stable keys of the design (overall, sites[], replication[])
+ * and more. An unknown value is null, never 0.
+ */
+#ifndef DR_STATUS_JSON_H
+#define DR_STATUS_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "snapshot.h"
+#include "verdict.h"
+
+char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
+                         const struct verdict *v, int64_t now_wall_ms);
+
+#endif

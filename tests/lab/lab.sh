@@ -415,6 +415,7 @@ X11Forwarding no
 PrintMotd no
 UseDNS no
 Subsystem sftp internal-sftp
+LogLevel VERBOSE
 SetEnv SHLVL=1 LAB_SITE=$n PGPORT=$(pg_port "$n") PGHOST=$(sock_dir "$n") LAB_DIR=$LAB_DIR PATH=$PG_BINDIR:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 EOF
 }

@@ -53,7 +53,7 @@
 #include "clock.h"
 #include "net.h"
 #include "pgbridge.h"
-#include "shquote.h"
+#include "sshjump.h"
 #include "sshconn.h"
 #include "sshexec.h"
 #include "xmalloc.h"
@@ -188,147 +188,6 @@ static char *sshconn_option(ssh_session s, enum ssh_options_e what)
 	char *copy = xstrdup(v);
 	ssh_string_free_char(v);
 	return copy;
-}
-
-/* Splits a jump spec "[user@]host[:port]" (host may be "[v6addr]"); -1 if malformed. */
-static int sshconn_parse_jump(const char *jump, char **user, char **host, char **port)
-{
-	*user = *host = *port = NULL;
-	if (strchr(jump, ',') != NULL || strchr(jump, ' ') != NULL || *jump == '\0')
-		return -1;
-	const char *at = strrchr(jump, '@'), *hp = jump;
-	if (at != NULL) {
-		*user = xstrndup(jump, (size_t)(at - jump));
-		hp = at + 1;
-	}
-	const char *colon = NULL;
-	if (hp[0] == '[') {
-		const char *close = strchr(hp, ']');
-		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
-			goto bad;
-		*host = xstrndup(hp + 1, (size_t)(close - hp - 1));
-		colon = close[1] == ':' ? close + 1 : NULL;
-	} else {
-		colon = strchr(hp, ':');
-		if (colon != NULL && strchr(colon + 1, ':') != NULL)
-			colon = NULL; /* a bare IPv6 address */
-		*host = colon != NULL ? xstrndup(hp, (size_t)(colon - hp)) : xstrdup(hp);
-	}
-	if (colon != NULL) {
-		const char *p = colon + 1;
-		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5 ||
-		    atoi(p) < 1 || atoi(p) > 65535)
-			goto bad;
-		*port = xstrdup(p);
-	}
-	if (**host == '\0' || (*user != NULL && **user == '\0'))
-		goto bad;
-	return 0;
-bad:
-	free(*user);
-	free(*host);
-	free(*port);
-	*user = *host = *port = NULL;
-	return -1;
-}
-
-/* Appends " word" to a command line, shell-quoted. */
-static void sshconn_append_word(char **cmd, const char *word)
-{
-	char *q = shquote(word);
-	char *next = xasprintf("%s %s", *cmd, q);
-	free(q);
-	free(*cmd);
-	*cmd = next;
-}
-
-/* Doubles every '%' so libssh's ProxyCommand expansion leaves the text alone. */
-static char *sshconn_escape_percent(const char *s)
-{
-	size_t n = 0;
-	for (const char *p = s; *p != '\0'; p++)
-		n += *p == '%' ? 2 : 1;
-	char *out = xmalloc(n + 1), *o = out;
-	for (const char *p = s; *p != '\0'; p++) {
-		*o++ = *p;
-		if (*p == '%')
-			*o++ = '%';
-	}
-	*o = '\0';
-	return out;
-}
-
-/*
- * Builds the ProxyCommand for a jump host: OpenSSH's "ssh -W" to the target,
- * never interactive, strict about the jump host's key, bounded in time.
- */
-static char *sshconn_proxy_command(const struct site *site, const char *host, unsigned port,
-                                   int64_t timeout_ms, const char *log_path, char **cause)
-{
-	char *juser, *jhost, *jport;
-	if (sshconn_parse_jump(site->ssh.jump, &juser, &jhost, &jport) == -1) {
-		*cause = xasprintf("jump host '%s' is not [user@]host[:port] (one jump host only)",
-		                   site->ssh.jump);
-		return NULL;
-	}
-	char *target = strchr(host, ':') != NULL ? xasprintf("[%s]:%u", host, port)
-	                                         : xasprintf("%s:%u", host, port);
-	long secs = (long)((timeout_ms + 999) / 1000);
-	char *opt;
-	char *cmd = xstrdup("ssh -W");
-	sshconn_append_word(&cmd, target);
-	sshconn_append_word(&cmd, "-o");
-	sshconn_append_word(&cmd, "BatchMode=yes");
-	opt = xasprintf("ConnectTimeout=%ld", secs > 0 ? secs : 1);
-	sshconn_append_word(&cmd, "-o");
-	sshconn_append_word(&cmd, opt);
-	free(opt);
-	sshconn_append_word(&cmd, "-o");
-	sshconn_append_word(&cmd, "StrictHostKeyChecking=yes");
-	if (log_path != NULL) {
-		/* libssh sends the command's stderr to /dev/null: keep ssh's errors. */
-		sshconn_append_word(&cmd, "-E");
-		sshconn_append_word(&cmd, log_path);
-	}
-	if (site->ssh.known_hosts != NULL) {
-		opt = xasprintf("UserKnownHostsFile=%s", site->ssh.known_hosts);
-		sshconn_append_word(&cmd, "-o");
-		sshconn_append_word(&cmd, opt);
-		free(opt);
-	}
-	if (site->ssh.identity != NULL) {
-		sshconn_append_word(&cmd, "-i");
-		sshconn_append_word(&cmd, site->ssh.identity);
-	}
-	if (juser != NULL) {
-		sshconn_append_word(&cmd, "-l");
-		sshconn_append_word(&cmd, juser);
-	}
-	if (jport != NULL) {
-		sshconn_append_word(&cmd, "-p");
-		sshconn_append_word(&cmd, jport);
-	}
-	sshconn_append_word(&cmd, "--");
-	sshconn_append_word(&cmd, jhost);
-	char *escaped = sshconn_escape_percent(cmd);
-	free(cmd);
-	free(target);
-	free(juser);
-	free(jhost);
-	free(jport);
-	return escaped;
-}
-
-/* Ignores SIGPIPE unless the program handles it already (writes to a dead proxy). */
-static void sshconn_ignore_sigpipe(void)
-{
-	struct sigaction sa;
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
-		sa.sa_handler = SIG_IGN;
-		sigemptyset(&sa.sa_mask);
-		sa.sa_flags = 0;
-		sigaction(SIGPIPE, &sa, NULL);
-	}
 }
 
 /* Returns the SHA256 fingerprint of a key ("SHA256:..."), newly allocated. */
@@ -614,28 +473,6 @@ ok:
 	return 0;
 }
 
-/* Returns the last line the jump host's ssh logged (newly allocated), or NULL. */
-static char *sshconn_jump_said(const char *log_path)
-{
-	FILE *f = log_path != NULL ? fopen(log_path, "re") : NULL;
-	if (f == NULL)
-		return NULL;
-	char *line = NULL, *last = NULL;
-	size_t size = 0;
-	ssize_t len;
-	while ((len = getline(&line, &size, f)) != -1) {
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			line[--len] = '\0';
-		if (len > 0) {
-			free(last);
-			last = xstrdup(line);
-		}
-	}
-	free(line);
-	fclose(f);
-	return last;
-}
-
 /*
  * Classifies a failed ssh_connect: timeout, socket-level, or protocol. said
  * is what the jump host's ssh logged last, if any.
@@ -734,7 +571,7 @@ static int sshconn_transport(struct sshconn *c, const struct site *site, const c
 		} else {
 			free(path);
 		}
-		char *cmd = sshconn_proxy_command(site, host, port, timeout_ms, *jump_log, &cause);
+		char *cmd = sshjump_command(site, host, port, timeout_ms, *jump_log, &cause);
 		if (cmd == NULL || ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, cmd) < 0) {
 			sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site,
 			             cause ? cause : sshconn_libssh_error(s));
@@ -743,7 +580,7 @@ static int sshconn_transport(struct sshconn *c, const struct site *site, const c
 			return -1;
 		}
 		free(cmd);
-		sshconn_ignore_sigpipe();
+		sshjump_ignore_sigpipe();
 		return 0;
 	}
 
@@ -854,7 +691,7 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 	}
 	int connected = ssh_connect(c->session) == SSH_OK;
 	if (!connected) {
-		char *said = sshconn_jump_said(jump_log);
+		char *said = sshjump_said(jump_log);
 		sshconn_connect_failed(c, site, start, deadline, said, fail);
 		free(said);
 	}

@@ -9,4 +9,4 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-10}
 build=$(pwd)
-exec "$here/../integration/lab-run.sh" 56300 "$here/bench-all.sh" "$build" "$rounds"
+exec "$here/../integration/lab-run.sh" 26300 "$here/bench-all.sh" "$build" "$rounds"

@@ -3,7 +3,7 @@
 # and the PostgreSQL bridge of core/) against a two-site lab of its own.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip (sshd or PostgreSQL missing, and
-# not in CI). Uses its own port base (SSH_TEST_PORT_BASE, default 55600) and
+# not in CI). Uses its own port base (SSH_TEST_PORT_BASE, default 25600) and
 # folder, and always takes its lab down. SSH_TEST_WRAPPER runs the program
 # under a tool, e.g. SSH_TEST_WRAPPER="valgrind --leak-check=full".
 # shellcheck disable=SC2086
@@ -14,7 +14,7 @@ SRCDIR=${TOP_SRCDIR:-$(cd "$HERE/../.." && pwd)}
 BUILDDIR=${TOP_BUILDDIR:-$SRCDIR}
 LAB=$SRCDIR/tests/lab/lab.sh
 PROG=$BUILDDIR/tests/integration/test-ssh
-BASE=${SSH_TEST_PORT_BASE:-55600}
+BASE=${SSH_TEST_PORT_BASE:-25600}
 DIR=/tmp/drlab-ssh.$(id -u).$BASE
 LOG=/tmp/drlab-ssh.$(id -u).$BASE.log
 

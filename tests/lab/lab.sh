@@ -52,8 +52,10 @@ injection.
 
 Options:
   --dir DIR         lab folder (default \${LAB_DIR:-/tmp/drconsole-lab.UID.PORTBASE})
-  --port-base N     port base (default \${LAB_PORT_BASE:-55400}); ssh of site
-                    1/2 on N+1/N+2, PostgreSQL of site 1/2 on N+11/N+12
+  --port-base N     port base (default \${LAB_PORT_BASE:-25400}); ssh of site
+                    1/2 on N+1/N+2, PostgreSQL of site 1/2 on N+11/N+12;
+                    keep it below the ephemeral range (net.ipv4.ip_local_port_range)
+                    or an outgoing connection may hold a lab port
   -h, --help        show this help
 
 Commands (SITE is 1, 2, datacenter-1 or datacenter-2):
@@ -103,7 +105,7 @@ parse_args() {
 
 # setup_globals: derive the port base, lab folder, users and tool paths.
 setup_globals() {
-    PORT_BASE=${OPT_BASE:-${LAB_PORT_BASE:-55400}}
+    PORT_BASE=${OPT_BASE:-${LAB_PORT_BASE:-25400}}
     case $PORT_BASE in ''|*[!0-9]*) die "port base must be a number: $PORT_BASE" ;; esac
     if [ "$PORT_BASE" -lt 1024 ] || [ "$PORT_BASE" -gt 65500 ]; then
         die "port base must be between 1024 and 65500: $PORT_BASE"

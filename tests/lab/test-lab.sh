@@ -3,14 +3,14 @@
 # faults and tears everything down again.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip (sshd or PostgreSQL missing).
-# Uses its own port base (LAB_TEST_PORT_BASE, default 55500) and its own folder.
+# Uses its own port base (LAB_TEST_PORT_BASE, default 25500) and its own folder.
 # Functions run through check/eventually; remote commands are single-quoted.
 # shellcheck disable=SC2317,SC2016
 set -uo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 LAB=$HERE/lab.sh
-BASE=${LAB_TEST_PORT_BASE:-55500}
+BASE=${LAB_TEST_PORT_BASE:-25500}
 DIR=/tmp/drlab-test.$(id -u).$BASE
 ME=$(id -un)
 FAILED=0

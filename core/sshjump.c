@@ -1,0 +1,181 @@
+/*
+ * Jump hosts. libssh 0.10 turns ProxyJump into an OpenSSH "ssh -W" that reads
+ * its own config, may prompt on the terminal and loses its errors; drconsole
+ * writes the ProxyCommand itself instead: batch mode, a connect timeout,
+ * strict host keys against the site's known_hosts, every value shell-quoted
+ * and '%' escaped from libssh's expansion, and ssh's log kept in a file so a
+ * failure can quote what the jump host's ssh said.
+ */
+#include "config.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shquote.h"
+#include "sshjump.h"
+#include "xmalloc.h"
+
+/* Splits a jump spec "[user@]host[:port]" (host may be "[v6addr]"); -1 if malformed. */
+static int sshjump_parse(const char *jump, char **user, char **host, char **port)
+{
+	*user = *host = *port = NULL;
+	if (strchr(jump, ',') != NULL || strchr(jump, ' ') != NULL || *jump == '\0')
+		return -1;
+	const char *at = strrchr(jump, '@'), *hp = jump;
+	if (at != NULL) {
+		*user = xstrndup(jump, (size_t)(at - jump));
+		hp = at + 1;
+	}
+	const char *colon = NULL;
+	if (hp[0] == '[') {
+		const char *close = strchr(hp, ']');
+		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+			goto bad;
+		*host = xstrndup(hp + 1, (size_t)(close - hp - 1));
+		colon = close[1] == ':' ? close + 1 : NULL;
+	} else {
+		colon = strchr(hp, ':');
+		if (colon != NULL && strchr(colon + 1, ':') != NULL)
+			colon = NULL; /* a bare IPv6 address */
+		*host = colon != NULL ? xstrndup(hp, (size_t)(colon - hp)) : xstrdup(hp);
+	}
+	if (colon != NULL) {
+		const char *p = colon + 1;
+		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5 ||
+		    atoi(p) < 1 || atoi(p) > 65535)
+			goto bad;
+		*port = xstrdup(p);
+	}
+	if (**host == '\0' || (*user != NULL && **user == '\0'))
+		goto bad;
+	return 0;
+bad:
+	free(*user);
+	free(*host);
+	free(*port);
+	*user = *host = *port = NULL;
+	return -1;
+}
+
+/* Appends " word" to a command line, shell-quoted. */
+static void sshjump_append_word(char **cmd, const char *word)
+{
+	char *q = shquote(word);
+	char *next = xasprintf("%s %s", *cmd, q);
+	free(q);
+	free(*cmd);
+	*cmd = next;
+}
+
+/* Doubles every '%' so libssh's ProxyCommand expansion leaves the text alone. */
+static char *sshjump_escape_percent(const char *s)
+{
+	size_t n = 0;
+	for (const char *p = s; *p != '\0'; p++)
+		n += *p == '%' ? 2 : 1;
+	char *out = xmalloc(n + 1), *o = out;
+	for (const char *p = s; *p != '\0'; p++) {
+		*o++ = *p;
+		if (*p == '%')
+			*o++ = '%';
+	}
+	*o = '\0';
+	return out;
+}
+
+/*
+ * Builds the ProxyCommand for a jump host: OpenSSH's "ssh -W" to the target,
+ * never interactive, strict about the jump host's key, bounded in time.
+ */
+char *sshjump_command(const struct site *site, const char *host, unsigned port,
+                      int64_t timeout_ms, const char *log_path, char **cause)
+{
+	char *juser, *jhost, *jport;
+	if (sshjump_parse(site->ssh.jump, &juser, &jhost, &jport) == -1) {
+		*cause = xasprintf("jump host '%s' is not [user@]host[:port] (one jump host only)",
+		                   site->ssh.jump);
+		return NULL;
+	}
+	char *target = strchr(host, ':') != NULL ? xasprintf("[%s]:%u", host, port)
+	                                         : xasprintf("%s:%u", host, port);
+	long secs = (long)((timeout_ms + 999) / 1000);
+	char *opt;
+	char *cmd = xstrdup("ssh -W");
+	sshjump_append_word(&cmd, target);
+	sshjump_append_word(&cmd, "-o");
+	sshjump_append_word(&cmd, "BatchMode=yes");
+	opt = xasprintf("ConnectTimeout=%ld", secs > 0 ? secs : 1);
+	sshjump_append_word(&cmd, "-o");
+	sshjump_append_word(&cmd, opt);
+	free(opt);
+	sshjump_append_word(&cmd, "-o");
+	sshjump_append_word(&cmd, "StrictHostKeyChecking=yes");
+	if (log_path != NULL) {
+		/* libssh sends the command's stderr to /dev/null: keep ssh's errors. */
+		sshjump_append_word(&cmd, "-E");
+		sshjump_append_word(&cmd, log_path);
+	}
+	if (site->ssh.known_hosts != NULL) {
+		opt = xasprintf("UserKnownHostsFile=%s", site->ssh.known_hosts);
+		sshjump_append_word(&cmd, "-o");
+		sshjump_append_word(&cmd, opt);
+		free(opt);
+	}
+	if (site->ssh.identity != NULL) {
+		sshjump_append_word(&cmd, "-i");
+		sshjump_append_word(&cmd, site->ssh.identity);
+	}
+	if (juser != NULL) {
+		sshjump_append_word(&cmd, "-l");
+		sshjump_append_word(&cmd, juser);
+	}
+	if (jport != NULL) {
+		sshjump_append_word(&cmd, "-p");
+		sshjump_append_word(&cmd, jport);
+	}
+	sshjump_append_word(&cmd, "--");
+	sshjump_append_word(&cmd, jhost);
+	char *escaped = sshjump_escape_percent(cmd);
+	free(cmd);
+	free(target);
+	free(juser);
+	free(jhost);
+	free(jport);
+	return escaped;
+}
+
+/* Ignores SIGPIPE unless the program handles it already (writes to a dead proxy). */
+void sshjump_ignore_sigpipe(void)
+{
+	struct sigaction sa;
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = 0;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+}
+
+/* Returns the last line the jump host's ssh logged (newly allocated), or NULL. */
+char *sshjump_said(const char *log_path)
+{
+	FILE *f = log_path != NULL ? fopen(log_path, "re") : NULL;
+	if (f == NULL)
+		return NULL;
+	char *line = NULL, *last = NULL;
+	size_t size = 0;
+	ssize_t len;
+	while ((len = getline(&line, &size, f)) != -1) {
+		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			line[--len] = '\0';
+		if (len > 0) {
+			free(last);
+			last = xstrdup(line);
+		}
+	}
+	free(line);
+	fclose(f);
+	return last;
+}

@@ -51,6 +51,10 @@ run plan -c "$example"
 check "plan without a scenario is a usage error" eval 'rc_is 2 && err_has "which scenario"'
 run plan -c
 check "an option without its value is a usage error" eval 'rc_is 2 && err_has "needs a value"'
+run status --bogus
+check "a usage error of status is unknown (3), as monitoring plugins expect" eval 'rc_is 3 && err_has "status: unknown option"'
+run status -c "$tmp/none.yml"
+check "status without a readable config is unknown (3)" eval 'rc_is 3 && err_has "cannot open"'
 run check --help
 check "check --help explains FILE:LINE:COL" eval 'rc_is 0 && out_has "FILE:LINE:COL"'
 

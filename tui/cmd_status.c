@@ -41,7 +41,7 @@ static const char status_usage[] =
 	"                  reported unreachable, with what timed out\n"
 	"\n"
 	"Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (monitoring-plugin\n"
-	"convention). The rules are in README.md and drconsole(1).\n";
+	"convention; a usage or config error is unknown). The rules are in README.md.\n";
 
 /* Parses status's options; returns CLI_PARSED to go on. */
 static int status_options(int argc, char **argv, const char **config, int *json,
@@ -128,8 +128,8 @@ int cmd_status(int argc, char **argv)
 	int json = 0;
 	int64_t timeout_ms = 0;
 	int rc = status_options(argc, argv, &config, &json, &timeout_ms);
-	if (rc != CLI_PARSED)
-		return rc;
+	if (rc != CLI_PARSED) /* a monitoring system reads a usage error as unknown, not critical */
+		return rc == CLI_EXIT_USAGE ? 3 : rc;
 
 	struct catalog cat;
 	if (cli_load_catalog(config, &cat, 1) == -1) {

@@ -49,6 +49,8 @@ struct agent {
 	int bridge_ready;       /* the bridge listens: the PostgreSQL thread may connect */
 	char bridge_dir[96];
 	char data_dir[256];     /* from PostgreSQL, for the disk probe */
+	char bridge_error[256]; /* why the last tunnel failed, until the PostgreSQL thread reads it */
+	int bridge_refused;     /* ... because nothing listened at the port */
 	int ssh_rounds, pg_rounds;
 };
 
@@ -172,6 +174,16 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn,
 	return 0;
 }
 
+/* Keeps why a tunnel failed, for the PostgreSQL thread whose connection it ends (SSH thread). */
+static void agent_bridge_error(void *arg, const char *message, int refused)
+{
+	struct agent *a = arg;
+	pthread_mutex_lock(&a->mu);
+	agent_copy(a->bridge_error, sizeof a->bridge_error, message);
+	a->bridge_refused = refused;
+	pthread_mutex_unlock(&a->mu);
+}
+
 /* Opens the session and, unless PostgreSQL is reached directly, the bridge. */
 static struct sshconn *agent_connect(struct agent *a)
 {
@@ -190,6 +202,7 @@ static struct sshconn *agent_connect(struct agent *a)
 			sshconn_free(conn);
 			return NULL;
 		}
+		sshconn_bridge_on_error(conn, agent_bridge_error, a);
 		pthread_mutex_lock(&a->mu);
 		a->bridge_ready = 1;
 		pthread_mutex_unlock(&a->mu);
@@ -246,13 +259,24 @@ static void *agent_ssh_main(void *arg)
 	return NULL;
 }
 
-/* Records a PostgreSQL failure: down when the site answers SSH, unknown when it does not. */
+/*
+ * Records a PostgreSQL failure: down when the site answers SSH and nothing
+ * listens at the port, unknown when the site or the tunnel is the problem
+ * (the tunnel's own reason replaces libpq's "server closed the connection").
+ */
 static void agent_pg_failed(struct agent *a, const char *cause)
 {
 	pthread_mutex_lock(&a->mu);
 	a->st.pg.up = 0;
-	agent_copy(a->st.pg.error, sizeof a->st.pg.error, cause);
 	a->st.pg.role = a->st.reachable ? PG_ROLE_DOWN : PG_ROLE_UNKNOWN;
+	if (a->bridge_error[0] != '\0') {
+		agent_copy(a->st.pg.error, sizeof a->st.pg.error, a->bridge_error);
+		if (!a->bridge_refused)
+			a->st.pg.role = PG_ROLE_UNKNOWN;
+		a->bridge_error[0] = '\0';
+	} else {
+		agent_copy(a->st.pg.error, sizeof a->st.pg.error, cause);
+	}
 	a->pg_rounds++;
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);

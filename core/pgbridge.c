@@ -66,7 +66,54 @@ struct pgbridge {
 	ino_t ino;
 	struct pgbridge_client **clients;
 	size_t n_clients;
+	pgbridge_error_fn on_error; /* told before a client is closed for a failed tunnel */
+	void *on_error_arg;
 };
+
+/* RFC 4254's reasons for refusing a channel (libssh does not export them). */
+enum { PGBRIDGE_OPEN_PROHIBITED = 1, PGBRIDGE_OPEN_CONNECT_FAILED = 2 };
+
+/* Sets who is told why a tunnel failed (the client itself only sees its socket close). */
+void sshconn_bridge_on_error(struct sshconn *c, pgbridge_error_fn fn, void *arg)
+{
+	if (c->bridge != NULL) {
+		c->bridge->on_error = fn;
+		c->bridge->on_error_arg = arg;
+	}
+}
+
+/* Reports a tunnel that did not open, in the operator's terms. */
+static void pgbridge_report(struct sshconn *c, int timed_out)
+{
+	struct pgbridge *b = c->bridge;
+	if (b->on_error == NULL)
+		return;
+	const char *e = ssh_get_error(c->session);
+	char *msg;
+	int refused = 0, code = 0;
+	/* libssh words it "... channel N error (CODE) text"; CODE is RFC 4254's reason. */
+	const char *paren = e != NULL ? strstr(e, " error (") : NULL;
+	if (paren != NULL)
+		code = atoi(paren + 8);
+	if (timed_out)
+		msg = xasprintf("opening the SSH tunnel to the site's PostgreSQL (127.0.0.1:%u) "
+				"timed out",
+				b->remote_port);
+	else if (code == PGBRIDGE_OPEN_PROHIBITED)
+		msg = xasprintf("sshd refuses to forward to the site's PostgreSQL (127.0.0.1:%u): "
+				"port forwarding is disabled there (AllowTcpForwarding)",
+				b->remote_port);
+	else if (code == PGBRIDGE_OPEN_CONNECT_FAILED) {
+		refused = 1;
+		msg = xasprintf("nothing accepts connections at the site's 127.0.0.1:%u "
+				"(PostgreSQL is not running there, or listens elsewhere)",
+				b->remote_port);
+	} else
+		msg = xasprintf("the SSH tunnel to the site's PostgreSQL (127.0.0.1:%u) failed: %s",
+				b->remote_port, e && *e ? e : "no reason given");
+	b->on_error(b->on_error_arg, msg, refused);
+	free(msg);
+}
 
 /*
  * Creates dir with mode 0700, or accepts an existing one only if it is a real
@@ -472,10 +519,15 @@ static int pgbridge_step_client(struct sshconn *c, struct pgbridge_client *cl)
 			return 0;
 		int rc = ssh_channel_open_forward(cl->channel, "127.0.0.1", (int)b->remote_port,
 		                                  "127.0.0.1", 0);
-		if (rc == SSH_AGAIN)
-			return clock_left_ms(cl->open_deadline) > 0;
+		if (rc == SSH_AGAIN) {
+			if (clock_left_ms(cl->open_deadline) > 0)
+				return 1;
+			pgbridge_report(c, 1);
+			return 0;
+		}
 		if (rc != SSH_OK) {
 			/* Refused by sshd or the target: the client sees the close. */
+			pgbridge_report(c, 0);
 			ssh_channel_free(cl->channel);
 			cl->channel = NULL;
 			return 0;

@@ -9,6 +9,10 @@
 
 int sshconn_bridge_open(struct sshconn *c, const char *dir, unsigned remote_port, char **cause);
 void sshconn_bridge_close(struct sshconn *c);
+
+/* Told why a tunnel could not be opened; refused: nothing listens at the target port. */
+typedef void (*pgbridge_error_fn)(void *arg, const char *message, int refused);
+void sshconn_bridge_on_error(struct sshconn *c, pgbridge_error_fn fn, void *arg);
 size_t sshconn_bridge_clients(const struct sshconn *c);
 
 /* For sshconn.c. */

@@ -46,7 +46,7 @@ struct snap_slot {
 struct snap_pg {
 	int64_t at_ms; /* wall clock of the last successful probe; 0: never */
 	int up;        /* the last attempt connected and answered */
-	char error[256];
+	char error[512];
 	enum pg_role role;
 	char version[64];
 	struct opt_i64 timeline;
@@ -113,7 +113,7 @@ struct site_status {
 	uint64_t generation;
 	int64_t at_ms;       /* wall clock of this snapshot */
 	int reachable;       /* SSH session up and answering */
-	char error[256];     /* why not, or "" */
+	char error[1024];    /* why not, or "" */
 	int64_t since_ms;    /* when reachability last changed */
 	struct snap_pg pg;
 	struct snap_health health;

@@ -624,10 +624,26 @@ static void verdict_judge_findings(struct judge *j, size_t i)
 		verdict_add(j->v, VERDICT_WARNING, s->name, "%s: %s", s->name, s->pg.findings[k]);
 }
 
+/*
+ * A standby-side site that answers SSH but whose PostgreSQL does not answer
+ * drconsole: its replay cannot be judged, even if the primary still lists a
+ * streaming standby (it may be another one, or the stream may be stale).
+ */
+static void verdict_judge_standby_silent(struct judge *j, size_t i)
+{
+	const struct site_status *s = &j->sites[i];
+	if ((int)i == j->primary || !s->reachable || s->pg.up)
+		return;
+	verdict_add(j->v, VERDICT_WARNING, s->name,
+		    "PostgreSQL on %s does not answer, so its replay cannot be judged: %s", s->name,
+		    s->pg.error[0] ? s->pg.error : "no reason given");
+}
+
 /* Judges one site's own rules. */
 static void verdict_judge_site(struct judge *j, size_t i)
 {
 	verdict_judge_old_primary(j, i);
+	verdict_judge_standby_silent(j, i);
 	if ((int)i != j->primary)
 		verdict_judge_lag(j, i);
 	verdict_judge_reach(j, i);

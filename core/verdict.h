@@ -20,7 +20,7 @@ enum verdict_level { VERDICT_OK, VERDICT_WARNING, VERDICT_CRITICAL, VERDICT_UNKN
 struct verdict_reason {
 	enum verdict_level level;
 	char site[64];
-	char text[256];
+	char text[1024];
 };
 
 /* The judgement: the overall level and its reasons, most severe first. */

@@ -378,6 +378,26 @@ static void test_standby_unreachable_but_streaming(void **state)
 	expect_reason(&f.v, VERDICT_WARNING, "datacenter-2 is unreachable: timed out after 3 s");
 }
 
+/* A reachable standby site whose PostgreSQL does not answer drconsole gets a reason of its own. */
+static void test_standby_pg_silent(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.st[1].pg.up = 0;
+	f.st[1].pg.role = PG_ROLE_UNKNOWN;
+	snprintf(f.st[1].pg.error, sizeof f.st[1].pg.error,
+		 "sshd refuses to forward to the site's PostgreSQL");
+	expect_level(fx_judge(&f), VERDICT_WARNING);
+	expect_reason(&f.v, VERDICT_WARNING,
+		      "PostgreSQL on datacenter-2 does not answer, so its replay cannot be judged: "
+		      "sshd refuses to forward to the site's PostgreSQL");
+	/* Not for an unreachable site: that has its own reason. */
+	f.st[1].reachable = 0;
+	fx_judge(&f);
+	expect_no_reason(&f.v, "does not answer, so its replay");
+}
+
 /* Two primaries at once: split brain, first, in the exact words. */
 static void test_split_brain(void **state)
 {
@@ -704,6 +724,7 @@ int main(void)
 	    cmocka_unit_test(test_failed_over),
 	    cmocka_unit_test(test_not_streaming),
 	    cmocka_unit_test(test_standby_unreachable_but_streaming),
+	    cmocka_unit_test(test_standby_pg_silent),
 	    cmocka_unit_test(test_split_brain),
 	    cmocka_unit_test(test_split_brain_first_whatever_else),
 	    cmocka_unit_test(test_split_brain_three_and_stale),

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "duration.h"
@@ -133,4 +134,13 @@ char *duration_format(int64_t ms)
 	if (sec || off == 0)
 		snprintf(buf + off, sizeof buf - off, "%llds", (long long)sec);
 	return xstrdup(buf);
+}
+
+/* Writes a duration compactly into buf (a negative one as zero) and returns buf. */
+const char *duration_text(int64_t ms, char *buf, size_t len)
+{
+	char *s = duration_format(ms < 0 ? 0 : ms);
+	snprintf(buf, len, "%s", s);
+	free(s);
+	return buf;
 }

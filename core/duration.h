@@ -9,5 +9,6 @@
 
 int duration_parse(const char *s, int64_t *ms, char *err, size_t errlen);
 char *duration_format(int64_t ms);
+const char *duration_text(int64_t ms, char *buf, size_t len);
 
 #endif

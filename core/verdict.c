@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "duration.h"
 #include "verdict.h"
 #include "xmalloc.h"
@@ -91,32 +92,6 @@ static void verdict_sort(struct verdict *v)
 			v->reasons[j] = v->reasons[j - 1];
 		v->reasons[j] = r;
 	}
-}
-
-/* Writes a duration as people read it ("6m52s") into buf. */
-static const char *verdict_dur(int64_t ms, char *buf, size_t len)
-{
-	char *s = duration_format(ms < 0 ? 0 : ms);
-	snprintf(buf, len, "%s", s);
-	free(s);
-	return buf;
-}
-
-/* Writes a byte count with a binary unit ("643.3 KiB") into buf. */
-static const char *verdict_bytes(int64_t bytes, char *buf, size_t len)
-{
-	static const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB"};
-	double v = (double)bytes;
-	size_t u = 0;
-	while (v >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
-		v /= 1024;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%" PRId64 " byte%s", bytes, bytes == 1 ? "" : "s");
-	else
-		snprintf(buf, len, "%.1f %s", v, units[u]);
-	return buf;
 }
 
 /* Appends formatted text to the list in buf, after sep when buf is not empty (cut to fit). */
@@ -365,7 +340,7 @@ static void verdict_judge_old_primary(struct judge *j, size_t i)
 	verdict_add(j->v, VERDICT_WARNING, s->name,
 	            "%s answered as primary %s ago and has not been heard from since: make sure "
 	            "it is fenced before it comes back",
-	            s->name, verdict_dur(j->now - s->pg.at_ms, age, sizeof age));
+	            s->name, duration_text(j->now - s->pg.at_ms, age, sizeof age));
 }
 
 /* Tells whether standby site i streams: its row on the primary, else its own receiver. */
@@ -434,7 +409,7 @@ static void verdict_byte_lag(const struct judge *j, size_t i, char *buf, size_t 
 		return;
 	snprintf(
 	    buf, len, ", %s of WAL behind the primary",
-	    verdict_bytes(j->sites[j->primary].pg.standbys[row].replay_lag_bytes.v, b, sizeof b));
+	    bytes_text(j->sites[j->primary].pg.standbys[row].replay_lag_bytes.v, b, sizeof b));
 }
 
 /* Rule: a standby's replay delay against sync_interval (critical) and half of it (warning). */
@@ -451,8 +426,8 @@ static void verdict_judge_lag(struct judge *j, size_t i)
 		            "the replay delay of standby %s is unknown%s", s->name, bytes);
 		return;
 	}
-	verdict_dur(lag, lag_s, sizeof lag_s);
-	verdict_dur(budget, budget_s, sizeof budget_s);
+	duration_text(lag, lag_s, sizeof lag_s);
+	duration_text(budget, budget_s, sizeof budget_s);
 	if (budget > 0 && lag > budget)
 		verdict_add(j->v, VERDICT_CRITICAL, s->name,
 		            "standby %s is %s behind in replay, beyond sync_interval %s%s", s->name,
@@ -505,8 +480,8 @@ static void verdict_judge_newest(struct judge *j, const struct site_status *s,
 	if (site != NULL && site->backups.max_age_ms > 0 && age * 1000 > site->backups.max_age_ms)
 		verdict_add(j->v, VERDICT_CRITICAL, s->name,
 		            "the newest backup on %s is %s old, beyond max_age %s: %s", s->name,
-		            verdict_dur(age * 1000, age_s, sizeof age_s),
-		            verdict_dur(site->backups.max_age_ms, max_s, sizeof max_s),
+		            duration_text(age * 1000, age_s, sizeof age_s),
+		            duration_text(site->backups.max_age_ms, max_s, sizeof max_s),
 		            b->newest_name);
 }
 
@@ -550,7 +525,7 @@ static void verdict_judge_disk(struct judge *j, const struct site_status *s, con
 		return;
 	verdict_add(j->v, VERDICT_WARNING, s->name,
 	            "the %s filesystem on %s is nearly full: %s free of %s", what, s->name,
-	            verdict_bytes(avail->v, a, sizeof a), verdict_bytes(total->v, t, sizeof t));
+	            bytes_text(avail->v, a, sizeof a), bytes_text(total->v, t, sizeof t));
 }
 
 /* Rule: the host probe ran, every service check passes, the disks have room. */
@@ -598,7 +573,7 @@ static void verdict_stale_part(const struct judge *j, const char *part, int64_t 
 	if (at_ms == 0 || verdict_fresh(j, at_ms))
 		return;
 	verdict_append(buf, len, ", ", "%s %s old", part,
-	               verdict_dur(j->now - at_ms, age, sizeof age));
+	               duration_text(j->now - at_ms, age, sizeof age));
 }
 
 /* Rule: a site's parts older than two probe intervals are stale (one reason per site). */
@@ -613,7 +588,7 @@ static void verdict_judge_stale(struct judge *j, size_t i)
 	if (parts[0] == '\0')
 		return;
 	verdict_add(j->v, VERDICT_WARNING, s->name, "stale data from %s: %s (probe every %s)",
-	            s->name, parts, verdict_dur(j->interval_ms, every, sizeof every));
+	            s->name, parts, duration_text(j->interval_ms, every, sizeof every));
 }
 
 /* Rule: configuration conformity findings are warnings. */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "duration.h"
 #include "status_table.h"
 #include "utf8.h"
@@ -22,22 +23,6 @@ static void status_table_cell(FILE *fp, const char *s, int cols)
 	fputs(s, fp);
 	for (; w < cols; w++)
 		fputc(' ', fp);
-}
-
-/* Formats a byte count compactly ("512 B", "3.2 GB"). */
-static void status_table_bytes(char *buf, size_t len, int64_t v)
-{
-	static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
-	double d = (double)v;
-	int u = 0;
-	while (d >= 1000 && u < 5) {
-		d /= 1000;
-		u++;
-	}
-	if (u == 0)
-		snprintf(buf, len, "%lld B", (long long)v);
-	else
-		snprintf(buf, len, "%.1f %s", d, units[u]);
 }
 
 /* Describes the SSH side: ok with its round trip, or unreachable. */
@@ -66,7 +51,7 @@ static void status_table_lag(char *buf, size_t len, const struct site_status *s)
 		}
 		char b[32] = "?";
 		if (pg->standbys[0].replay_lag_bytes.known)
-			status_table_bytes(b, sizeof b, pg->standbys[0].replay_lag_bytes.v);
+			bytes_text(pg->standbys[0].replay_lag_bytes.v, b, sizeof b);
 		snprintf(buf, len, "%s, %s behind", pg->standbys[0].state, b);
 	} else {
 		int64_t lag;

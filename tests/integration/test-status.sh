@@ -300,6 +300,18 @@ jcheck "4: datacenter-2 health.services has app, ok false, exit_status 3" \
     "any($S2.health.services[]; .name == \"app\" and .ok == false and .exit_status == 3)" "$S2.health.services"
 
 # ---------------------------------------------------------------------------
+echo "# 14. postgres.via: direct (no SSH tunnel) for datacenter-2"
+edit_config status-direct.yml "
+    /^  - name: datacenter-2/ { s = 1 }
+    s && /^      port: $LAB_PG_PORT_2\$/ { print; print \"      via: direct\"; print \"      host: 127.0.0.1\"; s = 0; next }
+    { print }"
+run "14 via direct" "$EDITED" 3
+jcheck "14: datacenter-2 answers as standby over a direct connection" \
+    "$S2.role == \"standby\" and $S2.postgres.up == true and $S2.postgres.in_recovery == true" "$S2 | {role, postgres: .postgres.up}"
+jcheck "14: replication datacenter-1 -> datacenter-2 streaming" \
+    '.replication[0] | .from == "datacenter-1" and .to == "datacenter-2" and .state == "streaming"' '.replication'
+check "14: exit 1 (only the expired backups)" [ "$RC" = 1 ]
+
 echo "# 9. unknown host key"
 : >"$LAB_DIR/status-empty_known_hosts"
 edit_config status-unknown.yml '

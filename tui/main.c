@@ -18,6 +18,8 @@ static const char main_usage[] =
 	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
 	"\n"
 	"An operator console for PostgreSQL disaster recovery across two sites.\n"
+	"Without a command: the live console (health, replication, backups, events;\n"
+	"press ? in it for the keys).\n"
 	"\n"
 	"Commands:\n"
 	"  check [-c FILE] [FILE...]  validate the config and everything it refers to\n"
@@ -34,6 +36,8 @@ static const char main_usage[] =
 	"  -c, --config FILE   the config (default: $DRCONSOLE_CONFIG, ./drconsole.yml,\n"
 	"                      $XDG_CONFIG_HOME/drconsole/drconsole.yml,\n"
 	"                      " SYSCONFDIR "/drconsole/drconsole.yml)\n"
+	"  -l, --layout NAME   the console's first layout (overview, incident, drill,\n"
+	"                      compact)\n"
 	"  -h, --help          show this help (COMMAND --help for a command's)\n"
 	"  -V, --version       show the version\n"
 	"\n"
@@ -55,18 +59,22 @@ void cli_usage_error(const char *fmt, ...)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+					     {"layout", required_argument, NULL, 'l'},
 					     {"help", no_argument, NULL, 'h'},
 					     {"version", no_argument, NULL, 'V'},
 					     {NULL, 0, NULL, 0}};
-	const char *config = NULL;
+	const char *config = NULL, *layout = NULL;
 	int ch;
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:c:hV", opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "+:c:l:hV", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			config = optarg;
+			break;
+		case 'l':
+			layout = optarg;
 			break;
 		case 'h':
 			fputs(main_usage, stdout);
@@ -82,12 +90,8 @@ int main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind >= argc) {
-		fprintf(stderr, "drconsole: the live console is not part of this version yet; "
-				"use 'drconsole check' or 'drconsole plan'\n"
-				"Try 'drconsole --help' for more information.\n");
-		return CLI_EXIT_USAGE;
-	}
+	if (optind >= argc)
+		return cmd_console(config, layout);
 
 	/* Hand the command its arguments, with a global -c passed on in front. */
 	const char *command = argv[optind];

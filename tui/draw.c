@@ -1,0 +1,112 @@
+/*
+ * Text drawing. Strings are cut by display width (utf8_fit), never in the
+ * middle of a character; a string that did not fit ends in an ellipsis.
+ * Invalid bytes are drawn as '?'. In a non-UTF-8 locale, anything beyond
+ * ASCII is drawn as '?' too, rather than as bytes the terminal would garble.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <langinfo.h>
+
+#include "draw.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* Tells whether the terminal's locale is UTF-8 (checked once). */
+static int draw_utf8(void)
+{
+	static int known = -1;
+	if (known == -1) {
+		const char *cs = nl_langinfo(CODESET);
+		known = cs != NULL && strcmp(cs, "UTF-8") == 0;
+	}
+	return known;
+}
+
+/* Copies text replacing what the terminal cannot show (invalid UTF-8, or non-ASCII outside UTF-8). */
+static char *draw_clean(const char *text)
+{
+	size_t len = strlen(text), o = 0;
+	char *out = xmalloc(len + 1);
+	for (size_t i = 0; i < len;) {
+		unsigned int cp;
+		int n = utf8_decode(text + i, len - i, &cp);
+		if (n < 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && !draw_utf8())) {
+			out[o++] = n < 0 || cp >= 0x80 ? '?' : ' ';
+			i += n < 0 ? 1 : (size_t)n;
+			continue;
+		}
+		memcpy(out + o, text + i, (size_t)n);
+		o += (size_t)n;
+		i += (size_t)n;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/* Draws text at (y, x) in at most maxw columns; returns the columns used. */
+int draw_text(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *text)
+{
+	if (maxw <= 0)
+		return 0;
+	char *clean = draw_clean(text);
+	int used;
+	size_t fit = utf8_fit(clean, maxw, &used);
+	if (clean[fit] != '\0') {
+		/* Leave a column for the ellipsis. */
+		fit = utf8_fit(clean, maxw - 1, &used);
+		clean[fit] = '\0';
+		char *cut = xasprintf("%s%s", clean, draw_utf8() ? "…" : "~");
+		free(clean);
+		clean = cut;
+		used++;
+	}
+	wattr_on(w, attr, NULL);
+	mvwaddnstr(w, y, x, clean, -1);
+	wattr_off(w, attr, NULL);
+	free(clean);
+	return used;
+}
+
+/* Draws formatted text; returns the columns used. */
+int draw_textf(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	int used = draw_text(w, y, x, maxw, attr, s);
+	free(s);
+	return used;
+}
+
+/* Draws a horizontal line of width columns. */
+void draw_hline(WINDOW *w, const struct theme *t, int y, int x, int width)
+{
+	if (t->utf8)
+		mvwhline_set(w, y, x, WACS_HLINE, width);
+	else
+		mvwhline(w, y, x, '-', width);
+}
+
+/* Draws the window's border with its title in the top edge. */
+void draw_box(WINDOW *w, const struct theme *t, const char *title, int focused)
+{
+	int h, wd;
+	getmaxyx(w, h, wd);
+	(void)h;
+	attr_t a = focused ? theme_attr(t, THEME_TITLE) : theme_attr(t, THEME_DIM);
+	wattr_on(w, a, NULL);
+	if (t->utf8)
+		box_set(w, 0, 0);
+	else
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	wattr_off(w, a, NULL);
+	if (title != NULL && wd > 6)
+		draw_textf(w, 0, 2, wd - 4, theme_attr(t, focused ? THEME_FOCUS : THEME_TITLE),
+			   " %s ", title);
+}

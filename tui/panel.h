@@ -1,0 +1,48 @@
+/*
+ * The panel interface, htop style: a const class per panel with its name,
+ * minimum size and a draw function that reads the view (the latest
+ * snapshots, the verdict, the event log, the clock) and nothing else.
+ */
+#ifndef DR_PANEL_H
+#define DR_PANEL_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "conf.h"
+#include "events.h"
+#include "snapshot.h"
+#include "theme.h"
+#include "verdict.h"
+
+struct view {
+	const struct conf *cf;
+	const struct site_status *sites;
+	size_t n_sites;
+	const struct verdict *verdict;
+	const struct event_log *events;
+	int64_t now_ms; /* wall clock */
+	const struct theme *theme;
+};
+
+struct panel_class {
+	const char *name;
+	const char *title;
+	int min_w, min_h;
+	/* Draws into w (already erased); scroll is the panel's scroll offset in lines. */
+	void (*draw)(WINDOW *w, const struct view *v, int scroll, int focused);
+};
+
+const struct panel_class *panel_find(const char *name);
+int panel_is_stale(const struct view *v, int64_t at_ms);
+void panel_age(char *buf, size_t len, const struct view *v, int64_t at_ms);
+
+extern const struct panel_class panel_header;
+extern const struct panel_class panel_health;
+extern const struct panel_class panel_replication;
+extern const struct panel_class panel_backups;
+extern const struct panel_class panel_events;
+extern const struct panel_class panel_runbook;
+extern const struct panel_class panel_schedule;
+
+#endif

@@ -1,0 +1,64 @@
+/*
+ * Backups: per site, the newest backup and its age against max_age, how
+ * many, their size, expired files still present, files failing
+ * verification (named), and files not verified yet.
+ */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "bytes.h"
+#include "draw.h"
+#include "duration.h"
+#include "panel.h"
+
+/* Draws one site's line(s) from y; returns the next free line. */
+static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i)
+{
+	const struct theme *t = v->theme;
+	const struct site_status *s = &v->sites[i];
+	const struct snap_backups *b = &s->backups;
+	const struct site *site = conf_site(v->cf, s->name);
+	int64_t age;
+	char a[32], size[32], agebuf[48];
+	if (!b->configured) {
+		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_DIM), "%s: no backups configured",
+			   s->name);
+		return y + 1;
+	}
+	if (b->at_ms == 0) {
+		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_UNKNOWN), "%s: ? (%s)", s->name,
+			   b->error[0] ? b->error : "not listed yet");
+		return y + 1;
+	}
+	int stale = panel_is_stale(v, b->at_ms) || !s->reachable;
+	int old = verdict_backup_age_s(b, v->now_ms, &age) == 0 && site != NULL &&
+		  age * 1000 > site->backups.max_age_ms;
+	enum theme_role r = b->invalid ? THEME_CRIT : old ? THEME_CRIT
+			    : b->expired ? THEME_WARN : stale ? THEME_STALE : THEME_OK;
+	if (verdict_backup_age_s(b, v->now_ms, &age) == 0)
+		snprintf(agebuf, sizeof agebuf, "newest %s ago", duration_text(age * 1000, a, sizeof a));
+	else
+		snprintf(agebuf, sizeof agebuf, "no backup");
+	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
+		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
+		   b->invalid, b->unverified ? ", verifying" : "");
+	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID && y + 1 < getmaxy(w) - 1; k++)
+		draw_textf(w, ++y, 3, wd - 4, theme_attr(t, THEME_CRIT), "invalid: %s",
+			   b->invalid_names[k]);
+	return y + 1;
+}
+
+/* Draws the backups panel. */
+static void backups_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+{
+	int wd = getmaxx(w);
+	draw_box(w, v->theme, "backups", focused);
+	int y = 1;
+	for (size_t i = 0; i < v->n_sites && y < getmaxy(w) - 1; i++)
+		y = backups_site(w, y, wd, v, i);
+}
+
+const struct panel_class panel_backups = {
+	.name = "backups", .title = "backups", .min_w = 30, .min_h = 3, .draw = backups_draw,
+};

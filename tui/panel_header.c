@@ -1,0 +1,86 @@
+/*
+ * The header: the overall verdict, each site with its role and state, the
+ * failover mode, and the clock in UTC and local time; the second line holds
+ * the most severe reason (split brain, if any, is always that one).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "draw.h"
+#include "panel.h"
+
+/* Returns the role a verdict level is drawn in. */
+static enum theme_role header_level_role(enum verdict_level l)
+{
+	switch (l) {
+	case VERDICT_OK:
+		return THEME_OK;
+	case VERDICT_WARNING:
+		return THEME_WARN;
+	case VERDICT_CRITICAL:
+		return THEME_CRIT;
+	default:
+		return THEME_UNKNOWN;
+	}
+}
+
+/* Draws one site's name, role and reachability; returns the columns used. */
+static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
+		       const struct site_status *s)
+{
+	const struct theme *t = v->theme;
+	enum pg_role role = verdict_site_role(s);
+	enum theme_role tr = !s->reachable ? THEME_CRIT
+			     : role == PG_ROLE_PRIMARY || role == PG_ROLE_STANDBY ? THEME_OK
+			     : role == PG_ROLE_DOWN ? THEME_CRIT : THEME_UNKNOWN;
+	int used = draw_text(w, 0, x, maxw, theme_attr(t, THEME_TITLE), s->name);
+	used += draw_textf(w, 0, x + used, maxw - used, theme_attr(t, tr), " %s%s",
+			   s->reachable || s->generation == 0 ? verdict_role_name(role) : "unreachable",
+			   "  ");
+	return used;
+}
+
+/* Draws the header. */
+static void header_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+{
+	const struct theme *t = v->theme;
+	int h, wd;
+	getmaxyx(w, h, wd);
+	time_t now = (time_t)(v->now_ms / 1000);
+	struct tm utc, local;
+	char clock[64], ut[16], lt[32];
+	gmtime_r(&now, &utc);
+	localtime_r(&now, &local);
+	strftime(ut, sizeof ut, "%H:%M:%S", &utc);
+	strftime(lt, sizeof lt, "%H:%M %Z", &local);
+	snprintf(clock, sizeof clock, "%s UTC  %s", ut, lt);
+	int clockw = (int)strlen(clock);
+
+	int x = draw_textf(w, 0, 0, wd, theme_attr(t, header_level_role(v->verdict->level)) | A_BOLD,
+			   " %s ", verdict_name(v->verdict->level));
+	x++;
+	for (size_t i = 0; i < v->n_sites && x < wd - clockw - 1; i++)
+		x += header_site(w, x, wd - clockw - 1 - x, v, &v->sites[i]);
+	draw_textf(w, 0, x, wd - clockw - 1 - x, theme_attr(t, THEME_DIM), "failover %s",
+		   configmap_mode_name(v->cf->dr.failover_mode));
+	if (wd > clockw)
+		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);
+	if (h < 2)
+		return;
+	const struct verdict_reason *r = NULL;
+	for (size_t i = 0; i < v->verdict->n && r == NULL; i++)
+		if (v->verdict->reasons[i].level == v->verdict->level &&
+		    v->verdict->level != VERDICT_OK)
+			r = &v->verdict->reasons[i];
+	if (r != NULL)
+		draw_textf(w, 1, 0, wd, theme_attr(t, header_level_role(r->level)), " %s", r->text);
+	else
+		draw_hline(w, t, 1, 0, wd);
+}
+
+const struct panel_class panel_header = {
+	.name = "header", .title = NULL, .min_w = 40, .min_h = 1, .draw = header_draw,
+};

@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,7 @@ struct console {
 	struct event_log events;
 	struct theme theme;
 	int wake[2];
+	uint64_t stale_bits; /* which parts were stale at the last tick */
 };
 
 static int console_sig_fd = -1;
@@ -114,6 +116,34 @@ static void console_dirty_all(struct console *c)
 {
 	for (size_t i = 0; i < c->n_panes; i++)
 		c->panes[i].dirty = 1;
+}
+
+/* Returns a bit per site part (health, backups, PostgreSQL) that is stale now. */
+static uint64_t console_stale_bits(const struct console *c)
+{
+	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
+			 clock_wall_ms(), &c->theme};
+	uint64_t bits = 0;
+	for (size_t i = 0; i < c->cat.cf.n_sites && i < 21; i++) {
+		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].health.at_ms) << (3 * i);
+		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].backups.at_ms) << (3 * i + 1);
+		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].pg.at_ms) << (3 * i + 2);
+	}
+	return bits;
+}
+
+/* Marks the panels a clock tick changes: the header's clock, and all when staleness changed. */
+static void console_tick(struct console *c)
+{
+	uint64_t bits = console_stale_bits(c);
+	if (bits != c->stale_bits) {
+		c->stale_bits = bits;
+		console_dirty_all(c);
+		return;
+	}
+	for (size_t i = 0; i < c->n_panes; i++)
+		if (c->panes[i].cls == &panel_header)
+			c->panes[i].dirty = 1;
 }
 
 /* Copies the agents' snapshots; turns what changed into events and a new verdict. */
@@ -278,7 +308,7 @@ static void console_loop(struct console *c, int sigfd)
 	while (!c->quit) {
 		if (clock_left_ms(next_tick) == 0) {
 			next_tick = clock_mono_ms() + 1000;
-			console_dirty_all(c); /* the clock, and ages that may turn stale */
+			console_tick(c);
 		}
 		console_draw(c);
 		struct pollfd pfd[3] = {{STDIN_FILENO, POLLIN, 0}, {c->wake[0], POLLIN, 0},

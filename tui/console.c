@@ -103,6 +103,7 @@ static void console_layout(struct console *c)
 		struct console_pane *p = &c->panes[c->n_panes++];
 		p->cls = cls;
 		p->win = newwin(r[i].h, r[i].w, r[i].y, r[i].x);
+		leaveok(p->win, TRUE); /* no cursor to put back after each update */
 		p->scroll = 0;
 		p->dirty = 1;
 	}
@@ -379,6 +380,7 @@ int cmd_console(const char *config, const char *layout_name)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	leaveok(stdscr, TRUE);
 	theme_init(&c->theme);
 	console_layout(c);
 	console_loop(c, sig[0]);

@@ -12,6 +12,23 @@
 #include "duration.h"
 #include "panel.h"
 
+/*
+ * Writes a backup's age as precisely as it matters: minutes, then hours and
+ * minutes (a figure that changed every second would redraw the panel every
+ * second for nothing).
+ */
+static const char *backups_age(int64_t age_s, char *buf, size_t len)
+{
+	if (age_s < 60)
+		snprintf(buf, len, "<1m");
+	else if (age_s < 7200)
+		snprintf(buf, len, "%lldm", (long long)(age_s / 60));
+	else
+		snprintf(buf, len, "%lldh%02lldm", (long long)(age_s / 3600),
+			 (long long)(age_s / 60 % 60));
+	return buf;
+}
+
 /* Draws one site's line(s) from y; returns the next free line. */
 static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i)
 {
@@ -37,7 +54,8 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	enum theme_role r = b->invalid ? THEME_CRIT : old ? THEME_CRIT
 			    : b->expired ? THEME_WARN : stale ? THEME_STALE : THEME_OK;
 	if (verdict_backup_age_s(b, v->now_ms, &age) == 0)
-		snprintf(agebuf, sizeof agebuf, "newest %s ago", duration_text(age * 1000, a, sizeof a));
+		snprintf(agebuf, sizeof agebuf, "newest %s%s", backups_age(age, a, sizeof a),
+			 age < 60 ? "" : " ago");
 	else
 		snprintf(agebuf, sizeof agebuf, "no backup");
 	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",

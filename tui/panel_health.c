@@ -40,15 +40,16 @@ static int health_site(WINDOW *w, int y, int wd, const struct view *v,
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT), "%s unreachable: %s", s->name,
 			   s->error);
 	else if (h->rtt_ms.known)
+		/* Tenths of a second: finer figures change every cycle and cost terminal bytes. */
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, stale ? THEME_STALE : THEME_OK),
-			   "%s ssh ok %lldms%s%s", s->name, (long long)h->rtt_ms.v,
+			   "%s ssh ok %.1fs%s%s", s->name, (double)h->rtt_ms.v / 1000,
 			   stale ? ", stale: " : "", stale ? age : "");
 	else
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_UNKNOWN), "%s ?", s->name);
 	if (++y >= getmaxy(w) - 1)
 		return y;
 	if (h->load_known)
-		draw_textf(w, y, 3, wd - 4, body, "load %.2f", h->load1);
+		draw_textf(w, y, 3, wd - 4, body, "load %.1f", h->load1);
 	else
 		draw_text(w, y, 3, wd - 4, theme_attr(t, THEME_UNKNOWN), "load ?");
 	health_disk(disk, sizeof disk, &h->data_free_bytes, &h->data_total_bytes);

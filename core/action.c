@@ -81,18 +81,6 @@ const char *action_confirm_name(enum action_confirm c)
 	return action_confirms[c];
 }
 
-/* Joins a NULL-terminated list of names for a message. */
-static char *action_join(const char *const *names)
-{
-	char *s = xstrdup("");
-	for (size_t i = 0; names[i] != NULL; i++) {
-		char *next = xasprintf("%s%s%s", s, i ? ", " : "", names[i]);
-		free(s);
-		s = next;
-	}
-	return s;
-}
-
 /* Frees the fields of one action. */
 static void action_clear(struct action *a)
 {
@@ -165,7 +153,7 @@ static void action_read_kind(struct yctx *c, const struct ynode *n, struct actio
 			for (i = 0; i < sizeof action_builtins / sizeof action_builtins[0]; i++)
 				names[i] = action_builtins[i].name;
 			names[i] = NULL;
-			char *list = action_join(names);
+			char *list = yfield_join(names);
 			yfield_error(c, v, "unknown built-in '%s' (known: %s)", value, list);
 			free(list);
 			free(value);
@@ -191,7 +179,7 @@ static void action_read_guards(struct yctx *c, const struct ynode *n, struct act
 	for (size_t i = 0; i < a->n_guards; i++) {
 		if (action_is_guard(a->guards[i]))
 			continue;
-		char *known = action_join(action_guards);
+		char *known = yfield_join(action_guards);
 		yfield_error(c, list->items[i], "unknown guard '%s' (known: %s)", a->guards[i],
 			     known);
 		free(known);

@@ -95,22 +95,31 @@ static int agent_sleep(struct agent *a, int64_t ms)
 	return 1;
 }
 
-/* Records the SSH side's reachability (and why not). */
-static void agent_set_reachable(struct agent *a, int reachable, const char *error)
+/*
+ * Sets the SSH side's reachability (and why not), keeping since_ms at the last
+ * change; an unreachable site also marks its host probe failed. Call with mu held.
+ */
+static void agent_reach_locked(struct agent *a, int reachable, const char *error)
 {
-	pthread_mutex_lock(&a->mu);
 	if (a->st.reachable != reachable || a->st.since_ms == 0)
 		a->st.since_ms = clock_wall_ms();
 	a->st.reachable = reachable;
 	agent_copy(a->st.error, sizeof a->st.error, reachable ? "" : error);
-	if (!reachable) {
-		a->bridge_ready = 0;
-		a->st.health.ok = 0;
-		agent_copy(a->st.health.error, sizeof a->st.health.error, error);
-		a->st.backups.ok = 0;
-		agent_copy(a->st.backups.error, sizeof a->st.backups.error, error);
-		a->ssh_rounds++;
-	}
+	if (reachable)
+		return;
+	a->bridge_ready = 0;
+	a->st.health.ok = 0;
+	agent_copy(a->st.health.error, sizeof a->st.health.error, error);
+	a->st.backups.ok = 0;
+	agent_copy(a->st.backups.error, sizeof a->st.backups.error, error);
+}
+
+/* Publishes that the site cannot be reached, which ends this SSH round. */
+static void agent_set_unreachable(struct agent *a, const char *error)
+{
+	pthread_mutex_lock(&a->mu);
+	agent_reach_locked(a, 0, error);
+	a->ssh_rounds++;
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);
 }
@@ -134,7 +143,7 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn,
 	int64_t rtt = clock_mono_ms() - t0;
 	free(script);
 	if (rc == -1) {
-		agent_set_reachable(a, 0, cause);
+		agent_set_unreachable(a, cause);
 		free(cause);
 		return -1;
 	}
@@ -160,10 +169,7 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn,
 		a->st.health.ok = 0;
 		agent_copy(a->st.health.error, sizeof a->st.health.error, cause);
 	}
-	if (!a->st.reachable)
-		a->st.since_ms = clock_wall_ms();
-	a->st.reachable = 1;
-	a->st.error[0] = '\0';
+	agent_reach_locked(a, 1, NULL);
 	a->st.execs_last_cycle = execs;
 	a->ssh_rounds++;
 	agent_publish_locked(a);
@@ -190,29 +196,24 @@ static struct sshconn *agent_connect(struct agent *a)
 	struct sshconn_failure fail;
 	struct sshconn *conn = sshconn_open(a->site, a->cf->probe_timeout_ms, &fail);
 	if (conn == NULL) {
-		agent_set_reachable(a, 0, fail.message);
+		agent_set_unreachable(a, fail.message);
 		sshconn_failure_free(&fail);
 		return NULL;
 	}
 	if (a->site->pg.via == PG_VIA_SSH) {
 		char *cause = NULL;
 		if (sshconn_bridge_open(conn, a->bridge_dir, (unsigned)a->site->pg.port, &cause) == -1) {
-			agent_set_reachable(a, 0, cause);
+			agent_set_unreachable(a, cause);
 			free(cause);
 			sshconn_free(conn);
 			return NULL;
 		}
 		sshconn_bridge_on_error(conn, agent_bridge_error, a);
-		pthread_mutex_lock(&a->mu);
-		a->bridge_ready = 1;
-		pthread_mutex_unlock(&a->mu);
 	}
 	/* Reachable from now on: a PostgreSQL failure here means PostgreSQL is down. */
 	pthread_mutex_lock(&a->mu);
-	if (!a->st.reachable)
-		a->st.since_ms = clock_wall_ms();
-	a->st.reachable = 1;
-	a->st.error[0] = '\0';
+	agent_reach_locked(a, 1, NULL);
+	a->bridge_ready = a->site->pg.via == PG_VIA_SSH;
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);
 	return conn;
@@ -246,7 +247,7 @@ static void *agent_ssh_main(void *arg)
 			int slice = clock_left_ms(next);
 			if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
 			    -1) {
-				agent_set_reachable(a, 0, sshconn_error(conn));
+				agent_set_unreachable(a, sshconn_error(conn));
 				sshconn_free(conn);
 				conn = NULL;
 				break;

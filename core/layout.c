@@ -86,12 +86,11 @@ static int layout_read_size(struct yctx *c, const struct ynode *map, struct layo
 	return -1;
 }
 
-static int layout_read_node(struct yctx *c, const struct ynode *n, struct layout_node *ln,
-			    int depth);
+static int layout_read_node(struct yctx *c, const struct ynode *n, struct layout_node *ln);
 
 /* Reads the children of a rows:/columns: split. */
 static int layout_read_split(struct yctx *c, const struct ynode *list, struct layout_node *ln,
-			     const char *key, int depth)
+			     const char *key)
 {
 	char *what = xasprintf("key '%s'", key);
 	int ok = yfield_is_seq(c, list, what);
@@ -105,7 +104,7 @@ static int layout_read_split(struct yctx *c, const struct ynode *list, struct la
 	ln->children = xcalloc(list->n, sizeof *ln->children);
 	int pct = 0;
 	for (size_t i = 0; i < list->n; i++) {
-		if (layout_read_node(c, list->items[i], &ln->children[ln->n], depth + 1) == -1)
+		if (layout_read_node(c, list->items[i], &ln->children[ln->n]) == -1)
 			ok = 0;
 		if (ln->children[ln->n].size_kind == LAYOUT_SIZE_PERCENT)
 			pct += ln->children[ln->n].size;
@@ -129,8 +128,7 @@ static int layout_read_split(struct yctx *c, const struct ynode *list, struct la
 }
 
 /* Reads one node: a panel, or a rows:/columns: split. */
-static int layout_read_node(struct yctx *c, const struct ynode *n, struct layout_node *ln,
-			    int depth)
+static int layout_read_node(struct yctx *c, const struct ynode *n, struct layout_node *ln)
 {
 	static const char *const keys[] = {"panel", "rows", "columns", "size", NULL};
 	static const char *const kinds[] = {"panel", "rows", "columns"};
@@ -158,7 +156,7 @@ static int layout_read_node(struct yctx *c, const struct ynode *n, struct layout
 	}
 	int rc = layout_read_size(c, n, ln);
 	if (ln->kind != LAYOUT_PANEL)
-		return layout_read_split(c, yfield_get(n, given), ln, given, depth) == -1 ? -1 : rc;
+		return layout_read_split(c, yfield_get(n, given), ln, given) == -1 ? -1 : rc;
 	if (yfield_string(c, n, "panel", &ln->panel) != 1)
 		return -1;
 	if (!layout_is_panel(ln->panel)) {
@@ -246,7 +244,7 @@ static void layout_read_root(struct yctx *c, const struct ynode *root, struct la
 	int ok = layout_read_min(c, root, l) == 1;
 	if (!yfield_require(c, root, "layout", "a layout"))
 		return;
-	if (layout_read_node(c, yfield_get(root, "layout"), &l->root, 0) == -1)
+	if (layout_read_node(c, yfield_get(root, "layout"), &l->root) == -1)
 		return;
 	const char *seen[LAYOUT_MAX_PANELS];
 	size_t count = 0;

@@ -92,6 +92,19 @@ static int yfield_reported(const struct yctx *c, const struct ynode *n)
 	return 0;
 }
 
+/* Joins a NULL-terminated list of names with ", " for a message (newly allocated). */
+char *yfield_join(const char *const *names)
+{
+	size_t len = 1;
+	for (size_t i = 0; names[i] != NULL; i++)
+		len += strlen(names[i]) + 2;
+	char *s = xmalloc(len), *p = s;
+	*p = '\0';
+	for (size_t i = 0; names[i] != NULL; i++)
+		p += sprintf(p, "%s%s", i ? ", " : "", names[i]);
+	return s;
+}
+
 /* Reports every key of map that is not in the NULL-terminated allowed list. */
 void yfield_check_keys(struct yctx *c, const struct ynode *map, const char *what,
 		       const char *const *allowed)
@@ -106,12 +119,7 @@ void yfield_check_keys(struct yctx *c, const struct ynode *map, const char *what
 				break;
 		if (allowed[j] != NULL || yfield_reported(c, k))
 			continue;
-		char *list = xstrdup("");
-		for (j = 0; allowed[j] != NULL; j++) {
-			char *next = xasprintf("%s%s%s", list, j ? ", " : "", allowed[j]);
-			free(list);
-			list = next;
-		}
+		char *list = yfield_join(allowed);
 		yfield_error(c, k, "unknown key '%s' in %s (expected one of: %s)", k->str, what,
 			     list);
 		free(list);
@@ -241,12 +249,7 @@ int yfield_enum(struct yctx *c, const struct ynode *map, const char *key,
 			if (strcmp(names[i], n->str) == 0)
 				return (*out = i), 1;
 	}
-	char *list = xstrdup("");
-	for (int i = 0; names[i] != NULL; i++) {
-		char *next = xasprintf("%s%s%s", list, i ? ", " : "", names[i]);
-		free(list);
-		list = next;
-	}
+	char *list = yfield_join(names);
 	if (n->kind == YNODE_SCALAR && !ynode_is_null(n))
 		yfield_error(c, n, "key '%s' is '%s', expected one of: %s", key, n->str, list);
 	else

@@ -38,6 +38,7 @@ int yfield_enum(struct yctx *c, const struct ynode *map, const char *key,
 int yfield_string_list(struct yctx *c, const struct ynode *map, const char *key, char ***out,
 		       size_t *n);
 void yfield_free_list(char **list, size_t n);
+char *yfield_join(const char *const *names);
 int yfield_srcstr_list(struct yctx *c, const struct ynode *map, const char *key,
 		       const char *item, const char *owner, struct srcstr **out, size_t *n);
 

@@ -115,8 +115,7 @@ static void status_mark_timeout(struct site_status *s, int64_t timeout_ms)
 	if (s->generation != 0 && s->reachable)
 		return;
 	if (s->error[0] == '\0')
-		snprintf(s->error, sizeof s->error,
-			 "no answer within %.1f s (connecting over SSH timed out)",
+		snprintf(s->error, sizeof s->error, "the probe timed out: no answer within %.1f s",
 			 (double)timeout_ms / 1000);
 	s->reachable = 0;
 }

@@ -40,6 +40,7 @@ struct agent {
 	const struct site *site;
 	int wake_fd;
 	int stop_pipe[2];
+	int retry_pipe[2]; /* the SSH thread's backoff ends early when written */
 	pthread_t ssh_thread, pg_thread;
 	int threads;
 
@@ -80,17 +81,26 @@ static int agent_stopping(struct agent *a)
 	return s;
 }
 
-/* Sleeps up to ms, returning early (1) when the agent is stopped. */
-static int agent_sleep(struct agent *a, int64_t ms)
+/*
+ * Sleeps up to ms, returning early when the agent is stopped (1) or, for the
+ * thread that passes retry, when agent_retry was called (0).
+ */
+static int agent_sleep(struct agent *a, int64_t ms, int retry)
 {
-	struct pollfd pfd = {a->stop_pipe[0], POLLIN, 0};
+	struct pollfd pfd[2] = {{a->stop_pipe[0], POLLIN, 0}, {a->retry_pipe[0], POLLIN, 0}};
 	int64_t deadline = clock_mono_ms() + ms;
 	while (!agent_stopping(a)) {
 		int left = clock_left_ms(deadline);
 		if (left == 0)
 			return 0;
-		if (poll(&pfd, 1, left) > 0)
-			return 1;
+		if (poll(pfd, retry ? 2 : 1, left) > 0) {
+			if (pfd[0].revents)
+				return 1;
+			char buf[16];
+			while (read(a->retry_pipe[0], buf, sizeof buf) > 0)
+				;
+			return 0;
+		}
 	}
 	return 1;
 }
@@ -190,12 +200,32 @@ static void agent_bridge_error(void *arg, const char *message, int refused)
 	pthread_mutex_unlock(&a->mu);
 }
 
+/* Offers the operator an unknown host key (and only an unknown one). Call with mu held. */
+static void agent_hostkey_locked(struct agent *a, const struct sshconn_failure *f)
+{
+	struct snap_hostkey *k = &a->st.hostkey;
+	memset(k, 0, sizeof *k);
+	if (f->kind != SSHCONN_FAIL_HOSTKEY_UNKNOWN || f->known_entry == NULL ||
+	    f->fingerprint == NULL || f->known_file == NULL ||
+	    strlen(f->known_entry) >= sizeof k->entry)
+		return;
+	k->offered = 1;
+	agent_copy(k->host_port, sizeof k->host_port, f->host_port);
+	agent_copy(k->key_type, sizeof k->key_type, f->key_type);
+	agent_copy(k->fingerprint, sizeof k->fingerprint, f->fingerprint);
+	agent_copy(k->file, sizeof k->file, f->known_file);
+	agent_copy(k->entry, sizeof k->entry, f->known_entry);
+}
+
 /* Opens the session and, unless PostgreSQL is reached directly, the bridge. */
 static struct sshconn *agent_connect(struct agent *a)
 {
 	struct sshconn_failure fail;
 	struct sshconn *conn = sshconn_open(a->site, a->cf->probe_timeout_ms, &fail);
 	if (conn == NULL) {
+		pthread_mutex_lock(&a->mu);
+		agent_hostkey_locked(a, &fail);
+		pthread_mutex_unlock(&a->mu);
 		agent_set_unreachable(a, fail.message);
 		sshconn_failure_free(&fail);
 		return NULL;
@@ -212,6 +242,7 @@ static struct sshconn *agent_connect(struct agent *a)
 	}
 	/* Reachable from now on: a PostgreSQL failure here means PostgreSQL is down. */
 	pthread_mutex_lock(&a->mu);
+	memset(&a->st.hostkey, 0, sizeof a->st.hostkey);
 	agent_reach_locked(a, 1, NULL);
 	a->bridge_ready = a->site->pg.via == PG_VIA_SSH;
 	agent_publish_locked(a);
@@ -233,7 +264,7 @@ static void *agent_ssh_main(void *arg)
 			backoff = backoff ? backoff * 2 : a->cf->probe_interval_ms;
 			if (backoff > AGENT_BACKOFF_MAX_MS)
 				backoff = AGENT_BACKOFF_MAX_MS;
-			agent_sleep(a, backoff);
+			agent_sleep(a, backoff, 1);
 			continue;
 		}
 		backoff = 0;
@@ -368,7 +399,7 @@ static void *agent_pg_main(void *arg)
 	while (!agent_stopping(a)) {
 		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
 		if (pg == NULL && (pg = agent_pg_connect(a)) == NULL) {
-			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next));
+			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next), 0);
 			continue;
 		}
 		if (agent_pg_probe(a, pg) == -1 || agent_pg_watch(a, pg, next) == -1) {
@@ -399,6 +430,11 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 		free(a);
 		return NULL;
 	}
+	if (pipe2(a->retry_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
+		agent_stop(a);
+		return NULL;
+	}
 	if (pthread_create(&a->ssh_thread, NULL, agent_ssh_main, a) != 0) {
 		*cause = xstrdup("cannot start the SSH thread");
 		agent_stop(a);
@@ -412,6 +448,13 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	}
 	a->threads = 2;
 	return a;
+}
+
+/* Makes a site whose connection is backing off try again now (a host key was just accepted). */
+void agent_retry(struct agent *a)
+{
+	ssize_t w = write(a->retry_pipe[1], "", 1);
+	(void)w; /* a full pipe already holds a retry */
 }
 
 /* Copies the latest snapshot. */
@@ -453,6 +496,10 @@ void agent_stop(struct agent *a)
 		pthread_join(a->pg_thread, NULL);
 	close(a->stop_pipe[0]);
 	close(a->stop_pipe[1]);
+	if (a->retry_pipe[1] > 0) {
+		close(a->retry_pipe[0]);
+		close(a->retry_pipe[1]);
+	}
 	pthread_mutex_destroy(&a->mu);
 	free(a);
 }

@@ -18,6 +18,7 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 			  char **cause);
 void agent_snapshot(struct agent *a, struct site_status *out);
 int agent_rounds(struct agent *a);
+void agent_retry(struct agent *a);
 void agent_stop(struct agent *a);
 
 #endif

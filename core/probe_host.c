@@ -360,6 +360,33 @@ static void probe_host_backups_init(struct snap_backups *b, const struct site *s
 	b->newest_name[0] = '\0';
 	b->newest_bytes = 0;
 	b->expired = 0;
+	b->n_trend = 0;
+}
+
+/* Orders backup files by modification time, then name. */
+static int probe_host_file_cmp(const void *pa, const void *pb)
+{
+	const struct probe_host_file *a = *(const struct probe_host_file *const *)pa;
+	const struct probe_host_file *b = *(const struct probe_host_file *const *)pb;
+	if (a->mtime_s != b->mtime_s)
+		return a->mtime_s < b->mtime_s ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+/* Keeps the sizes of the newest backups within retention, oldest first (all when no retention). */
+static void probe_host_backups_trend(struct snap_backups *b, const struct probe_host_files *f,
+                                     int64_t now_s, int64_t keep_s)
+{
+	const struct probe_host_file **kept = xcalloc(f->n ? f->n : 1, sizeof *kept);
+	size_t n = 0;
+	for (size_t i = 0; i < f->n; i++)
+		if (keep_s <= 0 || now_s - f->items[i].mtime_s <= keep_s)
+			kept[n++] = &f->items[i];
+	qsort(kept, n, sizeof *kept, probe_host_file_cmp);
+	size_t from = n > SNAPSHOT_MAX_TREND ? n - SNAPSHOT_MAX_TREND : 0;
+	for (size_t i = from; i < n; i++)
+		b->trend[b->n_trend++] = kept[i]->size;
+	free(kept);
 }
 
 /* Computes count, size, newest and expired from the listing. */
@@ -375,10 +402,10 @@ static void probe_host_backups_sum(struct snap_backups *b, const struct site *s,
 		b->total_bytes += it->size;
 		if (keep_s > 0 && now_s - it->mtime_s > keep_s)
 			b->expired++;
-		if (newest == NULL || it->mtime_s > newest->mtime_s ||
-		    (it->mtime_s == newest->mtime_s && strcmp(it->name, newest->name) > 0))
+		if (newest == NULL || probe_host_file_cmp(&it, &newest) > 0)
 			newest = it;
 	}
+	probe_host_backups_trend(b, f, now_s, keep_s);
 	if (newest == NULL)
 		return;
 	int64_t age = now_s - newest->mtime_s;

@@ -15,6 +15,7 @@
 #define SNAPSHOT_MAX_SERVICES 16
 #define SNAPSHOT_MAX_FINDINGS 8
 #define SNAPSHOT_MAX_INVALID 8
+#define SNAPSHOT_MAX_TREND 24
 
 enum pg_role { PG_ROLE_UNKNOWN, PG_ROLE_PRIMARY, PG_ROLE_STANDBY, PG_ROLE_DOWN };
 
@@ -106,6 +107,23 @@ struct snap_backups {
 	int invalid; /* failed pg_restore --list */
 	char invalid_names[SNAPSHOT_MAX_INVALID][128];
 	int unverified; /* not verified yet */
+	/* sizes of the newest backups within retention_days, oldest first: the size trend */
+	int64_t trend[SNAPSHOT_MAX_TREND];
+	size_t n_trend;
+};
+
+/*
+ * A host key the site offered that known_hosts does not hold: the connection
+ * stopped there and waits for the operator to accept it (never for a key that
+ * changed: that is refused outright).
+ */
+struct snap_hostkey {
+	int offered;
+	char host_port[136];   /* the known_hosts name: "host" or "[host]:port" */
+	char key_type[32];     /* "ssh-ed25519" */
+	char fingerprint[96];  /* "SHA256:..." */
+	char file[512];        /* the known_hosts file the session reads */
+	char entry[2048];      /* the line accepting the key adds to it */
 };
 
 struct site_status {
@@ -118,6 +136,7 @@ struct site_status {
 	struct snap_pg pg;
 	struct snap_health health;
 	struct snap_backups backups;
+	struct snap_hostkey hostkey;
 	/* measurements of the probe cycle */
 	int execs_last_cycle;
 	int queries_last_cycle;

@@ -123,6 +123,7 @@ void sshconn_failure_free(struct sshconn_failure *fail)
 	free(fail->fingerprint);
 	free(fail->known);
 	free(fail->known_entry);
+	free(fail->known_file);
 	memset(fail, 0, sizeof *fail);
 }
 
@@ -282,6 +283,7 @@ static int sshconn_check_hostkey(struct sshconn *c, const struct site *site, con
 	const char *file =
 	    site->ssh.known_hosts != NULL ? site->ssh.known_hosts : "~/.ssh/known_hosts";
 	char *global = sshconn_option(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS);
+	fail->known_file = sshconn_option(s, SSH_OPTIONS_KNOWNHOSTS);
 	enum ssh_known_hosts_e state = ssh_session_is_known_server(s);
 	int rc = -1;
 	switch (state) {

@@ -38,6 +38,7 @@ struct sshconn_failure {
 	char *fingerprint; /* the server's host key, "SHA256:...", when seen */
 	char *known;       /* CHANGED/OTHER: the keys known_hosts holds, with FILE:LINE */
 	char *known_entry; /* the line that accepting the offered key would add */
+	char *known_file;  /* the known_hosts file this session reads (and an accepted key goes to) */
 };
 
 struct sshexec;

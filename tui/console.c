@@ -14,6 +14,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 #include "clock.h"
 #include "draw.h"
 #include "events.h"
+#include "hostkey_dialog.h"
+#include "knownhosts.h"
 #include "layout.h"
 #include "panel.h"
 #include "theme.h"
@@ -49,6 +52,8 @@ struct console {
 	size_t n_panes;
 	int focus;
 	int help;
+	struct hostkey_dialog hostkey;
+	int overlay_dirty; /* the help or the dialog changed: draw it again */
 	int too_small;
 	int quit;
 	struct agent **agents;
@@ -57,7 +62,7 @@ struct console {
 	struct event_log events;
 	struct theme theme;
 	int wake[2];
-	uint64_t stale_bits; /* which parts were stale at the last tick */
+	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 };
 
 static int console_sig_fd = -1;
@@ -119,51 +124,88 @@ static void console_dirty_all(struct console *c)
 		c->panes[i].dirty = 1;
 }
 
-/* Returns a bit per site part (health, backups, PostgreSQL) that is stale now. */
-static uint64_t console_stale_bits(const struct console *c)
+/* Marks the panels that read any of the given inputs. */
+static void console_mark(struct console *c, unsigned inputs)
 {
-	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
-			 clock_wall_ms(), &c->theme};
-	uint64_t bits = 0;
-	for (size_t i = 0; i < c->cat.cf.n_sites && i < 21; i++) {
-		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].health.at_ms) << (3 * i);
-		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].backups.at_ms) << (3 * i + 1);
-		bits |= (uint64_t)panel_is_stale(&v, c->snaps[i].pg.at_ms) << (3 * i + 2);
-	}
-	return bits;
-}
-
-/* Marks the panels a clock tick changes: the header's clock, and all when staleness changed. */
-static void console_tick(struct console *c)
-{
-	uint64_t bits = console_stale_bits(c);
-	if (bits != c->stale_bits) {
-		c->stale_bits = bits;
-		console_dirty_all(c);
-		return;
-	}
 	for (size_t i = 0; i < c->n_panes; i++)
-		if (c->panes[i].cls == &panel_header)
+		if (c->panes[i].cls->inputs & inputs)
 			c->panes[i].dirty = 1;
 }
 
-/* Copies the agents' snapshots; turns what changed into events and a new verdict. */
-static int console_refresh(struct console *c)
+/* Returns the panel inputs whose data is stale now (older than two probe intervals). */
+static unsigned console_stale_inputs(const struct console *c)
 {
-	int changed = 0;
+	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
+			 clock_wall_ms(), &c->theme};
+	unsigned in = 0;
+	for (size_t i = 0; i < c->cat.cf.n_sites; i++) {
+		in |= panel_is_stale(&v, c->snaps[i].health.at_ms) ? PANEL_IN_HEALTH : 0;
+		in |= panel_is_stale(&v, c->snaps[i].backups.at_ms) ? PANEL_IN_BACKUPS : 0;
+		in |= panel_is_stale(&v, c->snaps[i].pg.at_ms) ? PANEL_IN_PG : 0;
+	}
+	return in;
+}
+
+/*
+ * Marks the panels a clock tick changes: those showing the clock, and those
+ * showing stale data (its age grows) or data that just turned stale or fresh.
+ */
+static void console_tick(struct console *c)
+{
+	unsigned stale = console_stale_inputs(c);
+	console_mark(c, PANEL_IN_CLOCK | stale | c->stale_inputs);
+	c->stale_inputs = stale;
+}
+
+/* Tells whether two copies of a part differ, their refresh time (at_ms, at offset at) aside. */
+static int console_part_differs(const void *a, const void *b, size_t len, size_t at)
+{
+	size_t after = at + sizeof(int64_t);
+	return memcmp(a, b, at) != 0 ||
+	       memcmp((const char *)a + after, (const char *)b + after, len - after) != 0;
+}
+
+#define CONSOLE_DIFFERS(a, b, type)                                                            \
+	console_part_differs(&(a), &(b), sizeof(type), offsetof(type, at_ms))
+
+/* Returns the panel inputs that differ between two snapshots of one site. */
+static unsigned console_site_changes(const struct site_status *a, const struct site_status *b)
+{
+	unsigned in = 0;
+	if (a->generation == 0 || a->reachable != b->reachable || strcmp(a->error, b->error) != 0)
+		in |= PANEL_IN_REACH;
+	in |= CONSOLE_DIFFERS(a->health, b->health, struct snap_health) ? PANEL_IN_HEALTH : 0;
+	in |= CONSOLE_DIFFERS(a->pg, b->pg, struct snap_pg) ? PANEL_IN_PG : 0;
+	in |= CONSOLE_DIFFERS(a->backups, b->backups, struct snap_backups) ? PANEL_IN_BACKUPS : 0;
+	return in;
+}
+
+/*
+ * Copies the agents' snapshots; turns what changed into events and a new
+ * verdict; returns the panel inputs that changed.
+ */
+static unsigned console_refresh(struct console *c)
+{
+	unsigned in = 0;
 	int64_t now = clock_wall_ms();
+	size_t events_before = c->events.n + c->events.dropped;
 	for (size_t i = 0; i < c->cat.cf.n_sites; i++) {
 		struct site_status st;
 		agent_snapshot(c->agents[i], &st);
 		if (st.generation == c->snaps[i].generation)
 			continue;
 		events_diff(&c->cat.cf, &c->snaps[i], &st, now, &c->events);
+		in |= console_site_changes(&c->snaps[i], &st);
 		c->snaps[i] = st;
-		changed = 1;
 	}
-	if (changed)
+	if (in != 0) {
+		struct verdict before = c->verdict;
 		verdict_judge(&c->cat.cf, c->snaps, c->cat.cf.n_sites, now, &c->verdict);
-	return changed;
+		in |= memcmp(&before, &c->verdict, sizeof before) != 0 ? PANEL_IN_VERDICT : 0;
+	}
+	if (c->events.n + c->events.dropped != events_before)
+		in |= PANEL_IN_EVENTS;
+	return in;
 }
 
 /* Draws the help overlay listing every key. */
@@ -176,16 +218,14 @@ static void console_draw_help(struct console *c)
 		"Tab        move the focus to the next panel",
 		"Up/Down    scroll the focused panel; PgUp/PgDn by a page",
 		"Ctrl-L     repaint the whole screen",
+		"K          show an unknown host key set aside with Esc again",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
-	int w = 64 < COLS - 2 ? 64 : COLS - 2, h = n + 4 < LINES ? n + 4 : LINES;
-	if (w < 10 || h < 3)
+	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 64);
+	if (win == NULL)
 		return;
-	WINDOW *win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
-	werase(win);
-	draw_box(win, &c->theme, "keys", 1);
-	for (int i = 0; i < n && i + 2 < h - 1; i++)
-		draw_text(win, i + 2, 2, w - 4, A_NORMAL, lines[i]);
+	for (int i = 0; i < n && i + 2 < getmaxy(win) - 1; i++)
+		draw_text(win, i + 2, 2, getmaxx(win) - 4, A_NORMAL, lines[i]);
 	wnoutrefresh(win);
 	delwin(win);
 }
@@ -208,7 +248,7 @@ static void console_draw(struct console *c)
 	int any = 0;
 	for (size_t i = 0; i < c->n_panes; i++) {
 		struct console_pane *p = &c->panes[i];
-		if (!p->dirty && !c->help)
+		if (!p->dirty)
 			continue;
 		werase(p->win);
 		p->cls->draw(p->win, &v, p->scroll, (int)i == c->focus);
@@ -216,10 +256,14 @@ static void console_draw(struct console *c)
 		p->dirty = 0;
 		any = 1;
 	}
-	if (c->help)
+	/* An overlay goes back on top of whatever was redrawn under it. */
+	if (c->help && (any || c->overlay_dirty))
 		console_draw_help(c);
-	if (any || c->help)
+	if (c->hostkey.open && (any || c->overlay_dirty))
+		hostkey_dialog_draw(&c->hostkey, &c->theme);
+	if (any || c->overlay_dirty)
 		doupdate();
+	c->overlay_dirty = 0;
 }
 
 /* Switches to the layout bound to a digit key, if there is one. */
@@ -233,9 +277,45 @@ static void console_switch(struct console *c, int key)
 		}
 }
 
+/* Writes the key the operator accepted to known_hosts and has the site connect again. */
+static void console_accept_hostkey(struct console *c)
+{
+	struct hostkey_dialog *d = &c->hostkey;
+	char *cause = NULL;
+	if (knownhosts_append(d->key.file, d->key.entry, &cause) == -1) {
+		snprintf(d->note, sizeof d->note, "Not added: %s", cause);
+		free(cause);
+		return;
+	}
+	event_log_add(&c->events, clock_wall_ms(), EVENT_WARNING, d->site_name,
+		      "%s: host key %s %s accepted by the operator, added to %s", d->site_name, d->key.key_type,
+		      d->key.fingerprint, d->key.file);
+	/* Not offered again for this key: the agent reports it until it has reconnected. */
+	snprintf(d->dismissed[d->site], sizeof d->dismissed[d->site], "%s", d->key.fingerprint);
+	d->open = 0;
+	agent_retry(c->agents[d->site]);
+	console_mark(c, PANEL_IN_EVENTS);
+}
+
+/* Handles a key while the host key dialog is open. */
+static void console_hostkey_key(struct console *c, int ch)
+{
+	enum hostkey_answer a = hostkey_dialog_key(&c->hostkey, ch);
+	if (a == HOSTKEY_ACCEPT)
+		console_accept_hostkey(c);
+	if (c->hostkey.open)
+		c->overlay_dirty = 1;
+	else
+		console_dirty_all(c);
+}
+
 /* Handles one key. */
 static void console_key(struct console *c, int ch)
 {
+	if (c->hostkey.open && ch != KEY_RESIZE) {
+		console_hostkey_key(c, ch);
+		return;
+	}
 	if (c->help && ch != KEY_RESIZE) {
 		c->help = 0;
 		console_dirty_all(c);
@@ -249,6 +329,11 @@ static void console_key(struct console *c, int ch)
 		break;
 	case '?':
 		c->help = 1;
+		c->overlay_dirty = 1;
+		break;
+	case 'K':
+		hostkey_dialog_reopen(&c->hostkey);
+		c->overlay_dirty = hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
 		break;
 	case '\t':
 		if (c->n_panes) {
@@ -324,8 +409,13 @@ static void console_loop(struct console *c, int sigfd)
 			char buf[64];
 			while (read(c->wake[0], buf, sizeof buf) > 0)
 				;
-			if (console_refresh(c))
+			console_mark(c, console_refresh(c));
+			c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps,
+								 c->cat.cf.n_sites);
+			if (c->hostkey.open && c->help) {
+				c->help = 0; /* the dialog needs the keys */
 				console_dirty_all(c);
+			}
 		}
 		if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR)))
 			c->quit = 1; /* the terminal went away (a dropped SSH session) */
@@ -364,6 +454,7 @@ int cmd_console(const char *config, const char *layout_name)
 	for (size_t i = 0; i < cf->n_sites; i++)
 		snprintf(c->snaps[i].name, sizeof c->snaps[i].name, "%s", cf->sites[i].name);
 	event_log_init(&c->events, 0);
+	hostkey_dialog_init(&c->hostkey, cf->n_sites);
 	verdict_judge(cf, c->snaps, cf->n_sites, clock_wall_ms(), &c->verdict);
 	console_redirect_stderr(cf);
 	for (size_t i = 0; i < cf->n_sites; i++) {
@@ -378,6 +469,7 @@ int cmd_console(const char *config, const char *layout_name)
 	cbreak();
 	noecho();
 	keypad(stdscr, TRUE);
+	set_escdelay(50); /* Esc closes dialogs: do not wait a second for a sequence */
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);

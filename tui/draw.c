@@ -110,3 +110,82 @@ void draw_box(WINDOW *w, const struct theme *t, const char *title, int focused)
 		draw_textf(w, 0, 2, wd - 4, theme_attr(t, focused ? THEME_FOCUS : THEME_TITLE),
 			   " %s ", title);
 }
+
+/*
+ * Draws text wrapped at spaces into lines of at most maxw columns from
+ * (y, x), a word longer than a line being cut; returns the lines it takes
+ * (lines below the window are counted, not drawn).
+ */
+int draw_wrap(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *text)
+{
+	int lines = 0, used;
+	const char *p = text;
+	while (maxw > 0) {
+		while (*p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		size_t cut = utf8_fit(p, maxw, &used);
+		if (cut == 0)
+			cut = 1; /* a character wider than the line: skip it rather than loop */
+		if (p[cut] != '\0' && p[cut] != ' ') {
+			size_t sp = cut;
+			while (sp > 0 && p[sp] != ' ')
+				sp--;
+			if (sp > 0)
+				cut = sp;
+		}
+		char *line = xstrndup(p, cut);
+		if (y + lines < getmaxy(w))
+			draw_text(w, y + lines, x, maxw, attr, line);
+		free(line);
+		lines++;
+		p += cut;
+	}
+	return lines;
+}
+
+/* Opens a boxed window of h x w (shrunk to the screen) centred on the screen; NULL if it cannot fit. */
+WINDOW *draw_dialog(const struct theme *t, const char *title, int h, int w)
+{
+	w = w < COLS - 2 ? w : COLS - 2;
+	h = h < LINES ? h : LINES;
+	if (w < 10 || h < 3)
+		return NULL;
+	WINDOW *win = newwin(h, w, (LINES - h) / 2, (COLS - w) / 2);
+	if (win == NULL)
+		return NULL;
+	werase(win);
+	draw_box(win, t, title, 1);
+	return win;
+}
+
+/*
+ * Draws values as a sparkline of one column each (eight heights in UTF-8,
+ * ASCII otherwise), scaled between their minimum and maximum; returns the
+ * columns used. Equal values draw at mid height.
+ */
+int draw_spark(WINDOW *w, int y, int x, int maxw, attr_t attr, const struct theme *t,
+	       const int64_t *values, size_t n)
+{
+	static const char *const bars[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+	static const char ascii[] = "_.,-=+*#";
+	if (n > (size_t)maxw)
+		values += n - (size_t)maxw, n = (size_t)maxw;
+	int64_t lo = 0, hi = 0;
+	for (size_t i = 0; i < n; i++) {
+		lo = i == 0 || values[i] < lo ? values[i] : lo;
+		hi = i == 0 || values[i] > hi ? values[i] : hi;
+	}
+	char *line = xcalloc(n * 3 + 1, 1);
+	for (size_t i = 0; i < n; i++) {
+		int k = hi == lo ? 3 : (int)((double)(values[i] - lo) * 7 / (double)(hi - lo) + 0.5);
+		if (t->utf8)
+			strcat(line, bars[k]);
+		else
+			line[i] = ascii[k];
+	}
+	int used = draw_text(w, y, x, maxw, attr, line);
+	free(line);
+	return used;
+}

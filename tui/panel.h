@@ -25,10 +25,22 @@ struct view {
 	const struct theme *theme;
 };
 
+/* What a panel reads: it is redrawn when one of these changed. */
+enum panel_input {
+	PANEL_IN_REACH = 1 << 0,   /* reachability, errors, roles */
+	PANEL_IN_HEALTH = 1 << 1,  /* the host probe */
+	PANEL_IN_PG = 1 << 2,      /* the PostgreSQL probe */
+	PANEL_IN_BACKUPS = 1 << 3, /* the backup listing and verification */
+	PANEL_IN_EVENTS = 1 << 4,  /* the event log */
+	PANEL_IN_VERDICT = 1 << 5, /* the overall verdict */
+	PANEL_IN_CLOCK = 1 << 6,   /* the wall clock, every second */
+};
+
 struct panel_class {
 	const char *name;
 	const char *title;
 	int min_w, min_h;
+	unsigned inputs; /* enum panel_input bits */
 	/* Draws into w (already erased); scroll is the panel's scroll offset in lines. */
 	void (*draw)(WINDOW *w, const struct view *v, int scroll, int focused);
 };

@@ -29,6 +29,28 @@ static const char *backups_age(int64_t age_s, char *buf, size_t len)
 	return buf;
 }
 
+/* Draws the size trend of the backups within retention, and the smallest and largest. */
+static void backups_trend(WINDOW *w, int y, int wd, const struct view *v,
+			  const struct snap_backups *b, const struct site *site)
+{
+	const struct theme *t = v->theme;
+	int64_t lo = b->trend[0], hi = b->trend[0];
+	for (size_t i = 1; i < b->n_trend; i++) {
+		lo = b->trend[i] < lo ? b->trend[i] : lo;
+		hi = b->trend[i] > hi ? b->trend[i] : hi;
+	}
+	char l[32], h[32];
+	char within[48] = "";
+	if (site != NULL && site->backups.retention_days > 0)
+		snprintf(within, sizeof within, " within %ld days", (long)site->backups.retention_days);
+	int x = 3 + draw_textf(w, y, 3, wd - 4, theme_attr(t, THEME_DIM), "size trend, %zu%s: ",
+			       b->n_trend, within);
+	x += draw_spark(w, y, x, wd - 1 - x < 24 ? wd - 1 - x : 24, theme_attr(t, THEME_NORMAL), t,
+			b->trend, b->n_trend);
+	draw_textf(w, y, x + 1, wd - 2 - x, theme_attr(t, THEME_DIM), " %s .. %s",
+		   bytes_text(lo, l, sizeof l), bytes_text(hi, h, sizeof h));
+}
+
 /* Draws one site's line(s) from y; returns the next free line. */
 static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i)
 {
@@ -61,6 +83,8 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
 		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
+	if (b->n_trend > 1 && y + 1 < getmaxy(w) - 1)
+		backups_trend(w, ++y, wd, v, b, site);
 	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID && y + 1 < getmaxy(w) - 1; k++)
 		draw_textf(w, ++y, 3, wd - 4, theme_attr(t, THEME_CRIT), "invalid: %s",
 			   b->invalid_names[k]);
@@ -78,5 +102,7 @@ static void backups_draw(WINDOW *w, const struct view *v, int scroll, int focuse
 }
 
 const struct panel_class panel_backups = {
-	.name = "backups", .title = "backups", .min_w = 30, .min_h = 3, .draw = backups_draw,
+	.name = "backups", .title = "backups", .min_w = 30, .min_h = 3,
+	.inputs = PANEL_IN_REACH | PANEL_IN_BACKUPS | PANEL_IN_CLOCK,
+	.draw = backups_draw,
 };

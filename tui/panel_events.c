@@ -33,5 +33,7 @@ static void events_draw(WINDOW *w, const struct view *v, int scroll, int focused
 }
 
 const struct panel_class panel_events = {
-	.name = "events", .title = "events", .min_w = 30, .min_h = 3, .draw = events_draw,
+	.name = "events", .title = "events", .min_w = 30, .min_h = 3,
+	.inputs = PANEL_IN_EVENTS,
+	.draw = events_draw,
 };

@@ -82,5 +82,7 @@ static void header_draw(WINDOW *w, const struct view *v, int scroll, int focused
 }
 
 const struct panel_class panel_header = {
-	.name = "header", .title = NULL, .min_w = 40, .min_h = 1, .draw = header_draw,
+	.name = "header", .title = NULL, .min_w = 40, .min_h = 1,
+	.inputs = PANEL_IN_REACH | PANEL_IN_PG | PANEL_IN_VERDICT | PANEL_IN_CLOCK,
+	.draw = header_draw,
 };

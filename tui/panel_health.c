@@ -80,5 +80,7 @@ static void health_draw(WINDOW *w, const struct view *v, int scroll, int focused
 }
 
 const struct panel_class panel_health = {
-	.name = "health", .title = "health", .min_w = 30, .min_h = 4, .draw = health_draw,
+	.name = "health", .title = "health", .min_w = 30, .min_h = 4,
+	.inputs = PANEL_IN_REACH | PANEL_IN_HEALTH,
+	.draw = health_draw,
 };

@@ -124,5 +124,7 @@ static void repl_draw(WINDOW *w, const struct view *v, int scroll, int focused)
 }
 
 const struct panel_class panel_replication = {
-	.name = "replication", .title = "replication", .min_w = 36, .min_h = 4, .draw = repl_draw,
+	.name = "replication", .title = "replication", .min_w = 36, .min_h = 4,
+	.inputs = PANEL_IN_REACH | PANEL_IN_PG,
+	.draw = repl_draw,
 };

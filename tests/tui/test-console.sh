@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# The console in a real tmux against a lab of its own (port base 26400): it
-# starts and shows both sites, answers keys while a site is frozen, shows the
-# help overlay, survives a resize below the layout's minimum with a clear
-# notice, and quits on q. Golden-screen comparisons come with the console's
-# full test suite; these assertions hold on any machine.
+# The console in a real tmux against a lab of its own (port base 26400): a
+# first-time host key offered for acceptance (refused unless "yes" is typed,
+# then written to known_hosts and the site connected), both sites shown,
+# keys answered while a site is frozen, the help overlay, a resize below the
+# layout's minimum with a clear notice, q quits, and a changed host key is
+# refused without any dialog. Golden screens are in test-golden.sh.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${LAB_DIR:-}" ]; then
@@ -30,7 +31,30 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-p
 lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@" >/dev/null 2>&1; }
 trap 'T kill-server 2>/dev/null; lab thaw 2' EXIT
 
-T new-session -d -x 80 -y 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 30"
+# start: opens the console in a new tmux server.
+start() { T new-session -d -x 80 -y 24 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 30"; }
+
+# Site 2's host key is unknown: the console offers it with its fingerprint.
+kh="$LAB_DIR/known_hosts"
+site2="[127.0.0.1]:$((LAB_PORT_BASE + 2))"
+entry=$(grep -F "$site2 " "$kh")
+grep -vF "$site2 " "$kh" >"$kh.new" && mv "$kh.new" "$kh"
+fp=$(ssh-keygen -lf "$LAB_DIR/site2/ssh/ssh_host_ed25519_key.pub" | awk '{print $2}')
+start
+check "an unknown host key opens the dialog" shows "offers a host key that known_hosts" 8
+check "the dialog shows the key's SHA256 fingerprint" shows "ssh-ed25519 $fp" 1
+T send-keys n o Enter
+check "typing no does not accept it" shows "Not accepted: type the three letters yes" 2
+if grep -qF "$site2 " "$kh"; then notok "known_hosts untouched after no"; else ok "known_hosts untouched after no"; fi
+T send-keys y e s Enter
+check "after yes the site connects" shows "datacenter-2 standby" 10
+if [ "$(grep -F "$site2 " "$kh" | awk '{print $1, $2, $3}')" = "$(echo "$entry" | awk '{print $1, $2, $3}')" ]; then
+	ok "known_hosts holds exactly the key shown"
+else
+	notok "known_hosts holds exactly the key shown: $(grep -F "$site2 " "$kh")"
+fi
+check "the acceptance is an event" shows "datacenter-2: host key ssh-ed25519" 2
+
 check "the console shows the health panel" shows "health" 5
 check "both sites appear with their roles" shows "datacenter-2 standby" 10
 check "the primary is named in the header" shows "datacenter-1 primary" 5
@@ -53,6 +77,13 @@ T send-keys q
 end=$((SECONDS + 2))
 while [ "$SECONDS" -le "$end" ] && pgrep -P "$shell" -x drconsole >/dev/null; do sleep 0.1; done
 if pgrep -P "$shell" -x drconsole >/dev/null; then notok "q quits within 2 s"; else ok "q quits within 2 s"; fi
+
+# A changed host key is refused with both fingerprints, and never offered.
+T kill-server 2>/dev/null
+lab rekey 2
+start
+check "a changed host key is refused" shows "has CHAN" 10
+if T capture-pane -p | grep -q "offers a host key"; then notok "no dialog for a changed key"; else ok "no dialog for a changed key"; fi
 
 # Without a terminal the console refuses clearly instead of drawing garbage.
 out=$("$prog" -c "$LAB_CONFIG" </dev/null 2>&1 >/dev/null)

@@ -172,6 +172,12 @@ static void test_parse_lab(void **state)
 	assert_true(b.newest_age_s.known);
 	assert_int_equal(b.newest_age_s.v, 47);
 	assert_int_equal(b.expired, 2);
+	/* The trend: the 4 files within retention by time, the random one second. */
+	assert_int_equal(b.n_trend, 4);
+	assert_int_equal(b.trend[0], 285606);
+	assert_int_equal(b.trend[1], 300000);
+	assert_int_equal(b.trend[2], 285606);
+	assert_int_equal(b.trend[3], 285606);
 	assert_string_equal(b.error,
 	                    "1 file skipped for an unusable name (newline or control character)");
 	assert_int_equal(b.invalid, 1);

@@ -11,6 +11,8 @@ int cmd_check(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_console(const char *config, const char *layout_name);
+int cmd_view(int argc, char **argv, const char *layout_name);
+int console_view(const char *config, const char *layout_name, const char *path);
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config);
 int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings);
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,13 +26,16 @@
 #include "catalog.h"
 #include "cli.h"
 #include "clock.h"
+#include "diag.h"
 #include "draw.h"
 #include "events.h"
 #include "hostkey_dialog.h"
 #include "knownhosts.h"
 #include "layout.h"
 #include "panel.h"
+#include "status_read.h"
 #include "theme.h"
+#include "utf8.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
@@ -42,6 +45,7 @@ struct console_pane {
 	const struct panel_class *cls;
 	WINDOW *win;
 	int scroll;
+	int lines; /* the content's height at the last draw */
 	int dirty;
 };
 
@@ -62,10 +66,25 @@ struct console {
 	struct event_log events;
 	struct theme theme;
 	int wake[2];
+	int64_t recorded_ms; /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 };
 
 static int console_sig_fd = -1;
+
+/* Returns the wall clock, or the time of the capture being viewed. */
+static int64_t console_now(const struct console *c)
+{
+	return c->recorded_ms ? c->recorded_ms : clock_wall_ms();
+}
+
+/* Returns what the panels see: the snapshots, the verdict, the events, the clock. */
+static struct view console_panel_view(const struct console *c)
+{
+	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
+			 console_now(c), &c->theme, c->recorded_ms != 0};
+	return v;
+}
 
 /* Signal handler: hands the signal number to the loop through the self-pipe. */
 static void console_signal(int sig)
@@ -135,8 +154,7 @@ static void console_mark(struct console *c, unsigned inputs)
 /* Returns the panel inputs whose data is stale now (older than two probe intervals). */
 static unsigned console_stale_inputs(const struct console *c)
 {
-	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
-			 clock_wall_ms(), &c->theme};
+	struct view v = console_panel_view(c);
 	unsigned in = 0;
 	for (size_t i = 0; i < c->cat.cf.n_sites; i++) {
 		in |= panel_is_stale(&v, c->snaps[i].health.at_ms) ? PANEL_IN_HEALTH : 0;
@@ -180,6 +198,23 @@ static unsigned console_site_changes(const struct site_status *a, const struct s
 	return in;
 }
 
+/* Takes in a new snapshot of site i seen at now; returns the panel inputs it changed. */
+static unsigned console_take(struct console *c, size_t i, const struct site_status *st, int64_t now)
+{
+	events_diff(&c->cat.cf, &c->snaps[i], st, now, &c->events);
+	unsigned in = console_site_changes(&c->snaps[i], st);
+	c->snaps[i] = *st;
+	return in;
+}
+
+/* Judges the verdict again; returns PANEL_IN_VERDICT when it changed. */
+static unsigned console_judge(struct console *c, int64_t now)
+{
+	struct verdict before = c->verdict;
+	verdict_judge(&c->cat.cf, c->snaps, c->cat.cf.n_sites, now, &c->verdict);
+	return memcmp(&before, &c->verdict, sizeof before) != 0 ? PANEL_IN_VERDICT : 0;
+}
+
 /*
  * Copies the agents' snapshots; turns what changed into events and a new
  * verdict; returns the panel inputs that changed.
@@ -187,22 +222,16 @@ static unsigned console_site_changes(const struct site_status *a, const struct s
 static unsigned console_refresh(struct console *c)
 {
 	unsigned in = 0;
-	int64_t now = clock_wall_ms();
+	int64_t now = console_now(c);
 	size_t events_before = c->events.n + c->events.dropped;
-	for (size_t i = 0; i < c->cat.cf.n_sites; i++) {
+	for (size_t i = 0; c->agents != NULL && i < c->cat.cf.n_sites; i++) {
 		struct site_status st;
 		agent_snapshot(c->agents[i], &st);
-		if (st.generation == c->snaps[i].generation)
-			continue;
-		events_diff(&c->cat.cf, &c->snaps[i], &st, now, &c->events);
-		in |= console_site_changes(&c->snaps[i], &st);
-		c->snaps[i] = st;
+		if (st.generation != c->snaps[i].generation)
+			in |= console_take(c, i, &st, now);
 	}
-	if (in != 0) {
-		struct verdict before = c->verdict;
-		verdict_judge(&c->cat.cf, c->snaps, c->cat.cf.n_sites, now, &c->verdict);
-		in |= memcmp(&before, &c->verdict, sizeof before) != 0 ? PANEL_IN_VERDICT : 0;
-	}
+	if (in != 0)
+		in |= console_judge(c, now);
 	if (c->events.n + c->events.dropped != events_before)
 		in |= PANEL_IN_EVENTS;
 	return in;
@@ -230,11 +259,27 @@ static void console_draw_help(struct console *c)
 	delwin(win);
 }
 
+/* Draws a pane's frame and title over its content, and how much its scrolling hides. */
+static void console_frame(struct console *c, const struct console_pane *p, int focused)
+{
+	int h = getmaxy(p->win), w = getmaxx(p->win), below = p->lines - p->scroll - (h - 2);
+	char buf[32];
+	attr_t a = theme_attr(&c->theme, THEME_TITLE);
+	draw_box(p->win, &c->theme, p->cls->title, focused);
+	if (p->scroll > 0) {
+		snprintf(buf, sizeof buf, " %s %d ", theme_glyph(&c->theme, "↑", "^"), p->scroll);
+		draw_text(p->win, 0, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
+	}
+	if (below > 0) {
+		snprintf(buf, sizeof buf, " %s %d more ", theme_glyph(&c->theme, "↓", "v"), below);
+		draw_text(p->win, h - 1, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
+	}
+}
+
 /* Redraws the dirty panels (or the too-small notice) and updates the terminal once. */
 static void console_draw(struct console *c)
 {
-	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
-			 clock_wall_ms(), &c->theme};
+	struct view v = console_panel_view(c);
 	if (c->too_small) {
 		erase();
 		char msg[96];
@@ -251,7 +296,9 @@ static void console_draw(struct console *c)
 		if (!p->dirty)
 			continue;
 		werase(p->win);
-		p->cls->draw(p->win, &v, p->scroll, (int)i == c->focus);
+		p->lines = p->cls->draw(p->win, &v, p->scroll);
+		if (p->cls->title != NULL)
+			console_frame(c, p, (int)i == c->focus);
 		wnoutrefresh(p->win);
 		p->dirty = 0;
 		any = 1;
@@ -287,7 +334,7 @@ static void console_accept_hostkey(struct console *c)
 		free(cause);
 		return;
 	}
-	event_log_add(&c->events, clock_wall_ms(), EVENT_WARNING, d->site_name,
+	event_log_add(&c->events, console_now(c), EVENT_WARNING, d->site_name,
 		      "%s: host key %s %s accepted by the operator, added to %s", d->site_name, d->key.key_type,
 		      d->key.fingerprint, d->key.file);
 	/* Not offered again for this key: the agent reports it until it has reconnected. */
@@ -349,8 +396,10 @@ static void console_key(struct console *c, int ch)
 		if (p != NULL) {
 			int page = getmaxy(p->win) - 2, d = ch == KEY_UP ? -1 : ch == KEY_DOWN ? 1
 							: ch == KEY_PPAGE ? -page : page;
-			p->scroll = p->scroll + d < 0 ? 0 : p->scroll + d;
-			p->dirty = 1;
+			int most = p->lines - page > 0 ? p->lines - page : 0;
+			int to = p->scroll + d < 0 ? 0 : p->scroll + d > most ? most : p->scroll + d;
+			p->dirty = to != p->scroll;
+			p->scroll = to;
 		}
 		break;
 	case CONSOLE_CTRL('l'):
@@ -426,44 +475,47 @@ static void console_loop(struct console *c, int sigfd)
 	}
 }
 
-/* Runs the console (no command given). */
-int cmd_console(const char *config, const char *layout_name)
+/*
+ * Prepares a console on the config's catalog: the layout, the empty
+ * snapshots, the pipes; NULL (with the reason on stderr) when it cannot run.
+ */
+static struct console *console_new(const char *config, const char *layout_name)
 {
 	struct console *c = xcalloc(1, sizeof *c);
 	if (cli_load_catalog(config, &c->cat, 1) == -1)
-		return 1;
+		return NULL;
 	c->layout = layout_name ? layout_find(&c->cat.layouts, layout_name)
 				: c->cat.layouts.n ? &c->cat.layouts.items[0] : NULL;
 	if (c->layout == NULL) {
 		fprintf(stderr, "drconsole: no layout '%s'\n", layout_name ? layout_name : "");
-		return 1;
+		return NULL;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "drconsole: the console needs a terminal; for scripts, use "
 				"'drconsole status'\n");
-		return 1;
+		return NULL;
 	}
-	int sig[2];
-	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1 || console_signals(sig) == -1) {
+	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
 		fprintf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
-		return 1;
+		return NULL;
 	}
 	struct conf *cf = &c->cat.cf;
-	c->agents = xcalloc(cf->n_sites, sizeof *c->agents);
 	c->snaps = xcalloc(cf->n_sites, sizeof *c->snaps);
 	for (size_t i = 0; i < cf->n_sites; i++)
 		snprintf(c->snaps[i].name, sizeof c->snaps[i].name, "%s", cf->sites[i].name);
 	event_log_init(&c->events, 0);
 	hostkey_dialog_init(&c->hostkey, cf->n_sites);
-	verdict_judge(cf, c->snaps, cf->n_sites, clock_wall_ms(), &c->verdict);
-	console_redirect_stderr(cf);
-	for (size_t i = 0; i < cf->n_sites; i++) {
-		char *cause = NULL;
-		c->agents[i] = agent_start(cf, &cf->sites[i], c->wake[1], &cause);
-		if (c->agents[i] == NULL) {
-			fprintf(stderr, "drconsole: %s\n", cause);
-			return 1;
-		}
+	verdict_judge(cf, c->snaps, cf->n_sites, console_now(c), &c->verdict);
+	return c;
+}
+
+/* Starts the terminal, runs the loop until quit, and leaves. */
+static int console_run(struct console *c)
+{
+	int sig[2];
+	if (console_signals(sig) == -1) {
+		fprintf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
+		return 1;
 	}
 	initscr();
 	cbreak();
@@ -473,10 +525,63 @@ int cmd_console(const char *config, const char *layout_name)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);
+	/*
+	 * getch() refreshes stdscr first when it was touched, which a fresh
+	 * stdscr is: refreshed once here, it never paints blank over the panels.
+	 */
+	refresh();
 	theme_init(&c->theme);
 	console_layout(c);
 	console_loop(c, sig[0]);
 	endwin();
 	/* A frozen site's agent may sit in a deadline: leave without waiting for it. */
 	_exit(0);
+}
+
+/* Runs the live console (no command given). */
+int cmd_console(const char *config, const char *layout_name)
+{
+	struct console *c = console_new(config, layout_name);
+	if (c == NULL)
+		return 1;
+	struct conf *cf = &c->cat.cf;
+	console_redirect_stderr(cf);
+	c->agents = xcalloc(cf->n_sites, sizeof *c->agents);
+	for (size_t i = 0; i < cf->n_sites; i++) {
+		char *cause = NULL;
+		c->agents[i] = agent_start(cf, &cf->sites[i], c->wake[1], &cause);
+		if (c->agents[i] == NULL) {
+			fprintf(stderr, "drconsole: %s\n", cause);
+			return 1;
+		}
+	}
+	return console_run(c);
+}
+
+/*
+ * Opens the console on captures of status --json in a file, oldest first:
+ * nothing is connected, the events panel shows what changed from one capture
+ * to the next, and the clock stays at the last one.
+ */
+int console_view(const char *config, const char *layout_name, const char *path)
+{
+	struct console *c = console_new(config, layout_name);
+	if (c == NULL)
+		return 1;
+	struct status_captures caps;
+	struct diag d;
+	diag_init(&d);
+	int rc = status_read_file(path, &c->cat.cf, &caps, &d);
+	diag_print(&d, stderr);
+	diag_free(&d);
+	if (rc == -1)
+		return 1;
+	for (size_t k = 0; k < caps.n; k++) {
+		c->recorded_ms = caps.items[k].time_ms;
+		for (size_t i = 0; i < c->cat.cf.n_sites; i++)
+			console_take(c, i, &caps.items[k].sites[i], c->recorded_ms);
+		console_judge(c, c->recorded_ms);
+	}
+	status_captures_free(&caps);
+	return console_run(c);
 }

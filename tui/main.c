@@ -31,6 +31,8 @@ static const char main_usage[] =
 	"                             probe both sites once: SSH, PostgreSQL role and\n"
 	"                             replication, backups; exit 0 ok, 1 warning,\n"
 	"                             2 critical, 3 unknown\n"
+	"  view FILE [-c FILE]        the console on captures of status --json taken\n"
+	"                             earlier (oldest first); connects nowhere\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE   the config (default: $DRCONSOLE_CONFIG, ./drconsole.yml,\n"
@@ -113,8 +115,10 @@ int main(int argc, char **argv)
 		rc = cmd_plan(n, sub_argv);
 	else if (strcmp(command, "status") == 0)
 		rc = cmd_status(n, sub_argv);
+	else if (strcmp(command, "view") == 0)
+		rc = cmd_view(n, sub_argv, layout);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, plan, status)", command);
+		cli_usage_error("unknown command '%s' (commands: check, plan, status, view)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

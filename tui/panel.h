@@ -23,6 +23,7 @@ struct view {
 	const struct event_log *events;
 	int64_t now_ms; /* wall clock */
 	const struct theme *theme;
+	int recorded; /* a capture viewed after the fact, not the live sites */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */
@@ -41,8 +42,12 @@ struct panel_class {
 	const char *title;
 	int min_w, min_h;
 	unsigned inputs; /* enum panel_input bits */
-	/* Draws into w (already erased); scroll is the panel's scroll offset in lines. */
-	void (*draw)(WINDOW *w, const struct view *v, int scroll, int focused);
+	/*
+	 * Draws the content into w (already erased) from line 1 - scroll, column 1,
+	 * lines outside the window being dropped; the console draws the frame
+	 * and title after. Returns the content's height in lines.
+	 */
+	int (*draw)(WINDOW *w, const struct view *v, int scroll);
 };
 
 const struct panel_class *panel_find(const char *name);

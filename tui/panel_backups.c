@@ -83,22 +83,21 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
 		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
-	if (b->n_trend > 1 && y + 1 < getmaxy(w) - 1)
+	if (b->n_trend > 1)
 		backups_trend(w, ++y, wd, v, b, site);
-	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID && y + 1 < getmaxy(w) - 1; k++)
+	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)
 		draw_textf(w, ++y, 3, wd - 4, theme_attr(t, THEME_CRIT), "invalid: %s",
 			   b->invalid_names[k]);
 	return y + 1;
 }
 
 /* Draws the backups panel. */
-static void backups_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int backups_draw(WINDOW *w, const struct view *v, int scroll)
 {
-	int wd = getmaxx(w);
-	draw_box(w, v->theme, "backups", focused);
-	int y = 1;
-	for (size_t i = 0; i < v->n_sites && y < getmaxy(w) - 1; i++)
+	int wd = getmaxx(w), y = 1 - scroll;
+	for (size_t i = 0; i < v->n_sites; i++)
 		y = backups_site(w, y, wd, v, i);
+	return y - (1 - scroll);
 }
 
 const struct panel_class panel_backups = {

@@ -7,14 +7,13 @@
 #include "panel.h"
 
 /* Draws the events panel. */
-static void events_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int events_draw(WINDOW *w, const struct view *v, int scroll)
 {
 	const struct theme *t = v->theme;
 	int h, wd;
 	getmaxyx(w, h, wd);
-	draw_box(w, t, "events", focused);
 	size_t n = event_log_count(v->events);
-	if (n == 0 && h > 2)
+	if (n == 0)
 		draw_text(w, 1, 2, wd - 4, theme_attr(t, THEME_DIM), "no events yet");
 	for (int y = 1; y < h - 1; y++) {
 		const struct event *e = event_log_get(v->events, (size_t)(y - 1 + scroll));
@@ -30,6 +29,7 @@ static void events_draw(WINDOW *w, const struct view *v, int scroll, int focused
 		int x = draw_text(w, y, 1, wd - 2, theme_attr(t, THEME_DIM), when);
 		draw_textf(w, y, 2 + x, wd - 3 - x, theme_attr(t, r), "%s", e->text);
 	}
+	return n ? (int)n : 1;
 }
 
 const struct panel_class panel_events = {

@@ -1,6 +1,7 @@
 /*
  * The header: the overall verdict, each site with its role and state, the
- * failover mode, and the clock in UTC and local time; the second line holds
+ * failover mode, and the clock in UTC and local time (or the time of the
+ * capture being viewed, marked "recorded"); the second line holds
  * the most severe reason (split brain, if any, is always that one).
  */
 #include "config.h"
@@ -11,6 +12,7 @@
 
 #include "draw.h"
 #include "panel.h"
+#include "utf8.h"
 
 /* Returns the role a verdict level is drawn in. */
 static enum theme_role header_level_role(enum verdict_level l)
@@ -44,32 +46,40 @@ static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
 }
 
 /* Draws the header. */
-static void header_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int header_draw(WINDOW *w, const struct view *v, int scroll)
 {
 	const struct theme *t = v->theme;
 	int h, wd;
 	getmaxyx(w, h, wd);
 	time_t now = (time_t)(v->now_ms / 1000);
 	struct tm utc, local;
-	char clock[64], ut[16], lt[32];
+	char clock[64], ut[16], lt[32] = "";
 	gmtime_r(&now, &utc);
 	localtime_r(&now, &local);
 	strftime(ut, sizeof ut, "%H:%M:%S", &utc);
-	strftime(lt, sizeof lt, "%H:%M %Z", &local);
-	snprintf(clock, sizeof clock, "%s UTC  %s", ut, lt);
-	int clockw = (int)strlen(clock);
+	/* Local time only where it differs, and where the sites' roles still fit whole. */
+	int need = (int)strlen(verdict_name(v->verdict->level)) + 3;
+	for (size_t i = 0; i < v->n_sites; i++)
+		need += utf8_width(v->sites[i].name) + 14; /* " unreachable  " at most */
+	if (local.tm_gmtoff != 0 && need + 32 <= wd)
+		strftime(lt, sizeof lt, "  %H:%M %Z", &local);
+	snprintf(clock, sizeof clock, "%s%s UTC%s", v->recorded ? "recorded " : "", ut, lt);
+	int clockw = (int)strlen(clock), room = wd - clockw - 1;
 
 	int x = draw_textf(w, 0, 0, wd, theme_attr(t, header_level_role(v->verdict->level)) | A_BOLD,
 			   " %s ", verdict_name(v->verdict->level));
 	x++;
-	for (size_t i = 0; i < v->n_sites && x < wd - clockw - 1; i++)
-		x += header_site(w, x, wd - clockw - 1 - x, v, &v->sites[i]);
-	draw_textf(w, 0, x, wd - clockw - 1 - x, theme_attr(t, THEME_DIM), "failover %s",
-		   configmap_mode_name(v->cf->dr.failover_mode));
+	for (size_t i = 0; i < v->n_sites && x < room; i++)
+		x += header_site(w, x, room - x, v, &v->sites[i]);
+	/* The failover mode only where it fits whole: the sites' roles come first. */
+	char mode[48];
+	snprintf(mode, sizeof mode, "failover %s", configmap_mode_name(v->cf->dr.failover_mode));
+	if (x + (int)strlen(mode) <= room)
+		draw_text(w, 0, x, room - x, theme_attr(t, THEME_DIM), mode);
 	if (wd > clockw)
 		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);
 	if (h < 2)
-		return;
+		return 1;
 	const struct verdict_reason *r = NULL;
 	for (size_t i = 0; i < v->verdict->n && r == NULL; i++)
 		if (v->verdict->reasons[i].level == v->verdict->level &&
@@ -79,6 +89,7 @@ static void header_draw(WINDOW *w, const struct view *v, int scroll, int focused
 		draw_textf(w, 1, 0, wd, theme_attr(t, header_level_role(r->level)), " %s", r->text);
 	else
 		draw_hline(w, t, 1, 0, wd);
+	return 2;
 }
 
 const struct panel_class panel_header = {

@@ -46,16 +46,14 @@ static int health_site(WINDOW *w, int y, int wd, const struct view *v,
 			   stale ? ", stale: " : "", stale ? age : "");
 	else
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_UNKNOWN), "%s ?", s->name);
-	if (++y >= getmaxy(w) - 1)
-		return y;
+	y++;
 	if (h->load_known)
 		draw_textf(w, y, 3, wd - 4, body, "load %.1f", h->load1);
 	else
 		draw_text(w, y, 3, wd - 4, theme_attr(t, THEME_UNKNOWN), "load ?");
 	health_disk(disk, sizeof disk, &h->data_free_bytes, &h->data_total_bytes);
 	draw_textf(w, y, 15, wd - 16, body, "data %s", disk);
-	if (++y >= getmaxy(w) - 1)
-		return y;
+	y++;
 	int x = 3;
 	for (size_t i = 0; i < h->n_services && x < wd - 2; i++) {
 		const struct snap_service *sv = &h->services[i];
@@ -70,13 +68,12 @@ static int health_site(WINDOW *w, int y, int wd, const struct view *v,
 }
 
 /* Draws the health panel. */
-static void health_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int health_draw(WINDOW *w, const struct view *v, int scroll)
 {
-	int wd = getmaxx(w);
-	draw_box(w, v->theme, "health", focused);
-	int y = 1;
-	for (size_t i = 0; i < v->n_sites && y < getmaxy(w) - 1; i++)
+	int wd = getmaxx(w), y = 1 - scroll;
+	for (size_t i = 0; i < v->n_sites; i++)
 		y = health_site(w, y, wd, v, &v->sites[i]);
+	return y - (1 - scroll);
 }
 
 const struct panel_class panel_health = {

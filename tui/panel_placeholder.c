@@ -7,29 +7,24 @@
 #include "draw.h"
 #include "panel.h"
 
-/* Draws a boxed notice. */
-static void placeholder_draw(WINDOW *w, const struct view *v, const char *title,
-			     const char *text, int focused)
+/* Draws a notice wrapped to the panel's width; returns its lines. */
+static int placeholder_draw(WINDOW *w, const struct view *v, const char *text, int scroll)
 {
-	int h, wd;
-	getmaxyx(w, h, wd);
-	draw_box(w, v->theme, title, focused);
-	if (h > 2)
-		draw_text(w, 1, 2, wd - 4, theme_attr(v->theme, THEME_DIM), text);
+	return draw_wrap(w, 1 - scroll, 2, getmaxx(w) - 4, theme_attr(v->theme, THEME_DIM), text);
 }
 
 /* Draws the runbook panel's notice. */
-static void runbook_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 {
-	placeholder_draw(w, v, "runbook",
-			 "Guided recovery runs are not in this version: see drconsole plan.", focused);
+	return placeholder_draw(
+	    w, v, "Guided recovery runs are not in this version: see drconsole plan.", scroll);
 }
 
 /* Draws the schedule panel's notice. */
-static void schedule_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int schedule_draw(WINDOW *w, const struct view *v, int scroll)
 {
-	placeholder_draw(w, v, "DR tests",
-			 "The DR test schedule is not in this version: see drconsole check.", focused);
+	return placeholder_draw(
+	    w, v, "The DR test schedule is not in this version: see drconsole check.", scroll);
 }
 
 const struct panel_class panel_runbook = {

@@ -63,13 +63,11 @@ static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, si
 	}
 	draw_textf(w, y, 1, wd - 2, theme_attr(t, stale ? THEME_STALE : THEME_OK), "%s %s: %s %s%s",
 		   theme_glyph(t, "→", "->"), ss->name, st->state, st->sync_state, seen);
-	if (++y >= getmaxy(w) - 1)
-		return y;
+	y++;
 	draw_textf(w, y, 3, wd - 4, theme_attr(t, stale ? THEME_STALE : THEME_NORMAL),
 		   "replay %s flush %s sent %s", repl_lsn(&st->replay_lsn, c, sizeof c),
 		   repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a));
-	if (++y >= getmaxy(w) - 1)
-		return y;
+	y++;
 	int known = verdict_lag_ms(ss, &lag) == 0;
 	int x = draw_textf(w, y, 3, wd - 4, theme_attr(t, known ? THEME_NORMAL : THEME_UNKNOWN),
 			   "lag %s, %s of %s ",
@@ -87,7 +85,7 @@ static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, si
 static int repl_details(WINDOW *w, int y, int wd, const struct view *v, int p)
 {
 	const struct theme *t = v->theme;
-	for (size_t i = 0; i < v->n_sites && y < getmaxy(w) - 1; i++) {
+	for (size_t i = 0; i < v->n_sites; i++) {
 		const struct snap_pg *pg = &v->sites[i].pg;
 		char tl[24] = "?";
 		if (pg->timeline.known)
@@ -96,31 +94,30 @@ static int repl_details(WINDOW *w, int y, int wd, const struct view *v, int p)
 		draw_textf(w, y - 1, 1, wd - 2, theme_attr(t, THEME_DIM), "%s: timeline %s%s",
 			   v->sites[i].name, tl,
 			   (int)i == p && pg->n_slots ? ", slots:" : "");
-		for (size_t k = 0; (int)i == p && k < pg->n_slots && y < getmaxy(w) - 1; k++, y++)
+		for (size_t k = 0; (int)i == p && k < pg->n_slots; k++, y++)
 			draw_textf(w, y, 3, wd - 4,
 				   theme_attr(t, pg->slots[k].active ? THEME_NORMAL : THEME_WARN),
 				   "%s %s", pg->slots[k].name, pg->slots[k].active ? "active" : "inactive");
-		for (size_t k = 0; k < pg->n_findings && y < getmaxy(w) - 1; k++, y++)
+		for (size_t k = 0; k < pg->n_findings; k++, y++)
 			draw_text(w, y, 3, wd - 4, theme_attr(t, THEME_WARN), pg->findings[k]);
 	}
 	return y;
 }
 
 /* Draws the replication panel. */
-static void repl_draw(WINDOW *w, const struct view *v, int scroll, int focused)
+static int repl_draw(WINDOW *w, const struct view *v, int scroll)
 {
 	const struct theme *t = v->theme;
-	int wd = getmaxx(w), y = 1;
-	draw_box(w, t, "replication", focused);
+	int wd = getmaxx(w), y = 1 - scroll;
 	int p = verdict_primary(v->cf, v->sites, v->n_sites);
 	if (p < 0) {
-		draw_text(w, 1, 1, wd - 2, theme_attr(t, THEME_CRIT), "no primary answers");
-		return;
+		draw_text(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT), "no primary answers");
+		return 1;
 	}
-	for (size_t s = 0; s < v->n_sites && y < getmaxy(w) - 1; s++)
+	for (size_t s = 0; s < v->n_sites; s++)
 		if ((int)s != p)
 			y = repl_stream(w, y, wd, v, p, s);
-	repl_details(w, y, wd, v, p);
+	return repl_details(w, y, wd, v, p) - (1 - scroll);
 }
 
 const struct panel_class panel_replication = {

@@ -1,0 +1,242 @@
+/*
+ * Guards, judged from snapshots. The old primary is the config's primary
+ * site and the DR site the config's DR site: the scenarios are written from
+ * that point of view. A guard never passes on data it does not have: a part
+ * older than two probe intervals, or never seen, fails with "no fresh data".
+ *
+ *   primary_unreachable  neither SSH nor PostgreSQL of the old primary answers
+ *   primary_reachable    its SSH answers
+ *   dr_reachable         the DR site's SSH answers
+ *   primary_fenced       the old primary cannot accept writes: the run fenced
+ *                        it, or its host answers and its PostgreSQL is down, or
+ *                        it cannot be reached and the operator attested it is
+ *                        down. Never while it answers as a writable primary.
+ *   standby_caught_up    the DR standby replayed everything it received, and
+ *                        (when known) everything the old primary was seen at
+ *   standby_streaming    the DR standby's WAL receiver is streaming
+ *   backup_fresh         the DR site's newest backup is younger than max_age
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "duration.h"
+#include "guard.h"
+#include "probe_sql.h"
+#include "verdict.h"
+
+/* Sets the result and its evidence; returns 0. */
+static int guard_say(struct guard_result *r, int pass, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int guard_say(struct guard_result *r, int pass, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(r->evidence, sizeof r->evidence, fmt, ap);
+	va_end(ap);
+	r->pass = pass;
+	return 0;
+}
+
+/* Returns the snapshot of the configured site, or NULL. */
+static const struct site_status *guard_site(const struct guard_ctx *g, const struct site *s)
+{
+	for (size_t i = 0; s != NULL && i < g->n; i++)
+		if (strcmp(g->sites[i].name, s->name) == 0)
+			return &g->sites[i];
+	return NULL;
+}
+
+/* Tells whether a part refreshed at at_ms is fresh (younger than two probe intervals). */
+static int guard_fresh(const struct guard_ctx *g, int64_t at_ms)
+{
+	return at_ms > 0 && g->now_ms - at_ms <= 2 * g->cf->probe_interval_ms;
+}
+
+/* Writes "12s ago" or "never" for a part's age. */
+static const char *guard_age(const struct guard_ctx *g, int64_t at_ms, char *buf, size_t len)
+{
+	char d[32];
+	if (at_ms <= 0)
+		snprintf(buf, len, "never");
+	else
+		snprintf(buf, len, "%s ago", duration_text(g->now_ms - at_ms, d, sizeof d));
+	return buf;
+}
+
+/*
+ * Tells whether the old primary answers as a writable primary now (1, with
+ * why), does not (0), or cannot be told (-1: no fresh data while reachable).
+ */
+int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len)
+{
+	const struct site_status *p = guard_site(g, conf_primary(g->cf));
+	char a[48];
+	if (p == NULL) {
+		snprintf(why, len, "the config names no primary site");
+		return -1;
+	}
+	enum pg_role role = verdict_site_role(p);
+	if (p->pg.up && role == PG_ROLE_PRIMARY && guard_fresh(g, p->pg.at_ms)) {
+		char lsn[LSN_TEXT_MAX] = "?";
+		if (p->pg.current_lsn.known)
+			lsn_format(p->pg.current_lsn.v, lsn, sizeof lsn);
+		snprintf(why, len, "%s answers as a writable primary (timeline %lld, WAL at %s)",
+			 p->name, p->pg.timeline.known ? (long long)p->pg.timeline.v : -1LL, lsn);
+		return 1;
+	}
+	if (p->reachable && !guard_fresh(g, p->pg.at_ms) && p->pg.up) {
+		snprintf(why, len, "%s: no fresh PostgreSQL data (last %s)", p->name,
+			 guard_age(g, p->pg.at_ms, a, sizeof a));
+		return -1;
+	}
+	snprintf(why, len, "%s does not answer as a writable primary", p->name);
+	return 0;
+}
+
+/* primary_unreachable: neither SSH nor PostgreSQL of the old primary answers. */
+static int guard_primary_unreachable(const struct guard_ctx *g, struct guard_result *r)
+{
+	const struct site_status *p = guard_site(g, conf_primary(g->cf));
+	char a[48];
+	if (p == NULL || p->generation == 0)
+		return guard_say(r, 0, "no data on the primary site yet");
+	if (p->reachable)
+		return guard_say(r, 0, "%s answers SSH", p->name);
+	if (p->pg.up && guard_fresh(g, p->pg.at_ms))
+		return guard_say(r, 0, "%s does not answer SSH, but its PostgreSQL answers", p->name);
+	return guard_say(r, 1, "%s unreachable since %s: %s", p->name,
+			 guard_age(g, p->since_ms, a, sizeof a), p->error[0] ? p->error : "?");
+}
+
+/* primary_reachable and dr_reachable: the site's SSH answers. */
+static int guard_reachable(const struct guard_ctx *g, const struct site *s, struct guard_result *r)
+{
+	const struct site_status *st = guard_site(g, s);
+	if (st == NULL || st->generation == 0)
+		return guard_say(r, 0, "no data on %s yet", s ? s->name : "the site");
+	if (!st->reachable)
+		return guard_say(r, 0, "%s unreachable: %s", st->name, st->error);
+	return guard_say(r, 1, "%s answers SSH", st->name);
+}
+
+/* primary_fenced: the old primary cannot accept writes. */
+static int guard_primary_fenced(const struct guard_ctx *g, struct guard_result *r)
+{
+	char why[400];
+	const struct site_status *p = guard_site(g, conf_primary(g->cf));
+	int writable = guard_primary_writable(g, why, sizeof why);
+	if (writable == 1)
+		return guard_say(r, 0, "%s: fence it first", why);
+	if (p == NULL || p->generation == 0)
+		return guard_say(r, 0, "no data on the primary site yet");
+	if (g->fenced)
+		return guard_say(r, 1, "%s fenced by this run: its PostgreSQL was stopped", p->name);
+	if (p->reachable && guard_fresh(g, p->pg.at_ms) && verdict_site_role(p) == PG_ROLE_DOWN)
+		return guard_say(r, 1, "%s answers SSH and its PostgreSQL is down (%s)", p->name,
+				 p->pg.error[0] ? p->pg.error : "not answering");
+	if (!p->reachable && g->attested)
+		return guard_say(r, 1, "%s unreachable; the operator attested it is down", p->name);
+	if (!p->reachable)
+		return guard_say(r, 0, "%s unreachable: attest that it is down and stays down",
+				 p->name);
+	if (writable == -1)
+		return guard_say(r, 0, "%s; fence it first", why);
+	return guard_say(r, 0, "%s: its PostgreSQL state is not known; fence it first", p->name);
+}
+
+/* standby_caught_up: the DR standby replayed all it received, and all the primary had. */
+static int guard_caught_up(const struct guard_ctx *g, struct guard_result *r)
+{
+	const struct site_status *s = guard_site(g, conf_dr(g->cf));
+	char a[48], rep[LSN_TEXT_MAX], rec[LSN_TEXT_MAX], pri[LSN_TEXT_MAX], gap[32];
+	if (s == NULL || !guard_fresh(g, s->pg.at_ms) || !s->pg.up)
+		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)",
+				 s ? s->name : "the DR site", guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
+	if (verdict_site_role(s) != PG_ROLE_STANDBY)
+		return guard_say(r, 0, "%s is not a standby (%s)", s->name,
+				 verdict_role_name(verdict_site_role(s)));
+	if (!s->pg.replay_lsn.known)
+		return guard_say(r, 0, "%s: its replay position is not known", s->name);
+	lsn_format(s->pg.replay_lsn.v, rep, sizeof rep);
+	if (s->pg.receive_lsn.known && s->pg.replay_lsn.v < s->pg.receive_lsn.v) {
+		lsn_format(s->pg.receive_lsn.v, rec, sizeof rec);
+		return guard_say(r, 0, "%s replayed %s of %s received (%s behind)", s->name, rep, rec,
+				 bytes_text(s->pg.receive_lsn.v - s->pg.replay_lsn.v, gap, sizeof gap));
+	}
+	if (g->last_primary_lsn >= 0 && s->pg.replay_lsn.v < g->last_primary_lsn) {
+		lsn_format(g->last_primary_lsn, pri, sizeof pri);
+		return guard_say(r, 0,
+				 "%s replayed %s, but the primary was last seen at %s (%s missing)",
+				 s->name, rep, pri,
+				 bytes_text(g->last_primary_lsn - s->pg.replay_lsn.v, gap, sizeof gap));
+	}
+	if (g->last_primary_lsn >= 0) {
+		lsn_format(g->last_primary_lsn, pri, sizeof pri);
+		return guard_say(r, 1, "%s replayed %s; the primary was last seen at %s", s->name,
+				 rep, pri);
+	}
+	return guard_say(r, 1, "%s replayed %s, all it received (the primary's position is not known)",
+			 s->name, rep);
+}
+
+/* standby_streaming: the DR standby's WAL receiver streams. */
+static int guard_streaming(const struct guard_ctx *g, struct guard_result *r)
+{
+	const struct site_status *s = guard_site(g, conf_dr(g->cf));
+	char a[48];
+	if (s == NULL || !guard_fresh(g, s->pg.at_ms) || !s->pg.up)
+		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)",
+				 s ? s->name : "the DR site", guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
+	if (strcmp(s->pg.receiver_status, "streaming") != 0)
+		return guard_say(r, 0, "%s: WAL receiver %s", s->name,
+				 s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
+	return guard_say(r, 1, "%s streams from %s", s->name,
+			 s->pg.receiver_host[0] ? s->pg.receiver_host : "the primary");
+}
+
+/* backup_fresh: the DR site's newest backup is younger than its max_age. */
+static int guard_backup_fresh(const struct guard_ctx *g, struct guard_result *r)
+{
+	const struct site *site = conf_dr(g->cf);
+	const struct site_status *s = guard_site(g, site);
+	int64_t age;
+	char a[32], m[32];
+	if (s == NULL || !s->backups.configured)
+		return guard_say(r, 0, "no backups configured at the DR site");
+	if (!s->backups.ok || verdict_backup_age_s(&s->backups, g->now_ms, &age) == -1)
+		return guard_say(r, 0, "%s: newest backup not known (%s)", s->name,
+				 s->backups.error[0] ? s->backups.error : "not listed");
+	duration_text(age * 1000, a, sizeof a);
+	duration_text(site->backups.max_age_ms, m, sizeof m);
+	if (age * 1000 > site->backups.max_age_ms)
+		return guard_say(r, 0, "%s: newest backup %s is %s old (max %s)", s->name,
+				 s->backups.newest_name, a, m);
+	return guard_say(r, 1, "%s: newest backup %s is %s old (max %s)", s->name,
+			 s->backups.newest_name, a, m);
+}
+
+/* Judges one guard by name; -1 for a name that is not a guard. */
+int guard_check(const char *name, const struct guard_ctx *g, struct guard_result *r)
+{
+	memset(r, 0, sizeof *r);
+	if (strcmp(name, "primary_unreachable") == 0)
+		return guard_primary_unreachable(g, r);
+	if (strcmp(name, "primary_reachable") == 0)
+		return guard_reachable(g, conf_primary(g->cf), r);
+	if (strcmp(name, "dr_reachable") == 0)
+		return guard_reachable(g, conf_dr(g->cf), r);
+	if (strcmp(name, "primary_fenced") == 0)
+		return guard_primary_fenced(g, r);
+	if (strcmp(name, "standby_caught_up") == 0)
+		return guard_caught_up(g, r);
+	if (strcmp(name, "standby_streaming") == 0)
+		return guard_streaming(g, r);
+	if (strcmp(name, "backup_fresh") == 0)
+		return guard_backup_fresh(g, r);
+	guard_say(r, 0, "unknown guard '%s'", name);
+	return -1;
+}

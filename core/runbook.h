@@ -1,0 +1,185 @@
+/*
+ * The runbook engine: a scenario's steps walked one at a time, as a pure
+ * state machine on the main thread. Its inputs are the operator's decisions,
+ * the results of the operations it asked for, and clock ticks with the live
+ * site snapshots; its outputs are operation requests (to the site agents, or
+ * a fake in tests) and journal records. The clock is injected.
+ *
+ *   pending -> guarded (a guard failed: evidence; wait, or override typed)
+ *           -> awaiting (confirmation: none, key, or the site's name typed;
+ *                        refused if the primary, timeline or replay LSN moved
+ *                        since the dialog opened)
+ *           -> running -> verifying (the step's check) -> done | failed
+ *   failed  -> retry (back to the guards) | skipped (with a reason)
+ *   unknown: the console lost track of a running step (it died, the site
+ *            dropped): its check decides, a command is never re-run blindly.
+ */
+#ifndef DR_RUNBOOK_H
+#define DR_RUNBOOK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <jansson.h>
+
+#include "catalog.h"
+#include "guard.h"
+#include "plan.h"
+#include "snapshot.h"
+
+#define RUNBOOK_MAX_GUARDS 8
+#define RUNBOOK_OUTPUT_TAIL 2048
+#define RUNBOOK_MAX_FLIGHTS 16
+#define RUNBOOK_SAMPLES 256
+
+enum rb_state {
+	RB_PENDING,
+	RB_GUARDED,
+	RB_AWAITING,
+	RB_RUNNING,
+	RB_VERIFYING,
+	RB_DONE,
+	RB_FAILED,
+	RB_SKIPPED,
+	RB_UNKNOWN,
+};
+
+/* What an operation request asks for. */
+enum rb_op {
+	RB_OP_RUN,     /* a shell command on the site (the step's run:) */
+	RB_OP_CHECK,   /* the step's check: a shell command, or a built-in check */
+	RB_OP_BUILTIN, /* a built-in action (promote, fence, writable, ...) */
+};
+
+/* One operation for the executor; its result comes back with the same id. */
+struct rb_request {
+	unsigned id;
+	size_t step;
+	enum rb_op op;
+	const struct site *site; /* NULL: on the operator's side */
+	const char *command;     /* RUN, or CHECK by command */
+	const char *builtin;     /* BUILTIN, or CHECK by built-in */
+	int64_t timeout_ms;
+};
+
+/* The outcome of an operation. */
+struct rb_result {
+	unsigned id;
+	int ok;             /* it succeeded: exit status 0, or the built-in's verdict */
+	int exit_status;    /* -1: none (a built-in, a signal, a timeout) */
+	int timed_out;      /* the deadline passed: whether it took effect is not known */
+	int lost;           /* the connection dropped while it ran: not known either */
+	const char *output; /* bounded tail of stdout and stderr, or NULL */
+	const char *detail; /* one sentence: the evidence of a built-in, or why it failed */
+	int64_t lsn;        /* promote: the new primary's replay LSN when it was promoted; -1 */
+};
+
+/* What the engine needs from its host: the clock, the executor, the journal. */
+struct rb_env {
+	int64_t (*now_ms)(void *arg);
+	int (*submit)(void *arg, const struct rb_request *req); /* -1: cannot be sent now */
+	void (*journal)(void *arg, const char *type, json_t *data); /* data: reference stolen */
+	void *arg;
+};
+
+/* One step of the run. */
+struct rb_step {
+	const struct plan_step *plan;
+	enum rb_state state;
+	struct guard_result guards[RUNBOOK_MAX_GUARDS];
+	size_t n_guards;
+	int overridden;        /* failed guards acknowledged by the operator */
+	int64_t started_ms;    /* 0: not started */
+	int64_t finished_ms;   /* 0: not finished */
+	int attempts;
+	unsigned pending;      /* requests in flight */
+	int failed_targets;    /* of the current phase */
+	char why[512];         /* failure, skip reason, or guard summary */
+	char output[RUNBOOK_OUTPUT_TAIL];
+};
+
+/* The live state a confirmation is checked against. */
+struct rb_mark {
+	char primary[64];
+	int64_t timeline;
+	int64_t replay_lsn;
+};
+
+enum rb_confirm_answer {
+	RB_CONFIRM_OK,        /* accepted: the step runs */
+	RB_CONFIRM_MISTYPED,  /* the typed text is not the site's name */
+	RB_CONFIRM_CHANGED,   /* the live state moved since the dialog opened: shown again */
+	RB_CONFIRM_GUARDED,   /* a guard fails now */
+	RB_CONFIRM_NOT_ASKED, /* no step awaits a confirmation */
+};
+
+enum rb_timer_level { RB_TIMER_OK, RB_TIMER_AMBER, RB_TIMER_RED };
+
+/* A request in flight: the step and phase its result belongs to. */
+struct rb_flight {
+	unsigned id;
+	size_t step;
+	enum rb_op op;
+};
+
+/* Where the old primary's WAL was, and when: to tell how many seconds of writes were lost. */
+struct rb_sample {
+	int64_t at_ms;
+	int64_t lsn;
+};
+
+struct runbook {
+	const struct catalog *cat;
+	const struct scenario *scenario;
+	struct plan plan;
+	struct rb_step *steps;
+	size_t n;
+	size_t current; /* n when the run is over */
+	int aborted;
+	int finished;
+	int64_t started_ms;
+	struct rb_env env;
+	unsigned next_id;
+	struct rb_flight flights[RUNBOOK_MAX_FLIGHTS];
+	size_t n_flights;
+	/* facts gathered from the live state */
+	const struct site_status *sites;
+	size_t n_sites;
+	int64_t last_primary_lsn; /* the old primary's highest WAL position seen; -1 */
+	int64_t last_primary_at_ms;
+	struct rb_sample samples[RUNBOOK_SAMPLES]; /* a ring, oldest overwritten */
+	size_t n_samples, next_sample;
+	int fenced, attested;
+	struct rb_mark mark; /* at the opening of the confirmation */
+	/* after a promotion, the old primary is watched */
+	int promoted;
+	int64_t promoted_lsn; /* the new primary's position when promoted; -1 */
+	int split_brain;      /* the old primary came back writable */
+	int fence_on_return;
+	unsigned fence_request; /* the fence sent on return, 0: none */
+	char alarm[512];
+};
+
+int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
+		  const struct rb_env *env, char **cause);
+void runbook_free(struct runbook *rb);
+
+void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);
+void runbook_mark(struct runbook *rb);
+enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed);
+int runbook_override(struct runbook *rb, const char *typed);
+int runbook_attest(struct runbook *rb, const char *typed);
+void runbook_result(struct runbook *rb, const struct rb_result *res);
+int runbook_retry(struct runbook *rb);
+int runbook_skip(struct runbook *rb, const char *reason);
+int runbook_manual_done(struct runbook *rb);
+void runbook_note(struct runbook *rb, const char *text);
+void runbook_abort(struct runbook *rb, const char *reason);
+
+const char *runbook_state_name(enum rb_state s);
+const char *runbook_confirm_target(const struct runbook *rb);
+int64_t runbook_elapsed_ms(const struct runbook *rb);
+int64_t runbook_projected_ms(const struct runbook *rb);
+enum rb_timer_level runbook_timer_level(const struct runbook *rb);
+
+#endif

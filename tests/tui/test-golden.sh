@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# Golden screens: the console drawn in a real tmux from recorded captures of
+# the lab (tests/tui/golden/*.json, see record.sh there), compared cell for
+# cell, attributes included, with tests/tui/golden/*.screen. Captures make the
+# screens exact: the clock stays at the capture's time, and ages count from it.
+# Cases: 80x24 and 132x43; UTF-8 and the C locale; colour and NO_COLOR; site 2
+# frozen; the primary's PostgreSQL killed; Korean site names in Seoul time;
+# the help overlay through resizes (down to below the minimum and back); the
+# compact layout at its minimum.
+#   GENERATE=1 tests/tui/test-golden.sh   rewrites the .screen files (review the diff)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+gold="$here/golden"
+prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
+export DRCONSOLE_DATADIR="${DRCONSOLE_DATADIR:-$(cd "$here/../.." && pwd)}"
+command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+sock="drg-$$-0"
+opened=0
+work=$(mktemp -d /tmp/drconsole-golden.XXXXXX)
+pass=0
+fail=0
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+trap 'T kill-server 2>/dev/null; rm -rf "$work"' EXIT
+
+# settle: waits (at most 5 s) until the pane shows TEXT and then holds still for 0.3 s.
+settle() {
+	local end=$((SECONDS + 5)) prev="" cur
+	while [ "$SECONDS" -le "$end" ]; do
+		cur=$(T capture-pane -e -p 2>/dev/null)
+		if [ -n "$cur" ] && [ "$cur" = "$prev" ] && grep -qF -- "$1" <<<"$cur"; then
+			return 0
+		fi
+		prev=$cur
+		sleep 0.3
+	done
+	return 1
+}
+
+# compare NAME: compares the pane with golden NAME.screen (or writes it under GENERATE=1).
+compare() {
+	local name=$1 file="$gold/$1.screen"
+	T capture-pane -e -p >"$work/$name.screen"
+	if [ "${GENERATE:-}" = 1 ]; then
+		cp "$work/$name.screen" "$file"
+		echo "ok - $name (written)"
+		pass=$((pass + 1))
+	elif cmp -s "$work/$name.screen" "$file"; then
+		echo "ok - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name differs from $file:"
+		diff "$file" "$work/$name.screen" | head -n 40 | cat -v | sed 's/^/#   /'
+		fail=$((fail + 1))
+	fi
+}
+
+# open W H CONFIG CAPTURE ENV...: starts the console on a capture in a W x H tmux ($opts: its options).
+open() {
+	local w=$1 h=$2 config=$3 capture=$4
+	shift 4
+	T kill-server 2>/dev/null
+	opened=$((opened + 1))
+	sock="drg-$$-$opened" # a server of its own: the last one may still be going away
+	T new-session -d -x "$w" -y "$h" \
+		"env TERM=xterm-256color TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 $* $prog ${opts:-} view -c $config $capture; sleep 30"
+}
+
+# screen NAME W H CAPTURE ENV...: one golden screen of the lab's config.
+screen() {
+	local name=$1 w=$2 h=$3 capture=$4
+	shift 4
+	open "$w" "$h" "$gold/drconsole.yml" "$gold/$capture" "$@"
+	settle "recorded" || echo "# $name: the screen did not settle"
+	compare "$name"
+}
+
+screen healthy-80x24 80 24 healthy.json
+screen healthy-132x43 132 43 healthy.json
+screen healthy-80x24-nocolor 80 24 healthy.json NO_COLOR=1
+screen healthy-80x24-c-locale 80 24 healthy.json LANG=C LC_ALL=C
+screen frozen-80x24 80 24 frozen.json
+screen killed-80x24 80 24 killed.json
+screen killed-132x43-nocolor 132 43 killed.json NO_COLOR=1
+opts="-l compact" screen killed-compact-60x16 60 16 killed.json
+
+# Korean site names (two columns a character), in Seoul time.
+sed -e 's/datacenter-1/서울-주센터/g' -e 's/datacenter-2/부산-재해복구/g' "$gold/drconsole.yml" >"$work/ko.yml"
+sed -e 's/datacenter-1/서울-주센터/g' -e 's/datacenter-2/부산-재해복구/g' "$gold/frozen.json" >"$work/ko.json"
+open 80 24 "$work/ko.yml" "$work/ko.json" TZ=Asia/Seoul
+settle "recorded" || echo "# korean: the screen did not settle"
+compare korean-frozen-80x24
+
+# The help overlay open through resizes: smaller, below the minimum, and back.
+open 132 43 "$gold/drconsole.yml" "$gold/killed.json"
+settle "recorded"
+T send-keys '?'
+settle "Ctrl-L"
+compare help-132x43
+T resize-window -x 80 -y 24
+settle "Ctrl-L"
+compare help-resized-80x24
+T resize-window -x 70 -y 20
+settle "terminal too small"
+compare help-too-small-70x20
+T resize-window -x 100 -y 30
+settle "Ctrl-L"
+compare help-back-100x30
+T send-keys x
+settle "recorded"
+compare help-closed-100x30
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,456 @@
+/*
+ * Tests of core/runbook.c, the runbook engine, on the real scenarios and
+ * action library with the lab's config, a fake clock, a fake executor that
+ * records every request, and a journal kept in memory. The scenario is
+ * 데이터베이스 장애: verify_replication_status, promote_standby,
+ * update_connection_string (manual), verify_data_integrity.
+ */
+#include "config.h"
+
+#include "unit.h"
+
+#include "catalog.h"
+#include "runbook.h"
+#include "sites_fixture.h"
+
+#define MAX_REQ 32
+#define MAX_REC 64
+
+/* The fake host of the engine. */
+struct fake {
+	int64_t now;
+	struct rb_request req[MAX_REQ];
+	char req_text[MAX_REQ][160];
+	size_t n_req;
+	int refuse; /* submit fails */
+	char rec[MAX_REC][32];
+	char *rec_json[MAX_REC];
+	size_t n_rec;
+};
+
+static struct catalog cat;
+static struct fake fk;
+static struct fx fx;
+static struct runbook rb;
+
+/* The fake clock. */
+static int64_t fake_now(void *arg)
+{
+	return ((struct fake *)arg)->now;
+}
+
+/* The fake executor: records the request. */
+static int fake_submit(void *arg, const struct rb_request *r)
+{
+	struct fake *f = arg;
+	if (f->refuse || f->n_req == MAX_REQ)
+		return -1;
+	f->req[f->n_req] = *r;
+	snprintf(f->req_text[f->n_req], sizeof f->req_text[0], "%s %s %s",
+		 r->op == RB_OP_RUN ? "run" : r->op == RB_OP_CHECK ? "check" : "builtin",
+		 r->site ? r->site->name : "local", r->builtin ? r->builtin : r->command);
+	f->n_req++;
+	return 0;
+}
+
+/* The fake journal: keeps the type and the data as JSON text. */
+static void fake_journal(void *arg, const char *type, json_t *data)
+{
+	struct fake *f = arg;
+	assert_true(f->n_rec < MAX_REC);
+	snprintf(f->rec[f->n_rec], sizeof f->rec[0], "%s", type);
+	f->rec_json[f->n_rec++] = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	json_decref(data);
+}
+
+/* Loads the catalog once. */
+static int group_setup(void **state)
+{
+	(void)state;
+	const char *top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : DR_SRCDIR;
+	char *path = xasprintf("%s/tests/tui/golden/drconsole.yml", top);
+	struct diag d;
+	setenv("DRCONSOLE_DATADIR", top, 1);
+	diag_init(&d);
+	int rc = catalog_load(&cat, path, &d);
+	if (d.errors)
+		diag_print(&d, stderr);
+	diag_free(&d);
+	free(path);
+	return rc == 0 ? 0 : -1;
+}
+
+/* Frees the catalog. */
+static int group_teardown(void **state)
+{
+	(void)state;
+	catalog_free(&cat);
+	return 0;
+}
+
+/* Starts a run of 데이터베이스 장애 on the fixture as it is, the executor refusing or not. */
+static void start_run(int refuse)
+{
+	memset(&fk, 0, sizeof fk);
+	fk.now = NOW;
+	fk.refuse = refuse;
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
+	char *cause = NULL;
+	const struct scenario *sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
+	assert_non_null(sc);
+	assert_int_equal(runbook_start(&rb, &cat, sc, &env, &cause), 0);
+}
+
+/* Starts a run with the primary's PostgreSQL killed (its host answers). */
+static int run_setup(void **state)
+{
+	(void)state;
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	snprintf(fx.st[0].pg.error, sizeof fx.st[0].pg.error, "connection refused");
+	start_run(0);
+	return 0;
+}
+
+/* Frees the run and the journal kept. */
+static int run_teardown(void **state)
+{
+	(void)state;
+	runbook_free(&rb);
+	for (size_t i = 0; i < fk.n_rec; i++)
+		free(fk.rec_json[i]);
+	return 0;
+}
+
+/* Sends the live fixture. */
+static void tick(void)
+{
+	runbook_tick(&rb, fx.st, 2);
+}
+
+/* Answers request i. */
+static void answer(size_t i, int ok, const char *detail)
+{
+	struct rb_result r = {fk.req[i].id, ok, ok ? 0 : 1, 0, 0, "out\n", detail, -1};
+	runbook_result(&rb, &r);
+}
+
+/* Walks to the promotion and answers it: the new primary started from lsn. */
+static void promote_at(int64_t lsn)
+{
+	tick();
+	answer(0, 1, NULL);
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	struct rb_result pr = {fk.req[1].id, 1, -1, 0, 0, NULL, "promoted", lsn};
+	runbook_result(&rb, &pr);
+}
+
+/* Asserts the state of step i (from 0). */
+static void expect_state(size_t i, enum rb_state s)
+{
+	if (rb.steps[i].state != s)
+		print_message("step %zu is %s (%s)\n", i + 1, runbook_state_name(rb.steps[i].state),
+			      rb.steps[i].why);
+	assert_int_equal(rb.steps[i].state, s);
+}
+
+/* Returns the journal's types joined by spaces. */
+static char *types(void)
+{
+	static char buf[2048];
+	buf[0] = '\0';
+	for (size_t i = 0; i < fk.n_rec; i++)
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", fk.rec[i]);
+	return buf;
+}
+
+/* Returns the last record of a type, as JSON text. */
+static const char *last(const char *type)
+{
+	for (size_t i = fk.n_rec; i-- > 0;)
+		if (strcmp(fk.rec[i], type) == 0)
+			return fk.rec_json[i];
+	fail_msg("no %s record in: %s", type, types());
+	return NULL;
+}
+
+/* The whole failover, step by step, with exact requests and journal. */
+static void test_database_failover(void **state)
+{
+	(void)state;
+	tick();
+	/* verify_replication_status needs no confirmation: sent at once. */
+	assert_int_equal(fk.n_req, 1);
+	assert_string_equal(fk.req_text[0], "builtin datacenter-2 replication_check");
+	expect_state(0, RB_RUNNING);
+	fk.now += 1500;
+	answer(0, 1, "datacenter-2 replayed all it received");
+	expect_state(0, RB_DONE);
+	/* promote_standby: guards pass (PostgreSQL down at a reachable primary, standby caught up). */
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(rb.steps[1].n_guards, 2);
+	assert_true(rb.steps[1].guards[0].pass && rb.steps[1].guards[1].pass);
+	assert_string_equal(runbook_confirm_target(&rb), "datacenter-2");
+	assert_int_equal(runbook_confirm(&rb, "datacenter-1"), RB_CONFIRM_MISTYPED);
+	assert_int_equal(fk.n_req, 1);
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	assert_int_equal(fk.n_req, 2);
+	assert_string_equal(fk.req_text[1], "builtin datacenter-2 promote");
+	struct rb_result pr = {fk.req[1].id, 1, -1, 0, 0, NULL, "promoted", 0x4191890};
+	runbook_result(&rb, &pr);
+	assert_true(rb.promoted);
+	expect_state(1, RB_VERIFYING);
+	assert_string_equal(fk.req_text[2], "check datacenter-2 writable");
+	answer(2, 1, "a write succeeded");
+	expect_state(1, RB_DONE);
+	/* update_connection_string: manual, marked done by the operator. */
+	expect_state(2, RB_AWAITING);
+	assert_int_equal(runbook_confirm(&rb, NULL), RB_CONFIRM_NOT_ASKED);
+	assert_int_equal(runbook_manual_done(&rb), 0);
+	/* verify_data_integrity: data_loss computed here, then its check. */
+	expect_state(3, RB_VERIFYING);
+	assert_string_equal(fk.req_text[3], "check datacenter-2 writable");
+	answer(3, 1, NULL);
+	expect_state(3, RB_DONE);
+	assert_true(rb.finished);
+	assert_int_equal(rb.current, rb.n);
+	assert_string_equal(types(),
+			    "run_started step_started step_output step_finished step_confirmed "
+			    "step_started step_output check_result step_finished step_finished "
+			    "step_started data_loss check_result step_finished run_finished");
+	assert_non_null(strstr(last("run_finished"), "\"result\":\"done\""));
+	assert_non_null(strstr(last("step_confirmed"), "\"confirm\":\"typed\""));
+}
+
+/* The old primary alive and writable: guarded; overridden, the promotion is still refused. */
+static void test_promote_refused_while_primary_writable(void **state)
+{
+	(void)state;
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_GUARDED);
+	assert_non_null(strstr(rb.steps[1].why, "primary_fenced: datacenter-1 answers as a writable primary"));
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_NOT_ASKED);
+	assert_int_equal(runbook_override(&rb, "yes"), -1);
+	assert_int_equal(runbook_override(&rb, "primary_fenced"), 0);
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	expect_state(1, RB_FAILED);
+	assert_int_equal(fk.n_req, 1); /* no promote was ever sent */
+	assert_non_null(strstr(rb.steps[1].why, "promotion refused: datacenter-1 answers as a writable primary"));
+	assert_non_null(strstr(last("guard_override"), "primary_fenced"));
+	assert_non_null(strstr(last("step_finished"), "promotion refused"));
+}
+
+/* A confirmation is refused when the live state moved since the dialog opened. */
+static void test_confirmation_recheck(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_AWAITING);
+	fx.st[1].pg.replay_lsn.v += 16;
+	fx.st[1].pg.receive_lsn.v += 16;
+	tick();
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_CHANGED);
+	assert_int_equal(fk.n_req, 1);
+	assert_non_null(strstr(last("confirmation_refused"), "\"lsn_now\":68753568"));
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	assert_int_equal(fk.n_req, 2);
+	/* the timeline too */
+	run_teardown(NULL);
+	run_setup(NULL);
+	tick();
+	answer(0, 1, NULL);
+	fx.st[1].pg.timeline.v = 2;
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_CHANGED);
+}
+
+/* A step whose outcome is not known is settled by its check, never run again blindly. */
+static void test_unknown_settled_by_check(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 1, NULL);
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	struct rb_result lost = {fk.req[1].id, 0, -1, 1, 0, NULL, NULL, -1};
+	runbook_result(&rb, &lost);
+	/* timed out: the check (writable) is asked at once, the promotion is not sent again */
+	expect_state(1, RB_VERIFYING);
+	assert_int_equal(fk.n_req, 3);
+	assert_string_equal(fk.req_text[2], "check datacenter-2 writable");
+	answer(2, 1, NULL);
+	expect_state(1, RB_DONE);
+	size_t promotes = 0;
+	for (size_t i = 0; i < fk.n_req; i++)
+		promotes += strcmp(fk.req_text[i], "builtin datacenter-2 promote") == 0;
+	assert_int_equal(promotes, 1);
+	assert_non_null(strstr(types(), "step_unknown"));
+}
+
+/* Failure, retry, skip with a reason, note, abort: each journaled. */
+static void test_fail_retry_skip_abort(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 0, "datacenter-2 is not streaming");
+	expect_state(0, RB_FAILED);
+	assert_string_equal(rb.steps[0].why, "datacenter-2 is not streaming");
+	assert_int_equal(runbook_skip(&rb, ""), -1);
+	assert_int_equal(runbook_retry(&rb), 0);
+	expect_state(0, RB_RUNNING);
+	assert_int_equal(fk.n_req, 2);
+	answer(1, 0, "still not streaming");
+	assert_int_equal(runbook_skip(&rb, "checked by hand: streaming stopped with the primary"), 0);
+	expect_state(0, RB_SKIPPED);
+	expect_state(1, RB_AWAITING);
+	runbook_note(&rb, "DBA on the phone");
+	assert_non_null(strstr(last("note"), "DBA on the phone"));
+	runbook_abort(&rb, "escalated");
+	assert_true(rb.finished && rb.aborted);
+	assert_non_null(strstr(last("run_finished"), "\"result\":\"aborted\""));
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_NOT_ASKED);
+}
+
+/* An operation that cannot be sent fails the step plainly. */
+static void test_submit_refused(void **state)
+{
+	(void)state;
+	run_teardown(NULL);
+	start_run(1);
+	expect_state(0, RB_FAILED);
+	assert_string_equal(rb.steps[0].why,
+			    "could not send the operation to datacenter-2 (its agent is not connected)");
+}
+
+/* Timers: elapsed, projected finish against 15분, amber then red. */
+static void test_timers(void **state)
+{
+	(void)state;
+	/* estimates: 1m + 3m + 5m + 3m = 12m against 15m */
+	assert_int_equal(runbook_projected_ms(&rb), 12 * 60000);
+	assert_int_equal(runbook_timer_level(&rb), RB_TIMER_OK);
+	tick(); /* step 1 starts now */
+	fk.now += 4 * 60000; /* 3 minutes over its estimate */
+	assert_int_equal(runbook_elapsed_ms(&rb), 4 * 60000);
+	assert_int_equal(runbook_projected_ms(&rb), 4 * 60000 + 11 * 60000);
+	assert_int_equal(runbook_timer_level(&rb), RB_TIMER_OK);
+	fk.now += 60001;
+	assert_int_equal(runbook_timer_level(&rb), RB_TIMER_AMBER);
+	fk.now += 10 * 60000;
+	assert_int_equal(runbook_timer_level(&rb), RB_TIMER_RED);
+}
+
+/* The data lost: bytes past the promoted position and the seconds of writes they were. */
+static void test_data_loss(void **state)
+{
+	(void)state;
+	run_teardown(NULL);
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	start_run(0);
+	/* the primary writes: seen at 0x1000 then 0x2000 then 0x3000, a second apart */
+	int64_t lsns[3] = {0x1000, 0x2000, 0x3000};
+	for (int i = 0; i < 3; i++) {
+		fx.st[0].pg.current_lsn.v = lsns[i];
+		fx.st[0].pg.at_ms = fk.now;
+		tick();
+		fk.now += 1000;
+	}
+	assert_int_equal(rb.last_primary_lsn, 0x3000);
+	/* then it dies; the standby had 0x1800 */
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	fx.st[1].pg.replay_lsn.v = fx.st[1].pg.receive_lsn.v = 0x3000;
+	fx.st[1].pg.at_ms = fk.now - 100;
+	promote_at(0x1800);
+	answer(2, 1, NULL);
+	assert_int_equal(runbook_manual_done(&rb), 0);
+	assert_string_equal(rb.steps[3].why,
+			    "data lost: 6.0 KiB, 1s of writes (the old primary was last seen at 0/3000, "
+			    "the new one started from 0/1800)");
+	assert_non_null(strstr(last("data_loss"), "\"bytes\":6144"));
+	assert_non_null(strstr(last("data_loss"), "\"seconds\":1.0"));
+}
+
+/* After the promotion the old primary comes back writable: alarm, fence at once, resolved once proven. */
+static void test_split_brain_fenced_on_return(void **state)
+{
+	(void)state;
+	promote_at(0x4191890);
+	size_t before = fk.n_req;
+	/* the old primary thaws, writable */
+	fx.st[0].pg.up = 1;
+	fx.st[0].pg.role = PG_ROLE_PRIMARY;
+	fx.st[0].pg.at_ms = fk.now;
+	tick();
+	assert_true(rb.split_brain);
+	assert_non_null(strstr(rb.alarm, "SPLIT BRAIN: datacenter-1 answers as a writable primary"));
+	assert_int_equal(fk.n_req, before + 1);
+	assert_string_equal(fk.req_text[before], "builtin datacenter-1 fence");
+	tick(); /* not sent twice */
+	assert_int_equal(fk.n_req, before + 1);
+	answer(before, 1, "PostgreSQL stopped");
+	assert_true(rb.split_brain); /* proven only once it no longer answers writable */
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	tick();
+	assert_false(rb.split_brain);
+	assert_non_null(strstr(types(), "split_brain fence_on_return"));
+	assert_non_null(strstr(types(), "split_brain_resolved"));
+}
+
+/* With fence_on_return off the alarm is raised and nothing is sent. */
+static void test_split_brain_prompt_only(void **state)
+{
+	(void)state;
+	rb.fence_on_return = 0;
+	promote_at(0x4191890);
+	size_t before = fk.n_req;
+	fx.st[0].pg.up = 1;
+	fx.st[0].pg.role = PG_ROLE_PRIMARY;
+	tick();
+	assert_true(rb.split_brain);
+	assert_int_equal(fk.n_req, before);
+}
+
+/* An unreachable old primary: fenced only once the operator attests it by typing its name. */
+static void test_attest_unreachable(void **state)
+{
+	(void)state;
+	fx.st[0].reachable = 0;
+	fx.st[0].since_ms = NOW - 60000;
+	snprintf(fx.st[0].error, sizeof fx.st[0].error, "connect timed out after 3s");
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_GUARDED);
+	assert_int_equal(runbook_attest(&rb, "datacenter-2"), -1);
+	assert_int_equal(runbook_attest(&rb, "datacenter-1"), 0);
+	expect_state(1, RB_AWAITING);
+	assert_non_null(strstr(last("attested"), "connect timed out after 3s"));
+}
+
+/* Runs the tests. */
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_database_failover, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_promote_refused_while_primary_writable, run_setup,
+						run_teardown),
+		cmocka_unit_test_setup_teardown(test_confirmation_recheck, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_unknown_settled_by_check, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_fail_retry_skip_abort, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_submit_refused, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_timers, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_data_loss, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain_fenced_on_return, run_setup,
+						run_teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain_prompt_only, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_attest_unreachable, run_setup, run_teardown),
+	};
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}

@@ -33,7 +33,7 @@
 #include "xmalloc.h"
 
 #define AGENT_BACKOFF_MAX_MS 30000
-#define AGENT_PUMP_SLICE_MS 100
+#define AGENT_PUMP_SLICE_MS 1000 /* a bound only: the stop pipe ends a slice at once */
 
 struct agent {
 	const struct conf *cf;
@@ -240,6 +240,7 @@ static struct sshconn *agent_connect(struct agent *a)
 		}
 		sshconn_bridge_on_error(conn, agent_bridge_error, a);
 	}
+	sshconn_wake_on(conn, a->stop_pipe[0]);
 	/* Reachable from now on: a PostgreSQL failure here means PostgreSQL is down. */
 	pthread_mutex_lock(&a->mu);
 	memset(&a->st.hostkey, 0, sizeof a->st.hostkey);

@@ -652,6 +652,7 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 
 	struct sshconn *c = xcalloc(1, sizeof *c);
 	c->fd = -1;
+	c->wake_fd = -1;
 	c->timeout_ms = timeout_ms;
 	c->site = xstrdup(site->name ? site->name : "?");
 	TAILQ_INIT(&c->execs);
@@ -841,6 +842,12 @@ static void sshconn_step(struct sshconn *c)
 	pgbridge_step(c);
 }
 
+/* Makes sshconn_poll return early whenever fd is readable (the agent's stop pipe). */
+void sshconn_wake_on(struct sshconn *c, int fd)
+{
+	c->wake_fd = fd;
+}
+
 /*
  * One pass of the session's event loop: waits up to timeout_ms for the
  * session socket or the bridge's sockets, lets libssh process what came, and
@@ -855,7 +862,7 @@ int sshconn_poll(struct sshconn *c, int timeout_ms)
 	if (sshconn_check(c) == -1)
 		return -1;
 
-	size_t need = 1 + pgbridge_nfds(c);
+	size_t need = 2 + pgbridge_nfds(c);
 	if (need > c->pfd_size) {
 		c->pfd = xreallocarray(c->pfd, need, sizeof *c->pfd);
 		c->pfd_size = need;
@@ -865,7 +872,9 @@ int sshconn_poll(struct sshconn *c, int timeout_ms)
 	c->pfd[0].revents = 0;
 	size_t n = 1 + pgbridge_pollfds(c, c->pfd + 1);
 	timeout_ms = pgbridge_timeout(c, timeout_ms);
-	if (poll(c->pfd, (nfds_t)n, timeout_ms) == -1 && errno != EINTR) {
+	if (c->wake_fd >= 0) /* last, so that the bridge's descriptors keep their places */
+		c->pfd[n] = (struct pollfd){c->wake_fd, POLLIN, 0};
+	if (poll(c->pfd, (nfds_t)(n + (c->wake_fd >= 0)), timeout_ms) == -1 && errno != EINTR) {
 		c->error = xasprintf("poll failed: %s", strerror(errno));
 		sshexec_detach_all(c, c->error);
 		pgbridge_drop_clients(c);

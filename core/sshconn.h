@@ -75,6 +75,7 @@ struct sshconn {
 
 	struct pollfd *pfd;
 	size_t pfd_size;
+	int wake_fd; /* readable: sshconn_poll returns early (-1: none) */
 	char *error; /* why the session died, once it has */
 };
 
@@ -87,6 +88,7 @@ void sshconn_free(struct sshconn *c);
 void sshconn_failure_free(struct sshconn_failure *fail);
 const char *sshconn_fail_kind_name(enum sshconn_fail_kind kind);
 int sshconn_poll(struct sshconn *c, int timeout_ms);
+void sshconn_wake_on(struct sshconn *c, int fd);
 int sshconn_alive(const struct sshconn *c);
 const char *sshconn_error(const struct sshconn *c);
 

@@ -25,6 +25,11 @@ static const char main_usage[] =
 	"  check [-c FILE] [FILE...]  validate the config and everything it refers to\n"
 	"                             (scenarios, actions, drills, schedule, layouts), or\n"
 	"                             the given files; problems print as FILE:LINE:COL\n"
+	"  journal verify RUN|--last [--state-dir DIR]\n"
+	"                             check a run's journal: every record and the hash\n"
+	"                             chain; problems print as FILE:LINE:COL\n"
+	"  journal list [--state-dir DIR]\n"
+	"                             the runs, newest first, and whether they finished\n"
 	"  plan SCENARIO [-c FILE]    print a scenario's steps: sites, exact commands,\n"
 	"                             guards, confirmations, estimates; runs nothing\n"
 	"  status [-c FILE] [--json] [--timeout SEC]\n"
@@ -111,6 +116,8 @@ int main(int argc, char **argv)
 	int rc;
 	if (strcmp(command, "check") == 0)
 		rc = cmd_check(n, sub_argv);
+	else if (strcmp(command, "journal") == 0)
+		rc = cmd_journal(n, sub_argv);
 	else if (strcmp(command, "plan") == 0)
 		rc = cmd_plan(n, sub_argv);
 	else if (strcmp(command, "status") == 0)
@@ -118,7 +125,7 @@ int main(int argc, char **argv)
 	else if (strcmp(command, "view") == 0)
 		rc = cmd_view(n, sub_argv, layout);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, plan, status, view)", command);
+		cli_usage_error("unknown command '%s' (commands: check, journal, plan, status, view)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

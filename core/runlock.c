@@ -1,0 +1,772 @@
+/*
+ * One recovery run at a time per target, held by two locks that both name
+ * their owner (operator, host, pid, start, run id, terminal, SSH client).
+ *
+ * The jump-host lock is <state_dir>/locks/<target>.lock, locked with
+ * flock(LOCK_EX | LOCK_NB) through a descriptor kept open for the whole run.
+ * The kernel drops a flock when its holder dies, however it dies, so this
+ * lock is never stale: whoever cannot take it is refused because a live
+ * process holds it. The owner written into the file is there for the
+ * refusal's message only. A holder that died leaves its owner behind, which
+ * the next acquirer reports as the previous holder; a clean release empties
+ * the file. The file itself is never removed: removing a flock'ed file lets
+ * a second console lock a new file of the same name while the first still
+ * holds the old one. The descriptor is O_CLOEXEC, so programs the console
+ * starts do not inherit the lock (a child forked without exec shares it).
+ *
+ * The DR-site lock is <dir>/drconsole-run.lock on the DR site, made by POSIX
+ * sh commands that the site agent runs over SSH; this file writes those
+ * commands and reads their answers, and runs nothing itself. Each command
+ * prints a "drlock 1" header (lines before it, from a chatty shell startup
+ * file, are ignored) and then exactly one answer line:
+ *
+ *   lock taken | lock held OWNER | lock released | lock not ours OWNER |
+ *   lock absent | lock error MESSAGE
+ *
+ * Taking the lock: the owner is written to a private file first, then
+ * hard-linked to the lock's name. link() creates the name atomically and
+ * fails when it exists, so of two consoles exactly one gets the lock, and the
+ * lock appears with its owner already complete: a console that loses never
+ * reads a half-written owner. (mkdir of a lock folder and "set -C" are atomic
+ * too, but both leave a moment when the lock exists with no owner in it.)
+ *
+ * Changing an existing lock (takeover, release) is read, compare, then
+ * replace or remove: two steps, so each runs inside a short critical
+ * section, the folder <lock>.busy, which mkdir creates for one console only.
+ * A takeover replaces the lock only when its content is still exactly the
+ * stale owner the operator confirmed, by rename() of a fresh owner file over
+ * it, so the lock never disappears meanwhile and a plain acquisition cannot
+ * slip in. Of two consoles taking over the same stale lock, the second finds
+ * the first's owner there and reports it as the holder; a release that
+ * races a takeover finds the lock is no longer its own. A command cut off
+ * inside the critical section leaves <lock>.busy behind: the next takeover
+ * or release waits three seconds and then names it in its error.
+ *
+ * The lock file is made 0644 so that consoles logging in as other accounts
+ * can read who holds it; in a sticky folder such as /var/tmp only the account
+ * that made it can replace or remove it, and the others get an error.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "clock.h"
+#include "paths.h"
+#include "runlock.h"
+#include "shquote.h"
+#include "utf8.h"
+#include "xmalloc.h"
+
+/* Longest lock file name kept from a target, in bytes (room left for ".lock"). */
+#define RUNLOCK_NAME_MAX 200
+
+/* Most bytes of owner read back from a jump-host lock file. */
+#define RUNLOCK_CONTENT_MAX 4096
+
+/* Tries, 5 ms apart, to find a holder's owner written (it writes right after its flock). */
+#define RUNLOCK_READ_TRIES 20
+
+/*
+ * Copies s into out (size bytes, cut only between characters). Bytes that are
+ * not UTF-8 and control characters become '_'; in a file name, so do '/' and
+ * leading dots. Returns the length copied.
+ */
+static size_t runlock_clean(char *out, size_t size, const char *s, int file_name)
+{
+	size_t len = strlen(s), o = 0;
+	int leading = 1;
+	for (size_t i = 0; i < len;) {
+		unsigned int cp = 0;
+		int n = utf8_decode(s + i, len - i, &cp);
+		int bad = n < 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0) ||
+		          (file_name && (cp == '/' || (leading && cp == '.')));
+		size_t w = bad ? 1 : (size_t)n;
+		if (o + w >= size)
+			break;
+		if (bad)
+			out[o] = '_';
+		else
+			memcpy(out + o, s + i, w);
+		leading = leading && n > 0 && cp == '.';
+		o += w;
+		i += n < 0 ? 1 : (size_t)n;
+	}
+	out[o] = '\0';
+	return o;
+}
+
+/* Returns the first of a and b that is set and not empty, else fallback. */
+static const char *runlock_first(const char *a, const char *b, const char *fallback)
+{
+	if (a != NULL && *a != '\0')
+		return a;
+	return b != NULL && *b != '\0' ? b : fallback;
+}
+
+/* Returns target made into a safe file name, UTF-8 letters kept (newly allocated). */
+char *runlock_name(const char *target)
+{
+	char buf[RUNLOCK_NAME_MAX + 1];
+	if (runlock_clean(buf, sizeof buf, target ? target : "", 1) == 0)
+		return xstrdup("_");
+	return xstrdup(buf);
+}
+
+/* Copies the client address, the first field of $SSH_CONNECTION, or "local". */
+static void runlock_origin(char *out, size_t size, const char *ssh_connection)
+{
+	const char *s = ssh_connection ? ssh_connection : "";
+	size_t n = strcspn(s, " \t");
+	char *first = xstrndup(s, n);
+	if (runlock_clean(out, size, first, 0) == 0)
+		snprintf(out, size, "local");
+	free(first);
+}
+
+/* Fills me from env (pure: tests pass made-up values). */
+void runlock_owner_fill(struct runlock_owner *me, const struct runlock_env *env, const char *run_id)
+{
+	memset(me, 0, sizeof *me);
+	runlock_clean(me->operator, sizeof me->operator,
+	              runlock_first(env->user, env->login, "unknown"), 0);
+	runlock_clean(me->host, sizeof me->host, runlock_first(env->host, NULL, "unknown"), 0);
+	me->pid = env->pid;
+	me->started_ms = env->now_ms;
+	runlock_clean(me->run, sizeof me->run, run_id ? run_id : "", 0);
+	runlock_clean(me->tty, sizeof me->tty, runlock_first(env->tty, NULL, "-"), 0);
+	runlock_origin(me->origin, sizeof me->origin, env->ssh_connection);
+	me->known = 1;
+}
+
+/* Fills me for this process: $USER, host name, pid, now, terminal, $SSH_CONNECTION. */
+void runlock_owner_me(struct runlock_owner *me, const char *run_id)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0)
+		host[0] = '\0';
+	struct passwd *pw = getpwuid(getuid());
+	struct runlock_env env = {
+	    .user = getenv("USER"),
+	    .login = pw != NULL ? pw->pw_name : NULL,
+	    .ssh_connection = getenv("SSH_CONNECTION"),
+	    .host = host,
+	    .tty = isatty(STDIN_FILENO) ? ttyname(STDIN_FILENO) : NULL,
+	    .pid = (int)getpid(),
+	    .now_ms = clock_wall_ms(),
+	};
+	runlock_owner_fill(me, &env, run_id);
+}
+
+/* Writes ms since the epoch as RFC 3339 UTC with milliseconds. */
+static void runlock_time_format(int64_t ms, char *buf, size_t size)
+{
+	if (ms < 0)
+		ms = 0;
+	time_t s = (time_t)(ms / 1000);
+	struct tm tm = {0};
+	if (gmtime_r(&s, &tm) == NULL)
+		tm.tm_mday = 1;
+	snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+	         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ms % 1000));
+}
+
+/* Reads n digits at s; -1 when one is not a digit. */
+static int runlock_digits(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Reads the optional ".fff" and the final "Z" of a time; -1 when they are wrong. */
+static int runlock_time_tail(const char *p, int *ms)
+{
+	*ms = 0;
+	if (*p == '.') {
+		int digits = 0;
+		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
+			if (digits < 3)
+				*ms = *ms * 10 + (*p - '0');
+		if (digits == 0)
+			return -1;
+		for (; digits < 3; digits++)
+			*ms *= 10;
+	}
+	return strcmp(p, "Z") == 0 ? 0 : -1;
+}
+
+/* Reads "YYYY-MM-DDTHH:MM:SS[.fff]Z" into ms since the epoch; -1 when it is not that. */
+static int runlock_time_parse(const char *s, int64_t *out)
+{
+	if (strlen(s) < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+	    s[16] != ':')
+		return -1;
+	struct tm tm = {0};
+	int ms;
+	tm.tm_year = runlock_digits(s, 4) - 1900;
+	tm.tm_mon = runlock_digits(s + 5, 2) - 1;
+	tm.tm_mday = runlock_digits(s + 8, 2);
+	tm.tm_hour = runlock_digits(s + 11, 2);
+	tm.tm_min = runlock_digits(s + 14, 2);
+	tm.tm_sec = runlock_digits(s + 17, 2);
+	if (tm.tm_year < 70 || tm.tm_mon < 0 || tm.tm_mon > 11 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour < 0 || tm.tm_hour > 23 || tm.tm_min < 0 ||
+	    tm.tm_min > 59 || tm.tm_sec < 0 || tm.tm_sec > 60 ||
+	    runlock_time_tail(s + 19, &ms) != 0)
+		return -1;
+	*out = (int64_t)timegm(&tm) * 1000 + ms;
+	return 0;
+}
+
+/* Returns s as a JSON string, made valid UTF-8 without control characters first. */
+static json_t *runlock_json_text(const char *s)
+{
+	char buf[256];
+	runlock_clean(buf, sizeof buf, s, 0);
+	return json_string(buf);
+}
+
+/* Returns the owner as one line of compact JSON (newly allocated). */
+char *runlock_owner_json(const struct runlock_owner *o)
+{
+	char started[40];
+	runlock_time_format(o->started_ms, started, sizeof started);
+	json_t *j = json_object();
+	json_object_set_new(j, "operator", runlock_json_text(o->operator));
+	json_object_set_new(j, "host", runlock_json_text(o->host));
+	json_object_set_new(j, "pid", json_integer(o->pid));
+	json_object_set_new(j, "started", json_string(started));
+	json_object_set_new(j, "run", runlock_json_text(o->run));
+	json_object_set_new(j, "tty", runlock_json_text(o->tty));
+	json_object_set_new(j, "origin", runlock_json_text(o->origin));
+	char *text = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	char *out = xstrdup(text);
+	free(text);
+	return out;
+}
+
+/* Copies string member key of j into out; -1 when it is missing (and required) or not a string. */
+static int runlock_json_get(const json_t *j, const char *key, char *out, size_t size,
+                            const char *fallback)
+{
+	const json_t *v = json_object_get(j, key);
+	if (v == NULL && fallback != NULL) {
+		snprintf(out, size, "%s", fallback);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return -1;
+	runlock_clean(out, size, json_string_value(v), 0);
+	return 0;
+}
+
+/* Fills o from a parsed owner object; returns the name of the first bad member, or NULL. */
+static const char *runlock_owner_from(const json_t *j, struct runlock_owner *o)
+{
+	char started[40];
+	const json_t *pid = json_object_get(j, "pid");
+	if (runlock_json_get(j, "operator", o->operator, sizeof o->operator, NULL) != 0)
+		return "operator";
+	if (runlock_json_get(j, "host", o->host, sizeof o->host, NULL) != 0)
+		return "host";
+	if (!json_is_integer(pid) || json_integer_value(pid) <= 0 ||
+	    json_integer_value(pid) > INT_MAX)
+		return "pid";
+	o->pid = (int)json_integer_value(pid);
+	if (runlock_json_get(j, "started", started, sizeof started, NULL) != 0 ||
+	    runlock_time_parse(started, &o->started_ms) != 0)
+		return "started";
+	if (runlock_json_get(j, "run", o->run, sizeof o->run, NULL) != 0)
+		return "run";
+	if (runlock_json_get(j, "tty", o->tty, sizeof o->tty, "-") != 0)
+		return "tty";
+	if (runlock_json_get(j, "origin", o->origin, sizeof o->origin, "local") != 0)
+		return "origin";
+	return NULL;
+}
+
+/*
+ * Parses an owner written by runlock_owner_json; 0, or -1 with *cause (o is
+ * then cleared, known 0).
+ */
+int runlock_owner_parse(const char *json, struct runlock_owner *o, char **cause)
+{
+	memset(o, 0, sizeof *o);
+	json_error_t err;
+	json_t *j = json_loads(json ? json : "", JSON_REJECT_DUPLICATES, &err);
+	if (!json_is_object(j)) {
+		*cause = xasprintf("the lock's owner is not a JSON object (%s)",
+		                   j == NULL ? err.text : "another JSON value");
+		json_decref(j);
+		return -1;
+	}
+	const char *bad = runlock_owner_from(j, o);
+	json_decref(j);
+	if (bad != NULL) {
+		memset(o, 0, sizeof *o);
+		*cause = xasprintf("the lock's owner has no valid \"%s\"", bad);
+		return -1;
+	}
+	o->known = 1;
+	return 0;
+}
+
+/*
+ * Returns the owner in words for a refusal (newly allocated): "operator kim
+ * on host jump1 (from 10.0.0.5), pid 4242, since 2026-11-27 06:15 UTC, run R".
+ */
+char *runlock_owner_describe(const struct runlock_owner *o)
+{
+	if (!o->known)
+		return xstrdup("an unknown owner (the lock names none that can be read)");
+	char when[40], from[96] = "";
+	runlock_time_format(o->started_ms, when, sizeof when);
+	when[10] = ' ';
+	when[16] = '\0';
+	if (strcmp(o->origin, "local") != 0)
+		snprintf(from, sizeof from, " (from %s)", o->origin);
+	return xasprintf("operator %s on host %s%s, pid %d, since %s UTC, run %s", o->operator,
+	                 o->host, from, o->pid, when, o->run);
+}
+
+/* Creates path and each missing folder above it, 0700; -1 with errno set when it cannot. */
+static int runlock_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	if (rc == 0 && !paths_is_dir(path)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Reads the owner written in a lock file into o; -1 (o cleared) when there is none. */
+static int runlock_read_owner(int fd, struct runlock_owner *o)
+{
+	char buf[RUNLOCK_CONTENT_MAX + 1];
+	ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+	char *cause = NULL;
+	buf[n > 0 ? n : 0] = '\0';
+	int rc = runlock_owner_parse(buf, o, &cause);
+	free(cause);
+	return rc;
+}
+
+/* Replaces the lock file's content with me, one JSON line, synced; -1 on error. */
+static int runlock_write_owner(int fd, const struct runlock_owner *me)
+{
+	char *json = runlock_owner_json(me);
+	char *line = xasprintf("%s\n", json);
+	size_t len = strlen(line);
+	int rc = 0;
+	if (pwrite(fd, line, len, 0) != (ssize_t)len || ftruncate(fd, (off_t)len) != 0 ||
+	    fsync(fd) != 0)
+		rc = -1;
+	free(line);
+	free(json);
+	return rc;
+}
+
+/* Opens (creating 0600) a regular lock file; -1 with *cause. */
+static int runlock_open(const char *path, char **cause)
+{
+	struct stat st;
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+	if (fd == -1) {
+		*cause = xasprintf("cannot open %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		*cause = xasprintf("%s is not a regular file", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Tries the flock until it is taken or a holder's owner can be read (a new
+ * holder writes it right after its flock). Returns 0 when taken, RUNLOCK_HELD
+ * (holder filled when its owner was readable), or -1 with *cause.
+ */
+static int runlock_lock(int fd, const char *path, struct runlock_owner *holder, char **cause)
+{
+	const struct timespec pause = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < RUNLOCK_READ_TRIES; i++) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			*cause = xasprintf("cannot lock %s: %s", path, strerror(errno));
+			return -1;
+		}
+		if (runlock_read_owner(fd, holder) == 0)
+			return RUNLOCK_HELD;
+		nanosleep(&pause, NULL);
+	}
+	return RUNLOCK_HELD;
+}
+
+/*
+ * Takes the jump-host lock of target for me. Returns 0 when taken (out holds
+ * it until runlock_release; holder then describes the previous holder, which
+ * died without releasing, with previous = 1, or has known = 0), RUNLOCK_HELD
+ * when another process holds it (holder says who; known = 0 when its owner
+ * could not be read), or -1 with *cause. In the moment between a new
+ * holder's flock and its write, the owner read is still the previous one's.
+ */
+int runlock_acquire(const char *state_dir, const char *target, const struct runlock_owner *me,
+                    struct runlock *out, struct runlock_owner *holder, char **cause)
+{
+	out->fd = -1;
+	out->path = NULL;
+	memset(holder, 0, sizeof *holder);
+	char *dir = xasprintf("%s/locks", state_dir);
+	if (runlock_mkdirs(dir) == -1) {
+		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	char *name = runlock_name(target);
+	char *path = xasprintf("%s/%s.lock", dir, name);
+	free(name);
+	free(dir);
+	int fd = runlock_open(path, cause);
+	int rc = fd == -1 ? -1 : runlock_lock(fd, path, holder, cause);
+	if (rc == 0 && runlock_read_owner(fd, holder) == 0)
+		holder->previous = 1;
+	if (rc == 0 && runlock_write_owner(fd, me) == -1) {
+		*cause = xasprintf("cannot write %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		if (fd != -1)
+			close(fd);
+		free(path);
+		return rc;
+	}
+	out->fd = fd;
+	out->path = path;
+	return 0;
+}
+
+/* Releases a jump-host lock: its owner is erased, then it is unlocked and closed. */
+void runlock_release(struct runlock *l)
+{
+	if (l->fd != -1) {
+		if (ftruncate(l->fd, 0) == 0)
+			fsync(l->fd);
+		flock(l->fd, LOCK_UN);
+		close(l->fd);
+	}
+	l->fd = -1;
+	free(l->path);
+	l->path = NULL;
+}
+
+/*
+ * The DR-site commands' shared part, after the header and variables (D the
+ * folder; O the new owner, E the expected owner, F the run's JSON member):
+ * names, then quit (clean up, exit), fail (print an error) and say (print an
+ * answer with the lock's content $C, which must be one line).
+ */
+static const char runlock_sh_common[] =
+    "L=\"$D/drconsole-run.lock\"; M=\"$L.busy\"; T=\"$L.$$.new\"; B=; C=; i=0; "
+    "N=$(printf '\\n_'); N=${N%_}; "
+    "quit() { [ ! -e \"$T\" ] || rm -f -- \"$T\"; [ -z \"$B\" ] || rmdir -- \"$M\"; exit 0; }; "
+    "fail() { printf 'lock error %s\\n' \"$1\"; quit; }; "
+    "say() { case $C in *\"$N\"*) fail \"$L holds more than one line\";; esac; "
+    "printf '%s %s\\n' \"$1\" \"$C\"; quit; }; "
+    "[ ! -d \"$L\" ] || fail \"$L is a folder, not a lock file\"; ";
+
+/*
+ * Writes the new owner $O to the private file $T (the folder made when
+ * missing), with noclobber, so a file or link planted there is never written through.
+ */
+static const char runlock_sh_write[] =
+    "[ -d \"$D\" ] || mkdir -p -- \"$D\" 2>/dev/null || fail \"cannot create the folder $D\"; "
+    "W() { set -C; printf '%s\\n' \"$O\" > \"$T\"; r=$?; set +C; return $r; }; "
+    "W 2>/dev/null || { rm -f -- \"$T\"; W 2>/dev/null; } || fail \"cannot write $T\"; ";
+
+/* Enters the critical section $M, waiting up to three seconds for another console's. */
+static const char runlock_sh_busy[] =
+    "until mkdir -- \"$M\" 2>/dev/null; do i=$((i + 1)); [ $i -lt 150 ] || "
+    "fail \"$M is in the way: another console is changing the lock, or was cut off doing "
+    "so (remove $M when none is)\"; "
+    "sleep 0.02 2>/dev/null || { sleep 1; i=$((i + 49)); }; done; B=1; ";
+
+/* Links $T to the lock's name; when that exists, says whose it is (retried if it vanished). */
+static const char runlock_sh_acquire[] =
+    "while :; do ln -- \"$T\" \"$L\" 2>/dev/null && { echo 'lock taken'; quit; }; "
+    "C=$(cat -- \"$L\" 2>/dev/null) && say 'lock held'; "
+    "[ ! -e \"$L\" ] || fail \"cannot read $L\"; "
+    "i=$((i + 1)); [ $i -lt 5 ] || fail \"cannot create $L\"; done";
+
+/* Replaces the lock by $T when it still holds exactly $E; takes it when it is gone. */
+static const char runlock_sh_takeover[] =
+    "if C=$(cat -- \"$L\" 2>/dev/null); then [ \"$C\" = \"$E\" ] || say 'lock held'; "
+    "mv -f -- \"$T\" \"$L\" || fail \"cannot replace $L\"; echo 'lock taken'; quit; fi; "
+    "[ ! -e \"$L\" ] || fail \"cannot read $L\"; "
+    "ln -- \"$T\" \"$L\" 2>/dev/null && { echo 'lock taken'; quit; }; "
+    "C=$(cat -- \"$L\" 2>/dev/null) && say 'lock held'; fail \"cannot create $L\"";
+
+/* Says the lock is absent before entering the critical section. */
+static const char runlock_sh_release_absent[] =
+    "[ -e \"$L\" ] || [ -L \"$L\" ] || { echo 'lock absent'; quit; }; ";
+
+/* Removes the lock when its content holds the run's member $F. */
+static const char runlock_sh_release[] =
+    "if C=$(cat -- \"$L\" 2>/dev/null); then case $C in *\"$F\"*) "
+    "rm -f -- \"$L\" || fail \"cannot remove $L\"; echo 'lock released'; quit;; esac; "
+    "say 'lock not ours'; fi; "
+    "[ ! -e \"$L\" ] || fail \"cannot read $L\"; echo 'lock absent'; quit";
+
+/* Appends "NAME=<value, shell-quoted>; " to the variables. */
+static void runlock_site_var(char **vars, const char *name, const char *value)
+{
+	char *q = shquote(value);
+	char *next = xasprintf("%s%s=%s; ", *vars ? *vars : "", name, q);
+	free(q);
+	free(*vars);
+	*vars = next;
+}
+
+/* Returns a command: header, variables (freed here), the shared part, then the steps. */
+static char *runlock_site_script(char *vars, const char *a, const char *b, const char *c)
+{
+	char *s =
+	    xasprintf("echo 'drlock 1'; umask 022; %s%s%s%s%s", vars, runlock_sh_common, a, b, c);
+	free(vars);
+	return s;
+}
+
+/* Returns a command that only reports an error (for arguments that cannot be used). */
+static char *runlock_site_refuse(const char *message)
+{
+	char *q = shquote(message);
+	char *s = xasprintf("echo 'drlock 1'; printf 'lock error %%s\\n' %s", q);
+	free(q);
+	return s;
+}
+
+/* Tells whether s can go on one line: set, no control character, and not empty unless allowed. */
+static int runlock_line_ok(const char *s, int may_be_empty)
+{
+	if (s == NULL || (*s == '\0' && !may_be_empty))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Messages of the commands that refuse their arguments. */
+#define RUNLOCK_BAD_DIR   "the lock folder must be an absolute path on one line"
+#define RUNLOCK_BAD_OWNER "the lock's owner must be one line of JSON"
+
+/*
+ * Returns the command that takes the DR-site lock in dir for owner_json
+ * (from runlock_owner_json). Answers: taken, held OWNER, error.
+ */
+char *runlock_site_acquire_script(const char *dir, const char *owner_json)
+{
+	if (!runlock_line_ok(dir, 0) || dir[0] != '/')
+		return runlock_site_refuse(RUNLOCK_BAD_DIR);
+	if (!runlock_line_ok(owner_json, 0))
+		return runlock_site_refuse(RUNLOCK_BAD_OWNER);
+	char *vars = NULL;
+	runlock_site_var(&vars, "D", dir);
+	runlock_site_var(&vars, "O", owner_json);
+	return runlock_site_script(vars, runlock_sh_write, "", runlock_sh_acquire);
+}
+
+/*
+ * Returns the command that removes the DR-site lock in dir when it belongs to
+ * run_id. Answers: released, not ours OWNER, absent, error.
+ */
+char *runlock_site_release_script(const char *dir, const char *run_id)
+{
+	if (!runlock_line_ok(dir, 0) || dir[0] != '/')
+		return runlock_site_refuse(RUNLOCK_BAD_DIR);
+	json_t *run = runlock_line_ok(run_id, 0) ? json_string(run_id) : NULL;
+	if (run == NULL)
+		return runlock_site_refuse("the run id must be one line of UTF-8");
+	/* The owner is compact JSON from jansson, so the run appears as exactly this member. */
+	char *value = json_dumps(run, JSON_ENCODE_ANY);
+	json_decref(run);
+	char *member = xasprintf("\"run\":%s", value);
+	free(value);
+	char *vars = NULL;
+	runlock_site_var(&vars, "D", dir);
+	runlock_site_var(&vars, "F", member);
+	free(member);
+	return runlock_site_script(vars, runlock_sh_release_absent, runlock_sh_busy,
+	                           runlock_sh_release);
+}
+
+/*
+ * Returns the command that replaces the DR-site lock in dir with
+ * new_owner_json only while it holds exactly expected_owner_json (the stale
+ * owner the operator confirmed, as a "held" answer gave it), or takes it when
+ * it is gone. Answers: taken, held OWNER (someone else's now), error.
+ */
+char *runlock_site_takeover_script(const char *dir, const char *expected_owner_json,
+                                   const char *new_owner_json)
+{
+	if (!runlock_line_ok(dir, 0) || dir[0] != '/')
+		return runlock_site_refuse(RUNLOCK_BAD_DIR);
+	if (!runlock_line_ok(new_owner_json, 0) || !runlock_line_ok(expected_owner_json, 1))
+		return runlock_site_refuse(RUNLOCK_BAD_OWNER);
+	char *vars = NULL;
+	runlock_site_var(&vars, "D", dir);
+	runlock_site_var(&vars, "O", new_owner_json);
+	runlock_site_var(&vars, "E", expected_owner_json);
+	return runlock_site_script(vars, runlock_sh_write, runlock_sh_busy, runlock_sh_takeover);
+}
+
+/*
+ * Finds the one answer line after the "drlock 1" header; -1 with *cause when
+ * the header is missing or anything but exactly one full line follows it.
+ */
+static int runlock_site_answer(const char *out, size_t len, const char **line, size_t *n,
+                               char **cause)
+{
+	static const char header[] = "drlock 1\n";
+	const char *p = out, *end = out + len;
+	if (out == NULL || memchr(out, '\0', len) != NULL) {
+		*cause = xstrdup("the lock command's output is not text");
+		return -1;
+	}
+	while (p < end && ((size_t)(end - p) < sizeof header - 1 ||
+	                   memcmp(p, header, sizeof header - 1) != 0)) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p));
+		p = eol ? eol + 1 : end;
+	}
+	if (p >= end) {
+		*cause = xstrdup("the lock command printed no 'drlock 1' header: the remote shell "
+		                 "did not run it");
+		return -1;
+	}
+	p += sizeof header - 1;
+	const char *eol = memchr(p, '\n', (size_t)(end - p));
+	if (eol == NULL || eol + 1 != end || eol == p) {
+		*cause = xstrdup("the lock command's output is not one answer line");
+		return -1;
+	}
+	*line = p;
+	*n = (size_t)(eol - p);
+	return 0;
+}
+
+/* Reads an answer that carries the lock's content. */
+static void runlock_site_owner(struct runlock_site_result *r, const char *text, size_t n)
+{
+	char *cause = NULL;
+	r->owner_json = xstrndup(text, n);
+	if (runlock_owner_parse(r->owner_json, &r->owner, &cause) != 0)
+		free(cause);
+}
+
+/*
+ * Parses a DR-site lock command's output (len bytes) into r (free it with
+ * runlock_site_result_free). Returns 0, or -1 with *cause for "lock error" and
+ * for any output that is not exactly one known answer: never "taken" then.
+ */
+int runlock_site_parse(const char *out, size_t len, struct runlock_site_result *r, char **cause)
+{
+	static const struct {
+		const char *text;
+		enum runlock_site_state state;
+		int owner; /* the text is a prefix, the lock's content follows */
+	} answers[] = {
+	    {"lock taken", RUNLOCK_SITE_TAKEN, 0},
+	    {"lock held ", RUNLOCK_SITE_HELD, 1},
+	    {"lock released", RUNLOCK_SITE_RELEASED, 0},
+	    {"lock not ours ", RUNLOCK_SITE_NOT_OURS, 1},
+	    {"lock absent", RUNLOCK_SITE_ABSENT, 0},
+	};
+	const char *line;
+	size_t n;
+	memset(r, 0, sizeof *r);
+	if (runlock_site_answer(out, len, &line, &n, cause) != 0)
+		return -1;
+	char *text = xstrndup(line, n > 200 ? 200 : n), clean[256];
+	runlock_clean(clean, sizeof clean, text, 0);
+	free(text);
+	for (size_t i = 0; i < sizeof answers / sizeof answers[0]; i++) {
+		size_t k = strlen(answers[i].text);
+		if (n < k || memcmp(line, answers[i].text, k) != 0 || (!answers[i].owner && n != k))
+			continue;
+		r->state = answers[i].state;
+		if (answers[i].owner)
+			runlock_site_owner(r, line + k, n - k);
+		return 0;
+	}
+	if (strncmp(clean, "lock error ", 11) == 0)
+		*cause = xasprintf("the DR site's lock: %s", clean + 11);
+	else
+		*cause = xasprintf("the lock command gave an unknown answer: %s", clean);
+	return -1;
+}
+
+/* Frees what a parsed answer holds. */
+void runlock_site_result_free(struct runlock_site_result *r)
+{
+	free(r->owner_json);
+	r->owner_json = NULL;
+}
+
+/* Tells whether a process with this pid exists on this host. */
+int runlock_pid_alive(int pid)
+{
+	return pid > 0 && (kill((pid_t)pid, 0) == 0 || errno == EPERM);
+}
+
+/*
+ * Judges a DR-site lock's holder: on this host (my_host, as gethostname gives
+ * it), stale when its pid is gone, live when a process has it (which may be a
+ * reused pid; if this console holds the target's jump-host lock, no other
+ * console here runs that target); on another host, or with no readable
+ * owner, unknown. pid_alive NULL means runlock_pid_alive.
+ */
+int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
+                     int (*pid_alive)(int pid))
+{
+	char host[sizeof holder->host];
+	runlock_clean(host, sizeof host, my_host ? my_host : "", 0);
+	if (!holder->known || holder->pid <= 0 || *host == '\0' || strcmp(holder->host, host) != 0)
+		return RUNLOCK_UNKNOWN;
+	if (pid_alive == NULL)
+		pid_alive = runlock_pid_alive;
+	return pid_alive(holder->pid) ? RUNLOCK_LIVE : RUNLOCK_STALE;
+}

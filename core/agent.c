@@ -29,6 +29,7 @@
 #include "pgconn.h"
 #include "probe_host.h"
 #include "probe_sql.h"
+#include "siteop.h"
 #include "sshconn.h"
 #include "xmalloc.h"
 
@@ -39,8 +40,10 @@ struct agent {
 	const struct conf *cf;
 	const struct site *site;
 	int wake_fd;
-	int stop_pipe[2];
-	int retry_pipe[2]; /* the SSH thread's backoff ends early when written */
+	int stop_pipe[2];   /* readable once stopping, never drained */
+	int ssh_kick[2];    /* wakes the SSH thread: a retry, an operation (drained) */
+	int pg_kick[2];     /* wakes the PostgreSQL thread: an operation (drained) */
+	struct opqueue ssh_ops, pg_ops, done;
 	pthread_t ssh_thread, pg_thread;
 	int threads;
 
@@ -87,7 +90,7 @@ static int agent_stopping(struct agent *a)
  */
 static int agent_sleep(struct agent *a, int64_t ms, int retry)
 {
-	struct pollfd pfd[2] = {{a->stop_pipe[0], POLLIN, 0}, {a->retry_pipe[0], POLLIN, 0}};
+	struct pollfd pfd[2] = {{a->stop_pipe[0], POLLIN, 0}, {a->ssh_kick[0], POLLIN, 0}};
 	int64_t deadline = clock_mono_ms() + ms;
 	while (!agent_stopping(a)) {
 		int left = clock_left_ms(deadline);
@@ -97,7 +100,7 @@ static int agent_sleep(struct agent *a, int64_t ms, int retry)
 			if (pfd[0].revents)
 				return 1;
 			char buf[16];
-			while (read(a->retry_pipe[0], buf, sizeof buf) > 0)
+			while (read(a->ssh_kick[0], buf, sizeof buf) > 0)
 				;
 			return 0;
 		}
@@ -240,7 +243,7 @@ static struct sshconn *agent_connect(struct agent *a)
 		}
 		sshconn_bridge_on_error(conn, agent_bridge_error, a);
 	}
-	sshconn_wake_on(conn, a->stop_pipe[0]);
+	sshconn_wake_on(conn, a->ssh_kick[0]);
 	/* Reachable from now on: a PostgreSQL failure here means PostgreSQL is down. */
 	pthread_mutex_lock(&a->mu);
 	memset(&a->st.hostkey, 0, sizeof a->st.hostkey);
@@ -249,6 +252,61 @@ static struct sshconn *agent_connect(struct agent *a)
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);
 	return conn;
+}
+
+/* Hands a finished op back to the main thread and wakes it. */
+static void agent_finish_op(struct agent *a, struct op *op)
+{
+	opqueue_push(&a->done, op);
+	if (a->wake_fd >= 0) {
+		ssize_t w = write(a->wake_fd, "", 1);
+		(void)w;
+	}
+}
+
+/* Empties a kick pipe. */
+static void agent_drain(int fd)
+{
+	char buf[64];
+	while (read(fd, buf, sizeof buf) > 0)
+		;
+}
+
+/* Runs the SSH thread's pending ops on conn, or fails them (not run) when there is no session. */
+static void agent_ssh_ops(struct agent *a, struct sshconn *conn)
+{
+	struct op op;
+	agent_drain(a->ssh_kick[0]);
+	while (!agent_stopping(a) && opqueue_pop(&a->ssh_ops, &op)) {
+		char data_dir[256], error[sizeof a->st.error];
+		pthread_mutex_lock(&a->mu);
+		agent_copy(data_dir, sizeof data_dir, a->data_dir);
+		agent_copy(error, sizeof error, a->st.error);
+		pthread_mutex_unlock(&a->mu);
+		if (conn == NULL)
+			siteop_fail(&op, "%s is not connected, nothing was run: %s", a->site->name, error);
+		else
+			siteop_ssh(conn, &op, a->site->name, data_dir, a->site->pg.port);
+		agent_finish_op(a, &op);
+	}
+}
+
+/* Runs the PostgreSQL thread's pending ops on pg, or fails them (not run) without a connection. */
+static void agent_pg_ops(struct agent *a, struct pgconn *pg)
+{
+	struct op op;
+	agent_drain(a->pg_kick[0]);
+	while (!agent_stopping(a) && opqueue_pop(&a->pg_ops, &op)) {
+		if (pg == NULL) {
+			pthread_mutex_lock(&a->mu);
+			siteop_fail(&op, "PostgreSQL at %s is not connected, nothing was run: %s",
+				    a->site->name, a->st.pg.error[0] ? a->st.pg.error : "not connected yet");
+			pthread_mutex_unlock(&a->mu);
+		} else {
+			siteop_sql(pg, &op, a->site->name);
+		}
+		agent_finish_op(a, &op);
+	}
 }
 
 /* The SSH thread: connect, probe every interval, serve the bridge in between. */
@@ -265,7 +323,9 @@ static void *agent_ssh_main(void *arg)
 			backoff = backoff ? backoff * 2 : a->cf->probe_interval_ms;
 			if (backoff > AGENT_BACKOFF_MAX_MS)
 				backoff = AGENT_BACKOFF_MAX_MS;
+			agent_ssh_ops(a, NULL);
 			agent_sleep(a, backoff, 1);
+			agent_ssh_ops(a, NULL);
 			continue;
 		}
 		backoff = 0;
@@ -284,6 +344,7 @@ static void *agent_ssh_main(void *arg)
 				conn = NULL;
 				break;
 			}
+			agent_ssh_ops(a, conn);
 		}
 	}
 	if (conn != NULL)
@@ -374,13 +435,16 @@ static int agent_pg_probe(struct agent *a, struct pgconn *pg)
 /* Watches the idle connection until the next cycle; -1 when it was lost (already published). */
 static int agent_pg_watch(struct agent *a, struct pgconn *pg, int64_t until)
 {
-	struct pollfd pfd[2] = {{pgconn_socket(pg), POLLIN, 0}, {a->stop_pipe[0], POLLIN, 0}};
+	struct pollfd pfd[3] = {{pgconn_socket(pg), POLLIN, 0}, {a->stop_pipe[0], POLLIN, 0},
+				{a->pg_kick[0], POLLIN, 0}};
 	while (!agent_stopping(a)) {
 		int left = clock_left_ms(until);
 		if (left == 0)
 			return 0;
-		int n = poll(pfd, 2, left);
-		if (n <= 0 || pfd[1].revents)
+		int n = poll(pfd, 3, left);
+		if (n > 0 && pfd[2].revents)
+			agent_pg_ops(a, pg);
+		if (n <= 0 || pfd[1].revents || !pfd[0].revents)
 			continue;
 		char *cause = NULL;
 		if (pgconn_check_alive(pg, &cause) == -1) {
@@ -400,6 +464,7 @@ static void *agent_pg_main(void *arg)
 	while (!agent_stopping(a)) {
 		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
 		if (pg == NULL && (pg = agent_pg_connect(a)) == NULL) {
+			agent_pg_ops(a, NULL);
 			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next), 0);
 			continue;
 		}
@@ -431,7 +496,11 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 		free(a);
 		return NULL;
 	}
-	if (pipe2(a->retry_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
+	opqueue_init(&a->ssh_ops);
+	opqueue_init(&a->pg_ops);
+	opqueue_init(&a->done);
+	if (pipe2(a->ssh_kick, O_CLOEXEC | O_NONBLOCK) == -1 ||
+	    pipe2(a->pg_kick, O_CLOEXEC | O_NONBLOCK) == -1) {
 		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
 		agent_stop(a);
 		return NULL;
@@ -451,11 +520,31 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	return a;
 }
 
+/* Wakes a thread through its kick pipe (a full pipe already holds a wakeup). */
+static void agent_kick(int fd)
+{
+	ssize_t w = write(fd, "", 1);
+	(void)w;
+}
+
 /* Makes a site whose connection is backing off try again now (a host key was just accepted). */
 void agent_retry(struct agent *a)
 {
-	ssize_t w = write(a->retry_pipe[1], "", 1);
-	(void)w; /* a full pipe already holds a retry */
+	agent_kick(a->ssh_kick[1]);
+}
+
+/* Queues an operation for the site (the agent takes its strings); its result comes back through agent_take. */
+void agent_submit(struct agent *a, struct op *op)
+{
+	int sql = op->kind == OP_PROMOTE || op->kind == OP_WRITABLE;
+	opqueue_push(sql ? &a->pg_ops : &a->ssh_ops, op);
+	agent_kick(sql ? a->pg_kick[1] : a->ssh_kick[1]);
+}
+
+/* Takes a finished operation (the caller frees it with op_free); 0 when none is waiting. */
+int agent_take(struct agent *a, struct op *out)
+{
+	return opqueue_pop(&a->done, out);
 }
 
 /* Copies the latest snapshot. */
@@ -491,16 +580,23 @@ void agent_stop(struct agent *a)
 	pthread_mutex_unlock(&a->mu);
 	ssize_t w = write(a->stop_pipe[1], "", 1);
 	(void)w;
+	if (a->ssh_kick[1] > 0)
+		agent_kick(a->ssh_kick[1]);
 	if (a->threads >= 1)
 		pthread_join(a->ssh_thread, NULL);
 	if (a->threads >= 2)
 		pthread_join(a->pg_thread, NULL);
 	close(a->stop_pipe[0]);
 	close(a->stop_pipe[1]);
-	if (a->retry_pipe[1] > 0) {
-		close(a->retry_pipe[0]);
-		close(a->retry_pipe[1]);
+	for (int i = 0; i < 2; i++) {
+		if (a->ssh_kick[i] > 0)
+			close(a->ssh_kick[i]);
+		if (a->pg_kick[i] > 0)
+			close(a->pg_kick[i]);
 	}
+	opqueue_free(&a->ssh_ops);
+	opqueue_free(&a->pg_ops);
+	opqueue_free(&a->done);
 	pthread_mutex_destroy(&a->mu);
 	free(a);
 }

@@ -135,7 +135,8 @@ static int guard_primary_fenced(const struct guard_ctx *g, struct guard_result *
 		return guard_say(r, 0, "no data on the primary site yet");
 	if (g->fenced)
 		return guard_say(r, 1, "%s fenced by this run: its PostgreSQL was stopped", p->name);
-	if (p->reachable && guard_fresh(g, p->pg.at_ms) && verdict_site_role(p) == PG_ROLE_DOWN)
+	/* Down is known from the latest attempt, while SSH (the host probe) answers now. */
+	if (p->reachable && guard_fresh(g, p->health.at_ms) && verdict_site_role(p) == PG_ROLE_DOWN)
 		return guard_say(r, 1, "%s answers SSH and its PostgreSQL is down (%s)", p->name,
 				 p->pg.error[0] ? p->pg.error : "not answering");
 	if (!p->reachable && g->attested)
@@ -239,4 +240,114 @@ int guard_check(const char *name, const struct guard_ctx *g, struct guard_result
 		return guard_backup_fresh(g, r);
 	guard_say(r, 0, "unknown guard '%s'", name);
 	return -1;
+}
+
+/* replication_check on a standby: it replays all it received, from a streaming receiver or a gone primary. */
+static int guard_replication(const struct guard_ctx *g, const struct site_status *s,
+			     struct guard_result *r)
+{
+	char a[48], rep[LSN_TEXT_MAX];
+	if (!guard_fresh(g, s->pg.at_ms) || !s->pg.up)
+		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)", s->name,
+				 guard_age(g, s->pg.at_ms, a, sizeof a));
+	if (verdict_site_role(s) == PG_ROLE_PRIMARY) {
+		for (size_t i = 0; i < s->pg.n_standbys; i++)
+			if (strcmp(s->pg.standbys[i].state, "streaming") == 0)
+				return guard_say(r, 1, "%s streams to %s", s->name,
+						 s->pg.standbys[i].application_name);
+		return guard_say(r, 0, "%s is a primary with no streaming standby", s->name);
+	}
+	struct guard_result up;
+	guard_primary_unreachable(g, &up);
+	int streaming = strcmp(s->pg.receiver_status, "streaming") == 0;
+	if (!streaming && !up.pass && !(g->fenced || g->attested)) {
+		const struct site_status *p = guard_site(g, conf_primary(g->cf));
+		if (p == NULL || p->pg.up)
+			return guard_say(r, 0, "%s: WAL receiver %s while the primary runs", s->name,
+					 s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
+	}
+	struct guard_result c;
+	guard_caught_up(g, &c);
+	if (!c.pass)
+		return guard_say(r, 0, "%s", c.evidence);
+	lsn_format(s->pg.replay_lsn.v, rep, sizeof rep);
+	return guard_say(r, 1, "%s %s; replayed %s, all it received", s->name,
+			 streaming ? "streams" : "no longer streams (the primary is gone)", rep);
+}
+
+/* service_check: every configured check passed in the last fresh host probe. */
+static int guard_services(const struct guard_ctx *g, const struct site_status *s,
+			  struct guard_result *r)
+{
+	char a[48];
+	if (!s->reachable || !guard_fresh(g, s->health.at_ms))
+		return guard_say(r, 0, "%s: no fresh host probe (last %s)", s->name,
+				 guard_age(g, s->health.at_ms, a, sizeof a));
+	for (size_t i = 0; i < s->health.n_services; i++)
+		if (!s->health.services[i].ok)
+			return guard_say(r, 0, "%s: service %s fails its check (exit status %d)", s->name,
+					 s->health.services[i].name, s->health.services[i].exit_status);
+	return guard_say(r, 1, "%s: %zu service check%s pass", s->name, s->health.n_services,
+			 s->health.n_services == 1 ? "" : "s");
+}
+
+/* site_health: SSH answers, PostgreSQL answers, services pass. */
+static int guard_health(const struct guard_ctx *g, const struct site_status *s,
+			struct guard_result *r)
+{
+	if (!s->reachable)
+		return guard_say(r, 0, "%s unreachable: %s", s->name, s->error);
+	if (!s->pg.up || !guard_fresh(g, s->pg.at_ms))
+		return guard_say(r, 0, "%s: PostgreSQL does not answer (%s)", s->name,
+				 s->pg.error[0] ? s->pg.error : "no fresh data");
+	if (guard_services(g, s, r) == 0 && !r->pass)
+		return 0;
+	return guard_say(r, 1, "%s answers SSH and PostgreSQL (%s); %s", s->name,
+			 verdict_role_name(verdict_site_role(s)), r->evidence);
+}
+
+/* backup_verify: the newest backup is fresh and no backup failed verification. */
+static int guard_backups(const struct guard_ctx *g, const struct site *site,
+			 const struct site_status *s, struct guard_result *r)
+{
+	int64_t age;
+	char a[32];
+	if (!s->backups.configured || !s->backups.ok)
+		return guard_say(r, 0, "%s: backups not listed (%s)", s->name,
+				 s->backups.error[0] ? s->backups.error : "no backups: configured");
+	if (s->backups.invalid > 0)
+		return guard_say(r, 0, "%s: %d backup%s fail pg_restore --list (%s)", s->name,
+				 s->backups.invalid, s->backups.invalid == 1 ? "" : "s",
+				 s->backups.invalid_names[0]);
+	if (verdict_backup_age_s(&s->backups, g->now_ms, &age) == -1 ||
+	    age * 1000 > site->backups.max_age_ms)
+		return guard_say(r, 0, "%s: no backup younger than its max_age", s->name);
+	return guard_say(r, 1, "%s: newest backup %s (%s old) and all %d listed pass pg_restore --list",
+			 s->name, s->backups.newest_name, duration_text(age * 1000, a, sizeof a),
+			 s->backups.count);
+}
+
+/*
+ * Judges a built-in that reads the snapshots (replication_check, site_health,
+ * service_check, backup_verify) on a site; -1 for one that must run on the
+ * site (promote, writable, fence, restore_test, data_loss).
+ */
+int guard_builtin(const char *name, const struct site *site, const struct guard_ctx *g,
+		  struct guard_result *r)
+{
+	memset(r, 0, sizeof *r);
+	const struct site_status *s = guard_site(g, site);
+	int known = strcmp(name, "replication_check") == 0 || strcmp(name, "site_health") == 0 ||
+		    strcmp(name, "service_check") == 0 || strcmp(name, "backup_verify") == 0;
+	if (!known)
+		return -1;
+	if (s == NULL || s->generation == 0)
+		return guard_say(r, 0, "no data on %s yet", site ? site->name : "the site");
+	if (strcmp(name, "replication_check") == 0)
+		return guard_replication(g, s, r);
+	if (strcmp(name, "site_health") == 0)
+		return guard_health(g, s, r);
+	if (strcmp(name, "service_check") == 0)
+		return guard_services(g, s, r);
+	return guard_backups(g, site, s, r);
 }

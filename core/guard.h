@@ -32,5 +32,7 @@ struct guard_result {
 
 int guard_check(const char *name, const struct guard_ctx *g, struct guard_result *r);
 int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len);
+int guard_builtin(const char *name, const struct site *site, const struct guard_ctx *g,
+		  struct guard_result *r);
 
 #endif

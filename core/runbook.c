@@ -134,14 +134,17 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 }
 
 /* Marks the current step done and moves on. */
-static void runbook_done(struct runbook *rb, struct rb_step *st, const char *detail)
+static void runbook_done(struct runbook *rb, struct rb_step *st, const char *why)
 {
+	char detail[sizeof st->why];
+	snprintf(detail, sizeof detail, "%s", why ? why : ""); /* why may be st->why itself */
 	st->state = RB_DONE;
 	st->finished_ms = runbook_now(rb);
-	runbook_why(st, "%s", detail ? detail : "");
+	runbook_why(st, "%s", detail);
 	runbook_log(rb, "step_finished",
 		    json_pack("{s:s, s:I, s:s?}", "result", "done", "duration_ms",
-			      (json_int_t)(st->finished_ms - st->started_ms), "detail", detail),
+			      (json_int_t)(st->finished_ms - st->started_ms), "detail",
+			      detail[0] ? detail : NULL),
 		    st);
 	runbook_enter(rb);
 }

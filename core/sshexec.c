@@ -413,6 +413,9 @@ int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct 
 	struct sshexec *e = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
 	if (e == NULL)
 		return -1;
+	/* The wake descriptor is for the idle loop: here it would end every wait at once. */
+	int wake = c->wake_fd;
+	c->wake_fd = -1;
 	while (!sshexec_done(e)) {
 		int left = clock_left_ms(deadline);
 		if (left == 0) {
@@ -420,11 +423,13 @@ int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct 
 			                   (double)(clock_mono_ms() - start) / 1000.0,
 			                   sshexec_waiting_for(e));
 			sshexec_free(e);
+			c->wake_fd = wake;
 			return -1;
 		}
 		if (sshconn_poll(c, left) == -1)
 			break;
 	}
+	c->wake_fd = wake;
 	if (e->state == SSHEXEC_FAILED) {
 		*cause = xstrdup(e->error ? e->error : "the command failed");
 		sshexec_free(e);

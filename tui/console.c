@@ -25,6 +25,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "cli.h"
+#include "console.h"
 #include "clock.h"
 #include "diag.h"
 #include "draw.h"
@@ -39,41 +40,10 @@
 #include "verdict.h"
 #include "xmalloc.h"
 
-#define CONSOLE_CTRL(c) ((c) & 0x1f)
-
-struct console_pane {
-	const struct panel_class *cls;
-	WINDOW *win;
-	int scroll;
-	int lines; /* the content's height at the last draw */
-	int dirty;
-};
-
-struct console {
-	struct catalog cat;
-	const struct layout *layout;
-	struct console_pane panes[LAYOUT_MAX_PANELS];
-	size_t n_panes;
-	int focus;
-	int help;
-	struct hostkey_dialog hostkey;
-	int overlay_dirty; /* the help or the dialog changed: draw it again */
-	int too_small;
-	int quit;
-	struct agent **agents;
-	struct site_status *snaps;
-	struct verdict verdict;
-	struct event_log events;
-	struct theme theme;
-	int wake[2];
-	int64_t recorded_ms; /* viewing a capture: the clock stays at its time */
-	unsigned stale_inputs; /* the inputs that were stale at the last tick */
-};
-
 static int console_sig_fd = -1;
 
 /* Returns the wall clock, or the time of the capture being viewed. */
-static int64_t console_now(const struct console *c)
+int64_t console_now(const struct console *c)
 {
 	return c->recorded_ms ? c->recorded_ms : clock_wall_ms();
 }
@@ -82,7 +52,8 @@ static int64_t console_now(const struct console *c)
 static struct view console_panel_view(const struct console *c)
 {
 	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
-			 console_now(c), &c->theme, c->recorded_ms != 0};
+			 console_now(c), &c->theme, c->recorded_ms != 0,
+			 c->run.active ? &c->run.rb : NULL};
 	return v;
 }
 
@@ -137,14 +108,14 @@ static void console_layout(struct console *c)
 }
 
 /* Marks every panel for redrawing. */
-static void console_dirty_all(struct console *c)
+void console_dirty_all(struct console *c)
 {
 	for (size_t i = 0; i < c->n_panes; i++)
 		c->panes[i].dirty = 1;
 }
 
 /* Marks the panels that read any of the given inputs. */
-static void console_mark(struct console *c, unsigned inputs)
+void console_mark(struct console *c, unsigned inputs)
 {
 	for (size_t i = 0; i < c->n_panes; i++)
 		if (c->panes[i].cls->inputs & inputs)
@@ -248,6 +219,11 @@ static void console_draw_help(struct console *c)
 		"Up/Down    scroll the focused panel; PgUp/PgDn by a page",
 		"Ctrl-L     repaint the whole screen",
 		"K          show an unknown host key set aside with Esc again",
+		"s          pick a recovery scenario and start its run",
+		"Enter      confirm the current step (or mark a manual one done)",
+		"o / t      override failed guards / attest the old primary down",
+		"r k d      retry, skip with a reason, mark an unknown step done",
+		"n / a      add a note to the journal / abort the run",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
 	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 64);
@@ -306,11 +282,23 @@ static void console_draw(struct console *c)
 	/* An overlay goes back on top of whatever was redrawn under it. */
 	if (c->help && (any || c->overlay_dirty))
 		console_draw_help(c);
+	if (c->prompt.purpose != PROMPT_NONE && (any || c->overlay_dirty))
+		prompt_draw(&c->prompt, &c->theme);
 	if (c->hostkey.open && (any || c->overlay_dirty))
 		hostkey_dialog_draw(&c->hostkey, &c->theme);
 	if (any || c->overlay_dirty)
 		doupdate();
 	c->overlay_dirty = 0;
+}
+
+/* Switches to a layout by name, if there is one. */
+void console_use_layout(struct console *c, const char *name)
+{
+	const struct layout *l = layout_find(&c->cat.layouts, name);
+	if (l != NULL && l != c->layout) {
+		c->layout = l;
+		console_layout(c);
+	}
 }
 
 /* Switches to the layout bound to a digit key, if there is one. */
@@ -363,11 +351,17 @@ static void console_key(struct console *c, int ch)
 		console_hostkey_key(c, ch);
 		return;
 	}
+	if (c->prompt.purpose != PROMPT_NONE && ch != KEY_RESIZE) {
+		console_run_prompt(c, ch);
+		return;
+	}
 	if (c->help && ch != KEY_RESIZE) {
 		c->help = 0;
 		console_dirty_all(c);
 		return;
 	}
+	if (console_run_key(c, ch))
+		return;
 	struct console_pane *p = c->n_panes ? &c->panes[c->focus] : NULL;
 	switch (ch) {
 	case 'q':
@@ -444,6 +438,7 @@ static void console_loop(struct console *c, int sigfd)
 		if (clock_left_ms(next_tick) == 0) {
 			next_tick = clock_mono_ms() + 1000;
 			console_tick(c);
+			console_run_pump(c);
 		}
 		console_draw(c);
 		struct pollfd pfd[3] = {{STDIN_FILENO, POLLIN, 0}, {c->wake[0], POLLIN, 0},
@@ -459,6 +454,7 @@ static void console_loop(struct console *c, int sigfd)
 			while (read(c->wake[0], buf, sizeof buf) > 0)
 				;
 			console_mark(c, console_refresh(c));
+			console_run_pump(c);
 			c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps,
 								 c->cat.cf.n_sites);
 			if (c->hostkey.open && c->help) {

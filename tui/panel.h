@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "runbook.h"
 #include "events.h"
 #include "snapshot.h"
 #include "theme.h"
@@ -24,6 +25,7 @@ struct view {
 	int64_t now_ms; /* wall clock */
 	const struct theme *theme;
 	int recorded; /* a capture viewed after the fact, not the live sites */
+	const struct runbook *run; /* the recovery run, or NULL */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */
@@ -35,6 +37,7 @@ enum panel_input {
 	PANEL_IN_EVENTS = 1 << 4,  /* the event log */
 	PANEL_IN_VERDICT = 1 << 5, /* the overall verdict */
 	PANEL_IN_CLOCK = 1 << 6,   /* the wall clock, every second */
+	PANEL_IN_RUN = 1 << 7,     /* the recovery run */
 };
 
 struct panel_class {

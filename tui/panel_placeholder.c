@@ -1,5 +1,5 @@
 /*
- * Panels of later versions (the runbook, the test schedule) that layouts may
+ * Panels of later versions (the test schedule) that layouts may
  * already name: they say plainly that the feature is not in this version.
  */
 #include "config.h"
@@ -13,13 +13,6 @@ static int placeholder_draw(WINDOW *w, const struct view *v, const char *text, i
 	return draw_wrap(w, 1 - scroll, 2, getmaxx(w) - 4, theme_attr(v->theme, THEME_DIM), text);
 }
 
-/* Draws the runbook panel's notice. */
-static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
-{
-	return placeholder_draw(
-	    w, v, "Guided recovery runs are not in this version: see drconsole plan.", scroll);
-}
-
 /* Draws the schedule panel's notice. */
 static int schedule_draw(WINDOW *w, const struct view *v, int scroll)
 {
@@ -27,9 +20,6 @@ static int schedule_draw(WINDOW *w, const struct view *v, int scroll)
 	    w, v, "The DR test schedule is not in this version: see drconsole check.", scroll);
 }
 
-const struct panel_class panel_runbook = {
-	.name = "runbook", .title = "runbook", .min_w = 20, .min_h = 3, .draw = runbook_draw,
-};
 const struct panel_class panel_schedule = {
 	.name = "schedule", .title = "DR tests", .min_w = 20, .min_h = 3, .draw = schedule_draw,
 };

@@ -365,6 +365,7 @@ static void test_data_loss(void **state)
 	/* then it dies; the standby had 0x1800 */
 	fx.st[0].pg.up = 0;
 	fx.st[0].pg.role = PG_ROLE_DOWN;
+	fx.st[0].health.at_ms = fk.now - 100; /* its host still answers */
 	fx.st[1].pg.replay_lsn.v = fx.st[1].pg.receive_lsn.v = 0x3000;
 	fx.st[1].pg.at_ms = fk.now - 100;
 	promote_at(0x1800);

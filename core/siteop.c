@@ -1,0 +1,170 @@
+/*
+ * Site operations. The fence finds the postmaster by its data folder's
+ * postmaster.pid (the folder PostgreSQL reported), else by the socket lock
+ * file of its port, asks it for a fast shutdown (SIGINT), then an immediate
+ * one (SIGQUIT) if it lingers, and reports what it saw: the fence succeeds
+ * only when no postmaster is left running. The promotion reads the replay
+ * position first, so that the data lost can be measured against it.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "probe_sql.h"
+#include "shquote.h"
+#include "siteop.h"
+#include "xmalloc.h"
+
+/* Fails an op that could not run (it had no effect), with why. */
+void siteop_fail(struct op *op, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	free(op->detail);
+	op->detail = xvasprintf(fmt, ap);
+	va_end(ap);
+	op->ok = 0;
+	op->exit_status = -1;
+}
+
+/* Returns the fence's sh script: one line "fence down|stopped PID|alive PID|lost" on stdout. */
+char *siteop_fence_script(const char *data_dir, long port, int wait_s)
+{
+	char *d = shquote(data_dir ? data_dir : "");
+	char *s = xasprintf(
+	    "D=%s; pid=; "
+	    "if [ -n \"$D\" ] && [ -r \"$D/postmaster.pid\" ]; then pid=$(head -n 1 \"$D/postmaster.pid\"); fi; "
+	    "if [ -z \"$pid\" ]; then for f in /var/run/postgresql/.s.PGSQL.%ld.lock /tmp/.s.PGSQL.%ld.lock; do "
+	    "if [ -r \"$f\" ]; then pid=$(head -n 1 \"$f\"); break; fi; done; fi; "
+	    "if [ -z \"$pid\" ]; then if [ -n \"$D\" ] && [ -d \"$D\" ]; then echo 'fence down'; "
+	    "else echo 'fence lost'; fi; exit 0; fi; "
+	    "if ! kill -0 \"$pid\" 2>/dev/null; then echo 'fence down'; exit 0; fi; "
+	    "kill -INT \"$pid\"; i=0; "
+	    "while kill -0 \"$pid\" 2>/dev/null && [ $i -lt %d ]; do sleep 1; i=$((i+1)); done; "
+	    "if kill -0 \"$pid\" 2>/dev/null; then kill -QUIT \"$pid\"; sleep 1; fi; "
+	    "if kill -0 \"$pid\" 2>/dev/null; then echo \"fence alive $pid\"; exit 1; fi; "
+	    "echo \"fence stopped $pid\"",
+	    d, port, port, wait_s > 0 ? wait_s : 1);
+	free(d);
+	return s;
+}
+
+/* Reads the fence's answer; returns 1 when PostgreSQL is down, 0 otherwise, with a sentence. */
+int siteop_fence_parse(const char *out, char *detail, size_t len)
+{
+	const char *line = out ? strstr(out, "fence ") : NULL;
+	long pid = 0;
+	if (line == NULL) {
+		snprintf(detail, len, "the fence gave no answer");
+		return 0;
+	}
+	if (strncmp(line, "fence down", 10) == 0) {
+		snprintf(detail, len, "PostgreSQL was already down (no postmaster running)");
+		return 1;
+	}
+	if (sscanf(line, "fence stopped %ld", &pid) == 1) {
+		snprintf(detail, len, "PostgreSQL stopped (postmaster %ld is gone)", pid);
+		return 1;
+	}
+	if (sscanf(line, "fence alive %ld", &pid) == 1) {
+		snprintf(detail, len, "postmaster %ld is still running after SIGINT and SIGQUIT", pid);
+		return 0;
+	}
+	snprintf(detail, len, "the postmaster cannot be found (data folder not known, no socket lock file)");
+	return 0;
+}
+
+/* Runs an exec or the fence over the session, filling the outcome. */
+void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
+		long port)
+{
+	struct sshexec_result r;
+	char *cause = NULL, detail[256];
+	char *script = op->kind == OP_FENCE
+			   ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
+			   : NULL;
+	int64_t start = clock_mono_ms();
+	int rc = sshconn_exec(conn, script ? script : op->command, op->timeout_ms, &r, &cause);
+	free(script);
+	if (rc == -1) {
+		int timed_out = clock_mono_ms() - start >= op->timeout_ms;
+		siteop_fail(op, "%s: %s", site, cause);
+		op->timed_out = timed_out;
+		op->lost = !timed_out;
+		free(cause);
+		return;
+	}
+	op_set_output(op, r.out, r.out_len, r.err, r.err_len);
+	op->exit_status = r.status;
+	if (op->kind == OP_FENCE) {
+		op->ok = siteop_fence_parse(r.out, detail, sizeof detail);
+		free(op->detail);
+		op->detail = xasprintf("%s: %s", site, detail);
+	} else {
+		op->ok = r.status == 0;
+		if (r.signal != NULL)
+			siteop_fail(op, "%s: the command was killed by SIG%s", site, r.signal);
+	}
+	sshexec_result_free(&r);
+}
+
+/* Runs one query for a value; -1 (op failed, lost) when the connection failed. */
+static int siteop_query(struct pgconn *pg, struct op *op, const char *site, const char *sql,
+			char **value)
+{
+	char *cause = NULL;
+	if (pgconn_query_value(pg, sql, clock_mono_ms() + op->timeout_ms, value, &cause) == 0)
+		return 0;
+	siteop_fail(op, "%s: %s", site, cause);
+	free(cause);
+	return -1;
+}
+
+/* Promotes the site's PostgreSQL, noting where its replay stood. */
+static void siteop_promote(struct pgconn *pg, struct op *op, const char *site)
+{
+	char *lsn = NULL, *done = NULL, *sql;
+	if (siteop_query(pg, op, site, "SELECT pg_last_wal_replay_lsn()::text", &lsn) == -1)
+		return;
+	if (lsn == NULL || lsn_parse(lsn, &op->lsn) == -1) {
+		siteop_fail(op, "%s is not a standby (no replay position)", site);
+		free(lsn);
+		return;
+	}
+	sql = xasprintf("SELECT pg_promote(true, %lld)::text", (long long)(op->timeout_ms / 1000));
+	int rc = siteop_query(pg, op, site, sql, &done);
+	free(sql);
+	if (rc == 0 && done != NULL && strcmp(done, "true") == 0) {
+		op->ok = 1;
+		op->detail = xasprintf("%s promoted at %s", site, lsn);
+	} else if (rc == 0) {
+		siteop_fail(op, "%s: pg_promote did not finish within %lld s", site,
+			    (long long)(op->timeout_ms / 1000));
+	}
+	/* The promotion was asked for: whether it happens is for the check to tell. */
+	op->lost = !op->ok;
+	free(lsn);
+	free(done);
+}
+
+/* Runs a promotion or a write test over the PostgreSQL connection. */
+void siteop_sql(struct pgconn *pg, struct op *op, const char *site)
+{
+	char *xid = NULL;
+	op->exit_status = -1;
+	op->lsn = -1;
+	if (op->kind == OP_PROMOTE) {
+		siteop_promote(pg, op, site);
+		return;
+	}
+	/* Taking a transaction id writes WAL at commit: it fails on a standby. */
+	if (siteop_query(pg, op, site, "SELECT txid_current()::text", &xid) == -1)
+		return;
+	op->ok = 1;
+	op->detail = xasprintf("%s accepts writes (transaction %s)", site, xid ? xid : "?");
+	free(xid);
+}

@@ -1,0 +1,63 @@
+/*
+ * The console's state, shared by the files of the console: the main loop
+ * (console.c) and the recovery run's keys and dialogs (console_run.c).
+ */
+#ifndef DR_CONSOLE_H
+#define DR_CONSOLE_H
+
+#include <curses.h>
+#include <stdint.h>
+
+#include "agent.h"
+#include "catalog.h"
+#include "events.h"
+#include "hostkey_dialog.h"
+#include "layout.h"
+#include "panel.h"
+#include "prompt.h"
+#include "runhost.h"
+#include "theme.h"
+#include "verdict.h"
+
+#define CONSOLE_CTRL(c) ((c) & 0x1f)
+
+struct console_pane {
+	const struct panel_class *cls;
+	WINDOW *win;
+	int scroll;
+	int lines; /* the content's height at the last draw */
+	int dirty;
+};
+
+struct console {
+	struct catalog cat;
+	const struct layout *layout;
+	struct console_pane panes[LAYOUT_MAX_PANELS];
+	size_t n_panes;
+	int focus;
+	int help;
+	struct hostkey_dialog hostkey;
+	struct prompt prompt;  /* a typed-input dialog, when prompt.purpose is set */
+	struct runhost run;    /* the recovery run, when run.active */
+	int overlay_dirty; /* the help or the dialog changed: draw it again */
+	int too_small;
+	int quit;
+	struct agent **agents;
+	struct site_status *snaps;
+	struct verdict verdict;
+	struct event_log events;
+	struct theme theme;
+	int wake[2];
+	int64_t recorded_ms; /* viewing a capture: the clock stays at its time */
+	unsigned stale_inputs; /* the inputs that were stale at the last tick */
+};
+
+void console_dirty_all(struct console *c);
+void console_mark(struct console *c, unsigned inputs);
+int64_t console_now(const struct console *c);
+void console_use_layout(struct console *c, const char *name);
+int console_run_key(struct console *c, int ch);
+void console_run_prompt(struct console *c, int ch);
+void console_run_pump(struct console *c);
+
+#endif

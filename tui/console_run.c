@@ -1,0 +1,235 @@
+/*
+ * The recovery run in the console: s picks a scenario; Enter confirms the
+ * current step (its dialog shows the site, host, role and the exact
+ * command, and a typed confirmation takes the site's name); o overrides
+ * failed guards (typing the guard's name), t attests that an unreachable old
+ * primary is down (typing its name), r retries, k skips with a reason, d
+ * marks an unknown step done after checking it by hand, n adds a note, a
+ * aborts (typing "abort"). The panels keep refreshing under every dialog.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "console.h"
+#include "probe_sql.h"
+#include "verdict.h"
+
+/* Returns the run, or NULL when none is going. */
+static struct runbook *run_of(struct console *c)
+{
+	return c->run.active ? &c->run.rb : NULL;
+}
+
+/* Returns the current step of the run, or NULL. */
+static struct rb_step *run_step(struct console *c)
+{
+	struct runbook *rb = run_of(c);
+	return rb && !rb->finished && rb->current < rb->n ? &rb->steps[rb->current] : NULL;
+}
+
+/* Describes a site for a confirmation: name, configured role, host, and what it is now. */
+static void run_site_text(struct console *c, const struct site *s, char *buf, size_t len)
+{
+	const char *as = s == conf_primary(&c->cat.cf) ? "primary site" : s == conf_dr(&c->cat.cf) ? "DR site" : "site";
+	const char *now = "?";
+	for (size_t i = 0; i < c->cat.cf.n_sites; i++)
+		if (&c->cat.cf.sites[i] == s)
+			now = c->snaps[i].reachable ? verdict_role_name(verdict_site_role(&c->snaps[i]))
+						    : "unreachable";
+	snprintf(buf, len, "%s (%s), host %s, now %s", s->name, as, s->ssh.host, now);
+}
+
+/* Opens the confirmation of the current step, recording the live state it is checked against. */
+static void run_confirm_open(struct console *c, struct rb_step *st)
+{
+	struct runbook *rb = run_of(c);
+	char site[256] = "the operator's side", lsn[LSN_TEXT_MAX] = "?", body[1800] = "";
+	size_t n = 0;
+	runbook_mark(rb);
+	if (st->plan->n_targets > 0 && st->plan->targets[0].site != NULL)
+		run_site_text(c, st->plan->targets[0].site, site, sizeof site);
+	if (rb->mark.replay_lsn >= 0)
+		lsn_format(rb->mark.replay_lsn, lsn, sizeof lsn);
+	n += (size_t)snprintf(body + n, sizeof body - n, "Step %zu of %zu: %s\n%s\n\nSite: %s\n",
+			      rb->current + 1, rb->n, st->plan->action->name,
+			      st->plan->action->title ? st->plan->action->title : "", site);
+	for (size_t i = 0; i < st->plan->n_targets && n < sizeof body; i++)
+		n += (size_t)snprintf(body + n, sizeof body - n, "Runs: %s\n",
+				      st->plan->targets[i].command ? st->plan->targets[i].command : "?");
+	if (n < sizeof body)
+		snprintf(body + n, sizeof body - n,
+			 "Checked again when you confirm: primary %s, timeline %lld, replay %s.",
+			 rb->mark.primary[0] ? rb->mark.primary : "none", (long long)rb->mark.timeline, lsn);
+	int typed = st->plan->action->confirm == CONFIRM_TYPED;
+	char label[96];
+	snprintf(label, sizeof label, typed ? "type %s to run it:" : "Enter runs it, Esc cancels",
+		 runbook_confirm_target(rb));
+	prompt_open(&c->prompt, PROMPT_CONFIRM, "confirm the step", label, "%s", body);
+}
+
+/* Opens the list of scenarios to pick from. */
+static void run_pick_open(struct console *c)
+{
+	char body[1800] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < c->cat.scenarios.n && n < sizeof body; i++) {
+		const struct scenario *sc = &c->cat.scenarios.items[i];
+		n += (size_t)snprintf(body + n, sizeof body - n, "%zu. %s  (%zu steps, estimated %lld min)\n",
+				      i + 1, sc->name, sc->n_steps, (long long)(sc->estimated_ms / 60000));
+	}
+	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios", "number or name, then Enter:", "%s", body);
+}
+
+/* Opens the override of the current step's failed guards. */
+static void run_override_open(struct console *c, struct rb_step *st)
+{
+	char body[1800] = "", first[64] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < st->n_guards && n < sizeof body; i++) {
+		if (st->guards[i].pass)
+			continue;
+		if (first[0] == '\0')
+			snprintf(first, sizeof first, "%s", st->plan->action->guards[i]);
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s failed: %s\n",
+				      st->plan->action->guards[i], st->guards[i].evidence);
+	}
+	if (n < sizeof body)
+		snprintf(body + n, sizeof body - n, "\nOverriding is journaled. A promotion is still "
+			 "refused while the old primary answers writable.");
+	char label[96];
+	snprintf(label, sizeof label, "type %s to override:", first);
+	prompt_open(&c->prompt, PROMPT_OVERRIDE, "override guards", label, "%s", body);
+}
+
+/* Handles a run key; returns 1 when the key was the run's. */
+int console_run_key(struct console *c, int ch)
+{
+	struct runbook *rb = run_of(c);
+	struct rb_step *st = run_step(c);
+	const struct site *p = conf_primary(&c->cat.cf);
+	if (ch == 's' && c->agents != NULL && (rb == NULL || rb->finished)) {
+		run_pick_open(c);
+	} else if (st == NULL) {
+		return 0;
+	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && st->state == RB_AWAITING) {
+		if (st->plan->action->kind == ACTION_MANUAL)
+			runbook_manual_done(rb);
+		else
+			run_confirm_open(c, st);
+	} else if (ch == 'o' && st->state == RB_GUARDED) {
+		run_override_open(c, st);
+	} else if (ch == 't' && st->state == RB_GUARDED && p != NULL) {
+		prompt_open(&c->prompt, PROMPT_ATTEST, "attest the old primary is down", "type its name:",
+			    "You attest that %s (%s) is down and will stay down: it cannot come back "
+			    "as a primary. This is journaled with your name.", p->name, p->ssh.host);
+	} else if (ch == 'r') {
+		runbook_retry(rb);
+	} else if (ch == 'd' && st->state == RB_UNKNOWN) {
+		runbook_manual_done(rb);
+	} else if (ch == 'k') {
+		prompt_open(&c->prompt, PROMPT_SKIP, "skip the step", "reason:", "Skip %s? The reason is journaled.",
+			    st->plan->action->name);
+	} else if (ch == 'n') {
+		prompt_open(&c->prompt, PROMPT_NOTE, "note", "note:", "%s", "A note for the journal and the report.");
+	} else if (ch == 'a') {
+		prompt_open(&c->prompt, PROMPT_ABORT, "abort the run", "type abort:",
+			    "Abort %s? Steps already done stay done; nothing more is run.", rb->scenario->name);
+	} else {
+		return 0;
+	}
+	c->overlay_dirty = 1;
+	console_run_pump(c);
+	return 1;
+}
+
+/* Starts the picked scenario, the runbook first on screen; a note when it cannot. */
+static int run_pick(struct console *c, const char *typed)
+{
+	const struct scenario *sc = scenario_find(&c->cat.scenarios, typed);
+	char *cause = NULL;
+	if (sc == NULL) {
+		snprintf(c->prompt.note, sizeof c->prompt.note, "No scenario '%s'.", typed);
+		return -1;
+	}
+	if (runhost_start(&c->run, &c->cat, sc, c->agents, c->snaps, &cause) == -1) {
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
+		free(cause);
+		return -1;
+	}
+	console_use_layout(c, "incident"); /* the runbook first */
+	return 0;
+}
+
+/* Acts on the typed answer of the dialog; 0 closes it. */
+static int run_answer(struct console *c, const char *typed)
+{
+	struct runbook *rb = run_of(c);
+	switch (c->prompt.purpose) {
+	case PROMPT_PICK:
+		return run_pick(c, typed);
+	case PROMPT_CONFIRM:
+		switch (runbook_confirm(rb, typed)) {
+		case RB_CONFIRM_MISTYPED:
+			snprintf(c->prompt.note, sizeof c->prompt.note, "Not confirmed: type exactly %s.",
+				 runbook_confirm_target(rb));
+			c->prompt.typed[0] = '\0';
+			return -1;
+		case RB_CONFIRM_CHANGED:
+			run_confirm_open(c, &rb->steps[rb->current]);
+			snprintf(c->prompt.note, sizeof c->prompt.note, "Refused: the primary, timeline or "
+				 "replay position changed since the dialog opened. Check, then confirm again.");
+			return -1;
+		default:
+			return 0;
+		}
+	case PROMPT_OVERRIDE:
+	case PROMPT_ATTEST:
+		if ((c->prompt.purpose == PROMPT_OVERRIDE ? runbook_override(rb, typed) : runbook_attest(rb, typed)) == 0)
+			return 0;
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Not accepted: %s.", c->prompt.label);
+		return -1;
+	case PROMPT_SKIP:
+		if (runbook_skip(rb, typed) == 0)
+			return 0;
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Give a reason.");
+		return -1;
+	case PROMPT_NOTE:
+		runbook_note(rb, typed);
+		return 0;
+	case PROMPT_ABORT:
+		if (strcmp(typed, "abort") == 0) {
+			runbook_abort(rb, "aborted by the operator");
+			return 0;
+		}
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Not aborted: type abort.");
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* Handles a key while a run dialog is open. */
+void console_run_prompt(struct console *c, int ch)
+{
+	enum prompt_answer a = prompt_key(&c->prompt, ch);
+	if (a == PROMPT_ENTER && run_answer(c, c->prompt.typed) == 0)
+		c->prompt.purpose = PROMPT_NONE;
+	if (c->prompt.purpose == PROMPT_NONE)
+		console_dirty_all(c);
+	else
+		c->overlay_dirty = 1;
+	console_run_pump(c);
+}
+
+/* Delivers results to the run and gives it the live snapshots; marks the runbook panel. */
+void console_run_pump(struct console *c)
+{
+	if (!c->run.active)
+		return;
+	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites);
+	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites); /* results computed during the first */
+	console_mark(c, PANEL_IN_RUN);
+}

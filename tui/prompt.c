@@ -1,0 +1,76 @@
+/*
+ * The typed-input dialog. Keys arrive as bytes (UTF-8 sequences byte by
+ * byte, so Korean site names can be typed); Backspace removes a whole
+ * character; Enter answers; Esc cancels. Its body is wrapped to the width.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "draw.h"
+#include "prompt.h"
+
+#define PROMPT_ESC 27
+
+/* Opens the dialog with its body text. */
+void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
+		 const char *label, const char *fmt, ...)
+{
+	va_list ap;
+	memset(p, 0, sizeof *p);
+	p->purpose = purpose;
+	snprintf(p->title, sizeof p->title, "%s", title);
+	snprintf(p->label, sizeof p->label, "%s", label);
+	va_start(ap, fmt);
+	vsnprintf(p->body, sizeof p->body, fmt, ap);
+	va_end(ap);
+}
+
+/* Handles one key byte. */
+enum prompt_answer prompt_key(struct prompt *p, int ch)
+{
+	size_t len = strlen(p->typed);
+	if (ch == PROMPT_ESC) {
+		p->purpose = PROMPT_NONE;
+		return PROMPT_CANCEL;
+	}
+	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
+		return PROMPT_ENTER;
+	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		while (len > 0 && ((unsigned char)p->typed[len - 1] & 0xc0) == 0x80)
+			len--; /* continuation bytes of the last character */
+		if (len > 0)
+			len--;
+		p->typed[len] = '\0';
+	} else if (ch >= 0x20 && ch <= 0xff && ch != 0x7f && len + 1 < sizeof p->typed) {
+		p->typed[len] = (char)ch;
+		p->typed[len + 1] = '\0';
+	}
+	return PROMPT_GOING;
+}
+
+/* Draws the dialog over the panels. */
+void prompt_draw(const struct prompt *p, const struct theme *t)
+{
+	int h = 8 + (int)strlen(p->body) / 60;
+	WINDOW *w = draw_dialog(t, p->title, h < LINES - 2 ? h : LINES - 2, 76);
+	if (w == NULL)
+		return;
+	int wd = getmaxx(w) - 4, y = 2;
+	const char *line = p->body;
+	while (*line != '\0' && y < getmaxy(w) - 4) {
+		const char *nl = strchr(line, '\n');
+		char buf[512];
+		snprintf(buf, sizeof buf, "%.*s", (int)(nl ? nl - line : (long)strlen(line)), line);
+		y += buf[0] ? draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), buf) : 1;
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	draw_textf(w, ++y, 2, wd, theme_attr(t, THEME_FOCUS), "%s %s_", p->label, p->typed);
+	if (p->note[0] != '\0')
+		draw_wrap(w, y + 1, 2, wd, theme_attr(t, THEME_WARN), p->note);
+	wnoutrefresh(w);
+	delwin(w);
+}

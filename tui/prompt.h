@@ -1,0 +1,37 @@
+/*
+ * A dialog that asks the operator to type something (a site's name to
+ * confirm, a reason, a note) over the panels, which keep refreshing under it.
+ */
+#ifndef DR_PROMPT_H
+#define DR_PROMPT_H
+
+#include "theme.h"
+
+enum prompt_purpose {
+	PROMPT_NONE,
+	PROMPT_PICK,     /* a scenario, by number or name */
+	PROMPT_CONFIRM,  /* the current step */
+	PROMPT_OVERRIDE, /* failed guards */
+	PROMPT_ATTEST,   /* the old primary is down */
+	PROMPT_SKIP,     /* with a reason */
+	PROMPT_NOTE,
+	PROMPT_ABORT,
+};
+
+enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };
+
+struct prompt {
+	enum prompt_purpose purpose;
+	char title[64];
+	char body[2048];
+	char label[96];
+	char typed[256];
+	char note[256];
+};
+
+void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
+		 const char *label, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+enum prompt_answer prompt_key(struct prompt *p, int ch);
+void prompt_draw(const struct prompt *p, const struct theme *t);
+
+#endif

@@ -226,7 +226,7 @@ static void console_draw_help(struct console *c)
 		"n / a      add a note to the journal / abort the run",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
-	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 64);
+	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 74);
 	if (win == NULL)
 		return;
 	for (int i = 0; i < n && i + 2 < getmaxy(win) - 1; i++)

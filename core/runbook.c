@@ -58,7 +58,7 @@ static void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g)
 	g->sites = rb->sites;
 	g->n = rb->sites ? rb->n_sites : 0;
 	g->now_ms = runbook_now(rb);
-	g->last_primary_lsn = rb->last_primary_lsn;
+	g->last_primary_lsn = rb->track.lsn;
 	g->fenced = rb->fenced;
 	g->attested = rb->attested;
 }
@@ -201,8 +201,8 @@ static int runbook_promote_refused(struct runbook *rb, struct rb_step *st)
 static const struct rb_sample *runbook_first_past(const struct runbook *rb, int64_t lsn)
 {
 	const struct rb_sample *first = NULL;
-	for (size_t i = 0; i < rb->n_samples; i++) {
-		const struct rb_sample *s = &rb->samples[i];
+	for (size_t i = 0; i < rb->track.n_samples; i++) {
+		const struct rb_sample *s = &rb->track.samples[i];
 		if (s->lsn > lsn && (first == NULL || s->at_ms < first->at_ms))
 			first = s;
 	}
@@ -213,17 +213,17 @@ static const struct rb_sample *runbook_first_past(const struct runbook *rb, int6
 static void runbook_data_loss(struct runbook *rb, struct rb_step *st)
 {
 	char seen[LSN_TEXT_MAX], from[LSN_TEXT_MAX], b[32], d[32];
-	if (rb->last_primary_lsn < 0 || rb->promoted_lsn < 0) {
+	if (rb->track.lsn < 0 || rb->promoted_lsn < 0) {
 		runbook_why(st, "data lost: not measurable (%s)",
-			    rb->last_primary_lsn < 0 ? "the old primary was never seen by this run"
+			    rb->track.lsn < 0 ? "the old primary was never seen by this run"
 						     : "no promotion in this run");
 		runbook_log(rb, "data_loss", json_pack("{s:n, s:n, s:s}", "bytes", "seconds", "why", st->why), st);
 		return;
 	}
-	int64_t bytes = rb->last_primary_lsn > rb->promoted_lsn ? rb->last_primary_lsn - rb->promoted_lsn : 0;
+	int64_t bytes = rb->track.lsn > rb->promoted_lsn ? rb->track.lsn - rb->promoted_lsn : 0;
 	const struct rb_sample *s = runbook_first_past(rb, rb->promoted_lsn);
-	int64_t ms = bytes > 0 && s != NULL ? rb->last_primary_at_ms - s->at_ms : 0;
-	lsn_format(rb->last_primary_lsn, seen, sizeof seen);
+	int64_t ms = bytes > 0 && s != NULL ? rb->track.at_ms - s->at_ms : 0;
+	lsn_format(rb->track.lsn, seen, sizeof seen);
 	lsn_format(rb->promoted_lsn, from, sizeof from);
 	runbook_why(st, "data lost: %s, %s of writes (the old primary was last seen at %s, the new one started from %s)",
 		    bytes_text(bytes, b, sizeof b), duration_text(ms, d, sizeof d), seen, from);
@@ -435,21 +435,33 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 	}
 }
 
-/* Keeps the old primary's position while it is the primary (before any promotion). */
-static void runbook_follow_primary(struct runbook *rb)
+/* Makes an empty track: nothing seen. */
+void runbook_track_init(struct rb_track *t)
 {
-	const struct site_status *p = runbook_site(rb, conf_primary(&rb->cat->cf));
-	if (rb->promoted || p == NULL || !p->pg.up || verdict_site_role(p) != PG_ROLE_PRIMARY ||
-	    !p->pg.current_lsn.known || p->pg.at_ms <= rb->last_primary_at_ms)
+	memset(t, 0, sizeof *t);
+	t->lsn = -1;
+}
+
+/* Keeps the configured primary's WAL position while it answers as the primary. */
+void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_status *sites,
+		   size_t n)
+{
+	const struct site *ps = conf_primary(cf);
+	const struct site_status *p = NULL;
+	for (size_t i = 0; ps != NULL && i < n; i++)
+		if (strcmp(sites[i].name, ps->name) == 0)
+			p = &sites[i];
+	if (p == NULL || !p->pg.up || verdict_site_role(p) != PG_ROLE_PRIMARY ||
+	    !p->pg.current_lsn.known || p->pg.at_ms <= t->at_ms)
 		return;
-	if (p->pg.current_lsn.v > rb->last_primary_lsn) {
-		rb->samples[rb->next_sample] = (struct rb_sample){p->pg.at_ms, p->pg.current_lsn.v};
-		rb->next_sample = (rb->next_sample + 1) % RUNBOOK_SAMPLES;
-		if (rb->n_samples < RUNBOOK_SAMPLES)
-			rb->n_samples++;
-		rb->last_primary_lsn = p->pg.current_lsn.v;
+	if (p->pg.current_lsn.v > t->lsn) {
+		t->samples[t->next_sample] = (struct rb_sample){p->pg.at_ms, p->pg.current_lsn.v};
+		t->next_sample = (t->next_sample + 1) % RUNBOOK_SAMPLES;
+		if (t->n_samples < RUNBOOK_SAMPLES)
+			t->n_samples++;
+		t->lsn = p->pg.current_lsn.v;
 	}
-	rb->last_primary_at_ms = p->pg.at_ms;
+	t->at_ms = p->pg.at_ms;
 }
 
 /* Sends a fence to the old primary that came back writable after the promotion. */
@@ -499,7 +511,8 @@ void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n)
 {
 	rb->sites = sites;
 	rb->n_sites = n;
-	runbook_follow_primary(rb);
+	if (!rb->promoted)
+		runbook_track(&rb->track, &rb->cat->cf, sites, n);
 	runbook_watch(rb);
 	if (!rb->finished && rb->current < rb->n &&
 	    (rb->steps[rb->current].state == RB_GUARDED || rb->steps[rb->current].state == RB_AWAITING ||
@@ -692,7 +705,7 @@ enum rb_timer_level runbook_timer_level(const struct runbook *rb)
 
 /* Starts a run of a scenario: its plan, its steps, the run_started record; -1 with *cause. */
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		  const struct rb_env *env, char **cause)
+		  const struct rb_env *env, const struct rb_live *live, char **cause)
 {
 	struct diag d;
 	memset(rb, 0, sizeof *rb);
@@ -711,7 +724,14 @@ int runbook_start(struct runbook *rb, const struct catalog *cat, const struct sc
 	rb->steps = xcalloc(rb->n ? rb->n : 1, sizeof *rb->steps);
 	for (size_t i = 0; i < rb->n; i++)
 		rb->steps[i].plan = &rb->plan.steps[i];
-	rb->last_primary_lsn = rb->promoted_lsn = -1;
+	runbook_track_init(&rb->track);
+	if (live != NULL && live->seen != NULL)
+		rb->track = *live->seen;
+	if (live != NULL) {
+		rb->sites = live->sites;
+		rb->n_sites = live->n;
+	}
+	rb->promoted_lsn = -1;
 	rb->fence_on_return = 1;
 	rb->started_ms = runbook_now(rb);
 	runbook_log(rb, "run_started",

@@ -128,6 +128,17 @@ struct rb_sample {
 	int64_t lsn;
 };
 
+/*
+ * What the console saw of the old primary's WAL, kept from its start (a run
+ * begins after the failure, when the primary can no longer be asked).
+ */
+struct rb_track {
+	int64_t lsn;   /* the highest position seen; -1: never */
+	int64_t at_ms; /* the last answer of the old primary as a primary */
+	struct rb_sample samples[RUNBOOK_SAMPLES]; /* a ring, oldest overwritten */
+	size_t n_samples, next_sample;
+};
+
 struct runbook {
 	const struct catalog *cat;
 	const struct scenario *scenario;
@@ -145,10 +156,7 @@ struct runbook {
 	/* facts gathered from the live state */
 	const struct site_status *sites;
 	size_t n_sites;
-	int64_t last_primary_lsn; /* the old primary's highest WAL position seen; -1 */
-	int64_t last_primary_at_ms;
-	struct rb_sample samples[RUNBOOK_SAMPLES]; /* a ring, oldest overwritten */
-	size_t n_samples, next_sample;
+	struct rb_track track; /* the old primary's WAL, until the promotion */
 	int fenced, attested;
 	struct rb_mark mark; /* at the opening of the confirmation */
 	/* after a promotion, the old primary is watched */
@@ -160,8 +168,18 @@ struct runbook {
 	char alarm[512];
 };
 
+void runbook_track_init(struct rb_track *t);
+void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_status *sites,
+		   size_t n);
+/* The live state a run starts from. */
+struct rb_live {
+	const struct site_status *sites;
+	size_t n;
+	const struct rb_track *seen; /* the old primary's WAL as seen so far, or NULL */
+};
+
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		  const struct rb_env *env, char **cause);
+		  const struct rb_env *env, const struct rb_live *live, char **cause);
 void runbook_free(struct runbook *rb);
 
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);

@@ -454,6 +454,7 @@ static void console_loop(struct console *c, int sigfd)
 			while (read(c->wake[0], buf, sizeof buf) > 0)
 				;
 			console_mark(c, console_refresh(c));
+			runbook_track(&c->track, &c->cat.cf, c->snaps, c->cat.cf.n_sites);
 			console_run_pump(c);
 			c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps,
 								 c->cat.cf.n_sites);
@@ -501,6 +502,7 @@ static struct console *console_new(const char *config, const char *layout_name)
 		snprintf(c->snaps[i].name, sizeof c->snaps[i].name, "%s", cf->sites[i].name);
 	event_log_init(&c->events, 0);
 	hostkey_dialog_init(&c->hostkey, cf->n_sites);
+	runbook_track_init(&c->track);
 	verdict_judge(cf, c->snaps, cf->n_sites, console_now(c), &c->verdict);
 	return c;
 }

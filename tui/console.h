@@ -39,6 +39,7 @@ struct console {
 	struct hostkey_dialog hostkey;
 	struct prompt prompt;  /* a typed-input dialog, when prompt.purpose is set */
 	struct runhost run;    /* the recovery run, when run.active */
+	struct rb_track track; /* the old primary's WAL since the console started */
 	int overlay_dirty; /* the help or the dialog changed: draw it again */
 	int too_small;
 	int quit;

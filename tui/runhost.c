@@ -68,7 +68,7 @@ static int runhost_keep(struct runhost *h, unsigned id, int ok, const char *deta
 static int runhost_judge(struct runhost *h, const struct rb_request *req)
 {
 	struct guard_ctx g = {&h->cat->cf, h->snaps, h->cat->cf.n_sites, clock_wall_ms(),
-			      h->rb.last_primary_lsn, h->rb.fenced, h->rb.attested};
+			      h->rb.track.lsn, h->rb.fenced, h->rb.attested};
 	struct guard_result r;
 	if (guard_builtin(req->builtin, req->site, &g, &r) == -1)
 		return -1;
@@ -112,7 +112,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 
 /* Starts a run: its journal, then the engine; -1 with *cause. */
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-		  struct agent **agents, const struct site_status *snaps, char **cause)
+		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
+		  char **cause)
 {
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
@@ -122,7 +123,8 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
 	if (h->journal == NULL)
 		return -1;
 	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
-	if (runbook_start(&h->rb, cat, sc, &env, cause) == -1) {
+	struct rb_live live = {snaps, cat->cf.n_sites, seen};
+	if (runbook_start(&h->rb, cat, sc, &env, &live, cause) == -1) {
 		journal_close(h->journal);
 		free(h->journal_path);
 		return -1;

@@ -35,7 +35,8 @@ struct runhost {
 };
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-		  struct agent **agents, const struct site_status *snaps, char **cause);
+		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
+		  char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 void runhost_stop(struct runhost *h);
 

@@ -592,6 +592,48 @@ make_backups() {
     say "backups: 4 dumps per site (2 older than 30 days)"
 }
 
+# write_app: the lab's "application" in DIR/app: a pg_service.conf entry "erp"
+# and a hosts-style file naming the database host, both pointing at the
+# primary, and the scripts the config's action overrides run to repoint them
+# and to switch the (pretend) network path, as a deployment's own would.
+write_app() {
+    local app=$LAB_DIR/app
+    mkdir -p "$app/bin"
+    cat >"$app/pg_service.conf" <<EOF
+[erp]
+host=127.0.0.1
+port=$(pg_port "$PRIMARY_SITE")
+dbname=erp_chatbot
+user=postgres
+EOF
+    printf '127.0.0.1 erp-db.lab # %s\n' "$(site_name "$PRIMARY_SITE")" >"$app/hosts"
+    echo primary >"$app/network"
+    cat >"$app/bin/point-service" <<'EOF'
+#!/bin/sh
+# point-service FILE HOST PORT: points the [erp] entry of FILE at HOST:PORT.
+set -eu
+file=$1 host=$2 port=$3
+tmp="$file.new.$$"
+awk -v h="$host" -v p="$port" '/^host=/ { print "host=" h; next } /^port=/ { print "port=" p; next } { print }' "$file" >"$tmp"
+mv "$tmp" "$file"
+EOF
+    cat >"$app/bin/point-name" <<'EOF'
+#!/bin/sh
+# point-name FILE ADDRESS SITE: the hosts-style FILE names ADDRESS as erp-db.lab (at SITE).
+set -eu
+printf '%s erp-db.lab # %s\n' "$2" "$3" >"$1.new.$$"
+mv "$1.new.$$" "$1"
+EOF
+    cat >"$app/bin/set-network" <<'EOF'
+#!/bin/sh
+# set-network FILE PATH: records which network path the sites use (primary or backup).
+set -eu
+echo "$2" >"$1.new.$$"
+mv "$1.new.$$" "$1"
+EOF
+    chmod 0755 "$app/bin/point-service" "$app/bin/point-name" "$app/bin/set-network"
+}
+
 # write_config: DIR/drconsole.yml describing both sites.
 write_config() {
     local n
@@ -607,6 +649,34 @@ probe:
   interval: 1s
   timeout: 3s
 state_dir: state
+params:
+  app: $LAB_DIR/app
+# The deployment-specific steps, done on the lab's "application" in DIR/app.
+actions:
+  update_connection_string:
+    site: dr
+    run: "{{params.app}}/bin/point-service {{params.app}}/pg_service.conf {{dr.host}} {{dr.postgres.port}}"
+    check: "PGSERVICEFILE={{params.app}}/pg_service.conf psql service=erp -Atc 'select not pg_is_in_recovery()' | grep -qx t"
+    confirm: key
+    timeout: 30s
+  update_dns:
+    site: dr
+    run: "{{params.app}}/bin/point-name {{params.app}}/hosts {{dr.host}} {{dr.name}}"
+    check: "grep -q erp-db.lab {{params.app}}/hosts"
+    confirm: key
+    timeout: 30s
+  activate_backup_network:
+    site: dr
+    run: "{{params.app}}/bin/set-network {{params.app}}/network backup"
+    check: "grep -qx backup {{params.app}}/network"
+    confirm: key
+    timeout: 30s
+  update_routing_tables:
+    site: dr
+    run: "{{params.app}}/bin/set-network {{params.app}}/routes backup"
+    check: "grep -qx backup {{params.app}}/routes"
+    confirm: key
+    timeout: 30s
 sites:
 EOF
         for n in "${SITES[@]}"; do
@@ -727,6 +797,7 @@ cmd_up() {
     say "replication: $(replication_state "$PRIMARY_SITE")"
 
     make_backups
+    write_app
     write_config
     write_lab_env
     trap - EXIT INT TERM

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# A guided recovery run through the console's keys, in a real tmux against a
+# lab of its own (port base 26900):
+#   1. with the primary alive, the promotion is guarded (primary_fenced fails);
+#      overridden, it is still refused, and nothing is promoted; the run aborts;
+#   2. 데이터베이스 장애 after the primary's postmaster is killed: the standby is
+#      promoted (typed confirmation: a wrong name is refused), the application's
+#      service entry is pointed at it (the lab's override), a write through that
+#      entry succeeds, the pgbench tables hold the rows counted before the
+#      failure, the data lost is measured (0 bytes), and the journal verifies.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${LAB_DIR:-}" ]; then
+	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+	exec "$here/../integration/lab-run.sh" 26900 "$0" "$@"
+fi
+prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
+sock="drr-$$"
+pass=0
+fail=0
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
+shows() {
+	local end=$((SECONDS + $2))
+	while [ "$SECONDS" -le "$end" ]; do
+		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
+lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
+# counts N: the row counts of the pgbench tables on site N, one line.
+counts() { lab psql "$1" -Atc "select (select count(*) from pgbench_accounts) || ' ' || (select count(*) from pgbench_branches) || ' ' || (select count(*) from pgbench_tellers) || ' ' || (select count(*) from pgbench_history)" 2>/dev/null; }
+trap 'T kill-server 2>/dev/null' EXIT
+
+T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
+check "the console is up with both sites" shows "datacenter-2 standby" 10
+
+# 1. The primary is alive: the promotion must not happen.
+T send-keys s
+check "s lists the scenarios" shows "2. 데이터베이스 장애" 3
+T send-keys 2 Enter
+check "the run starts with the runbook first" shows "데이터베이스 장애  0:0" 3
+check "the promotion is guarded while the primary is writable" shows "primary_fenced: datacenter-1 answers as a writable primary" 5
+T send-keys o
+check "o asks for the guard's name" shows "type primary_fenced to override" 3
+T send-keys primary_fenced Enter
+check "overridden: the step awaits its confirmation" shows "2 promote_standby  0:00/3:00  awaiting confirmation" 3
+T send-keys Enter
+check "the confirmation names the site, host and role" shows "Site: datacenter-2 (DR site), host 127.0.0.1, now standby" 3
+T send-keys datacenter-2 Enter
+check "the promotion is refused anyway" shows "promotion refused: datacenter-1 answers as a writable primary" 5
+sleep 2
+if [ "$(lab psql 2 -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = t ]; then ok "datacenter-2 is still a standby"; else notok "datacenter-2 is still a standby"; fi
+T send-keys a
+check "a asks to type abort" shows "type abort:" 3
+T send-keys abort Enter
+check "the run is aborted" shows "(aborted)" 3
+
+# 2. The primary's postmaster dies; the database failover, end to end.
+lab psql 1 -qc "checkpoint" >/dev/null 2>&1
+sleep 2
+before=$(counts 1)
+lab kill-pg 1 >/dev/null 2>&1
+check "the primary shows down" shows "datacenter-1 down" 5
+T send-keys s
+shows "number or name" 3
+T send-keys 2 Enter
+check "verify_replication_status passes by itself" shows "✓ 1 verify_replication_status" 5
+check "the promotion's guards pass (PostgreSQL down at a reachable primary)" shows "✓ primary_fenced: datacenter-1 answers SSH and its PostgreSQL is down" 5
+T send-keys Enter
+shows "type datacenter-2 to run it" 3
+T send-keys datacenter-1 Enter
+check "a wrong site name does not confirm" shows "Not confirmed: type exactly datacenter-2." 3
+T send-keys datacenter-2 Enter
+check "datacenter-2 is promoted" shows "✓ 2 promote_standby" 10
+check "the header says datacenter-2 is the primary" shows "datacenter-2 primary" 5
+T send-keys Enter
+check "the service entry step asks for a key" shows "Enter runs it, Esc cancels" 3
+T send-keys Enter
+check "the service entry is repointed and checked" shows "✓ 3 update_connection_string" 15
+check "the data lost is measured" shows "data lost: 0 bytes" 10
+check "the run finishes" shows "(finished)" 10
+
+service="$LAB_DIR/app/pg_service.conf"
+if grep -qx "port=$LAB_PG_PORT_2" "$service"; then ok "the service entry points at datacenter-2"; else notok "the service entry points at datacenter-2: $(cat "$service")"; fi
+if PGSERVICEFILE="$service" psql service=erp -qXc "create table after_failover (x int); insert into after_failover values (1)" >/dev/null 2>&1; then
+	ok "a write through the service entry succeeds"
+else
+	notok "a write through the service entry succeeds"
+fi
+after=$(counts 2)
+if [ -n "$before" ] && [ "$before" = "$after" ]; then ok "the pgbench tables match the counts before the failure ($after)"; else notok "pgbench rows: before '$before', after '$after'"; fi
+out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
+if echo "$out" | grep -q "chain intact" && echo "$out" | grep -q "last record: run_finished"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

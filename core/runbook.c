@@ -18,10 +18,10 @@
 #include "duration.h"
 #include "probe_sql.h"
 #include "runbook.h"
+#include "runbook_int.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
-static void runbook_enter(struct runbook *rb);
 
 /* Returns the engine's clock. */
 static int64_t runbook_now(const struct runbook *rb)
@@ -30,7 +30,7 @@ static int64_t runbook_now(const struct runbook *rb)
 }
 
 /* Journals a record; data (a new reference, or NULL for none) is completed with the step. */
-static void runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st)
+void runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st)
 {
 	if (data == NULL)
 		data = json_object();
@@ -133,6 +133,18 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 		    NULL);
 }
 
+/* Keeps what a step done means for the run: a promotion was made, the old primary fenced. */
+void runbook_facts(struct runbook *rb, const struct rb_step *st)
+{
+	const struct action *a = st->plan->action;
+	if (a->kind != ACTION_BUILTIN)
+		return;
+	if (strcmp(a->builtin, "promote") == 0)
+		rb->promoted = 1;
+	else if (strcmp(a->builtin, "fence") == 0)
+		rb->fenced = 1;
+}
+
 /* Marks the current step done and moves on. */
 static void runbook_done(struct runbook *rb, struct rb_step *st, const char *why)
 {
@@ -141,6 +153,7 @@ static void runbook_done(struct runbook *rb, struct rb_step *st, const char *why
 	st->state = RB_DONE;
 	st->finished_ms = runbook_now(rb);
 	runbook_why(st, "%s", detail);
+	runbook_facts(rb, st);
 	runbook_log(rb, "step_finished",
 		    json_pack("{s:s, s:I, s:s?}", "result", "done", "duration_ms",
 			      (json_int_t)(st->finished_ms - st->started_ms), "detail",
@@ -304,7 +317,7 @@ static void runbook_verify(struct runbook *rb, struct rb_step *st)
 }
 
 /* Brings the current step forward as far as it goes without the operator. */
-static void runbook_enter(struct runbook *rb)
+void runbook_enter(struct runbook *rb)
 {
 	while (rb->current < rb->n &&
 	       (rb->steps[rb->current].state == RB_DONE || rb->steps[rb->current].state == RB_SKIPPED))
@@ -317,6 +330,13 @@ static void runbook_enter(struct runbook *rb)
 	}
 	struct rb_step *st = &rb->steps[rb->current];
 	if (st->state == RB_UNKNOWN && st->pending == 0 && st->plan->action->check != NULL) {
+		/* The command may still be running on the site until its time is up. */
+		int64_t due = st->started_ms + st->plan->action->timeout_ms, now = runbook_now(rb);
+		if (now < due) {
+			runbook_why(st, "its outcome is not known: its check runs in %lld s, when the "
+				    "command's time is up", (long long)((due - now + 999) / 1000));
+			return;
+		}
 		runbook_verify(rb, st); /* the check decides whether it took effect */
 		return;
 	}
@@ -400,9 +420,10 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 		st->pending--;
 		runbook_tail(st, res->output);
 		runbook_log(rb, f.op == RB_OP_CHECK ? "check_result" : "step_output",
-			    json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?}", "ok", res->ok, "exit_status",
-				      res->exit_status, "timed_out", res->timed_out, "lost", res->lost,
-				      "detail", res->detail, "output", res->output),
+			    json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:I}", "ok", res->ok,
+				      "exit_status", res->exit_status, "timed_out", res->timed_out, "lost",
+				      res->lost, "detail", res->detail, "output", res->output, "lsn",
+				      (json_int_t)res->lsn),
 			    st);
 	}
 	if (rb->aborted || f.step != rb->current)
@@ -514,9 +535,10 @@ void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n)
 	if (!rb->promoted)
 		runbook_track(&rb->track, &rb->cat->cf, sites, n);
 	runbook_watch(rb);
-	if (!rb->finished && rb->current < rb->n &&
-	    (rb->steps[rb->current].state == RB_GUARDED || rb->steps[rb->current].state == RB_AWAITING ||
-	     rb->steps[rb->current].state == RB_PENDING))
+	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
+	if (!rb->finished && st != NULL &&
+	    (st->state == RB_GUARDED || st->state == RB_AWAITING || st->state == RB_PENDING ||
+	     (st->state == RB_UNKNOWN && st->pending == 0)))
 		runbook_enter(rb);
 }
 
@@ -703,9 +725,9 @@ enum rb_timer_level runbook_timer_level(const struct runbook *rb)
 	return runbook_projected_ms(rb) > budget ? RB_TIMER_AMBER : RB_TIMER_OK;
 }
 
-/* Starts a run of a scenario: its plan, its steps, the run_started record; -1 with *cause. */
-int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		  const struct rb_env *env, const struct rb_live *live, char **cause)
+/* Prepares a run of a scenario (its plan and steps) without starting it; -1 with *cause. */
+int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
+		    const struct rb_env *env, const struct rb_live *live, char **cause)
 {
 	struct diag d;
 	memset(rb, 0, sizeof *rb);
@@ -734,6 +756,15 @@ int runbook_start(struct runbook *rb, const struct catalog *cat, const struct sc
 	rb->promoted_lsn = -1;
 	rb->fence_on_return = 1;
 	rb->started_ms = runbook_now(rb);
+	return 0;
+}
+
+/* Starts a run of a scenario: its plan, its steps, the run_started record; -1 with *cause. */
+int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
+		  const struct rb_env *env, const struct rb_live *live, char **cause)
+{
+	if (runbook_prepare(rb, cat, sc, env, live, cause) == -1)
+		return -1;
 	runbook_log(rb, "run_started",
 		    json_pack("{s:s, s:i, s:I}", "scenario", sc->name, "steps", (int)rb->n,
 			      "estimated_ms", (json_int_t)sc->estimated_ms),

@@ -24,6 +24,7 @@
 
 #include "catalog.h"
 #include "guard.h"
+#include "journal.h"
 #include "plan.h"
 #include "snapshot.h"
 
@@ -180,6 +181,8 @@ struct rb_live {
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
 		  const struct rb_env *env, const struct rb_live *live, char **cause);
+int runbook_resume(struct runbook *rb, const struct catalog *cat, const struct journal_records *recs,
+		   const struct rb_env *env, const struct rb_live *live, char **cause);
 void runbook_free(struct runbook *rb);
 
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);

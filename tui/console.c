@@ -553,6 +553,7 @@ int cmd_console(const char *config, const char *layout_name)
 			return 1;
 		}
 	}
+	console_run_offer_resume(c);
 	return console_run(c);
 }
 

@@ -40,6 +40,7 @@ struct console {
 	struct prompt prompt;  /* a typed-input dialog, when prompt.purpose is set */
 	struct runhost run;    /* the recovery run, when run.active */
 	struct rb_track track; /* the old primary's WAL since the console started */
+	char *resume_path;     /* the journal of an unfinished run offered for resuming */
 	int overlay_dirty; /* the help or the dialog changed: draw it again */
 	int too_small;
 	int quit;
@@ -60,5 +61,6 @@ void console_use_layout(struct console *c, const char *name);
 int console_run_key(struct console *c, int ch);
 void console_run_prompt(struct console *c, int ch);
 void console_run_pump(struct console *c);
+void console_run_offer_resume(struct console *c);
 
 #endif

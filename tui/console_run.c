@@ -163,6 +163,57 @@ static int run_pick(struct console *c, const char *typed)
 	return 0;
 }
 
+/* Resumes the unfinished run offered at start, when the operator typed resume. */
+static int run_resume(struct console *c, const char *typed)
+{
+	char *cause = NULL;
+	if (strcmp(typed, "resume") != 0) {
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Type resume, or Esc to leave it.");
+		return -1;
+	}
+	if (runhost_resume(&c->run, &c->cat, c->resume_path, c->agents, c->snaps, &c->track, &cause) == -1) {
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
+		free(cause);
+		return -1;
+	}
+	console_use_layout(c, "incident");
+	return 0;
+}
+
+/* Looks for an unfinished run in the state folder and offers to resume it. */
+void console_run_offer_resume(struct console *c)
+{
+	struct journal_records recs;
+	struct diag d;
+	char *path = NULL, *cause = NULL;
+	memset(&recs, 0, sizeof recs);
+	if (journal_last(c->cat.cf.state_dir, &path, &cause) == -1) {
+		free(cause);
+		return;
+	}
+	diag_init(&d);
+	int rc = journal_read(path, &recs, &d);
+	diag_free(&d);
+	size_t done = 0;
+	for (size_t i = 0; i < recs.n; i++)
+		done += strcmp(recs.items[i].type, "step_finished") == 0 &&
+			strcmp(json_string_value(json_object_get(recs.items[i].data, "result")) ?: "", "failed") != 0;
+	if (rc == 0 && recs.n > 0 && strcmp(recs.items[0].type, "run_started") == 0 &&
+	    strcmp(recs.items[recs.n - 1].type, "run_finished") != 0) {
+		c->resume_path = path;
+		path = NULL;
+		prompt_open(&c->prompt, PROMPT_RESUME, "unfinished run", "type resume to carry on:",
+			    "A run of %s started %s did not finish (%zu step%s done; last record: %s).\n\n"
+			    "Resuming picks it up at the step where it stopped; a step that was running "
+			    "is checked before anything is run again. Esc leaves it "
+			    "(drconsole journal list shows it).",
+			    json_string_value(json_object_get(recs.items[0].data, "scenario")) ?: "?",
+			    recs.items[0].ts, done, done == 1 ? "" : "s", recs.items[recs.n - 1].type);
+	}
+	journal_records_free(&recs);
+	free(path);
+}
+
 /* Acts on the typed answer of the dialog; 0 closes it. */
 static int run_answer(struct console *c, const char *typed)
 {
@@ -199,6 +250,8 @@ static int run_answer(struct console *c, const char *typed)
 	case PROMPT_NOTE:
 		runbook_note(rb, typed);
 		return 0;
+	case PROMPT_RESUME:
+		return run_resume(c, typed);
 	case PROMPT_ABORT:
 		if (strcmp(typed, "abort") == 0) {
 			runbook_abort(rb, "aborted by the operator");

@@ -16,6 +16,7 @@ enum prompt_purpose {
 	PROMPT_SKIP,     /* with a reason */
 	PROMPT_NOTE,
 	PROMPT_ABORT,
+	PROMPT_RESUME,   /* an unfinished run found at start */
 };
 
 enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };

@@ -133,6 +133,42 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
 	return 0;
 }
 
+/* Carries on the unfinished run journaled at path; -1 with *cause. */
+int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
+		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
+		   char **cause)
+{
+	struct journal_records recs;
+	struct diag d;
+	memset(&recs, 0, sizeof recs);
+	memset(h, 0, sizeof *h);
+	h->cat = cat;
+	h->agents = agents;
+	h->snaps = snaps;
+	diag_init(&d);
+	int rc = journal_read(path, &recs, &d);
+	if (rc == 0)
+		h->journal = journal_resume(path, runhost_journal_now, &d);
+	if (rc == -1 || h->journal == NULL) {
+		*cause = d.errors > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
+		journal_records_free(&recs);
+		diag_free(&d);
+		return -1;
+	}
+	diag_free(&d);
+	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
+	struct rb_live live = {snaps, cat->cf.n_sites, seen};
+	rc = runbook_resume(&h->rb, cat, &recs, &env, &live, cause);
+	journal_records_free(&recs);
+	if (rc == -1) {
+		journal_close(h->journal);
+		return -1;
+	}
+	h->journal_path = xstrdup(path);
+	h->active = 1;
+	return 0;
+}
+
 /*
  * Delivers the results computed here and those the agents finished, then
  * gives the engine the live snapshots; returns 1 when anything came.

@@ -37,6 +37,9 @@ struct runhost {
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
 		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
 		  char **cause);
+int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
+		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
+		   char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 void runhost_stop(struct runhost *h);
 

@@ -611,7 +611,9 @@ EOF
     cat >"$app/bin/point-service" <<'EOF'
 #!/bin/sh
 # point-service FILE HOST PORT: points the [erp] entry of FILE at HOST:PORT.
+# Every run is logged in actions.log beside FILE.
 set -eu
+echo "$(date -u +%H:%M:%S) ${0##*/} $*" >>"$(dirname "$1")/actions.log"
 file=$1 host=$2 port=$3
 tmp="$file.new.$$"
 awk -v h="$host" -v p="$port" '/^host=/ { print "host=" h; next } /^port=/ { print "port=" p; next } { print }' "$file" >"$tmp"
@@ -620,14 +622,18 @@ EOF
     cat >"$app/bin/point-name" <<'EOF'
 #!/bin/sh
 # point-name FILE ADDRESS SITE: the hosts-style FILE names ADDRESS as erp-db.lab (at SITE).
+# Every run is logged in actions.log beside FILE.
 set -eu
+echo "$(date -u +%H:%M:%S) ${0##*/} $*" >>"$(dirname "$1")/actions.log"
 printf '%s erp-db.lab # %s\n' "$2" "$3" >"$1.new.$$"
 mv "$1.new.$$" "$1"
 EOF
     cat >"$app/bin/set-network" <<'EOF'
 #!/bin/sh
 # set-network FILE PATH: records which network path the sites use (primary or backup).
+# Every run is logged in actions.log beside FILE.
 set -eu
+echo "$(date -u +%H:%M:%S) ${0##*/} $*" >>"$(dirname "$1")/actions.log"
 echo "$2" >"$1.new.$$"
 mv "$1.new.$$" "$1"
 EOF
@@ -651,6 +657,7 @@ probe:
 state_dir: state
 params:
   app: $LAB_DIR/app
+  slow: "0"   # seconds update_routing_tables waits first (tests raise it)
 # The deployment-specific steps, done on the lab's "application" in DIR/app.
 actions:
   update_connection_string:
@@ -673,10 +680,10 @@ actions:
     timeout: 30s
   update_routing_tables:
     site: dr
-    run: "{{params.app}}/bin/set-network {{params.app}}/routes backup"
+    run: "sleep {{params.slow}}; {{params.app}}/bin/set-network {{params.app}}/routes backup"
     check: "grep -qx backup {{params.app}}/routes"
     confirm: key
-    timeout: 30s
+    timeout: 10s
 sites:
 EOF
         for n in "${SITES[@]}"; do

@@ -53,13 +53,24 @@ static int fake_submit(void *arg, const struct rb_request *r)
 	return 0;
 }
 
-/* The fake journal: keeps the type and the data as JSON text. */
+static struct journal *file_journal; /* when set, records also go to a real journal file */
+
+/* The journal's clock: the fake one. */
+static int64_t fake_journal_now(void)
+{
+	return fk.now;
+}
+
+/* The fake journal: keeps the type and the data as JSON text (and writes the real one if open). */
 static void fake_journal(void *arg, const char *type, json_t *data)
 {
 	struct fake *f = arg;
+	char *cause = NULL;
 	assert_true(f->n_rec < MAX_REC);
 	snprintf(f->rec[f->n_rec], sizeof f->rec[0], "%s", type);
 	f->rec_json[f->n_rec++] = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
+	if (file_journal != NULL)
+		assert_int_equal(journal_append(file_journal, type, json_incref(data), &cause), 0);
 	json_decref(data);
 }
 
@@ -88,17 +99,23 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* Starts a run of 데이터베이스 장애 on the fixture as it is, the executor refusing or not. */
-static void start_run(int refuse)
+/* Starts a run of 데이터베이스 장애 on the fixture as it is, keeping the fake host as it is. */
+static void start_run_keep_fake(int refuse)
 {
-	memset(&fk, 0, sizeof fk);
-	fk.now = NOW;
 	fk.refuse = refuse;
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
 	char *cause = NULL;
 	const struct scenario *sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
 	assert_non_null(sc);
-	assert_int_equal(runbook_start(&rb, &cat, sc, &env, &cause), 0);
+	assert_int_equal(runbook_start(&rb, &cat, sc, &env, NULL, &cause), 0);
+}
+
+/* Starts a run of 데이터베이스 장애 on the fixture as it is, the executor refusing or not. */
+static void start_run(int refuse)
+{
+	memset(&fk, 0, sizeof fk);
+	fk.now = NOW;
+	start_run_keep_fake(refuse);
 }
 
 /* Starts a run with the primary's PostgreSQL killed (its host answers). */
@@ -277,6 +294,7 @@ static void test_unknown_settled_by_check(void **state)
 	tick();
 	answer(0, 1, NULL);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	fk.now += 90 * 1000; /* the promotion's deadline passes */
 	struct rb_result lost = {fk.req[1].id, 0, -1, 1, 0, NULL, NULL, -1};
 	runbook_result(&rb, &lost);
 	/* timed out: the check (writable) is asked at once, the promotion is not sent again */
@@ -361,7 +379,7 @@ static void test_data_loss(void **state)
 		tick();
 		fk.now += 1000;
 	}
-	assert_int_equal(rb.last_primary_lsn, 0x3000);
+	assert_int_equal(rb.track.lsn, 0x3000);
 	/* then it dies; the standby had 0x1800 */
 	fx.st[0].pg.up = 0;
 	fx.st[0].pg.role = PG_ROLE_DOWN;
@@ -435,6 +453,70 @@ static void test_attest_unreachable(void **state)
 	assert_non_null(strstr(last("attested"), "connect timed out after 3s"));
 }
 
+/* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs twice. */
+static void test_resume_after_kill(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	assert_non_null(mkdtemp(dir));
+	run_teardown(NULL);
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	memset(&fk, 0, sizeof fk);
+	fk.now = NOW;
+	file_journal = journal_create(dir, fake_journal_now, &path, &cause);
+	assert_non_null(file_journal);
+	start_run_keep_fake(0);
+	tick();
+	answer(0, 1, "caught up");
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	assert_string_equal(fk.req_text[1], "builtin datacenter-2 promote");
+	/* the console dies here: no result, no step_finished */
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+
+	struct journal_records recs;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	size_t before = fk.n_req;
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
+	struct rb_live live = {fx.st, 2, NULL};
+	fk.now += 30000;
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	expect_state(0, RB_DONE);
+	/* the promotion's outcome is not known, and it may still be going on for a minute */
+	expect_state(1, RB_UNKNOWN);
+	assert_int_equal(fk.n_req, before);
+	assert_string_equal(rb.steps[1].why, "its outcome is not known: its check runs in 60 s, "
+			    "when the command's time is up");
+	fk.now += 60000;
+	fx.st[0].pg.at_ms = fx.st[1].pg.at_ms = fx.st[0].health.at_ms = fk.now;
+	tick();
+	/* then its check (writable) is asked, not the promotion */
+	expect_state(1, RB_VERIFYING);
+	assert_int_equal(fk.n_req, before + 1);
+	assert_string_equal(fk.req_text[before], "check datacenter-2 writable");
+	answer(before, 1, "accepts writes");
+	expect_state(1, RB_DONE);
+	expect_state(2, RB_AWAITING);
+	assert_true(rb.promoted);
+	assert_non_null(strstr(types(), "step_unknown run_resumed"));
+	size_t promotes = 0;
+	for (size_t i = 0; i < fk.n_req; i++)
+		promotes += strcmp(fk.req_text[i], "builtin datacenter-2 promote") == 0;
+	assert_int_equal(promotes, 1);
+	journal_records_free(&recs);
+	diag_free(&d);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -452,6 +534,7 @@ int main(void)
 						run_teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_prompt_only, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(test_attest_unreachable, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_resume_after_kill, run_setup, run_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -1,0 +1,171 @@
+/*
+ * Resuming a run from its journal, after the console died (kill -9, a
+ * dropped SSH session to the jump host, a crash). The records are replayed
+ * into the steps' states; a step that was running or being verified when the
+ * console stopped becomes unknown, and its check decides whether it took
+ * effect before anything is run again: a command is never re-run blindly.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runbook_int.h"
+#include "xmalloc.h"
+
+/* Parses a journal stamp ("2026-11-27T06:51:40.537Z") into ms since the epoch; 0 if it is not one. */
+static int64_t resume_ts(const char *ts)
+{
+	struct tm tm;
+	int ms = 0;
+	memset(&tm, 0, sizeof tm);
+	if (ts == NULL || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon,
+				 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
+		return 0;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (int64_t)timegm(&tm) * 1000 + ms;
+}
+
+/* Returns the step a record is about, or NULL. */
+static struct rb_step *resume_step(struct runbook *rb, json_t *data)
+{
+	json_int_t n = json_integer_value(json_object_get(data, "step"));
+	const char *action = json_string_value(json_object_get(data, "action"));
+	if (n < 1 || (size_t)n > rb->n)
+		return NULL;
+	struct rb_step *st = &rb->steps[n - 1];
+	return action && strcmp(action, st->plan->action->name) == 0 ? st : NULL;
+}
+
+/* Returns a text field of a record's data, or "". */
+static const char *resume_text(json_t *data, const char *key)
+{
+	const char *s = json_string_value(json_object_get(data, key));
+	return s ? s : "";
+}
+
+/* Replays a step's finish: done, failed or skipped, with its why. */
+static void resume_finished(struct runbook *rb, struct rb_step *st, json_t *data, int64_t at)
+{
+	const char *result = resume_text(data, "result");
+	st->finished_ms = at;
+	if (strcmp(result, "done") == 0) {
+		st->state = RB_DONE;
+		snprintf(st->why, sizeof st->why, "%s", resume_text(data, "detail"));
+		runbook_facts(rb, st);
+	} else if (strcmp(result, "skipped") == 0) {
+		st->state = RB_SKIPPED;
+		snprintf(st->why, sizeof st->why, "skipped: %s", resume_text(data, "reason"));
+	} else {
+		st->state = RB_FAILED;
+		snprintf(st->why, sizeof st->why, "%s", resume_text(data, "why"));
+	}
+}
+
+/* Replays what a step record says. */
+static void resume_step_record(struct runbook *rb, struct rb_step *st, const char *type,
+			       json_t *data, int64_t at)
+{
+	if (strcmp(type, "step_started") == 0) {
+		st->state = RB_RUNNING;
+		st->started_ms = at;
+		st->finished_ms = 0;
+		st->attempts++;
+	} else if (strcmp(type, "check_result") == 0) {
+		st->state = RB_VERIFYING;
+	} else if (strcmp(type, "step_output") == 0) {
+		json_int_t lsn = json_integer_value(json_object_get(data, "lsn"));
+		if (json_is_true(json_object_get(data, "ok")) && lsn > 0 &&
+		    st->plan->action->kind == ACTION_BUILTIN &&
+		    strcmp(st->plan->action->builtin, "promote") == 0) {
+			rb->promoted = 1;
+			rb->promoted_lsn = lsn;
+		}
+	} else if (strcmp(type, "step_finished") == 0) {
+		resume_finished(rb, st, data, at);
+	} else if (strcmp(type, "guard_override") == 0) {
+		st->overridden = 1;
+	} else if (strcmp(type, "retry") == 0) {
+		st->state = RB_PENDING;
+	} else if (strcmp(type, "step_unknown") == 0) {
+		st->state = RB_UNKNOWN;
+	}
+}
+
+/* Replays one record into the run. */
+static void resume_apply(struct runbook *rb, const struct journal_record *r)
+{
+	int64_t at = resume_ts(r->ts);
+	struct rb_step *st = resume_step(rb, r->data);
+	if (strcmp(r->type, "run_started") == 0) {
+		rb->started_ms = at;
+	} else if (st != NULL) {
+		resume_step_record(rb, st, r->type, r->data, at);
+	} else if (strcmp(r->type, "attested") == 0) {
+		rb->attested = 1;
+	} else if (strcmp(r->type, "split_brain") == 0) {
+		rb->split_brain = 1;
+		snprintf(rb->alarm, sizeof rb->alarm, "%s", resume_text(r->data, "evidence"));
+	} else if (strcmp(r->type, "split_brain_resolved") == 0) {
+		rb->split_brain = 0;
+		rb->alarm[0] = '\0';
+	} else if (strcmp(r->type, "fence_on_return") == 0 && json_is_true(json_object_get(r->data, "ok"))) {
+		rb->fenced = 1;
+	} else if (strcmp(r->type, "run_finished") == 0) {
+		rb->finished = 1;
+		rb->aborted = strcmp(resume_text(r->data, "result"), "aborted") == 0;
+	}
+}
+
+/* Returns the scenario a journal is a run of, or NULL with *cause. */
+static const struct scenario *resume_scenario(const struct catalog *cat,
+					      const struct journal_records *recs, char **cause)
+{
+	if (recs->n == 0 || strcmp(recs->items[0].type, "run_started") != 0) {
+		*cause = xstrdup("the journal does not begin with run_started");
+		return NULL;
+	}
+	const char *name = resume_text(recs->items[0].data, "scenario");
+	const struct scenario *sc = scenario_find(&cat->scenarios, name);
+	if (sc == NULL)
+		*cause = xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);
+	return sc;
+}
+
+/*
+ * Rebuilds a run from its journal's records and carries on: a step caught
+ * running becomes unknown and is settled by its check. -1 with *cause when
+ * the journal is not a run of a known scenario, or the run already finished.
+ */
+int runbook_resume(struct runbook *rb, const struct catalog *cat, const struct journal_records *recs,
+		   const struct rb_env *env, const struct rb_live *live, char **cause)
+{
+	const struct scenario *sc = resume_scenario(cat, recs, cause);
+	if (sc == NULL || runbook_prepare(rb, cat, sc, env, live, cause) == -1)
+		return -1;
+	for (size_t i = 0; i < recs->n; i++)
+		resume_apply(rb, &recs->items[i]);
+	if (rb->finished) {
+		*cause = xstrdup("the run already finished");
+		runbook_free(rb);
+		return -1;
+	}
+	size_t done = 0;
+	for (size_t i = 0; i < rb->n; i++) {
+		struct rb_step *st = &rb->steps[i];
+		done += st->state == RB_DONE || st->state == RB_SKIPPED;
+		if (st->state == RB_RUNNING || st->state == RB_VERIFYING) {
+			st->state = RB_UNKNOWN;
+			snprintf(st->why, sizeof st->why, "%s",
+				 "the console stopped while it ran: its check decides before anything is run again");
+			runbook_log(rb, "step_unknown", json_pack("{s:s}", "why", st->why), st);
+		}
+	}
+	runbook_log(rb, "run_resumed", json_pack("{s:i, s:i}", "steps_done", (int)done, "steps", (int)rb->n),
+		    NULL);
+	runbook_enter(rb);
+	return 0;
+}

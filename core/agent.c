@@ -1,7 +1,7 @@
 /*
  * Site agents. Each site has two threads:
- *   - the SSH thread owns the libssh session: it connects (with backoff after
- *     a failure), serves the PostgreSQL bridge between probes, and runs the
+ *   - the SSH thread owns the libssh session: it connects (again every probe
+ *     interval after a failure), serves the PostgreSQL bridge between probes, and runs the
  *     host probe (health, services, backup listing) as one exec per cycle,
  *     plus a pg_restore --list exec only when new backup files appear;
  *   - the PostgreSQL thread owns the libpq connection through the bridge: one
@@ -33,7 +33,6 @@
 #include "sshconn.h"
 #include "xmalloc.h"
 
-#define AGENT_BACKOFF_MAX_MS 30000
 #define AGENT_PUMP_SLICE_MS 1000 /* a bound only: the stop pipe ends a slice at once */
 
 struct agent {
@@ -315,20 +314,20 @@ static void *agent_ssh_main(void *arg)
 	struct agent *a = arg;
 	struct sshconn *conn = NULL;
 	struct backup_cache cache;
-	int64_t backoff = 0;
 
 	backup_cache_init(&cache);
 	while (!agent_stopping(a)) {
 		if (conn == NULL && (conn = agent_connect(a)) == NULL) {
-			backoff = backoff ? backoff * 2 : a->cf->probe_interval_ms;
-			if (backoff > AGENT_BACKOFF_MAX_MS)
-				backoff = AGENT_BACKOFF_MAX_MS;
-			agent_ssh_ops(a, NULL);
-			agent_sleep(a, backoff, 1);
+			/*
+			 * Tried again every probe interval, no slower: a site that comes
+			 * back is seen within an interval (an old primary that thaws after
+			 * a failover must be caught and fenced at once), and a refused
+			 * connection costs one round trip.
+			 */
+			agent_sleep(a, a->cf->probe_interval_ms, 1);
 			agent_ssh_ops(a, NULL);
 			continue;
 		}
-		backoff = 0;
 		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
 		if (agent_probe_host(a, conn, &cache) == -1) {
 			sshconn_free(conn);

@@ -765,10 +765,11 @@ int runbook_start(struct runbook *rb, const struct catalog *cat, const struct sc
 {
 	if (runbook_prepare(rb, cat, sc, env, live, cause) == -1)
 		return -1;
-	runbook_log(rb, "run_started",
-		    json_pack("{s:s, s:i, s:I}", "scenario", sc->name, "steps", (int)rb->n,
-			      "estimated_ms", (json_int_t)sc->estimated_ms),
-		    NULL);
+	json_t *data = json_pack("{s:s, s:i, s:I}", "scenario", sc->name, "steps", (int)rb->n,
+				 "estimated_ms", (json_int_t)sc->estimated_ms);
+	if (live != NULL && live->about != NULL)
+		json_object_update(data, live->about);
+	runbook_log(rb, "run_started", data, NULL);
 	runbook_enter(rb);
 	return 0;
 }

@@ -177,6 +177,7 @@ struct rb_live {
 	const struct site_status *sites;
 	size_t n;
 	const struct rb_track *seen; /* the old primary's WAL as seen so far, or NULL */
+	json_t *about;               /* more for run_started (who runs it, from where), or NULL */
 };
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,

@@ -44,11 +44,12 @@ char *siteop_fence_script(const char *data_dir, long port, int wait_s)
 	    "else echo 'fence lost'; fi; exit 0; fi; "
 	    "if ! kill -0 \"$pid\" 2>/dev/null; then echo 'fence down'; exit 0; fi; "
 	    "kill -INT \"$pid\"; i=0; "
-	    "while kill -0 \"$pid\" 2>/dev/null && [ $i -lt %d ]; do sleep 1; i=$((i+1)); done; "
+	    "while kill -0 \"$pid\" 2>/dev/null && [ $i -lt %d ]; do "
+	    "sleep 0.1 2>/dev/null || sleep 1; i=$((i+1)); done; "
 	    "if kill -0 \"$pid\" 2>/dev/null; then kill -QUIT \"$pid\"; sleep 1; fi; "
 	    "if kill -0 \"$pid\" 2>/dev/null; then echo \"fence alive $pid\"; exit 1; fi; "
 	    "echo \"fence stopped $pid\"",
-	    d, port, port, wait_s > 0 ? wait_s : 1);
+	    d, port, port, (wait_s > 0 ? wait_s : 1) * 10);
 	free(d);
 	return s;
 }

@@ -154,6 +154,7 @@ static int run_pick(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "No scenario '%s'.", typed);
 		return -1;
 	}
+	runhost_stop(&c->run); /* the finished run before, if any */
 	if (runhost_start(&c->run, &c->cat, sc, c->agents, c->snaps, &c->track, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
 		free(cause);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "runhost.h"
@@ -110,23 +111,74 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 	return 0;
 }
 
-/* Starts a run: its journal, then the engine; -1 with *cause. */
+/* Returns a run's id: its journal's file name without .jsonl (newly allocated). */
+static char *runhost_run_id(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base);
+	return xstrndup(base, len > 6 && strcmp(base + len - 6, ".jsonl") == 0 ? len - 6 : len);
+}
+
+/*
+ * Takes the jump host's lock for runs against the DR site, naming this
+ * console; -1 with *cause naming the holder when another console has it.
+ */
+static int runhost_lock(struct runhost *h, const char *path, struct runlock_owner *me, char **cause)
+{
+	struct runlock_owner holder;
+	const struct site *dr = conf_dr(&h->cat->cf);
+	char *id = runhost_run_id(path);
+	runlock_owner_me(me, id);
+	free(id);
+	int rc = runlock_acquire(h->cat->cf.state_dir, dr ? dr->name : "dr", me, &h->lock, &holder,
+				 cause);
+	if (rc == RUNLOCK_HELD) {
+		char *who = runlock_owner_describe(&holder);
+		*cause = xasprintf("another console runs a recovery against %s: %s. This console "
+				   "stays read-only for runs", dr ? dr->name : "the DR site", who);
+		free(who);
+	}
+	return rc == 0 ? 0 : -1;
+}
+
+/* Undoes a start that failed after its journal was created (an empty journal is removed). */
+static void runhost_unwind(struct runhost *h, int remove_journal)
+{
+	journal_close(h->journal);
+	h->journal = NULL;
+	if (remove_journal)
+		unlink(h->journal_path);
+	free(h->journal_path);
+	h->journal_path = NULL;
+	runlock_release(&h->lock);
+}
+
+/* Starts a run: its journal and lock, then the engine; -1 with *cause. */
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
 		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
 		  char **cause)
 {
+	struct runlock_owner me;
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
 	h->agents = agents;
 	h->snaps = snaps;
+	h->lock.fd = -1;
 	h->journal = journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
 	if (h->journal == NULL)
 		return -1;
+	if (runhost_lock(h, h->journal_path, &me, cause) == -1) {
+		runhost_unwind(h, 1);
+		return -1;
+	}
+	json_t *about = json_pack("{s:s, s:s, s:s, s:i}", "operator", me.operator, "host", me.host,
+				  "origin", me.origin, "pid", me.pid);
 	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
-	struct rb_live live = {snaps, cat->cf.n_sites, seen};
-	if (runbook_start(&h->rb, cat, sc, &env, &live, cause) == -1) {
-		journal_close(h->journal);
-		free(h->journal_path);
+	struct rb_live live = {snaps, cat->cf.n_sites, seen, about};
+	int rc = runbook_start(&h->rb, cat, sc, &env, &live, cause);
+	json_decref(about);
+	if (rc == -1) {
+		runhost_unwind(h, 0);
 		return -1;
 	}
 	h->active = 1;
@@ -145,7 +197,13 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 	h->cat = cat;
 	h->agents = agents;
 	h->snaps = snaps;
+	h->lock.fd = -1;
 	diag_init(&d);
+	struct runlock_owner me;
+	if (runhost_lock(h, path, &me, cause) == -1) {
+		diag_free(&d);
+		return -1;
+	}
 	int rc = journal_read(path, &recs, &d);
 	if (rc == 0)
 		h->journal = journal_resume(path, runhost_journal_now, &d);
@@ -153,15 +211,17 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 		*cause = d.errors > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
 		journal_records_free(&recs);
 		diag_free(&d);
+		runlock_release(&h->lock);
 		return -1;
 	}
 	diag_free(&d);
 	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
-	struct rb_live live = {snaps, cat->cf.n_sites, seen};
+	struct rb_live live = {snaps, cat->cf.n_sites, seen, NULL};
 	rc = runbook_resume(&h->rb, cat, &recs, &env, &live, cause);
 	journal_records_free(&recs);
 	if (rc == -1) {
 		journal_close(h->journal);
+		runlock_release(&h->lock);
 		return -1;
 	}
 	h->journal_path = xstrdup(path);
@@ -196,6 +256,8 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 		}
 	}
 	runbook_tick(&h->rb, snaps, n);
+	if (h->rb.finished)
+		runlock_release(&h->lock); /* over: another console may run one now */
 	return any;
 }
 
@@ -207,5 +269,6 @@ void runhost_stop(struct runhost *h)
 	runbook_free(&h->rb);
 	journal_close(h->journal);
 	free(h->journal_path);
+	runlock_release(&h->lock);
 	h->active = 0;
 }

@@ -11,6 +11,7 @@
 #include "catalog.h"
 #include "journal.h"
 #include "runbook.h"
+#include "runlock.h"
 
 #define RUNHOST_MAX_LOCAL 16
 
@@ -29,6 +30,7 @@ struct runhost {
 	const struct site_status *snaps;
 	struct journal *journal;
 	char *journal_path;
+	struct runlock lock; /* one run at a time on this jump host, for the DR site */
 	char journal_error[256]; /* the last append that failed: shown, never ignored */
 	struct runhost_local local[RUNHOST_MAX_LOCAL];
 	size_t n_local;

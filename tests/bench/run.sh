@@ -7,25 +7,33 @@
 #   console        console-bench.sh: the console beside pg_activity and htop in
 #                  80x24 ptys (bytes/s, CPU, key latency, VmRSS); about 11 min,
 #                  BENCH_RSS_SECONDS shortens it
+#   failover       bench-failover.sh: machine time of 데이터베이스 장애, driven
+#                  through the console's keys (3 rounds, a fresh lab each)
 # Usage: tests/bench/run.sh [ROUNDS]   (from the build folder, after make)
-# BENCH_ONLY=probe runs the first three only, BENCH_ONLY=console the last only.
+# BENCH_ONLY=probe, console or failover runs that part only.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-10}
 build=$(pwd)
 only=${BENCH_ONLY:-}
 case $only in
-'' | probe | console) ;;
+'' | probe | console | failover) ;;
 *)
-	echo "BENCH_ONLY is probe, console or unset (both), not '$only'"
+	echo "BENCH_ONLY is probe, console, failover or unset (all), not '$only'"
 	exit 2
 	;;
 esac
 rc=0
-if [ "$only" != console ]; then
+if [ -z "$only" ] || [ "$only" = probe ]; then
 	"$here/../integration/lab-run.sh" 26300 "$here/bench-all.sh" "$build" "$rounds" || rc=$?
 fi
-if [ "$only" != probe ]; then
+if [ -z "$only" ] || [ "$only" = console ]; then
 	"$here/../integration/lab-run.sh" 26700 "$here/console-bench.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
+fi
+if [ -z "$only" ] || [ "$only" = failover ]; then
+	echo "== 데이터베이스 장애, machine time (goal: under 10 s)"
+	for i in 1 2 3; do
+		"$here/../integration/lab-run.sh" 26700 "$here/bench-failover.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
+	done
 fi
 exit "$rc"

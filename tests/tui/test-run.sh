@@ -11,7 +11,8 @@
 #   3. 네트워크 장애, the console killed with SIGKILL while a step runs: started
 #      again, it offers the unfinished run; resumed, the step done before is not
 #      run again, the step caught running is settled by its check (or retried
-#      by the operator), and the run ends with the journal intact.
+#      by the operator), and the run ends with the journal intact; meanwhile a
+#      second console is refused a run, naming who holds it.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${LAB_DIR:-}" ]; then
@@ -38,7 +39,7 @@ check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-p
 lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
 # counts N: the row counts of the pgbench tables on site N, one line.
 counts() { lab psql "$1" -Atc "select (select count(*) from pgbench_accounts) || ' ' || (select count(*) from pgbench_branches) || ' ' || (select count(*) from pgbench_tellers) || ' ' || (select count(*) from pgbench_history)" 2>/dev/null; }
-trap 'T kill-server 2>/dev/null' EXIT
+trap 'T kill-server 2>/dev/null; tmux -L "$sock-b" kill-server 2>/dev/null' EXIT
 
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
 check "the console is up with both sites" shows "datacenter-2 standby" 10
@@ -111,6 +112,24 @@ T send-keys s
 shows "number or name" 3
 T send-keys 3 Enter
 check "네트워크 장애 starts" shows "activate_backup_network" 5
+# A second console at the same time: it shows the sites, but cannot start a run.
+B() { tmux -L "$sock-b" -f /dev/null "$@"; }
+B new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
+end=$((SECONDS + 10))
+until B capture-pane -p | grep -qF "datacenter-2 primary" || [ "$SECONDS" -gt "$end" ]; do sleep 0.2; done
+B send-keys Escape s
+sleep 0.5
+B send-keys 1 Enter
+end=$((SECONDS + 5))
+until B capture-pane -p | grep -qF "another console runs a recovery" || [ "$SECONDS" -gt "$end" ]; do sleep 0.2; done
+if B capture-pane -p | grep -qF "another console runs a recovery against" &&
+	B capture-pane -p | grep -qF "operator $(id -un)"; then
+	ok "a second console is refused, naming the operator and host holding the run"
+else
+	notok "a second console is refused, naming the operator and host holding the run"
+	B capture-pane -p | sed 's/^/#   /'
+fi
+B kill-server 2>/dev/null
 T send-keys Enter
 shows "Enter runs it" 3
 T send-keys Enter

@@ -484,7 +484,7 @@ static void test_resume_after_kill(void **state)
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	size_t before = fk.n_req;
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
-	struct rb_live live = {fx.st, 2, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
 	fk.now += 30000;
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	expect_state(0, RB_DONE);

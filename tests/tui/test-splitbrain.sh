@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Split brain after a failover, in a real tmux against a lab of its own (port
+# base 27000): the old primary is frozen (SIGSTOP), the operator attests it is
+# down and promotes the standby, the new primary takes writes, then the old
+# primary thaws and answers writable again. The console must raise the
+# split-brain alarm and fence the old primary at once (fence_on_return), and
+# no write the new primary acknowledged may be lost.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${LAB_DIR:-}" ]; then
+	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+	exec "$here/../integration/lab-run.sh" 27000 "$0" "$@"
+fi
+prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
+sock="drs-$$"
+pass=0
+fail=0
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
+shows() {
+	local end=$((SECONDS + $2))
+	while [ "$SECONDS" -le "$end" ]; do
+		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
+lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
+trap 'T kill-server 2>/dev/null; lab thaw 1 >/dev/null 2>&1' EXIT
+
+T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 90"
+check "the console is up with both sites" shows "datacenter-2 standby" 10
+lab freeze 1 >/dev/null 2>&1
+check "the frozen primary turns unreachable" shows "datacenter-1 unreachable" 10
+T send-keys s
+shows "number or name" 3
+T send-keys 2 Enter
+check "the promotion waits for an attestation" shows "attest that it is down and stays down" 10
+T send-keys t
+shows "type its name" 3
+T send-keys datacenter-1 Enter
+check "attested, the promotion awaits its confirmation" shows "2 promote_standby  0:00/3:00  awaiting confirmation" 5
+T send-keys Enter
+shows "type datacenter-2 to run it" 3
+T send-keys datacenter-2 Enter
+check "datacenter-2 is promoted" shows "✓ 2 promote_standby" 15
+
+# The new primary acknowledges writes.
+lab psql 2 -qc "create table after_promotion (n int); insert into after_promotion select generate_series(1, 10)" >/dev/null 2>&1
+acked=$(lab psql 2 -Atc "select count(*) from after_promotion" 2>/dev/null)
+if [ "$acked" = 10 ]; then ok "the new primary acknowledged 10 writes"; else notok "the new primary acknowledged 10 writes ($acked)"; fi
+
+# The old primary thaws, still a primary that accepts writes.
+t0=$(date +%s%N)
+lab thaw 1 >/dev/null 2>&1
+check "the split-brain alarm is raised" shows "SPLIT BRAIN: datacenter-1 answers as a writable primary" 15
+echo "# the alarm was on screen $(( ($(date +%s%N) - t0) / 1000000 )) ms after the thaw"
+stopped=
+end=$((SECONDS + 15))
+while [ "$SECONDS" -le "$end" ]; do
+	if ! lab psql 1 -Atc "select 1" >/dev/null 2>&1; then stopped=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
+	sleep 0.1
+done
+if [ -n "$stopped" ]; then
+	echo "# the old primary stopped ${stopped} ms after the thaw"
+	ok "the old primary is fenced (its PostgreSQL stopped)"
+else
+	notok "the old primary is fenced (its PostgreSQL stopped)"
+fi
+after=$(lab psql 2 -Atc "select count(*) from after_promotion" 2>/dev/null)
+if [ "$after" = 10 ]; then ok "no write acknowledged by the new primary was lost"; else notok "writes on the new primary: $after of 10"; fi
+last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
+for t in attested split_brain fence_on_return; do
+	if grep -q "\"type\":\"$t\"" "$last"; then ok "journaled: $t"; else notok "journaled: $t"; fi
+done
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

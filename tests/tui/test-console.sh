@@ -6,29 +6,8 @@
 # layout's minimum with a clear notice, q quits, and a changed host key is
 # refused without any dialog. Golden screens are in test-golden.sh.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${LAB_DIR:-}" ]; then
-	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
-	exec "$here/../integration/lab-run.sh" 26400 "$0" "$@"
-fi
-prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
-sock="drt-$$"
-pass=0
-fail=0
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
-# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
-shows() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
-lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@" >/dev/null 2>&1; }
+PORT_BASE=26400 SOCK_PREFIX=drt
+. "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
 trap 'T kill-server 2>/dev/null; lab thaw 2' EXIT
 
 # start: opens the console in a new tmux server.
@@ -90,5 +69,4 @@ out=$("$prog" -c "$LAB_CONFIG" </dev/null 2>&1 >/dev/null)
 rc=$?
 if [ $rc = 1 ] && echo "$out" | grep -q "needs a terminal"; then ok "without a terminal: a clear error"; else notok "without a terminal: a clear error (rc $rc: $out)"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -14,29 +14,8 @@
 #      by the operator), and the run ends with the journal intact; meanwhile a
 #      second console is refused a run, naming who holds it.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${LAB_DIR:-}" ]; then
-	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
-	exec "$here/../integration/lab-run.sh" 26900 "$0" "$@"
-fi
-prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
-sock="drr-$$"
-pass=0
-fail=0
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
-# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
-shows() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
-lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
+PORT_BASE=26900 SOCK_PREFIX=drr
+. "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
 # counts N: the row counts of the pgbench tables on site N, one line.
 counts() { lab psql "$1" -Atc "select (select count(*) from pgbench_accounts) || ' ' || (select count(*) from pgbench_branches) || ' ' || (select count(*) from pgbench_tellers) || ' ' || (select count(*) from pgbench_history)" 2>/dev/null; }
 trap 'T kill-server 2>/dev/null; tmux -L "$sock-b" kill-server 2>/dev/null' EXIT
@@ -164,5 +143,4 @@ if echo "$out" | grep -q "chain intact"; then ok "the resumed run's journal veri
 last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
 if grep -q '"type":"step_unknown"' "$last" && grep -q '"type":"run_resumed"' "$last"; then ok "the journal says the step was unknown and the run resumed"; else notok "step_unknown and run_resumed journaled"; fi
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,29 +6,8 @@
 # split-brain alarm and fence the old primary at once (fence_on_return), and
 # no write the new primary acknowledged may be lost.
 set -uo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-if [ -z "${LAB_DIR:-}" ]; then
-	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
-	exec "$here/../integration/lab-run.sh" 27000 "$0" "$@"
-fi
-prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
-sock="drs-$$"
-pass=0
-fail=0
-T() { tmux -L "$sock" -f /dev/null "$@"; }
-ok() { echo "ok - $1"; pass=$((pass + 1)); }
-notok() { echo "not ok - $1"; fail=$((fail + 1)); }
-# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
-shows() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
-lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
+PORT_BASE=27000 SOCK_PREFIX=drs
+. "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
 trap 'T kill-server 2>/dev/null; lab thaw 1 >/dev/null 2>&1' EXIT
 
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 90"
@@ -77,5 +56,4 @@ for t in attested split_brain fence_on_return; do
 	if grep -q "\"type\":\"$t\"" "$last"; then ok "journaled: $t"; else notok "journaled: $t"; fi
 done
 
-echo "$pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,0 +1,35 @@
+# What the console's tmux tests share (sourced, after setting PORT_BASE and
+# SOCK_PREFIX): it re-runs the test inside a lab of its own on PORT_BASE, then
+# gives T (tmux on the test's own server), ok/notok counters, shows (bounded
+# wait for text on the pane), check (an assertion that prints the pane when it
+# fails) and lab (the lab's script).
+# shellcheck shell=bash disable=SC2034
+here=$(cd "$(dirname "$0")" && pwd)
+if [ -z "${LAB_DIR:-}" ]; then
+	command -v tmux >/dev/null 2>&1 || { echo "SKIP: no tmux"; [ "${CI:-}" = true ] && exit 1; exit 77; }
+	exec "$here/../integration/lab-run.sh" "$PORT_BASE" "$0" "$@"
+fi
+prog="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/drconsole"
+sock="$SOCK_PREFIX-$$"
+pass=0
+fail=0
+# T ARGS: tmux on the test's own server.
+T() { tmux -L "$sock" -f /dev/null "$@"; }
+# ok TEXT / notok TEXT: one assertion's outcome.
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+notok() { echo "not ok - $1"; fail=$((fail + 1)); }
+# shows TEXT SECONDS: waits (bounded) until the pane shows TEXT.
+shows() {
+	local end=$((SECONDS + $2))
+	while [ "$SECONDS" -le "$end" ]; do
+		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# check TEXT COMMAND...: asserts COMMAND, printing the pane when it fails.
+check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
+# lab ARGS: the lab's script on this test's lab.
+lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
+# finish: prints the counts; the test's exit status.
+finish() { echo "$pass passed, $fail failed"; [ "$fail" -eq 0 ]; }

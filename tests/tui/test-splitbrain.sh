@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Split brain after a failover, in a real tmux against a lab of its own (port
-# base 27000): the old primary is frozen (SIGSTOP), the operator attests it is
-# down and promotes the standby, the new primary takes writes, then the old
-# primary thaws and answers writable again. The console must raise the
-# split-brain alarm and fence the old primary at once (fence_on_return), and
-# no write the new primary acknowledged may be lost.
+# 데이터센터 장애 and the split brain after it, in a real tmux against a lab of
+# its own (port base 27000): the primary datacenter is frozen (SIGSTOP of its
+# sshd and PostgreSQL); the run checks it is really down and the DR site
+# healthy, the operator attests it is down and promotes the DR standby, the
+# name in the lab's hosts file is pointed at the DR site, the DR services are
+# verified; the new primary takes writes. Then the old primary thaws and
+# answers writable again: the console must raise the split-brain alarm and
+# fence it at once (fence_on_return), and no write the new primary
+# acknowledged may be lost.
 set -uo pipefail
 PORT_BASE=27000 SOCK_PREFIX=drs
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -16,16 +19,23 @@ lab freeze 1 >/dev/null 2>&1
 check "the frozen primary turns unreachable" shows "datacenter-1 unreachable" 10
 T send-keys s
 shows "number or name" 3
-T send-keys 2 Enter
+T send-keys 1 Enter
+check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 check_datacenter_health" 10
 check "the promotion waits for an attestation" shows "attest that it is down and stays down" 10
 T send-keys t
 shows "type its name" 3
 T send-keys datacenter-1 Enter
-check "attested, the promotion awaits its confirmation" shows "2 promote_standby  0:00/3:00  awaiting confirmation" 5
+check "attested, the promotion awaits its confirmation" shows "2 activate_dr_site  0:00/10:00  awaiting confirmation" 5
 T send-keys Enter
 shows "type datacenter-2 to run it" 3
 T send-keys datacenter-2 Enter
-check "datacenter-2 is promoted" shows "✓ 2 promote_standby" 15
+check "datacenter-2 is promoted" shows "✓ 2 activate_dr_site" 15
+T send-keys Enter
+shows "Enter runs it" 3
+T send-keys Enter
+check "the service name points at the DR site" shows "✓ 3 update_dns" 10
+if grep -q "erp-db.lab # datacenter-2" "$LAB_DIR/app/hosts"; then ok "the hosts file names datacenter-2"; else notok "the hosts file names datacenter-2"; fi
+check "the DR site's services are verified; the run finishes" shows "(finished)" 10
 
 # The new primary acknowledges writes.
 lab psql 2 -qc "create table after_promotion (n int); insert into after_promotion select generate_series(1, 10)" >/dev/null 2>&1

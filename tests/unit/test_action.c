@@ -166,8 +166,10 @@ static void test_action_shipped_fields(void **state)
 	assert_string_equal(a->guards[0], "primary_unreachable");
 
 	a = action_find(&l.set, "check_datacenter_health");
-	assert_int_equal(a->site, ACTION_SITE_BOTH);
+	assert_int_equal(a->site, ACTION_SITE_DR);
 	assert_string_equal(a->builtin, "site_health");
+	assert_int_equal(a->n_guards, 1);
+	assert_string_equal(a->guards[0], "primary_unreachable");
 	assert_int_equal(a->confirm, CONFIRM_NONE);
 	assert_int_equal(a->timeout_ms, 30000);
 	assert_int_equal(a->estimate_ms, 120000);

@@ -658,6 +658,7 @@ state_dir: state
 params:
   app: $LAB_DIR/app
   slow: "0"   # seconds update_routing_tables waits first (tests raise it)
+  note: "-"   # a free text passed to activate_backup_network (tests try quotes in it)
 # The deployment-specific steps, done on the lab's "application" in DIR/app.
 actions:
   update_connection_string:
@@ -674,7 +675,7 @@ actions:
     timeout: 30s
   activate_backup_network:
     site: dr
-    run: "{{params.app}}/bin/set-network {{params.app}}/network backup"
+    run: "{{params.app}}/bin/set-network {{params.app}}/network backup {{params.note}}"
     check: "grep -qx backup {{params.app}}/network"
     confirm: key
     timeout: 30s

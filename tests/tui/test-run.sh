@@ -12,7 +12,8 @@
 #      again, it offers the unfinished run; resumed, the step done before is not
 #      run again, the step caught running is settled by its check (or retried
 #      by the operator), and the run ends with the journal intact; meanwhile a
-#      second console is refused a run, naming who holds it.
+#      second console is refused a run, naming who holds it; a parameter
+#      holding '; touch ...; ' reaches the site's command as one literal word.
 set -uo pipefail
 PORT_BASE=26900 SOCK_PREFIX=drr
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -83,6 +84,9 @@ if echo "$out" | grep -q "chain intact" && echo "$out" | grep -q "last record: r
 
 # 3. SIGKILL while update_routing_tables runs (it waits 3 s first), then resume.
 sed -i 's/^  slow: "0"/  slow: "3"/' "$LAB_CONFIG"
+# A parameter that would break out of a naive command line: it must arrive as one literal argument.
+evil="'; touch $LAB_DIR/pwned; '"
+sed -i "s|^  note: \"-\"|  note: \"$evil\"|" "$LAB_CONFIG"
 T kill-server 2>/dev/null
 sleep 0.5
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
@@ -133,6 +137,11 @@ check "update_routing_tables ends done (the command did finish on the site)" \
 runs=$(grep -c "set-network .*/network backup" "$LAB_DIR/app/actions.log")
 if [ "$runs" = 1 ]; then ok "activate_backup_network ran once"; else notok "activate_backup_network ran $runs times"; fi
 if grep -qx backup "$LAB_DIR/app/routes"; then ok "the routes say backup"; else notok "the routes say backup"; fi
+if [ ! -e "$LAB_DIR/pwned" ] && grep -qF "network backup $evil" "$LAB_DIR/app/actions.log"; then
+	ok "a parameter holding '; touch ...; ' is passed literally"
+else
+	notok "a parameter holding '; touch ...; ' is passed literally: $(tail -n 3 "$LAB_DIR/app/actions.log")"
+fi
 check "verify_connectivity fails with datacenter-1 down" shows "✗ 3 verify_connectivity" 10
 T send-keys k
 shows "reason:" 3

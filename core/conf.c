@@ -257,7 +257,7 @@ static void conf_read_root(struct yctx *c, struct conf *cf, const struct ynode *
 {
 	static const char *const keys[] = {"dr", "dr_config", "probe", "scenarios_dir",
 					   "layouts_dir", "state_dir", "sites", "params",
-					   "actions", NULL};
+					   "actions", "fence_on_return", NULL};
 	yfield_check_keys(c, root, "the config", keys);
 	conf_read_dr(c, cf, root);
 	if (yfield_get(root, "probe") != NULL)
@@ -265,6 +265,8 @@ static void conf_read_root(struct yctx *c, struct conf *cf, const struct ynode *
 	conf_path(c, cf, root, "scenarios_dir", &cf->scenarios_dir);
 	conf_path(c, cf, root, "layouts_dir", &cf->layouts_dir);
 	conf_path(c, cf, root, "state_dir", &cf->state_dir);
+	cf->fence_on_return = 1;
+	yfield_bool(c, root, "fence_on_return", &cf->fence_on_return);
 	if (yfield_require(c, root, "sites", "the config"))
 		conf_read_sites(c, cf, yfield_get(root, "sites"));
 	if (yfield_get(root, "params") != NULL)

@@ -64,6 +64,7 @@ struct conf {
 	char *dir; /* the config file's folder: relative paths start here */
 	struct dr_settings dr;
 	int64_t probe_interval_ms;
+	int fence_on_return; /* fence an old primary that comes back writable after a promotion */
 	int64_t probe_timeout_ms;
 	char *scenarios_dir;
 	char *layouts_dir;

@@ -527,6 +527,16 @@ static void runbook_watch(struct runbook *rb)
 	}
 }
 
+/* Fences the old primary that came back writable, on the operator's word (fence_on_return off); -1 if there is no such alarm. */
+int runbook_fence_returned_now(struct runbook *rb)
+{
+	if (!rb->split_brain || rb->fence_request != 0)
+		return -1;
+	runbook_log(rb, "fence_asked", json_pack("{s:s}", "by", "the operator"), NULL);
+	runbook_fence_returned(rb);
+	return 0;
+}
+
 /* Takes in the live state: follows the old primary, watches it after a promotion, moves the current step. */
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n)
 {
@@ -754,7 +764,7 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 		rb->n_sites = live->n;
 	}
 	rb->promoted_lsn = -1;
-	rb->fence_on_return = 1;
+	rb->fence_on_return = cat->cf.fence_on_return;
 	rb->started_ms = runbook_now(rb);
 	return 0;
 }

@@ -224,6 +224,7 @@ static void console_draw_help(struct console *c)
 		"o / t      override failed guards / attest the old primary down",
 		"r k d      retry, skip with a reason, mark an unknown step done",
 		"n / a      add a note to the journal / abort the run",
+		"f          fence an old primary that came back writable (split brain)",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
 	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 74);

@@ -5,7 +5,8 @@
  * failed guards (typing the guard's name), t attests that an unreachable old
  * primary is down (typing its name), r retries, k skips with a reason, d
  * marks an unknown step done after checking it by hand, n adds a note, a
- * aborts (typing "abort"). The panels keep refreshing under every dialog.
+ * aborts (typing "abort"), f fences an old primary that came back writable
+ * (when fence_on_return is off). The panels keep refreshing under every dialog.
  */
 #include "config.h"
 
@@ -112,6 +113,8 @@ int console_run_key(struct console *c, int ch)
 	const struct site *p = conf_primary(&c->cat.cf);
 	if (ch == 's' && c->agents != NULL && (rb == NULL || rb->finished)) {
 		run_pick_open(c);
+	} else if (ch == 'f' && rb != NULL && rb->split_brain) {
+		runbook_fence_returned_now(rb); /* the alarm's own key, when fence_on_return is off */
 	} else if (st == NULL) {
 		return 0;
 	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && st->state == RB_AWAITING) {

@@ -60,7 +60,8 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 	enum rb_timer_level lvl = runbook_timer_level(rb);
 	enum theme_role r = lvl == RB_TIMER_RED ? THEME_CRIT : lvl == RB_TIMER_AMBER ? THEME_WARN : THEME_OK;
 	if (rb->split_brain)
-		draw_text(w, y++, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, rb->alarm);
+		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, "%s%s", rb->alarm,
+			   rb->fence_request ? ": fencing it" : rb->fence_on_return ? "" : ": f fences it");
 	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s", rb->scenario->name,
 		   runbook_clock(runbook_elapsed_ms(rb), e, sizeof e),
 		   runbook_clock(rb->scenario->estimated_ms, b, sizeof b),

@@ -275,12 +275,27 @@ static void test_conf_defaults(void **state)
 	assert_null(fx.cf.sites[0].backups.dir);
 	assert_null(fx.cf.actions);
 	assert_int_equal(fx.cf.n_params, 0);
+	assert_int_equal(fx.cf.fence_on_return, 1);
 	fixture_done(&fx);
 	if (saved != NULL)
 		setenv("DRCONSOLE_DATADIR", saved, 1);
 	else
 		unsetenv("DRCONSOLE_DATADIR");
 	free(saved);
+}
+
+/* fence_on_return: false turns the fence on return into a prompt; only a boolean is taken. */
+static void test_conf_fence_on_return(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_load(&fx, DR_INLINE "fence_on_return: false\n" TWO_SITES);
+	expect_clean(&fx.d);
+	assert_int_equal(fx.cf.fence_on_return, 0);
+	fixture_done(&fx);
+	fixture_load(&fx, DR_INLINE "fence_on_return: sometimes\n" TWO_SITES);
+	expect_message(&fx.d, 6, 18, "key 'fence_on_return' must be true or false, not 'sometimes'");
+	fixture_done(&fx);
 }
 
 /* An unknown key is reported where it is written, listing the keys that are allowed. */
@@ -296,7 +311,7 @@ static void test_conf_unknown_key(void **state)
 	expect_error(&fx.d, fx.file, 6, 1, "unknown key 'probes'");
 	expect_message(&fx.d, 6, 1,
 		       "unknown key 'probes' in the config (expected one of: dr, dr_config, probe, "
-		       "scenarios_dir, layouts_dir, state_dir, sites, params, actions)");
+		       "scenarios_dir, layouts_dir, state_dir, sites, params, actions, fence_on_return)");
 	fixture_done(&fx);
 
 	fixture_load(&fx, DR_INLINE TWO_SITES
@@ -614,6 +629,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_conf_full),
 		cmocka_unit_test(test_conf_defaults),
+		cmocka_unit_test(test_conf_fence_on_return),
 		cmocka_unit_test(test_conf_unknown_key),
 		cmocka_unit_test(test_conf_sites_count),
 		cmocka_unit_test(test_conf_duplicate_site),

@@ -423,7 +423,7 @@ static void test_split_brain_fenced_on_return(void **state)
 	assert_non_null(strstr(types(), "split_brain_resolved"));
 }
 
-/* With fence_on_return off the alarm is raised and nothing is sent. */
+/* With fence_on_return off the alarm is raised and nothing is sent until the operator fences. */
 static void test_split_brain_prompt_only(void **state)
 {
 	(void)state;
@@ -435,6 +435,12 @@ static void test_split_brain_prompt_only(void **state)
 	tick();
 	assert_true(rb.split_brain);
 	assert_int_equal(fk.n_req, before);
+	/* the operator fences it (f) */
+	assert_int_equal(runbook_fence_returned_now(&rb), 0);
+	assert_int_equal(fk.n_req, before + 1);
+	assert_string_equal(fk.req_text[before], "builtin datacenter-1 fence");
+	assert_int_equal(runbook_fence_returned_now(&rb), -1); /* not twice */
+	assert_non_null(strstr(types(), "split_brain fence_asked fence_on_return"));
 }
 
 /* An unreachable old primary: fenced only once the operator attests it by typing its name. */

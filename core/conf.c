@@ -140,7 +140,8 @@ static void conf_site_defaults(struct site *s)
 /* Reads one entry of sites:. */
 static void conf_read_site(struct yctx *c, struct conf *cf, const struct ynode *n)
 {
-	static const char *const keys[] = {"name", "ssh", "postgres", "backups", "services", NULL};
+	static const char *const keys[] = {"name",     "ssh",      "postgres", "backups",
+					   "services", "lock_dir", NULL};
 	if (!yfield_is_map(c, n, "a site"))
 		return;
 	struct site *s = &cf->sites[cf->n_sites++];
@@ -164,6 +165,11 @@ static void conf_read_site(struct yctx *c, struct conf *cf, const struct ynode *
 		conf_read_backups(c, yfield_get(n, "backups"), s);
 	if (yfield_get(n, "services") != NULL)
 		conf_read_services(c, yfield_get(n, "services"), s);
+	if (yfield_string(c, n, "lock_dir", &s->lock_dir) == 1 && s->lock_dir[0] != '/')
+		yfield_error(c, yfield_get(n, "lock_dir"),
+			     "key 'lock_dir' is a folder on the site and must be an absolute path, "
+			     "not '%s'",
+			     s->lock_dir);
 	conf_site_defaults(s);
 }
 
@@ -351,6 +357,7 @@ void conf_free(struct conf *cf)
 		free(s->pg.user);
 		free(s->pg.host);
 		free(s->backups.dir);
+		free(s->lock_dir);
 		free(s->backups.pattern);
 		for (size_t j = 0; j < s->n_services; j++) {
 			free(s->services[j].name);

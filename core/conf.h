@@ -52,6 +52,7 @@ struct site {
 	struct site_backups backups;
 	struct site_service *services;
 	size_t n_services;
+	char *lock_dir; /* where a recovery run's lock goes on the site; NULL: /var/tmp */
 };
 
 struct conf_param {

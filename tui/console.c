@@ -53,7 +53,7 @@ static struct view console_panel_view(const struct console *c)
 {
 	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
 			 console_now(c), &c->theme, c->recorded_ms != 0,
-			 c->run.active ? &c->run.rb : NULL};
+			 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL};
 	return v;
 }
 

@@ -21,7 +21,7 @@
 /* Returns the run, or NULL when none is going. */
 static struct runbook *run_of(struct console *c)
 {
-	return c->run.active ? &c->run.rb : NULL;
+	return c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL;
 }
 
 /* Returns the current step of the run, or NULL. */
@@ -111,7 +111,8 @@ int console_run_key(struct console *c, int ch)
 	struct runbook *rb = run_of(c);
 	struct rb_step *st = run_step(c);
 	const struct site *p = conf_primary(&c->cat.cf);
-	if (ch == 's' && c->agents != NULL && (rb == NULL || rb->finished)) {
+	int starting = c->run.active && c->run.phase != RUNHOST_RUNNING;
+	if (ch == 's' && c->agents != NULL && !starting && (rb == NULL || rb->finished)) {
 		run_pick_open(c);
 	} else if (ch == 'f' && rb != NULL && rb->split_brain) {
 		runbook_fence_returned_now(rb); /* the alarm's own key, when fence_on_return is off */
@@ -256,6 +257,11 @@ static int run_answer(struct console *c, const char *typed)
 		return 0;
 	case PROMPT_RESUME:
 		return run_resume(c, typed);
+	case PROMPT_TAKEOVER:
+		if (runhost_takeover(&c->run, typed) == 0)
+			return 0;
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Not taken over: type takeover.");
+		return -1;
 	case PROMPT_ABORT:
 		if (strcmp(typed, "abort") == 0) {
 			runbook_abort(rb, "aborted by the operator");
@@ -271,14 +277,34 @@ static int run_answer(struct console *c, const char *typed)
 /* Handles a key while a run dialog is open. */
 void console_run_prompt(struct console *c, int ch)
 {
+	enum prompt_purpose was = c->prompt.purpose;
 	enum prompt_answer a = prompt_key(&c->prompt, ch);
 	if (a == PROMPT_ENTER && run_answer(c, c->prompt.typed) == 0)
 		c->prompt.purpose = PROMPT_NONE;
+	if (a == PROMPT_CANCEL && was == PROMPT_TAKEOVER)
+		runhost_stop(&c->run); /* the lock is left to its holder: no run */
 	if (c->prompt.purpose == PROMPT_NONE)
 		console_dirty_all(c);
 	else
 		c->overlay_dirty = 1;
 	console_run_pump(c);
+}
+
+/* Says why a run cannot start (the DR site's lock), offering a takeover when its holder may be gone. */
+static void run_lock_dialogs(struct console *c)
+{
+	if (c->prompt.purpose != PROMPT_NONE)
+		return;
+	if (c->run.phase == RUNHOST_HELD) {
+		prompt_open(&c->prompt, PROMPT_TAKEOVER, "run lock held", "type takeover to take it:",
+			    "%s.\n\nTake it over only if you know that run is over. The takeover is "
+			    "journaled; Esc leaves the lock to its holder.", c->run.notice);
+		c->overlay_dirty = 1;
+	} else if (c->run.phase == RUNHOST_REFUSED) {
+		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s", c->run.notice);
+		runhost_stop(&c->run);
+		c->overlay_dirty = 1;
+	}
 }
 
 /* Delivers results to the run and gives it the live snapshots; marks the runbook panel. */
@@ -288,5 +314,6 @@ void console_run_pump(struct console *c)
 		return;
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites);
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites); /* results computed during the first */
+	run_lock_dialogs(c);
 	console_mark(c, PANEL_IN_RUN);
 }

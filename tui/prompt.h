@@ -17,6 +17,8 @@ enum prompt_purpose {
 	PROMPT_NOTE,
 	PROMPT_ABORT,
 	PROMPT_RESUME,   /* an unfinished run found at start */
+	PROMPT_TAKEOVER, /* the DR site's run lock, from a holder that may be gone */
+	PROMPT_NOTICE,   /* a run could not start: why (Enter or Esc closes) */
 };
 
 enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };

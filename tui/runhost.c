@@ -146,87 +146,237 @@ static void runhost_unwind(struct runhost *h, int remove_journal)
 {
 	journal_close(h->journal);
 	h->journal = NULL;
-	if (remove_journal)
+	if (remove_journal && h->journal_path != NULL)
 		unlink(h->journal_path);
 	free(h->journal_path);
 	h->journal_path = NULL;
 	runlock_release(&h->lock);
 }
 
-/* Starts a run: its journal and lock, then the engine; -1 with *cause. */
-int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
-		  char **cause)
+/* Clears the host for a new run. */
+static void runhost_init(struct runhost *h, const struct catalog *cat, struct agent **agents,
+			 const struct site_status *snaps, const struct rb_track *seen)
 {
-	struct runlock_owner me;
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
 	h->agents = agents;
 	h->snaps = snaps;
+	h->seen = seen;
 	h->lock.fd = -1;
-	h->journal = journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
-	if (h->journal == NULL)
-		return -1;
-	if (runhost_lock(h, h->journal_path, &me, cause) == -1) {
-		runhost_unwind(h, 1);
+}
+
+/* Returns the folder of the DR site's run lock. */
+static const char *runhost_lock_dir(const struct runhost *h)
+{
+	const struct site *dr = conf_dr(&h->cat->cf);
+	return dr != NULL && dr->lock_dir != NULL ? dr->lock_dir : RUNLOCK_SITE_DIR;
+}
+
+/* Sends a lock script to the DR site's agent; -1 when there is no agent for it. */
+static int runhost_site_send(struct runhost *h, char *script)
+{
+	int i = runhost_site_index(h, conf_dr(&h->cat->cf));
+	if (i < 0 || h->agents == NULL) {
+		free(script);
 		return -1;
 	}
-	json_t *about = json_pack("{s:s, s:s, s:s, s:i}", "operator", me.operator, "host", me.host,
-				  "origin", me.origin, "pid", me.pid);
-	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
-	struct rb_live live = {snaps, cat->cf.n_sites, seen, about};
-	int rc = runbook_start(&h->rb, cat, sc, &env, &live, cause);
-	json_decref(about);
-	if (rc == -1) {
-		runhost_unwind(h, 0);
+	static unsigned serial;
+	struct op op = {0};
+	op.id = h->lock_op = 0x40000000u | ++serial; /* apart from the engine's ids */
+	op.kind = OP_EXEC;
+	op.command = script;
+	op.timeout_ms = 2 * h->cat->cf.probe_timeout_ms;
+	op.lsn = -1;
+	agent_submit(h->agents[i], &op);
+	return 0;
+}
+
+/* Takes the jump host's lock and asks for the DR site's; -1 with *cause. */
+static int runhost_begin(struct runhost *h, const char *path, char **cause)
+{
+	if (runhost_lock(h, path, &h->me, cause) == -1)
+		return -1;
+	h->me_json = runlock_owner_json(&h->me);
+	if (runhost_site_send(h, runlock_site_acquire_script(runhost_lock_dir(h), h->me_json)) == -1) {
+		*cause = xstrdup("the DR site has no agent to take its run lock");
+		runlock_release(&h->lock);
 		return -1;
 	}
+	h->phase = RUNHOST_LOCKING;
 	h->active = 1;
 	return 0;
 }
 
-/* Carries on the unfinished run journaled at path; -1 with *cause. */
+/* Starts a run: its journal and the locks; the engine starts once the DR site's lock is ours. */
+int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
+		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
+		  char **cause)
+{
+	runhost_init(h, cat, agents, snaps, seen);
+	h->sc = sc;
+	h->journal = journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
+	if (h->journal == NULL)
+		return -1;
+	if (runhost_begin(h, h->journal_path, cause) == -1) {
+		runhost_unwind(h, 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* Carries on the unfinished run journaled at path, once the locks are taken; -1 with *cause. */
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
 		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
 		   char **cause)
 {
-	struct journal_records recs;
 	struct diag d;
-	memset(&recs, 0, sizeof recs);
-	memset(h, 0, sizeof *h);
-	h->cat = cat;
-	h->agents = agents;
-	h->snaps = snaps;
-	h->lock.fd = -1;
+	runhost_init(h, cat, agents, snaps, seen);
 	diag_init(&d);
-	struct runlock_owner me;
-	if (runhost_lock(h, path, &me, cause) == -1) {
+	h->journal = journal_resume(path, runhost_journal_now, &d);
+	if (h->journal == NULL) {
+		*cause = d.n > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
 		diag_free(&d);
-		return -1;
-	}
-	int rc = journal_read(path, &recs, &d);
-	if (rc == 0)
-		h->journal = journal_resume(path, runhost_journal_now, &d);
-	if (rc == -1 || h->journal == NULL) {
-		*cause = d.errors > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
-		journal_records_free(&recs);
-		diag_free(&d);
-		runlock_release(&h->lock);
 		return -1;
 	}
 	diag_free(&d);
-	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
-	struct rb_live live = {snaps, cat->cf.n_sites, seen, NULL};
-	rc = runbook_resume(&h->rb, cat, &recs, &env, &live, cause);
-	journal_records_free(&recs);
-	if (rc == -1) {
-		journal_close(h->journal);
-		runlock_release(&h->lock);
+	h->journal_path = xstrdup(path);
+	if (runhost_begin(h, path, cause) == -1) {
+		runhost_unwind(h, 0);
 		return -1;
 	}
-	h->journal_path = xstrdup(path);
-	h->active = 1;
 	return 0;
+}
+
+/* Starts (or resumes) the engine, now that the locks are held; REFUSED with why if it cannot. */
+static void runhost_engine(struct runhost *h)
+{
+	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
+	char *cause = NULL;
+	int rc;
+	if (h->sc != NULL) {
+		json_t *about = json_pack("{s:s, s:s, s:s, s:i}", "operator", h->me.operator, "host",
+					  h->me.host, "origin", h->me.origin, "pid", h->me.pid);
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about};
+		rc = runbook_start(&h->rb, h->cat, h->sc, &env, &live, &cause);
+		json_decref(about);
+	} else {
+		struct journal_records recs;
+		struct diag d;
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, NULL};
+		memset(&recs, 0, sizeof recs);
+		diag_init(&d);
+		rc = journal_read(h->journal_path, &recs, &d);
+		if (rc == -1)
+			cause = d.n > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be read");
+		else
+			rc = runbook_resume(&h->rb, h->cat, &recs, &env, &live, &cause);
+		journal_records_free(&recs);
+		diag_free(&d);
+	}
+	if (rc == -1) {
+		snprintf(h->notice, sizeof h->notice, "%s", cause);
+		free(cause);
+		h->phase = RUNHOST_REFUSED;
+		return;
+	}
+	h->phase = RUNHOST_RUNNING;
+	if (h->lock_record != NULL)
+		runhost_journal(h, json_string_value(json_object_get(h->lock_record, "type")),
+				json_incref(json_object_get(h->lock_record, "data")));
+}
+
+/* Keeps the lock's record, journaled when the engine has started. */
+static void runhost_lock_record(struct runhost *h, const char *type, const char *previous)
+{
+	const struct site *dr = conf_dr(&h->cat->cf);
+	json_decref(h->lock_record);
+	h->lock_record = json_pack("{s:s, s:{s:s, s:s, s:s?}}", "type", type, "data", "site",
+				   dr ? dr->name : "?", "owner", h->me_json, "previous", previous);
+}
+
+/* Acts on the DR site's answer to a lock script. */
+static void runhost_site_answer(struct runhost *h, const struct op *op)
+{
+	struct runlock_site_result r;
+	char *cause = NULL;
+	h->lock_op = 0;
+	memset(&r, 0, sizeof r);
+	if (!op->ok || runlock_site_parse(op->output ? op->output : "", op->output ? strlen(op->output) : 0,
+					  &r, &cause) == -1) {
+		snprintf(h->notice, sizeof h->notice, "The DR site's run lock cannot be taken: %s",
+			 cause ? cause : op->detail ? op->detail : "no answer");
+		free(cause);
+		h->phase = RUNHOST_REFUSED;
+	} else if (r.state == RUNLOCK_SITE_TAKEN) {
+		h->site_locked = 1;
+		if (h->phase != RUNHOST_TAKING)
+			runhost_lock_record(h, "site_lock_taken", NULL);
+		runhost_engine(h);
+	} else if (r.state == RUNLOCK_SITE_HELD && r.owner.known && strcmp(r.owner.run, h->me.run) == 0) {
+		/* this run's own lock, from before the console stopped */
+		runhost_lock_record(h, JOURNAL_LOCK_TAKEN_OVER, r.owner_json);
+		runhost_site_send(h, runlock_site_takeover_script(runhost_lock_dir(h), r.owner_json, h->me_json));
+		h->phase = RUNHOST_TAKING;
+	} else if (r.state == RUNLOCK_SITE_HELD) {
+		char *who = runlock_owner_describe(&r.owner);
+		int live = runlock_is_stale(&r.owner, h->me.host, NULL) == RUNLOCK_LIVE;
+		snprintf(h->notice, sizeof h->notice, "The DR site's run lock is held by %s%s", who,
+			 live ? ", a console still running: this one stays read-only for runs"
+			      : (r.owner.previous || runlock_is_stale(&r.owner, h->me.host, NULL) == RUNLOCK_STALE)
+				    ? " (its console is gone)" : " (on another host: it cannot be told whether it still runs)");
+		free(who);
+		free(h->holder_json);
+		h->holder_json = xstrdup(r.owner_json ? r.owner_json : "");
+		h->phase = live ? RUNHOST_REFUSED : RUNHOST_HELD;
+	} else {
+		snprintf(h->notice, sizeof h->notice, "The DR site's run lock answered unexpectedly");
+		h->phase = RUNHOST_REFUSED;
+	}
+	runlock_site_result_free(&r);
+}
+
+/* Takes over the DR site's lock from a holder the operator judged gone (typed "takeover"). */
+int runhost_takeover(struct runhost *h, const char *typed)
+{
+	if (h->phase != RUNHOST_HELD || strcmp(typed, "takeover") != 0)
+		return -1;
+	runhost_lock_record(h, JOURNAL_LOCK_TAKEN_OVER, h->holder_json);
+	if (runhost_site_send(h, runlock_site_takeover_script(runhost_lock_dir(h), h->holder_json, h->me_json)) == -1)
+		return -1;
+	h->phase = RUNHOST_TAKING;
+	return 0;
+}
+
+/* Hands the agents' finished operations to the lock or to the engine; returns 1 when any came. */
+static int runhost_take_results(struct runhost *h)
+{
+	int any = 0;
+	for (size_t i = 0; h->agents != NULL && i < h->cat->cf.n_sites; i++) {
+		struct op op;
+		while (agent_take(h->agents[i], &op)) {
+			if (op.id == h->lock_op && h->lock_op != 0) {
+				runhost_site_answer(h, &op);
+			} else if (h->phase == RUNHOST_RUNNING) {
+				struct rb_result r = {op.id, op.ok, op.exit_status, op.timed_out, op.lost,
+						      op.output, op.detail, op.lsn};
+				runbook_result(&h->rb, &r);
+			}
+			op_free(&op);
+			any = 1;
+		}
+	}
+	return any;
+}
+
+/* Gives back both locks once the run is over. */
+static void runhost_unlock(struct runhost *h)
+{
+	runlock_release(&h->lock); /* over: another console may run one now */
+	if (h->site_locked) {
+		h->site_locked = 0;
+		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
+		h->lock_op = 0; /* its answer is not waited for */
+	}
 }
 
 /*
@@ -239,36 +389,33 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	if (!h->active)
 		return 0;
 	h->snaps = snaps;
+	any = runhost_take_results(h);
+	if (h->phase != RUNHOST_RUNNING)
+		return any;
 	while (h->n_local > 0) {
 		struct runhost_local l = h->local[0];
 		memmove(h->local, h->local + 1, --h->n_local * sizeof *h->local);
 		runbook_result(&h->rb, &(struct rb_result){l.id, l.ok, -1, 0, 0, NULL, l.detail, -1});
 		any = 1;
 	}
-	for (size_t i = 0; h->agents != NULL && i < h->cat->cf.n_sites; i++) {
-		struct op op;
-		while (agent_take(h->agents[i], &op)) {
-			struct rb_result r = {op.id, op.ok, op.exit_status, op.timed_out, op.lost,
-					      op.output, op.detail, op.lsn};
-			runbook_result(&h->rb, &r);
-			op_free(&op);
-			any = 1;
-		}
-	}
 	runbook_tick(&h->rb, snaps, n);
 	if (h->rb.finished)
-		runlock_release(&h->lock); /* over: another console may run one now */
+		runhost_unlock(h);
 	return any;
 }
 
-/* Ends the host: the journal closed (the run itself may be unfinished: it can be resumed). */
+/* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can be resumed). */
 void runhost_stop(struct runhost *h)
 {
 	if (!h->active)
 		return;
-	runbook_free(&h->rb);
+	if (h->phase == RUNHOST_RUNNING || h->phase == RUNHOST_REFUSED)
+		runbook_free(&h->rb);
+	runhost_unlock(h);
 	journal_close(h->journal);
 	free(h->journal_path);
-	runlock_release(&h->lock);
+	free(h->me_json);
+	free(h->holder_json);
+	json_decref(h->lock_record);
 	h->active = 0;
 }

@@ -22,8 +22,27 @@ struct runhost_local {
 	char detail[512];
 };
 
+/* Where the host stands: a run starts once the DR site's run lock is ours. */
+enum runhost_phase {
+	RUNHOST_LOCKING, /* the DR site's lock asked for */
+	RUNHOST_HELD,    /* another holder that may be stale: the operator may take it over */
+	RUNHOST_TAKING,  /* a takeover asked for */
+	RUNHOST_RUNNING, /* the engine runs */
+	RUNHOST_REFUSED, /* it cannot go on: notice says why */
+};
+
 struct runhost {
 	int active;
+	enum runhost_phase phase;
+	const struct scenario *sc;  /* to start; NULL when resuming */
+	const struct rb_track *seen;
+	struct runlock_owner me;
+	char *me_json;
+	char *holder_json;          /* the DR lock's content when another holds it */
+	char notice[640];           /* REFUSED: why; HELD: who holds the lock */
+	unsigned lock_op;           /* the lock operation in flight, 0: none */
+	int site_locked;            /* the DR lock is ours: released when the run ends */
+	json_t *lock_record;        /* journaled once the run's journal has begun */
 	struct runbook rb;
 	const struct catalog *cat;
 	struct agent **agents;
@@ -43,6 +62,7 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
 		   char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
+int runhost_takeover(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
 
 #endif

@@ -707,6 +707,7 @@ EOF
       max_age: 26h
     services:
       - { name: postgresql, check: "pg_isready -q -h 127.0.0.1 -p $(pg_port "$n")" }
+    lock_dir: $(site_dir "$n")
 EOF
         done
     } >"$LAB_DIR/drconsole.yml"

@@ -7,7 +7,8 @@
 # verified; the new primary takes writes. Then the old primary thaws and
 # answers writable again: the console must raise the split-brain alarm and
 # fence it at once (fence_on_return), and no write the new primary
-# acknowledged may be lost.
+# acknowledged may be lost. Before all that, a run lock left on the DR site by a
+# console on another jump host is taken over, by typing "takeover" only.
 set -uo pipefail
 PORT_BASE=27000 SOCK_PREFIX=drs
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -17,9 +18,17 @@ T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256col
 check "the console is up with both sites" shows "datacenter-2 standby" 10
 lab freeze 1 >/dev/null 2>&1
 check "the frozen primary turns unreachable" shows "datacenter-1 unreachable" 10
+# A run lock left on the DR site by a console on another jump host.
+printf '%s\n' '{"operator":"kim","host":"jump-elsewhere","pid":4242,"started":"2026-11-27T01:00:00.000Z","run":"20261127T010000Z-1","tty":"-","origin":"10.0.0.5"}' \
+	>"$LAB_DIR/site2/drconsole-run.lock"
 T send-keys s
 shows "number or name" 3
 T send-keys 1 Enter
+check "the DR site's run lock is held: who, and that it cannot be told whether it runs" \
+	shows "operator kim on host jump-elsewhere" 10
+T send-keys take Enter
+check "only the typed word takes it over" shows "Not taken over: type takeover." 3
+T send-keys over Enter
 check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 check_datacenter_health" 10
 check "the promotion waits for an attestation" shows "attest that it is down and stays down" 10
 T send-keys t
@@ -62,6 +71,8 @@ fi
 after=$(lab psql 2 -Atc "select count(*) from after_promotion" 2>/dev/null)
 if [ "$after" = 10 ]; then ok "no write acknowledged by the new primary was lost"; else notok "writes on the new primary: $after of 10"; fi
 last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
+if [ ! -e "$LAB_DIR/site2/drconsole-run.lock" ]; then ok "the DR site's run lock is given back when the run ends"; else notok "the DR site's run lock is given back when the run ends: $(cat "$LAB_DIR/site2/drconsole-run.lock")"; fi
+if grep '"type":"lock_taken_over"' "$last" | grep -q 'jump-elsewhere'; then ok "the takeover is journaled with the previous holder"; else notok "the takeover is journaled with the previous holder"; fi
 for t in attested split_brain fence_on_return; do
 	if grep -q "\"type\":\"$t\"" "$last"; then ok "journaled: $t"; else notok "journaled: $t"; fi
 done

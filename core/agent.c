@@ -39,9 +39,9 @@ struct agent {
 	const struct conf *cf;
 	const struct site *site;
 	int wake_fd;
-	int stop_pipe[2];   /* readable once stopping, never drained */
-	int ssh_kick[2];    /* wakes the SSH thread: a retry, an operation (drained) */
-	int pg_kick[2];     /* wakes the PostgreSQL thread: an operation (drained) */
+	int stop_pipe[2]; /* readable once stopping, never drained */
+	int ssh_kick[2];  /* wakes the SSH thread: a retry, an operation (drained) */
+	int pg_kick[2];   /* wakes the PostgreSQL thread: an operation (drained) */
 	struct opqueue ssh_ops, pg_ops, done;
 	pthread_t ssh_thread, pg_thread;
 	int threads;
@@ -49,10 +49,11 @@ struct agent {
 	pthread_mutex_t mu; /* guards everything below */
 	struct site_status st;
 	int stopping;
-	int bridge_ready;       /* the bridge listens: the PostgreSQL thread may connect */
+	int bridge_ready; /* the bridge listens: the PostgreSQL thread may connect */
 	char bridge_dir[96];
 	char data_dir[256];     /* from PostgreSQL, for the disk probe */
-	char bridge_error[256]; /* why the last tunnel failed, until the PostgreSQL thread reads it */
+	char bridge_error[256]; /* why the last tunnel failed, until the PostgreSQL thread reads it
+	                         */
 	int bridge_refused;     /* ... because nothing listened at the port */
 	int ssh_rounds, pg_rounds;
 };
@@ -137,8 +138,7 @@ static void agent_set_unreachable(struct agent *a, const char *error)
 }
 
 /* Runs the host probe and verifies new backups; -1 when the session failed. */
-static int agent_probe_host(struct agent *a, struct sshconn *conn,
-			    struct backup_cache *cache)
+static int agent_probe_host(struct agent *a, struct sshconn *conn, struct backup_cache *cache)
 {
 	char data_dir[256], *cause = NULL;
 	pthread_mutex_lock(&a->mu);
@@ -147,8 +147,8 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn,
 
 	/* Service checks must end within the probe, or a slow check would look like a hung site. */
 	int check_s = (int)(a->cf->probe_timeout_ms / 1000) - 1;
-	char *script = probe_host_script(a->site, data_dir[0] ? data_dir : NULL,
-					 check_s > 0 ? check_s : 1);
+	char *script =
+	    probe_host_script(a->site, data_dir[0] ? data_dir : NULL, check_s > 0 ? check_s : 1);
 	struct sshexec_result r;
 	int64_t t0 = clock_mono_ms();
 	int rc = sshconn_exec(conn, script, a->cf->probe_timeout_ms, &r, &cause);
@@ -168,8 +168,8 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn,
 	int parsed = probe_host_parse(r.out, a->site, now, &h, &b, &files, &cause);
 	sshexec_result_free(&r);
 	int execs = 1;
-	if (parsed == 0 && backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms,
-					       &b) == 1)
+	if (parsed == 0 &&
+	    backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms, &b) == 1)
 		execs++;
 	pthread_mutex_lock(&a->mu);
 	if (parsed == 0) {
@@ -234,7 +234,8 @@ static struct sshconn *agent_connect(struct agent *a)
 	}
 	if (a->site->pg.via == PG_VIA_SSH) {
 		char *cause = NULL;
-		if (sshconn_bridge_open(conn, a->bridge_dir, (unsigned)a->site->pg.port, &cause) == -1) {
+		if (sshconn_bridge_open(conn, a->bridge_dir, (unsigned)a->site->pg.port, &cause) ==
+		    -1) {
 			agent_set_unreachable(a, cause);
 			free(cause);
 			sshconn_free(conn);
@@ -283,7 +284,8 @@ static void agent_ssh_ops(struct agent *a, struct sshconn *conn)
 		agent_copy(error, sizeof error, a->st.error);
 		pthread_mutex_unlock(&a->mu);
 		if (conn == NULL)
-			siteop_fail(&op, "%s is not connected, nothing was run: %s", a->site->name, error);
+			siteop_fail(&op, "%s is not connected, nothing was run: %s", a->site->name,
+			            error);
 		else
 			siteop_ssh(conn, &op, a->site->name, data_dir, a->site->pg.port);
 		agent_finish_op(a, &op);
@@ -299,7 +301,8 @@ static void agent_pg_ops(struct agent *a, struct pgconn *pg)
 		if (pg == NULL) {
 			pthread_mutex_lock(&a->mu);
 			siteop_fail(&op, "PostgreSQL at %s is not connected, nothing was run: %s",
-				    a->site->name, a->st.pg.error[0] ? a->st.pg.error : "not connected yet");
+			            a->site->name,
+			            a->st.pg.error[0] ? a->st.pg.error : "not connected yet");
 			pthread_mutex_unlock(&a->mu);
 		} else {
 			siteop_sql(pg, &op, a->site->name);
@@ -336,8 +339,9 @@ static void *agent_ssh_main(void *arg)
 		}
 		while (!agent_stopping(a) && clock_left_ms(next) > 0) {
 			int slice = clock_left_ms(next);
-			if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
-			    -1) {
+			if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS
+			                           ? slice
+			                           : AGENT_PUMP_SLICE_MS) == -1) {
 				agent_set_unreachable(a, sshconn_error(conn));
 				sshconn_free(conn);
 				conn = NULL;
@@ -385,11 +389,12 @@ static struct pgconn *agent_pg_connect(struct agent *a)
 	if (!ready)
 		return NULL;
 	if (a->site->pg.via == PG_VIA_DIRECT)
-		agent_copy(host, sizeof host, a->site->pg.host ? a->site->pg.host : a->site->ssh.host);
+		agent_copy(host, sizeof host,
+		           a->site->pg.host ? a->site->pg.host : a->site->ssh.host);
 	else
 		agent_copy(host, sizeof host, a->bridge_dir);
 	struct pgconn_params pp = {host, (unsigned)a->site->pg.port, a->site->pg.dbname,
-				   a->site->pg.user, a->cf->probe_timeout_ms};
+	                           a->site->pg.user, a->cf->probe_timeout_ms};
 	struct pgconn *pg = pgconn_connect(&pp, clock_mono_ms() + a->cf->probe_timeout_ms, &cause);
 	if (pg == NULL) {
 		agent_pg_failed(a, cause);
@@ -403,7 +408,7 @@ static int agent_pg_probe(struct agent *a, struct pgconn *pg)
 {
 	char *json = NULL, *cause = NULL;
 	if (pgconn_query_value(pg, probe_sql_text(), clock_mono_ms() + a->cf->probe_timeout_ms,
-			       &json, &cause) == -1) {
+	                       &json, &cause) == -1) {
 		agent_pg_failed(a, cause);
 		free(cause);
 		return -1;
@@ -434,8 +439,9 @@ static int agent_pg_probe(struct agent *a, struct pgconn *pg)
 /* Watches the idle connection until the next cycle; -1 when it was lost (already published). */
 static int agent_pg_watch(struct agent *a, struct pgconn *pg, int64_t until)
 {
-	struct pollfd pfd[3] = {{pgconn_socket(pg), POLLIN, 0}, {a->stop_pipe[0], POLLIN, 0},
-				{a->pg_kick[0], POLLIN, 0}};
+	struct pollfd pfd[3] = {{pgconn_socket(pg), POLLIN, 0},
+	                        {a->stop_pipe[0], POLLIN, 0},
+	                        {a->pg_kick[0], POLLIN, 0}};
 	while (!agent_stopping(a)) {
 		int left = clock_left_ms(until);
 		if (left == 0)
@@ -477,8 +483,7 @@ static void *agent_pg_main(void *arg)
 }
 
 /* Starts a site's agent threads; NULL with *cause on failure. */
-struct agent *agent_start(const struct conf *cf, const struct site *site, int wake_fd,
-			  char **cause)
+struct agent *agent_start(const struct conf *cf, const struct site *site, int wake_fd, char **cause)
 {
 	struct agent *a = xcalloc(1, sizeof *a);
 	a->cf = cf;
@@ -488,7 +493,7 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	a->st.backups.configured = site->backups.dir != NULL;
 	pthread_mutex_init(&a->mu, NULL);
 	snprintf(a->bridge_dir, sizeof a->bridge_dir, "/tmp/drconsole-%d-%d-%p", (int)getuid(),
-		 (int)getpid(), (void *)a);
+	         (int)getpid(), (void *)a);
 	if (pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
 		pthread_mutex_destroy(&a->mu);
@@ -532,7 +537,8 @@ void agent_retry(struct agent *a)
 	agent_kick(a->ssh_kick[1]);
 }
 
-/* Queues an operation for the site (the agent takes its strings); its result comes back through agent_take. */
+/* Queues an operation for the site (the agent takes its strings); its result comes back through
+ * agent_take. */
 void agent_submit(struct agent *a, struct op *op)
 {
 	int sql = op->kind == OP_PROMOTE || op->kind == OP_WRITABLE;

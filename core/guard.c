@@ -30,7 +30,7 @@
 
 /* Sets the result and its evidence; returns 0. */
 static int guard_say(struct guard_result *r, int pass, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static int guard_say(struct guard_result *r, int pass, const char *fmt, ...)
 {
 	va_list ap;
@@ -85,12 +85,12 @@ int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len)
 		if (p->pg.current_lsn.known)
 			lsn_format(p->pg.current_lsn.v, lsn, sizeof lsn);
 		snprintf(why, len, "%s answers as a writable primary (timeline %lld, WAL at %s)",
-			 p->name, p->pg.timeline.known ? (long long)p->pg.timeline.v : -1LL, lsn);
+		         p->name, p->pg.timeline.known ? (long long)p->pg.timeline.v : -1LL, lsn);
 		return 1;
 	}
 	if (p->reachable && !guard_fresh(g, p->pg.at_ms) && p->pg.up) {
 		snprintf(why, len, "%s: no fresh PostgreSQL data (last %s)", p->name,
-			 guard_age(g, p->pg.at_ms, a, sizeof a));
+		         guard_age(g, p->pg.at_ms, a, sizeof a));
 		return -1;
 	}
 	snprintf(why, len, "%s does not answer as a writable primary", p->name);
@@ -107,9 +107,10 @@ static int guard_primary_unreachable(const struct guard_ctx *g, struct guard_res
 	if (p->reachable)
 		return guard_say(r, 0, "%s answers SSH", p->name);
 	if (p->pg.up && guard_fresh(g, p->pg.at_ms))
-		return guard_say(r, 0, "%s does not answer SSH, but its PostgreSQL answers", p->name);
+		return guard_say(r, 0, "%s does not answer SSH, but its PostgreSQL answers",
+		                 p->name);
 	return guard_say(r, 1, "%s unreachable since %s: %s", p->name,
-			 guard_age(g, p->since_ms, a, sizeof a), p->error[0] ? p->error : "?");
+	                 guard_age(g, p->since_ms, a, sizeof a), p->error[0] ? p->error : "?");
 }
 
 /* primary_reachable and dr_reachable: the site's SSH answers. */
@@ -134,16 +135,17 @@ static int guard_primary_fenced(const struct guard_ctx *g, struct guard_result *
 	if (p == NULL || p->generation == 0)
 		return guard_say(r, 0, "no data on the primary site yet");
 	if (g->fenced)
-		return guard_say(r, 1, "%s fenced by this run: its PostgreSQL was stopped", p->name);
+		return guard_say(r, 1, "%s fenced by this run: its PostgreSQL was stopped",
+		                 p->name);
 	/* Down is known from the latest attempt, while SSH (the host probe) answers now. */
 	if (p->reachable && guard_fresh(g, p->health.at_ms) && verdict_site_role(p) == PG_ROLE_DOWN)
 		return guard_say(r, 1, "%s answers SSH and its PostgreSQL is down (%s)", p->name,
-				 p->pg.error[0] ? p->pg.error : "not answering");
+		                 p->pg.error[0] ? p->pg.error : "not answering");
 	if (!p->reachable && g->attested)
 		return guard_say(r, 1, "%s unreachable; the operator attested it is down", p->name);
 	if (!p->reachable)
 		return guard_say(r, 0, "%s unreachable: attest that it is down and stays down",
-				 p->name);
+		                 p->name);
 	if (writable == -1)
 		return guard_say(r, 0, "%s; fence it first", why);
 	return guard_say(r, 0, "%s: its PostgreSQL state is not known; fence it first", p->name);
@@ -156,32 +158,35 @@ static int guard_caught_up(const struct guard_ctx *g, struct guard_result *r)
 	char a[48], rep[LSN_TEXT_MAX], rec[LSN_TEXT_MAX], pri[LSN_TEXT_MAX], gap[32];
 	if (s == NULL || !guard_fresh(g, s->pg.at_ms) || !s->pg.up)
 		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)",
-				 s ? s->name : "the DR site", guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
+		                 s ? s->name : "the DR site",
+		                 guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
 	if (verdict_site_role(s) != PG_ROLE_STANDBY)
 		return guard_say(r, 0, "%s is not a standby (%s)", s->name,
-				 verdict_role_name(verdict_site_role(s)));
+		                 verdict_role_name(verdict_site_role(s)));
 	if (!s->pg.replay_lsn.known)
 		return guard_say(r, 0, "%s: its replay position is not known", s->name);
 	lsn_format(s->pg.replay_lsn.v, rep, sizeof rep);
 	if (s->pg.receive_lsn.known && s->pg.replay_lsn.v < s->pg.receive_lsn.v) {
 		lsn_format(s->pg.receive_lsn.v, rec, sizeof rec);
-		return guard_say(r, 0, "%s replayed %s of %s received (%s behind)", s->name, rep, rec,
-				 bytes_text(s->pg.receive_lsn.v - s->pg.replay_lsn.v, gap, sizeof gap));
+		return guard_say(
+		    r, 0, "%s replayed %s of %s received (%s behind)", s->name, rep, rec,
+		    bytes_text(s->pg.receive_lsn.v - s->pg.replay_lsn.v, gap, sizeof gap));
 	}
 	if (g->last_primary_lsn >= 0 && s->pg.replay_lsn.v < g->last_primary_lsn) {
 		lsn_format(g->last_primary_lsn, pri, sizeof pri);
-		return guard_say(r, 0,
-				 "%s replayed %s, but the primary was last seen at %s (%s missing)",
-				 s->name, rep, pri,
-				 bytes_text(g->last_primary_lsn - s->pg.replay_lsn.v, gap, sizeof gap));
+		return guard_say(
+		    r, 0, "%s replayed %s, but the primary was last seen at %s (%s missing)",
+		    s->name, rep, pri,
+		    bytes_text(g->last_primary_lsn - s->pg.replay_lsn.v, gap, sizeof gap));
 	}
 	if (g->last_primary_lsn >= 0) {
 		lsn_format(g->last_primary_lsn, pri, sizeof pri);
 		return guard_say(r, 1, "%s replayed %s; the primary was last seen at %s", s->name,
-				 rep, pri);
+		                 rep, pri);
 	}
-	return guard_say(r, 1, "%s replayed %s, all it received (the primary's position is not known)",
-			 s->name, rep);
+	return guard_say(r, 1,
+	                 "%s replayed %s, all it received (the primary's position is not known)",
+	                 s->name, rep);
 }
 
 /* standby_streaming: the DR standby's WAL receiver streams. */
@@ -191,12 +196,13 @@ static int guard_streaming(const struct guard_ctx *g, struct guard_result *r)
 	char a[48];
 	if (s == NULL || !guard_fresh(g, s->pg.at_ms) || !s->pg.up)
 		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)",
-				 s ? s->name : "the DR site", guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
+		                 s ? s->name : "the DR site",
+		                 guard_age(g, s ? s->pg.at_ms : 0, a, sizeof a));
 	if (strcmp(s->pg.receiver_status, "streaming") != 0)
 		return guard_say(r, 0, "%s: WAL receiver %s", s->name,
-				 s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
+		                 s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
 	return guard_say(r, 1, "%s streams from %s", s->name,
-			 s->pg.receiver_host[0] ? s->pg.receiver_host : "the primary");
+	                 s->pg.receiver_host[0] ? s->pg.receiver_host : "the primary");
 }
 
 /* backup_fresh: the DR site's newest backup is younger than its max_age. */
@@ -210,14 +216,14 @@ static int guard_backup_fresh(const struct guard_ctx *g, struct guard_result *r)
 		return guard_say(r, 0, "no backups configured at the DR site");
 	if (!s->backups.ok || verdict_backup_age_s(&s->backups, g->now_ms, &age) == -1)
 		return guard_say(r, 0, "%s: newest backup not known (%s)", s->name,
-				 s->backups.error[0] ? s->backups.error : "not listed");
+		                 s->backups.error[0] ? s->backups.error : "not listed");
 	duration_text(age * 1000, a, sizeof a);
 	duration_text(site->backups.max_age_ms, m, sizeof m);
 	if (age * 1000 > site->backups.max_age_ms)
 		return guard_say(r, 0, "%s: newest backup %s is %s old (max %s)", s->name,
-				 s->backups.newest_name, a, m);
+		                 s->backups.newest_name, a, m);
 	return guard_say(r, 1, "%s: newest backup %s is %s old (max %s)", s->name,
-			 s->backups.newest_name, a, m);
+	                 s->backups.newest_name, a, m);
 }
 
 /* Judges one guard by name; -1 for a name that is not a guard. */
@@ -242,19 +248,20 @@ int guard_check(const char *name, const struct guard_ctx *g, struct guard_result
 	return -1;
 }
 
-/* replication_check on a standby: it replays all it received, from a streaming receiver or a gone primary. */
+/* replication_check on a standby: it replays all it received, from a streaming receiver or a gone
+ * primary. */
 static int guard_replication(const struct guard_ctx *g, const struct site_status *s,
-			     struct guard_result *r)
+                             struct guard_result *r)
 {
 	char a[48], rep[LSN_TEXT_MAX];
 	if (!guard_fresh(g, s->pg.at_ms) || !s->pg.up)
 		return guard_say(r, 0, "%s: no fresh PostgreSQL data (last %s)", s->name,
-				 guard_age(g, s->pg.at_ms, a, sizeof a));
+		                 guard_age(g, s->pg.at_ms, a, sizeof a));
 	if (verdict_site_role(s) == PG_ROLE_PRIMARY) {
 		for (size_t i = 0; i < s->pg.n_standbys; i++)
 			if (strcmp(s->pg.standbys[i].state, "streaming") == 0)
 				return guard_say(r, 1, "%s streams to %s", s->name,
-						 s->pg.standbys[i].application_name);
+				                 s->pg.standbys[i].application_name);
 		return guard_say(r, 0, "%s is a primary with no streaming standby", s->name);
 	}
 	struct guard_result up;
@@ -263,8 +270,9 @@ static int guard_replication(const struct guard_ctx *g, const struct site_status
 	if (!streaming && !up.pass && !(g->fenced || g->attested)) {
 		const struct site_status *p = guard_site(g, conf_primary(g->cf));
 		if (p == NULL || p->pg.up)
-			return guard_say(r, 0, "%s: WAL receiver %s while the primary runs", s->name,
-					 s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
+			return guard_say(
+			    r, 0, "%s: WAL receiver %s while the primary runs", s->name,
+			    s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
 	}
 	struct guard_result c;
 	guard_caught_up(g, &c);
@@ -272,59 +280,60 @@ static int guard_replication(const struct guard_ctx *g, const struct site_status
 		return guard_say(r, 0, "%s", c.evidence);
 	lsn_format(s->pg.replay_lsn.v, rep, sizeof rep);
 	return guard_say(r, 1, "%s %s; replayed %s, all it received", s->name,
-			 streaming ? "streams" : "no longer streams (the primary is gone)", rep);
+	                 streaming ? "streams" : "no longer streams (the primary is gone)", rep);
 }
 
 /* service_check: every configured check passed in the last fresh host probe. */
 static int guard_services(const struct guard_ctx *g, const struct site_status *s,
-			  struct guard_result *r)
+                          struct guard_result *r)
 {
 	char a[48];
 	if (!s->reachable || !guard_fresh(g, s->health.at_ms))
 		return guard_say(r, 0, "%s: no fresh host probe (last %s)", s->name,
-				 guard_age(g, s->health.at_ms, a, sizeof a));
+		                 guard_age(g, s->health.at_ms, a, sizeof a));
 	for (size_t i = 0; i < s->health.n_services; i++)
 		if (!s->health.services[i].ok)
-			return guard_say(r, 0, "%s: service %s fails its check (exit status %d)", s->name,
-					 s->health.services[i].name, s->health.services[i].exit_status);
+			return guard_say(r, 0, "%s: service %s fails its check (exit status %d)",
+			                 s->name, s->health.services[i].name,
+			                 s->health.services[i].exit_status);
 	return guard_say(r, 1, "%s: %zu service check%s pass", s->name, s->health.n_services,
-			 s->health.n_services == 1 ? "" : "s");
+	                 s->health.n_services == 1 ? "" : "s");
 }
 
 /* site_health: SSH answers, PostgreSQL answers, services pass. */
 static int guard_health(const struct guard_ctx *g, const struct site_status *s,
-			struct guard_result *r)
+                        struct guard_result *r)
 {
 	if (!s->reachable)
 		return guard_say(r, 0, "%s unreachable: %s", s->name, s->error);
 	if (!s->pg.up || !guard_fresh(g, s->pg.at_ms))
 		return guard_say(r, 0, "%s: PostgreSQL does not answer (%s)", s->name,
-				 s->pg.error[0] ? s->pg.error : "no fresh data");
+		                 s->pg.error[0] ? s->pg.error : "no fresh data");
 	if (guard_services(g, s, r) == 0 && !r->pass)
 		return 0;
 	return guard_say(r, 1, "%s answers SSH and PostgreSQL (%s); %s", s->name,
-			 verdict_role_name(verdict_site_role(s)), r->evidence);
+	                 verdict_role_name(verdict_site_role(s)), r->evidence);
 }
 
 /* backup_verify: the newest backup is fresh and no backup failed verification. */
 static int guard_backups(const struct guard_ctx *g, const struct site *site,
-			 const struct site_status *s, struct guard_result *r)
+                         const struct site_status *s, struct guard_result *r)
 {
 	int64_t age;
 	char a[32];
 	if (!s->backups.configured || !s->backups.ok)
 		return guard_say(r, 0, "%s: backups not listed (%s)", s->name,
-				 s->backups.error[0] ? s->backups.error : "no backups: configured");
+		                 s->backups.error[0] ? s->backups.error : "no backups: configured");
 	if (s->backups.invalid > 0)
 		return guard_say(r, 0, "%s: %d backup%s fail pg_restore --list (%s)", s->name,
-				 s->backups.invalid, s->backups.invalid == 1 ? "" : "s",
-				 s->backups.invalid_names[0]);
+		                 s->backups.invalid, s->backups.invalid == 1 ? "" : "s",
+		                 s->backups.invalid_names[0]);
 	if (verdict_backup_age_s(&s->backups, g->now_ms, &age) == -1 ||
 	    age * 1000 > site->backups.max_age_ms)
 		return guard_say(r, 0, "%s: no backup younger than its max_age", s->name);
-	return guard_say(r, 1, "%s: newest backup %s (%s old) and all %d listed pass pg_restore --list",
-			 s->name, s->backups.newest_name, duration_text(age * 1000, a, sizeof a),
-			 s->backups.count);
+	return guard_say(
+	    r, 1, "%s: newest backup %s (%s old) and all %d listed pass pg_restore --list", s->name,
+	    s->backups.newest_name, duration_text(age * 1000, a, sizeof a), s->backups.count);
 }
 
 /*
@@ -333,12 +342,12 @@ static int guard_backups(const struct guard_ctx *g, const struct site *site,
  * site (promote, writable, fence, restore_test, data_loss).
  */
 int guard_builtin(const char *name, const struct site *site, const struct guard_ctx *g,
-		  struct guard_result *r)
+                  struct guard_result *r)
 {
 	memset(r, 0, sizeof *r);
 	const struct site_status *s = guard_site(g, site);
 	int known = strcmp(name, "replication_check") == 0 || strcmp(name, "site_health") == 0 ||
-		    strcmp(name, "service_check") == 0 || strcmp(name, "backup_verify") == 0;
+	            strcmp(name, "service_check") == 0 || strcmp(name, "backup_verify") == 0;
 	if (!known)
 		return -1;
 	if (s == NULL || s->generation == 0)

@@ -19,9 +19,10 @@ struct guard_ctx {
 	const struct site_status *sites; /* in the config's order */
 	size_t n;
 	int64_t now_ms;
-	int64_t last_primary_lsn; /* the highest WAL position the old primary was seen at; -1 unknown */
-	int fenced;               /* the run stopped the old primary's PostgreSQL and saw it down */
-	int attested;             /* the operator attested the old primary is down (journaled) */
+	int64_t
+	    last_primary_lsn; /* the highest WAL position the old primary was seen at; -1 unknown */
+	int fenced;           /* the run stopped the old primary's PostgreSQL and saw it down */
+	int attested;         /* the operator attested the old primary is down (journaled) */
 };
 
 /* A judgement. */
@@ -33,6 +34,6 @@ struct guard_result {
 int guard_check(const char *name, const struct guard_ctx *g, struct guard_result *r);
 int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len);
 int guard_builtin(const char *name, const struct site *site, const struct guard_ctx *g,
-		  struct guard_result *r);
+                  struct guard_result *r);
 
 #endif

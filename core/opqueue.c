@@ -63,7 +63,8 @@ void op_free(struct op *op)
 /* Keeps the tail of stdout then stderr, at most OPQUEUE_OUTPUT_MAX bytes. */
 void op_set_output(struct op *op, const char *out, size_t len, const char *err, size_t err_len)
 {
-	size_t total = len + err_len, skip = total > OPQUEUE_OUTPUT_MAX ? total - OPQUEUE_OUTPUT_MAX : 0;
+	size_t total = len + err_len,
+	       skip = total > OPQUEUE_OUTPUT_MAX ? total - OPQUEUE_OUTPUT_MAX : 0;
 	char *buf = xmalloc(total - skip + 1), *p = buf;
 	if (skip < len) {
 		memcpy(p, out + skip, len - skip);

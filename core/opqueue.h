@@ -22,16 +22,16 @@ enum op_kind {
 struct op {
 	unsigned id;
 	enum op_kind kind;
-	char *command;      /* OP_EXEC */
+	char *command; /* OP_EXEC */
 	int64_t timeout_ms;
 	/* the outcome */
 	int ok;
-	int exit_status;    /* -1: none */
-	int timed_out;      /* the deadline passed while it ran */
-	int lost;           /* the session dropped while it ran */
-	char *output;       /* the tail of stdout and stderr, or NULL */
-	char *detail;       /* one sentence, or NULL */
-	int64_t lsn;        /* OP_PROMOTE: the replay position it was promoted at; -1 */
+	int exit_status; /* -1: none */
+	int timed_out;   /* the deadline passed while it ran */
+	int lost;        /* the session dropped while it ran */
+	char *output;    /* the tail of stdout and stderr, or NULL */
+	char *detail;    /* one sentence, or NULL */
+	int64_t lsn;     /* OP_PROMOTE: the replay position it was promoted at; -1 */
 };
 
 struct opqueue {

@@ -22,7 +22,6 @@
 #include "verdict.h"
 #include "xmalloc.h"
 
-
 /* Returns the engine's clock. */
 static int64_t runbook_now(const struct runbook *rb)
 {
@@ -42,7 +41,8 @@ void runbook_log(struct runbook *rb, const char *type, json_t *data, const struc
 }
 
 /* Sets a step's why text. */
-static void runbook_why(struct rb_step *st, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void runbook_why(struct rb_step *st, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 static void runbook_why(struct rb_step *st, const char *fmt, ...)
 {
 	va_list ap;
@@ -128,9 +128,9 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 	rb->finished = 1;
 	rb->current = rb->n;
 	runbook_log(rb, "run_finished",
-		    json_pack("{s:s, s:I, s:s?}", "result", result, "elapsed_ms",
-			      (json_int_t)runbook_elapsed_ms(rb), "reason", reason),
-		    NULL);
+	            json_pack("{s:s, s:I, s:s?}", "result", result, "elapsed_ms",
+	                      (json_int_t)runbook_elapsed_ms(rb), "reason", reason),
+	            NULL);
 }
 
 /* Keeps what a step done means for the run: a promotion was made, the old primary fenced. */
@@ -155,10 +155,10 @@ static void runbook_done(struct runbook *rb, struct rb_step *st, const char *why
 	runbook_why(st, "%s", detail);
 	runbook_facts(rb, st);
 	runbook_log(rb, "step_finished",
-		    json_pack("{s:s, s:I, s:s?}", "result", "done", "duration_ms",
-			      (json_int_t)(st->finished_ms - st->started_ms), "detail",
-			      detail[0] ? detail : NULL),
-		    st);
+	            json_pack("{s:s, s:I, s:s?}", "result", "done", "duration_ms",
+	                      (json_int_t)(st->finished_ms - st->started_ms), "detail",
+	                      detail[0] ? detail : NULL),
+	            st);
 	runbook_enter(rb);
 }
 
@@ -168,17 +168,17 @@ static void runbook_fail(struct runbook *rb, struct rb_step *st)
 	st->state = RB_FAILED;
 	st->finished_ms = runbook_now(rb);
 	runbook_log(rb, "step_finished",
-		    json_pack("{s:s, s:I, s:s}", "result", "failed", "duration_ms",
-			      (json_int_t)(st->finished_ms - st->started_ms), "why", st->why),
-		    st);
+	            json_pack("{s:s, s:I, s:s}", "result", "failed", "duration_ms",
+	                      (json_int_t)(st->finished_ms - st->started_ms), "why", st->why),
+	            st);
 }
 
 /* Sends one operation for a step and remembers it; returns its id, 0 when it could not be sent. */
 static unsigned runbook_send(struct runbook *rb, struct rb_step *st, enum rb_op op,
-			     const struct site *site, const char *command, const char *builtin)
+                             const struct site *site, const char *command, const char *builtin)
 {
-	struct rb_request req = {++rb->next_id, (size_t)(st - rb->steps), op, site, command,
-				 builtin, st->plan->action->timeout_ms};
+	struct rb_request req = {++rb->next_id, (size_t)(st - rb->steps),    op, site, command,
+	                         builtin,       st->plan->action->timeout_ms};
 	if (rb->n_flights == RUNBOOK_MAX_FLIGHTS || rb->env.submit(rb->env.arg, &req) == -1)
 		return 0;
 	rb->flights[rb->n_flights++] = (struct rb_flight){req.id, req.step, op};
@@ -198,7 +198,8 @@ static int runbook_land(struct runbook *rb, unsigned id, struct rb_flight *out)
 	return 0;
 }
 
-/* Tells why the promotion must not be sent now (the old primary answers writable); NULL if it may. */
+/* Tells why the promotion must not be sent now (the old primary answers writable); NULL if it may.
+ */
 static int runbook_promote_refused(struct runbook *rb, struct rb_step *st)
 {
 	char why[400];
@@ -228,9 +229,10 @@ static void runbook_data_loss(struct runbook *rb, struct rb_step *st)
 	char seen[LSN_TEXT_MAX], from[LSN_TEXT_MAX], b[32], d[32];
 	if (rb->track.lsn < 0 || rb->promoted_lsn < 0) {
 		runbook_why(st, "data lost: not measurable (%s)",
-			    rb->track.lsn < 0 ? "the old primary was never seen by this run"
-						     : "no promotion in this run");
-		runbook_log(rb, "data_loss", json_pack("{s:n, s:n, s:s}", "bytes", "seconds", "why", st->why), st);
+		            rb->track.lsn < 0 ? "the old primary was never seen by this run"
+		                              : "no promotion in this run");
+		runbook_log(rb, "data_loss",
+		            json_pack("{s:n, s:n, s:s}", "bytes", "seconds", "why", st->why), st);
 		return;
 	}
 	int64_t bytes = rb->track.lsn > rb->promoted_lsn ? rb->track.lsn - rb->promoted_lsn : 0;
@@ -238,12 +240,14 @@ static void runbook_data_loss(struct runbook *rb, struct rb_step *st)
 	int64_t ms = bytes > 0 && s != NULL ? rb->track.at_ms - s->at_ms : 0;
 	lsn_format(rb->track.lsn, seen, sizeof seen);
 	lsn_format(rb->promoted_lsn, from, sizeof from);
-	runbook_why(st, "data lost: %s, %s of writes (the old primary was last seen at %s, the new one started from %s)",
-		    bytes_text(bytes, b, sizeof b), duration_text(ms, d, sizeof d), seen, from);
+	runbook_why(st,
+	            "data lost: %s, %s of writes (the old primary was last seen at %s, the new one "
+	            "started from %s)",
+	            bytes_text(bytes, b, sizeof b), duration_text(ms, d, sizeof d), seen, from);
 	runbook_log(rb, "data_loss",
-		    json_pack("{s:I, s:f, s:s, s:s}", "bytes", (json_int_t)bytes, "seconds",
-			      (double)ms / 1000, "primary_last_lsn", seen, "promoted_lsn", from),
-		    st);
+	            json_pack("{s:I, s:f, s:s, s:s}", "bytes", (json_int_t)bytes, "seconds",
+	                      (double)ms / 1000, "primary_last_lsn", seen, "promoted_lsn", from),
+	            st);
 }
 
 /* Starts the current step's operation on each of its targets. */
@@ -259,10 +263,13 @@ static void runbook_run(struct runbook *rb, struct rb_step *st)
 	st->why[0] = '\0';
 	json_t *targets = json_array();
 	for (size_t i = 0; i < st->plan->n_targets; i++)
-		json_array_append_new(targets, json_pack("{s:s, s:s?}", "site",
-			st->plan->targets[i].site ? st->plan->targets[i].site->name : "local",
-			"command", st->plan->targets[i].command));
-	runbook_log(rb, "step_started", json_pack("{s:i, s:o}", "attempt", st->attempts, "targets", targets), st);
+		json_array_append_new(
+		    targets,
+		    json_pack("{s:s, s:s?}", "site",
+		              st->plan->targets[i].site ? st->plan->targets[i].site->name : "local",
+		              "command", st->plan->targets[i].command));
+	runbook_log(rb, "step_started",
+	            json_pack("{s:i, s:o}", "attempt", st->attempts, "targets", targets), st);
 	if (a->kind == ACTION_BUILTIN && strcmp(a->builtin, "promote") == 0 &&
 	    runbook_promote_refused(rb, st)) {
 		runbook_fail(rb, st);
@@ -281,9 +288,10 @@ static void runbook_run(struct runbook *rb, struct rb_step *st)
 		const struct plan_target *t = &st->plan->targets[i];
 		enum rb_op op = a->kind == ACTION_RUN ? RB_OP_RUN : RB_OP_BUILTIN;
 		if (runbook_send(rb, st, op, t->site, a->kind == ACTION_RUN ? t->command : NULL,
-				 a->kind == ACTION_BUILTIN ? a->builtin : NULL) == 0) {
-			runbook_why(st, "could not send the operation to %s (its agent is not connected)",
-				    t->site ? t->site->name : "the local side");
+		                 a->kind == ACTION_BUILTIN ? a->builtin : NULL) == 0) {
+			runbook_why(
+			    st, "could not send the operation to %s (its agent is not connected)",
+			    t->site ? t->site->name : "the local side");
 			st->failed_targets++;
 		}
 	}
@@ -304,9 +312,10 @@ static void runbook_verify(struct runbook *rb, struct rb_step *st)
 	for (size_t i = 0; i < st->plan->n_targets; i++) {
 		const struct plan_target *t = &st->plan->targets[i];
 		if (runbook_send(rb, st, RB_OP_CHECK, t->site, a->check_builtin ? NULL : t->check,
-				 a->check_builtin ? a->check : NULL) == 0) {
-			runbook_why(st, "could not send the check to %s (its agent is not connected)",
-				    t->site ? t->site->name : "the local side");
+		                 a->check_builtin ? a->check : NULL) == 0) {
+			runbook_why(st,
+			            "could not send the check to %s (its agent is not connected)",
+			            t->site ? t->site->name : "the local side");
 			st->failed_targets++;
 		}
 	}
@@ -319,8 +328,8 @@ static void runbook_verify(struct runbook *rb, struct rb_step *st)
 /* Brings the current step forward as far as it goes without the operator. */
 void runbook_enter(struct runbook *rb)
 {
-	while (rb->current < rb->n &&
-	       (rb->steps[rb->current].state == RB_DONE || rb->steps[rb->current].state == RB_SKIPPED))
+	while (rb->current < rb->n && (rb->steps[rb->current].state == RB_DONE ||
+	                               rb->steps[rb->current].state == RB_SKIPPED))
 		rb->current++;
 	if (rb->aborted || rb->finished)
 		return;
@@ -333,8 +342,10 @@ void runbook_enter(struct runbook *rb)
 		/* The command may still be running on the site until its time is up. */
 		int64_t due = st->started_ms + st->plan->action->timeout_ms, now = runbook_now(rb);
 		if (now < due) {
-			runbook_why(st, "its outcome is not known: its check runs in %lld s, when the "
-				    "command's time is up", (long long)((due - now + 999) / 1000));
+			runbook_why(st,
+			            "its outcome is not known: its check runs in %lld s, when the "
+			            "command's time is up",
+			            (long long)((due - now + 999) / 1000));
 			return;
 		}
 		runbook_verify(rb, st); /* the check decides whether it took effect */
@@ -353,7 +364,8 @@ void runbook_enter(struct runbook *rb)
 		st->state = RB_AWAITING;
 		st->why[0] = '\0';
 		runbook_mark(rb);
-		if (st->plan->action->confirm == CONFIRM_NONE && st->plan->action->kind != ACTION_MANUAL)
+		if (st->plan->action->confirm == CONFIRM_NONE &&
+		    st->plan->action->kind != ACTION_MANUAL)
 			runbook_run(rb, st);
 	}
 }
@@ -377,14 +389,16 @@ static void runbook_tail(struct rb_step *st, const char *out)
 }
 
 /* Writes why an operation failed into the step. */
-static void runbook_result_why(struct rb_step *st, const struct rb_flight *f, const struct rb_result *res)
+static void runbook_result_why(struct rb_step *st, const struct rb_flight *f,
+                               const struct rb_result *res)
 {
 	const char *what = f->op == RB_OP_CHECK ? "check" : "operation";
 	if (res->lost)
-		runbook_why(st, "the connection dropped while the %s ran: its outcome is not known", what);
+		runbook_why(st, "the connection dropped while the %s ran: its outcome is not known",
+		            what);
 	else if (res->timed_out)
-		runbook_why(st, "the %s did not finish within %lld s: its outcome is not known", what,
-			    (long long)(st->plan->action->timeout_ms / 1000));
+		runbook_why(st, "the %s did not finish within %lld s: its outcome is not known",
+		            what, (long long)(st->plan->action->timeout_ms / 1000));
 	else if (res->detail != NULL)
 		runbook_why(st, "%s", res->detail);
 	else
@@ -398,7 +412,7 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 	if (res->ok)
 		rb->fenced = 1;
 	runbook_log(rb, "fence_on_return",
-		    json_pack("{s:b, s:s?}", "ok", res->ok, "detail", res->detail), NULL);
+	            json_pack("{s:b, s:s?}", "ok", res->ok, "detail", res->detail), NULL);
 }
 
 /* Takes in the outcome of an operation. */
@@ -420,11 +434,11 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 		st->pending--;
 		runbook_tail(st, res->output);
 		runbook_log(rb, f.op == RB_OP_CHECK ? "check_result" : "step_output",
-			    json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:I}", "ok", res->ok,
-				      "exit_status", res->exit_status, "timed_out", res->timed_out, "lost",
-				      res->lost, "detail", res->detail, "output", res->output, "lsn",
-				      (json_int_t)res->lsn),
-			    st);
+		            json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:I}", "ok", res->ok,
+		                      "exit_status", res->exit_status, "timed_out", res->timed_out,
+		                      "lost", res->lost, "detail", res->detail, "output",
+		                      res->output, "lsn", (json_int_t)res->lsn),
+		            st);
 	}
 	if (rb->aborted || f.step != rb->current)
 		return; /* a late answer: journaled, nothing more */
@@ -465,7 +479,7 @@ void runbook_track_init(struct rb_track *t)
 
 /* Keeps the configured primary's WAL position while it answers as the primary. */
 void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_status *sites,
-		   size_t n)
+                   size_t n)
 {
 	const struct site *ps = conf_primary(cf);
 	const struct site_status *p = NULL;
@@ -492,9 +506,10 @@ static void runbook_fence_returned(struct runbook *rb)
 	struct rb_request req = {++rb->next_id, rb->n, RB_OP_BUILTIN, old, NULL, "fence", 30000};
 	if (rb->env.submit(rb->env.arg, &req) == 0)
 		rb->fence_request = req.id;
-	runbook_log(rb, "fence_on_return",
-		    json_pack("{s:s, s:b}", "site", old ? old->name : "?", "sent", rb->fence_request != 0),
-		    NULL);
+	runbook_log(
+	    rb, "fence_on_return",
+	    json_pack("{s:s, s:b}", "site", old ? old->name : "?", "sent", rb->fence_request != 0),
+	    NULL);
 }
 
 /*
@@ -527,7 +542,8 @@ static void runbook_watch(struct runbook *rb)
 	}
 }
 
-/* Fences the old primary that came back writable, on the operator's word (fence_on_return off); -1 if there is no such alarm. */
+/* Fences the old primary that came back writable, on the operator's word (fence_on_return off); -1
+ * if there is no such alarm. */
 int runbook_fence_returned_now(struct runbook *rb)
 {
 	if (!rb->split_brain || rb->fence_request != 0)
@@ -537,7 +553,8 @@ int runbook_fence_returned_now(struct runbook *rb)
 	return 0;
 }
 
-/* Takes in the live state: follows the old primary, watches it after a promotion, moves the current step. */
+/* Takes in the live state: follows the old primary, watches it after a promotion, moves the current
+ * step. */
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n)
 {
 	rb->sites = sites;
@@ -580,24 +597,28 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 	if (strcmp(now.primary, rb->mark.primary) != 0 || now.timeline != rb->mark.timeline ||
 	    now.replay_lsn != rb->mark.replay_lsn) {
 		runbook_log(rb, "confirmation_refused",
-			    json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "primary_then", rb->mark.primary,
-				      "primary_now", now.primary, "timeline_then", (json_int_t)rb->mark.timeline,
-				      "timeline_now", (json_int_t)now.timeline, "lsn_then",
-				      (json_int_t)rb->mark.replay_lsn, "lsn_now", (json_int_t)now.replay_lsn),
-			    st);
+		            json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "primary_then",
+		                      rb->mark.primary, "primary_now", now.primary, "timeline_then",
+		                      (json_int_t)rb->mark.timeline, "timeline_now",
+		                      (json_int_t)now.timeline, "lsn_then",
+		                      (json_int_t)rb->mark.replay_lsn, "lsn_now",
+		                      (json_int_t)now.replay_lsn),
+		            st);
 		rb->mark = now;
 		return RB_CONFIRM_CHANGED;
 	}
 	runbook_log(rb, "step_confirmed",
-		    json_pack("{s:s, s:s, s:I, s:I}", "confirm", action_confirm_name(st->plan->action->confirm),
-			      "primary", rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
-			      "replay_lsn", (json_int_t)rb->mark.replay_lsn),
-		    st);
+	            json_pack("{s:s, s:s, s:I, s:I}", "confirm",
+	                      action_confirm_name(st->plan->action->confirm), "primary",
+	                      rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
+	                      "replay_lsn", (json_int_t)rb->mark.replay_lsn),
+	            st);
 	runbook_run(rb, st);
 	return RB_CONFIRM_OK;
 }
 
-/* Overrides the current step's failing guards; the operator types the first failing guard's name. */
+/* Overrides the current step's failing guards; the operator types the first failing guard's name.
+ */
 int runbook_override(struct runbook *rb, const char *typed)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
@@ -614,14 +635,16 @@ int runbook_override(struct runbook *rb, const char *typed)
 	json_t *failed = json_array();
 	for (size_t i = 0; i < st->n_guards; i++)
 		if (!st->guards[i].pass)
-			json_array_append_new(failed, json_pack("{s:s, s:s}", "guard", st->plan->action->guards[i],
-								"evidence", st->guards[i].evidence));
+			json_array_append_new(
+			    failed, json_pack("{s:s, s:s}", "guard", st->plan->action->guards[i],
+			                      "evidence", st->guards[i].evidence));
 	runbook_log(rb, "guard_override", json_pack("{s:o}", "failed", failed), st);
 	runbook_enter(rb);
 	return 0;
 }
 
-/* Records the operator's attestation that the unreachable old primary is down; they type its name. */
+/* Records the operator's attestation that the unreachable old primary is down; they type its name.
+ */
 int runbook_attest(struct runbook *rb, const char *typed)
 {
 	const struct site *p = conf_primary(&rb->cat->cf);
@@ -630,9 +653,9 @@ int runbook_attest(struct runbook *rb, const char *typed)
 		return -1;
 	rb->attested = 1;
 	runbook_log(rb, "attested",
-		    json_pack("{s:s, s:s, s:s}", "site", p->name, "statement",
-			      "the old primary is down and stays down", "evidence", s->error),
-		    NULL);
+	            json_pack("{s:s, s:s, s:s}", "site", p->name, "statement",
+	                      "the old primary is down and stays down", "evidence", s->error),
+	            NULL);
 	runbook_enter(rb);
 	return 0;
 }
@@ -659,7 +682,8 @@ int runbook_skip(struct runbook *rb, const char *reason)
 	st->state = RB_SKIPPED;
 	st->finished_ms = runbook_now(rb);
 	runbook_why(st, "skipped: %s", reason);
-	runbook_log(rb, "step_finished", json_pack("{s:s, s:s}", "result", "skipped", "reason", reason), st);
+	runbook_log(rb, "step_finished",
+	            json_pack("{s:s, s:s}", "result", "skipped", "reason", reason), st);
 	runbook_enter(rb);
 	return 0;
 }
@@ -674,7 +698,9 @@ int runbook_manual_done(struct runbook *rb)
 		return -1;
 	if (st->started_ms == 0)
 		st->started_ms = runbook_now(rb);
-	runbook_done(rb, st, st->state == RB_UNKNOWN ? "marked done by the operator" : "done by the operator");
+	runbook_done(rb, st,
+	             st->state == RB_UNKNOWN ? "marked done by the operator"
+	                                     : "done by the operator");
 	return 0;
 }
 
@@ -682,7 +708,7 @@ int runbook_manual_done(struct runbook *rb)
 void runbook_note(struct runbook *rb, const char *text)
 {
 	runbook_log(rb, "note", json_pack("{s:s}", "text", text ? text : ""),
-		    rb->current < rb->n ? &rb->steps[rb->current] : NULL);
+	            rb->current < rb->n ? &rb->steps[rb->current] : NULL);
 }
 
 /* Aborts the run; results still in flight are journaled when they come. */
@@ -697,8 +723,9 @@ void runbook_abort(struct runbook *rb, const char *reason)
 /* Returns a state's name, as the journal and the panel say it. */
 const char *runbook_state_name(enum rb_state s)
 {
-	static const char *const names[] = {"pending", "guarded", "awaiting confirmation", "running",
-					    "verifying", "done", "failed", "skipped", "unknown"};
+	static const char *const names[] = {"pending", "guarded",   "awaiting confirmation",
+	                                    "running", "verifying", "done",
+	                                    "failed",  "skipped",   "unknown"};
 	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }
 
@@ -737,7 +764,7 @@ enum rb_timer_level runbook_timer_level(const struct runbook *rb)
 
 /* Prepares a run of a scenario (its plan and steps) without starting it; -1 with *cause. */
 int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		    const struct rb_env *env, const struct rb_live *live, char **cause)
+                    const struct rb_env *env, const struct rb_live *live, char **cause)
 {
 	struct diag d;
 	memset(rb, 0, sizeof *rb);
@@ -771,12 +798,12 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 
 /* Starts a run of a scenario: its plan, its steps, the run_started record; -1 with *cause. */
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		  const struct rb_env *env, const struct rb_live *live, char **cause)
+                  const struct rb_env *env, const struct rb_live *live, char **cause)
 {
 	if (runbook_prepare(rb, cat, sc, env, live, cause) == -1)
 		return -1;
 	json_t *data = json_pack("{s:s, s:i, s:I}", "scenario", sc->name, "steps", (int)rb->n,
-				 "estimated_ms", (json_int_t)sc->estimated_ms);
+	                         "estimated_ms", (json_int_t)sc->estimated_ms);
 	if (live != NULL && live->about != NULL)
 		json_object_update(data, live->about);
 	runbook_log(rb, "run_started", data, NULL);

@@ -28,10 +28,10 @@
 #include "plan.h"
 #include "snapshot.h"
 
-#define RUNBOOK_MAX_GUARDS 8
+#define RUNBOOK_MAX_GUARDS  8
 #define RUNBOOK_OUTPUT_TAIL 2048
 #define RUNBOOK_MAX_FLIGHTS 16
-#define RUNBOOK_SAMPLES 256
+#define RUNBOOK_SAMPLES     256
 
 enum rb_state {
 	RB_PENDING,
@@ -78,7 +78,7 @@ struct rb_result {
 /* What the engine needs from its host: the clock, the executor, the journal. */
 struct rb_env {
 	int64_t (*now_ms)(void *arg);
-	int (*submit)(void *arg, const struct rb_request *req); /* -1: cannot be sent now */
+	int (*submit)(void *arg, const struct rb_request *req);     /* -1: cannot be sent now */
 	void (*journal)(void *arg, const char *type, json_t *data); /* data: reference stolen */
 	void *arg;
 };
@@ -89,13 +89,13 @@ struct rb_step {
 	enum rb_state state;
 	struct guard_result guards[RUNBOOK_MAX_GUARDS];
 	size_t n_guards;
-	int overridden;        /* failed guards acknowledged by the operator */
-	int64_t started_ms;    /* 0: not started */
-	int64_t finished_ms;   /* 0: not finished */
+	int overridden;      /* failed guards acknowledged by the operator */
+	int64_t started_ms;  /* 0: not started */
+	int64_t finished_ms; /* 0: not finished */
 	int attempts;
-	unsigned pending;      /* requests in flight */
-	int failed_targets;    /* of the current phase */
-	char why[512];         /* failure, skip reason, or guard summary */
+	unsigned pending;   /* requests in flight */
+	int failed_targets; /* of the current phase */
+	char why[512];      /* failure, skip reason, or guard summary */
 	char output[RUNBOOK_OUTPUT_TAIL];
 };
 
@@ -171,7 +171,7 @@ struct runbook {
 
 void runbook_track_init(struct rb_track *t);
 void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_status *sites,
-		   size_t n);
+                   size_t n);
 /* The live state a run starts from. */
 struct rb_live {
 	const struct site_status *sites;
@@ -181,9 +181,10 @@ struct rb_live {
 };
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
-		  const struct rb_env *env, const struct rb_live *live, char **cause);
-int runbook_resume(struct runbook *rb, const struct catalog *cat, const struct journal_records *recs,
-		   const struct rb_env *env, const struct rb_live *live, char **cause);
+                  const struct rb_env *env, const struct rb_live *live, char **cause);
+int runbook_resume(struct runbook *rb, const struct catalog *cat,
+                   const struct journal_records *recs, const struct rb_env *env,
+                   const struct rb_live *live, char **cause);
 void runbook_free(struct runbook *rb);
 
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);

@@ -15,14 +15,15 @@
 #include "runbook_int.h"
 #include "xmalloc.h"
 
-/* Parses a journal stamp ("2026-11-27T06:51:40.537Z") into ms since the epoch; 0 if it is not one. */
+/* Parses a journal stamp ("2026-11-27T06:51:40.537Z") into ms since the epoch; 0 if it is not one.
+ */
 static int64_t resume_ts(const char *ts)
 {
 	struct tm tm;
 	int ms = 0;
 	memset(&tm, 0, sizeof tm);
 	if (ts == NULL || sscanf(ts, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &tm.tm_year, &tm.tm_mon,
-				 &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
+	                         &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &ms) != 7)
 		return 0;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
@@ -67,7 +68,7 @@ static void resume_finished(struct runbook *rb, struct rb_step *st, json_t *data
 
 /* Replays what a step record says. */
 static void resume_step_record(struct runbook *rb, struct rb_step *st, const char *type,
-			       json_t *data, int64_t at)
+                               json_t *data, int64_t at)
 {
 	if (strcmp(type, "step_started") == 0) {
 		st->state = RB_RUNNING;
@@ -112,7 +113,8 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 	} else if (strcmp(r->type, "split_brain_resolved") == 0) {
 		rb->split_brain = 0;
 		rb->alarm[0] = '\0';
-	} else if (strcmp(r->type, "fence_on_return") == 0 && json_is_true(json_object_get(r->data, "ok"))) {
+	} else if (strcmp(r->type, "fence_on_return") == 0 &&
+	           json_is_true(json_object_get(r->data, "ok"))) {
 		rb->fenced = 1;
 	} else if (strcmp(r->type, "run_finished") == 0) {
 		rb->finished = 1;
@@ -122,7 +124,7 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 
 /* Returns the scenario a journal is a run of, or NULL with *cause. */
 static const struct scenario *resume_scenario(const struct catalog *cat,
-					      const struct journal_records *recs, char **cause)
+                                              const struct journal_records *recs, char **cause)
 {
 	if (recs->n == 0 || strcmp(recs->items[0].type, "run_started") != 0) {
 		*cause = xstrdup("the journal does not begin with run_started");
@@ -131,7 +133,8 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
 	const char *name = resume_text(recs->items[0].data, "scenario");
 	const struct scenario *sc = scenario_find(&cat->scenarios, name);
 	if (sc == NULL)
-		*cause = xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);
+		*cause =
+		    xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);
 	return sc;
 }
 
@@ -140,8 +143,9 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
  * running becomes unknown and is settled by its check. -1 with *cause when
  * the journal is not a run of a known scenario, or the run already finished.
  */
-int runbook_resume(struct runbook *rb, const struct catalog *cat, const struct journal_records *recs,
-		   const struct rb_env *env, const struct rb_live *live, char **cause)
+int runbook_resume(struct runbook *rb, const struct catalog *cat,
+                   const struct journal_records *recs, const struct rb_env *env,
+                   const struct rb_live *live, char **cause)
 {
 	const struct scenario *sc = resume_scenario(cat, recs, cause);
 	if (sc == NULL || runbook_prepare(rb, cat, sc, env, live, cause) == -1)
@@ -160,12 +164,13 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat, const struct j
 		if (st->state == RB_RUNNING || st->state == RB_VERIFYING) {
 			st->state = RB_UNKNOWN;
 			snprintf(st->why, sizeof st->why, "%s",
-				 "the console stopped while it ran: its check decides before anything is run again");
+			         "the console stopped while it ran: its check decides before "
+			         "anything is run again");
 			runbook_log(rb, "step_unknown", json_pack("{s:s}", "why", st->why), st);
 		}
 	}
-	runbook_log(rb, "run_resumed", json_pack("{s:i, s:i}", "steps_done", (int)done, "steps", (int)rb->n),
-		    NULL);
+	runbook_log(rb, "run_resumed",
+	            json_pack("{s:i, s:i}", "steps_done", (int)done, "steps", (int)rb->n), NULL);
 	runbook_enter(rb);
 	return 0;
 }

@@ -37,8 +37,10 @@ char *siteop_fence_script(const char *data_dir, long port, int wait_s)
 	char *d = shquote(data_dir ? data_dir : "");
 	char *s = xasprintf(
 	    "D=%s; pid=; "
-	    "if [ -n \"$D\" ] && [ -r \"$D/postmaster.pid\" ]; then pid=$(head -n 1 \"$D/postmaster.pid\"); fi; "
-	    "if [ -z \"$pid\" ]; then for f in /var/run/postgresql/.s.PGSQL.%ld.lock /tmp/.s.PGSQL.%ld.lock; do "
+	    "if [ -n \"$D\" ] && [ -r \"$D/postmaster.pid\" ]; then pid=$(head -n 1 "
+	    "\"$D/postmaster.pid\"); fi; "
+	    "if [ -z \"$pid\" ]; then for f in /var/run/postgresql/.s.PGSQL.%ld.lock "
+	    "/tmp/.s.PGSQL.%ld.lock; do "
 	    "if [ -r \"$f\" ]; then pid=$(head -n 1 \"$f\"); break; fi; done; fi; "
 	    "if [ -z \"$pid\" ]; then if [ -n \"$D\" ] && [ -d \"$D\" ]; then echo 'fence down'; "
 	    "else echo 'fence lost'; fi; exit 0; fi; "
@@ -72,22 +74,24 @@ int siteop_fence_parse(const char *out, char *detail, size_t len)
 		return 1;
 	}
 	if (sscanf(line, "fence alive %ld", &pid) == 1) {
-		snprintf(detail, len, "postmaster %ld is still running after SIGINT and SIGQUIT", pid);
+		snprintf(detail, len, "postmaster %ld is still running after SIGINT and SIGQUIT",
+		         pid);
 		return 0;
 	}
-	snprintf(detail, len, "the postmaster cannot be found (data folder not known, no socket lock file)");
+	snprintf(detail, len,
+	         "the postmaster cannot be found (data folder not known, no socket lock file)");
 	return 0;
 }
 
 /* Runs an exec or the fence over the session, filling the outcome. */
 void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
-		long port)
+                long port)
 {
 	struct sshexec_result r;
 	char *cause = NULL, detail[256];
 	char *script = op->kind == OP_FENCE
-			   ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
-			   : NULL;
+	                   ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
+	                   : NULL;
 	int64_t start = clock_mono_ms();
 	int rc = sshconn_exec(conn, script ? script : op->command, op->timeout_ms, &r, &cause);
 	free(script);
@@ -115,7 +119,7 @@ void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const cha
 
 /* Runs one query for a value; -1 (op failed, lost) when the connection failed. */
 static int siteop_query(struct pgconn *pg, struct op *op, const char *site, const char *sql,
-			char **value)
+                        char **value)
 {
 	char *cause = NULL;
 	if (pgconn_query_value(pg, sql, clock_mono_ms() + op->timeout_ms, value, &cause) == 0)
@@ -144,7 +148,7 @@ static void siteop_promote(struct pgconn *pg, struct op *op, const char *site)
 		op->detail = xasprintf("%s promoted at %s", site, lsn);
 	} else if (rc == 0) {
 		siteop_fail(op, "%s: pg_promote did not finish within %lld s", site,
-			    (long long)(op->timeout_ms / 1000));
+		            (long long)(op->timeout_ms / 1000));
 	}
 	/* The promotion was asked for: whether it happens is for the check to tell. */
 	op->lost = !op->ok;

@@ -13,7 +13,7 @@
 char *siteop_fence_script(const char *data_dir, long port, int wait_s);
 int siteop_fence_parse(const char *out, char *detail, size_t len);
 void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
-		long port);
+                long port);
 void siteop_sql(struct pgconn *pg, struct op *op, const char *site);
 void siteop_fail(struct op *op, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -11,17 +11,17 @@
 #include "cli.h"
 
 static const char view_usage[] =
-	"Usage: drconsole view FILE [-c CONFIG]\n"
-	"\n"
-	"Open the console on status captured earlier with 'drconsole status --json'\n"
-	"(FILE holds one capture or several appended, oldest first).\n"
-	"The panels show the last capture as it was, ages counted from its time, and\n"
-	"the events panel what changed from one capture to the next. Nothing is\n"
-	"connected to. The sites are matched by name with the config's.\n"
-	"\n"
-	"Example: record a capture a minute, then review them:\n"
-	"  while sleep 60; do drconsole status --json >>dr.json; done\n"
-	"  drconsole view dr.json\n";
+    "Usage: drconsole view FILE [-c CONFIG]\n"
+    "\n"
+    "Open the console on status captured earlier with 'drconsole status --json'\n"
+    "(FILE holds one capture or several appended, oldest first).\n"
+    "The panels show the last capture as it was, ages counted from its time, and\n"
+    "the events panel what changed from one capture to the next. Nothing is\n"
+    "connected to. The sites are matched by name with the config's.\n"
+    "\n"
+    "Example: record a capture a minute, then review them:\n"
+    "  while sleep 60; do drconsole status --json >>dr.json; done\n"
+    "  drconsole view dr.json\n";
 
 /* Runs drconsole view. */
 int cmd_view(int argc, char **argv, const char *layout_name)
@@ -32,7 +32,7 @@ int cmd_view(int argc, char **argv, const char *layout_name)
 		return rc;
 	if (optind + 1 != argc) {
 		cli_usage_error(optind >= argc ? "view: which file? (a capture of status --json)"
-					       : "view: give one file");
+		                               : "view: give one file");
 		return CLI_EXIT_USAGE;
 	}
 	return console_view(config, layout_name, argv[optind]);

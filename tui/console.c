@@ -51,9 +51,15 @@ int64_t console_now(const struct console *c)
 /* Returns what the panels see: the snapshots, the verdict, the events, the clock. */
 static struct view console_panel_view(const struct console *c)
 {
-	struct view v = {&c->cat.cf, c->snaps, c->cat.cf.n_sites, &c->verdict, &c->events,
-			 console_now(c), &c->theme, c->recorded_ms != 0,
-			 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL};
+	struct view v = {&c->cat.cf,
+	                 c->snaps,
+	                 c->cat.cf.n_sites,
+	                 &c->verdict,
+	                 &c->events,
+	                 console_now(c),
+	                 &c->theme,
+	                 c->recorded_ms != 0,
+	                 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL};
 	return v;
 }
 
@@ -89,8 +95,8 @@ static void console_layout(struct console *c)
 	struct layout_rect r[LAYOUT_MAX_PANELS];
 	size_t n;
 	char err[256];
-	c->too_small = layout_compute(c->layout, COLS, LINES, r, LAYOUT_MAX_PANELS, &n, err,
-				      sizeof err) == -1;
+	c->too_small =
+	    layout_compute(c->layout, COLS, LINES, r, LAYOUT_MAX_PANELS, &n, err, sizeof err) == -1;
 	for (size_t i = 0; !c->too_small && i < n; i++) {
 		const struct panel_class *cls = panel_find(r[i].panel);
 		if (cls == NULL)
@@ -154,7 +160,7 @@ static int console_part_differs(const void *a, const void *b, size_t len, size_t
 	       memcmp((const char *)a + after, (const char *)b + after, len - after) != 0;
 }
 
-#define CONSOLE_DIFFERS(a, b, type)                                                            \
+#define CONSOLE_DIFFERS(a, b, type)                                                                \
 	console_part_differs(&(a), &(b), sizeof(type), offsetof(type, at_ms))
 
 /* Returns the panel inputs that differ between two snapshots of one site. */
@@ -212,19 +218,19 @@ static unsigned console_refresh(struct console *c)
 static void console_draw_help(struct console *c)
 {
 	static const char *const lines[] = {
-		"q          quit",
-		"?          this help (any key closes it)",
-		"1 .. 9     switch layout (overview, incident, drill, compact)",
-		"Tab        move the focus to the next panel",
-		"Up/Down    scroll the focused panel; PgUp/PgDn by a page",
-		"Ctrl-L     repaint the whole screen",
-		"K          show an unknown host key set aside with Esc again",
-		"s          pick a recovery scenario and start its run",
-		"Enter      confirm the current step (or mark a manual one done)",
-		"o / t      override failed guards / attest the old primary down",
-		"r k d      retry, skip with a reason, mark an unknown step done",
-		"n / a      add a note to the journal / abort the run",
-		"f          fence an old primary that came back writable (split brain)",
+	    "q          quit",
+	    "?          this help (any key closes it)",
+	    "1 .. 9     switch layout (overview, incident, drill, compact)",
+	    "Tab        move the focus to the next panel",
+	    "Up/Down    scroll the focused panel; PgUp/PgDn by a page",
+	    "Ctrl-L     repaint the whole screen",
+	    "K          show an unknown host key set aside with Esc again",
+	    "s          pick a recovery scenario and start its run",
+	    "Enter      confirm the current step (or mark a manual one done)",
+	    "o / t      override failed guards / attest the old primary down",
+	    "r k d      retry, skip with a reason, mark an unknown step done",
+	    "n / a      add a note to the journal / abort the run",
+	    "f          fence an old primary that came back writable (split brain)",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
 	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 74);
@@ -261,7 +267,7 @@ static void console_draw(struct console *c)
 		erase();
 		char msg[96];
 		snprintf(msg, sizeof msg, "terminal too small: need %dx%d, have %dx%d",
-			 c->layout->min_w, c->layout->min_h, COLS, LINES);
+		         c->layout->min_w, c->layout->min_h, COLS, LINES);
 		draw_text(stdscr, LINES / 2, 0, COLS, A_BOLD, msg);
 		wnoutrefresh(stdscr);
 		doupdate();
@@ -324,8 +330,8 @@ static void console_accept_hostkey(struct console *c)
 		return;
 	}
 	event_log_add(&c->events, console_now(c), EVENT_WARNING, d->site_name,
-		      "%s: host key %s %s accepted by the operator, added to %s", d->site_name, d->key.key_type,
-		      d->key.fingerprint, d->key.file);
+	              "%s: host key %s %s accepted by the operator, added to %s", d->site_name,
+	              d->key.key_type, d->key.fingerprint, d->key.file);
 	/* Not offered again for this key: the agent reports it until it has reconnected. */
 	snprintf(d->dismissed[d->site], sizeof d->dismissed[d->site], "%s", d->key.fingerprint);
 	d->open = 0;
@@ -389,10 +395,14 @@ static void console_key(struct console *c, int ch)
 	case KEY_PPAGE:
 	case KEY_NPAGE:
 		if (p != NULL) {
-			int page = getmaxy(p->win) - 2, d = ch == KEY_UP ? -1 : ch == KEY_DOWN ? 1
-							: ch == KEY_PPAGE ? -page : page;
+			int page = getmaxy(p->win) - 2, d = ch == KEY_UP      ? -1
+			                                    : ch == KEY_DOWN  ? 1
+			                                    : ch == KEY_PPAGE ? -page
+			                                                      : page;
 			int most = p->lines - page > 0 ? p->lines - page : 0;
-			int to = p->scroll + d < 0 ? 0 : p->scroll + d > most ? most : p->scroll + d;
+			int to = p->scroll + d < 0      ? 0
+			         : p->scroll + d > most ? most
+			                                : p->scroll + d;
 			p->dirty = to != p->scroll;
 			p->scroll = to;
 		}
@@ -442,8 +452,8 @@ static void console_loop(struct console *c, int sigfd)
 			console_run_pump(c);
 		}
 		console_draw(c);
-		struct pollfd pfd[3] = {{STDIN_FILENO, POLLIN, 0}, {c->wake[0], POLLIN, 0},
-					{sigfd, POLLIN, 0}};
+		struct pollfd pfd[3] = {
+		    {STDIN_FILENO, POLLIN, 0}, {c->wake[0], POLLIN, 0}, {sigfd, POLLIN, 0}};
 		int n = poll(pfd, 3, clock_left_ms(next_tick));
 		if (n > 0 && pfd[2].revents) {
 			unsigned char sig;
@@ -457,8 +467,8 @@ static void console_loop(struct console *c, int sigfd)
 			console_mark(c, console_refresh(c));
 			runbook_track(&c->track, &c->cat.cf, c->snaps, c->cat.cf.n_sites);
 			console_run_pump(c);
-			c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps,
-								 c->cat.cf.n_sites);
+			c->overlay_dirty |=
+			    hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
 			if (c->hostkey.open && c->help) {
 				c->help = 0; /* the dialog needs the keys */
 				console_dirty_all(c);
@@ -482,15 +492,16 @@ static struct console *console_new(const char *config, const char *layout_name)
 	struct console *c = xcalloc(1, sizeof *c);
 	if (cli_load_catalog(config, &c->cat, 1) == -1)
 		return NULL;
-	c->layout = layout_name ? layout_find(&c->cat.layouts, layout_name)
-				: c->cat.layouts.n ? &c->cat.layouts.items[0] : NULL;
+	c->layout = layout_name        ? layout_find(&c->cat.layouts, layout_name)
+	            : c->cat.layouts.n ? &c->cat.layouts.items[0]
+	                               : NULL;
 	if (c->layout == NULL) {
 		fprintf(stderr, "drconsole: no layout '%s'\n", layout_name ? layout_name : "");
 		return NULL;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "drconsole: the console needs a terminal; for scripts, use "
-				"'drconsole status'\n");
+		                "'drconsole status'\n");
 		return NULL;
 	}
 	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1) {

@@ -19,7 +19,7 @@
 #include "theme.h"
 #include "verdict.h"
 
-#define CONSOLE_CTRL(c) ((c) & 0x1f)
+#define CONSOLE_CTRL(c) ((c)&0x1f)
 
 struct console_pane {
 	const struct panel_class *cls;
@@ -41,7 +41,7 @@ struct console {
 	struct runhost run;    /* the recovery run, when run.active */
 	struct rb_track track; /* the old primary's WAL since the console started */
 	char *resume_path;     /* the journal of an unfinished run offered for resuming */
-	int overlay_dirty; /* the help or the dialog changed: draw it again */
+	int overlay_dirty;     /* the help or the dialog changed: draw it again */
 	int too_small;
 	int quit;
 	struct agent **agents;
@@ -50,7 +50,7 @@ struct console {
 	struct event_log events;
 	struct theme theme;
 	int wake[2];
-	int64_t recorded_ms; /* viewing a capture: the clock stays at its time */
+	int64_t recorded_ms;   /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 };
 

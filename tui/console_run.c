@@ -34,12 +34,15 @@ static struct rb_step *run_step(struct console *c)
 /* Describes a site for a confirmation: name, configured role, host, and what it is now. */
 static void run_site_text(struct console *c, const struct site *s, char *buf, size_t len)
 {
-	const char *as = s == conf_primary(&c->cat.cf) ? "primary site" : s == conf_dr(&c->cat.cf) ? "DR site" : "site";
+	const char *as = s == conf_primary(&c->cat.cf) ? "primary site"
+	                 : s == conf_dr(&c->cat.cf)    ? "DR site"
+	                                               : "site";
 	const char *now = "?";
 	for (size_t i = 0; i < c->cat.cf.n_sites; i++)
 		if (&c->cat.cf.sites[i] == s)
-			now = c->snaps[i].reachable ? verdict_role_name(verdict_site_role(&c->snaps[i]))
-						    : "unreachable";
+			now = c->snaps[i].reachable
+			          ? verdict_role_name(verdict_site_role(&c->snaps[i]))
+			          : "unreachable";
 	snprintf(buf, len, "%s (%s), host %s, now %s", s->name, as, s->ssh.host, now);
 }
 
@@ -55,19 +58,21 @@ static void run_confirm_open(struct console *c, struct rb_step *st)
 	if (rb->mark.replay_lsn >= 0)
 		lsn_format(rb->mark.replay_lsn, lsn, sizeof lsn);
 	n += (size_t)snprintf(body + n, sizeof body - n, "Step %zu of %zu: %s\n%s\n\nSite: %s\n",
-			      rb->current + 1, rb->n, st->plan->action->name,
-			      st->plan->action->title ? st->plan->action->title : "", site);
+	                      rb->current + 1, rb->n, st->plan->action->name,
+	                      st->plan->action->title ? st->plan->action->title : "", site);
 	for (size_t i = 0; i < st->plan->n_targets && n < sizeof body; i++)
 		n += (size_t)snprintf(body + n, sizeof body - n, "Runs: %s\n",
-				      st->plan->targets[i].command ? st->plan->targets[i].command : "?");
+		                      st->plan->targets[i].command ? st->plan->targets[i].command
+		                                                   : "?");
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n,
-			 "Checked again when you confirm: primary %s, timeline %lld, replay %s.",
-			 rb->mark.primary[0] ? rb->mark.primary : "none", (long long)rb->mark.timeline, lsn);
+		         "Checked again when you confirm: primary %s, timeline %lld, replay %s.",
+		         rb->mark.primary[0] ? rb->mark.primary : "none",
+		         (long long)rb->mark.timeline, lsn);
 	int typed = st->plan->action->confirm == CONFIRM_TYPED;
 	char label[96];
 	snprintf(label, sizeof label, typed ? "type %s to run it:" : "Enter runs it, Esc cancels",
-		 runbook_confirm_target(rb));
+	         runbook_confirm_target(rb));
 	prompt_open(&c->prompt, PROMPT_CONFIRM, "confirm the step", label, "%s", body);
 }
 
@@ -78,10 +83,12 @@ static void run_pick_open(struct console *c)
 	size_t n = 0;
 	for (size_t i = 0; i < c->cat.scenarios.n && n < sizeof body; i++) {
 		const struct scenario *sc = &c->cat.scenarios.items[i];
-		n += (size_t)snprintf(body + n, sizeof body - n, "%zu. %s  (%zu steps, estimated %lld min)\n",
-				      i + 1, sc->name, sc->n_steps, (long long)(sc->estimated_ms / 60000));
+		n += (size_t)snprintf(body + n, sizeof body - n,
+		                      "%zu. %s  (%zu steps, estimated %lld min)\n", i + 1, sc->name,
+		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
-	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios", "number or name, then Enter:", "%s", body);
+	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios",
+	            "number or name, then Enter:", "%s", body);
 }
 
 /* Opens the override of the current step's failed guards. */
@@ -95,11 +102,12 @@ static void run_override_open(struct console *c, struct rb_step *st)
 		if (first[0] == '\0')
 			snprintf(first, sizeof first, "%s", st->plan->action->guards[i]);
 		n += (size_t)snprintf(body + n, sizeof body - n, "%s failed: %s\n",
-				      st->plan->action->guards[i], st->guards[i].evidence);
+		                      st->plan->action->guards[i], st->guards[i].evidence);
 	}
 	if (n < sizeof body)
-		snprintf(body + n, sizeof body - n, "\nOverriding is journaled. A promotion is still "
-			 "refused while the old primary answers writable.");
+		snprintf(body + n, sizeof body - n,
+		         "\nOverriding is journaled. A promotion is still "
+		         "refused while the old primary answers writable.");
 	char label[96];
 	snprintf(label, sizeof label, "type %s to override:", first);
 	prompt_open(&c->prompt, PROMPT_OVERRIDE, "override guards", label, "%s", body);
@@ -115,7 +123,8 @@ int console_run_key(struct console *c, int ch)
 	if (ch == 's' && c->agents != NULL && !starting && (rb == NULL || rb->finished)) {
 		run_pick_open(c);
 	} else if (ch == 'f' && rb != NULL && rb->split_brain) {
-		runbook_fence_returned_now(rb); /* the alarm's own key, when fence_on_return is off */
+		runbook_fence_returned_now(
+		    rb); /* the alarm's own key, when fence_on_return is off */
 	} else if (st == NULL) {
 		return 0;
 	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && st->state == RB_AWAITING) {
@@ -126,21 +135,25 @@ int console_run_key(struct console *c, int ch)
 	} else if (ch == 'o' && st->state == RB_GUARDED) {
 		run_override_open(c, st);
 	} else if (ch == 't' && st->state == RB_GUARDED && p != NULL) {
-		prompt_open(&c->prompt, PROMPT_ATTEST, "attest the old primary is down", "type its name:",
-			    "You attest that %s (%s) is down and will stay down: it cannot come back "
-			    "as a primary. This is journaled with your name.", p->name, p->ssh.host);
+		prompt_open(
+		    &c->prompt, PROMPT_ATTEST, "attest the old primary is down", "type its name:",
+		    "You attest that %s (%s) is down and will stay down: it cannot come back "
+		    "as a primary. This is journaled with your name.",
+		    p->name, p->ssh.host);
 	} else if (ch == 'r') {
 		runbook_retry(rb);
 	} else if (ch == 'd' && st->state == RB_UNKNOWN) {
 		runbook_manual_done(rb);
 	} else if (ch == 'k') {
-		prompt_open(&c->prompt, PROMPT_SKIP, "skip the step", "reason:", "Skip %s? The reason is journaled.",
-			    st->plan->action->name);
+		prompt_open(&c->prompt, PROMPT_SKIP, "skip the step",
+		            "reason:", "Skip %s? The reason is journaled.", st->plan->action->name);
 	} else if (ch == 'n') {
-		prompt_open(&c->prompt, PROMPT_NOTE, "note", "note:", "%s", "A note for the journal and the report.");
+		prompt_open(&c->prompt, PROMPT_NOTE, "note", "note:", "%s",
+		            "A note for the journal and the report.");
 	} else if (ch == 'a') {
 		prompt_open(&c->prompt, PROMPT_ABORT, "abort the run", "type abort:",
-			    "Abort %s? Steps already done stay done; nothing more is run.", rb->scenario->name);
+		            "Abort %s? Steps already done stay done; nothing more is run.",
+		            rb->scenario->name);
 	} else {
 		return 0;
 	}
@@ -176,7 +189,8 @@ static int run_resume(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Type resume, or Esc to leave it.");
 		return -1;
 	}
-	if (runhost_resume(&c->run, &c->cat, c->resume_path, c->agents, c->snaps, &c->track, &cause) == -1) {
+	if (runhost_resume(&c->run, &c->cat, c->resume_path, c->agents, c->snaps, &c->track,
+	                   &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
 		free(cause);
 		return -1;
@@ -201,19 +215,22 @@ void console_run_offer_resume(struct console *c)
 	diag_free(&d);
 	size_t done = 0;
 	for (size_t i = 0; i < recs.n; i++)
-		done += strcmp(recs.items[i].type, "step_finished") == 0 &&
-			strcmp(json_string_value(json_object_get(recs.items[i].data, "result")) ?: "", "failed") != 0;
+		done +=
+		    strcmp(recs.items[i].type, "step_finished") == 0 &&
+		    strcmp(json_string_value(json_object_get(recs.items[i].data, "result")) ?: "",
+		           "failed") != 0;
 	if (rc == 0 && recs.n > 0 && strcmp(recs.items[0].type, "run_started") == 0 &&
 	    strcmp(recs.items[recs.n - 1].type, "run_finished") != 0) {
 		c->resume_path = path;
 		path = NULL;
-		prompt_open(&c->prompt, PROMPT_RESUME, "unfinished run", "type resume to carry on:",
-			    "A run of %s started %s did not finish (%zu step%s done; last record: %s).\n\n"
-			    "Resuming picks it up at the step where it stopped; a step that was running "
-			    "is checked before anything is run again. Esc leaves it "
-			    "(drconsole journal list shows it).",
-			    json_string_value(json_object_get(recs.items[0].data, "scenario")) ?: "?",
-			    recs.items[0].ts, done, done == 1 ? "" : "s", recs.items[recs.n - 1].type);
+		prompt_open(
+		    &c->prompt, PROMPT_RESUME, "unfinished run", "type resume to carry on:",
+		    "A run of %s started %s did not finish (%zu step%s done; last record: %s).\n\n"
+		    "Resuming picks it up at the step where it stopped; a step that was running "
+		    "is checked before anything is run again. Esc leaves it "
+		    "(drconsole journal list shows it).",
+		    json_string_value(json_object_get(recs.items[0].data, "scenario")) ?: "?",
+		    recs.items[0].ts, done, done == 1 ? "" : "s", recs.items[recs.n - 1].type);
 	}
 	journal_records_free(&recs);
 	free(path);
@@ -229,23 +246,27 @@ static int run_answer(struct console *c, const char *typed)
 	case PROMPT_CONFIRM:
 		switch (runbook_confirm(rb, typed)) {
 		case RB_CONFIRM_MISTYPED:
-			snprintf(c->prompt.note, sizeof c->prompt.note, "Not confirmed: type exactly %s.",
-				 runbook_confirm_target(rb));
+			snprintf(c->prompt.note, sizeof c->prompt.note,
+			         "Not confirmed: type exactly %s.", runbook_confirm_target(rb));
 			c->prompt.typed[0] = '\0';
 			return -1;
 		case RB_CONFIRM_CHANGED:
 			run_confirm_open(c, &rb->steps[rb->current]);
-			snprintf(c->prompt.note, sizeof c->prompt.note, "Refused: the primary, timeline or "
-				 "replay position changed since the dialog opened. Check, then confirm again.");
+			snprintf(c->prompt.note, sizeof c->prompt.note,
+			         "Refused: the primary, timeline or "
+			         "replay position changed since the dialog opened. Check, then "
+			         "confirm again.");
 			return -1;
 		default:
 			return 0;
 		}
 	case PROMPT_OVERRIDE:
 	case PROMPT_ATTEST:
-		if ((c->prompt.purpose == PROMPT_OVERRIDE ? runbook_override(rb, typed) : runbook_attest(rb, typed)) == 0)
+		if ((c->prompt.purpose == PROMPT_OVERRIDE ? runbook_override(rb, typed)
+		                                          : runbook_attest(rb, typed)) == 0)
 			return 0;
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not accepted: %s.", c->prompt.label);
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Not accepted: %s.",
+		         c->prompt.label);
 		return -1;
 	case PROMPT_SKIP:
 		if (runbook_skip(rb, typed) == 0)
@@ -290,18 +311,22 @@ void console_run_prompt(struct console *c, int ch)
 	console_run_pump(c);
 }
 
-/* Says why a run cannot start (the DR site's lock), offering a takeover when its holder may be gone. */
+/* Says why a run cannot start (the DR site's lock), offering a takeover when its holder may be
+ * gone. */
 static void run_lock_dialogs(struct console *c)
 {
 	if (c->prompt.purpose != PROMPT_NONE)
 		return;
 	if (c->run.phase == RUNHOST_HELD) {
-		prompt_open(&c->prompt, PROMPT_TAKEOVER, "run lock held", "type takeover to take it:",
-			    "%s.\n\nTake it over only if you know that run is over. The takeover is "
-			    "journaled; Esc leaves the lock to its holder.", c->run.notice);
+		prompt_open(
+		    &c->prompt, PROMPT_TAKEOVER, "run lock held", "type takeover to take it:",
+		    "%s.\n\nTake it over only if you know that run is over. The takeover is "
+		    "journaled; Esc leaves the lock to its holder.",
+		    c->run.notice);
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_REFUSED) {
-		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s", c->run.notice);
+		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s",
+		            c->run.notice);
 		runhost_stop(&c->run);
 		c->overlay_dirty = 1;
 	}

@@ -65,7 +65,7 @@ int hostkey_dialog_offer(struct hostkey_dialog *d, const struct site_status *sit
 			return 0;
 		hostkey_dialog_show(d, &sites[d->site], d->site);
 		snprintf(d->note, sizeof d->note,
-			 "The site now offers a different key: compare this one again.");
+		         "The site now offers a different key: compare this one again.");
 		return 1;
 	}
 	for (size_t i = 0; i < n && i < d->n_sites; i++) {
@@ -91,7 +91,7 @@ enum hostkey_answer hostkey_dialog_key(struct hostkey_dialog *d, int ch)
 	size_t len = strlen(d->typed);
 	if (ch == HOSTKEY_ESC) {
 		snprintf(d->dismissed[d->site], sizeof d->dismissed[d->site], "%s",
-			 d->key.fingerprint);
+		         d->key.fingerprint);
 		d->open = 0;
 		return HOSTKEY_DISMISS;
 	}
@@ -99,7 +99,7 @@ enum hostkey_answer hostkey_dialog_key(struct hostkey_dialog *d, int ch)
 		if (strcmp(d->typed, "yes") == 0)
 			return HOSTKEY_ACCEPT;
 		snprintf(d->note, sizeof d->note,
-			 "Not accepted: type the three letters yes, then Enter (Esc to leave it).");
+		         "Not accepted: type the three letters yes, then Enter (Esc to leave it).");
 		d->typed[0] = '\0';
 	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		if (len > 0)
@@ -118,17 +118,19 @@ void hostkey_dialog_draw(const struct hostkey_dialog *d, const struct theme *t)
 	if (w == NULL)
 		return;
 	int wd = getmaxx(w) - 4, y = 2;
-	char *text = xasprintf("%s (%s) offers a host key that known_hosts does not hold:",
-			       d->site_name, d->key.host_port);
+	char *text =
+	    xasprintf("%s (%s) offers a host key that known_hosts does not hold:", d->site_name,
+	              d->key.host_port);
 	y += draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), text);
 	free(text);
 	draw_textf(w, ++y, 4, wd - 2, theme_attr(t, THEME_TITLE), "%s %s", d->key.key_type,
-		   d->key.fingerprint);
+	           d->key.fingerprint);
 	y += 2;
-	text = xasprintf("Compare it with the fingerprint the site's administrators read on the "
-			 "host (ssh-keygen -lf on its host key). Type yes and Enter to add it to %s; "
-			 "Esc leaves the site unconnected (K shows this again).",
-			 d->key.file);
+	text =
+	    xasprintf("Compare it with the fingerprint the site's administrators read on the "
+	              "host (ssh-keygen -lf on its host key). Type yes and Enter to add it to %s; "
+	              "Esc leaves the site unconnected (K shows this again).",
+	              d->key.file);
 	y += draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), text);
 	free(text);
 	draw_textf(w, ++y, 2, wd, theme_attr(t, THEME_FOCUS), "accept? %s_", d->typed);

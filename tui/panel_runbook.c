@@ -58,15 +58,21 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 	const struct theme *t = v->theme;
 	char e[16], b[16], p[16];
 	enum rb_timer_level lvl = runbook_timer_level(rb);
-	enum theme_role r = lvl == RB_TIMER_RED ? THEME_CRIT : lvl == RB_TIMER_AMBER ? THEME_WARN : THEME_OK;
+	enum theme_role r = lvl == RB_TIMER_RED     ? THEME_CRIT
+	                    : lvl == RB_TIMER_AMBER ? THEME_WARN
+	                                            : THEME_OK;
 	if (rb->split_brain)
 		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, "%s%s", rb->alarm,
-			   rb->fence_request ? ": fencing it" : rb->fence_on_return ? "" : ": f fences it");
-	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s", rb->scenario->name,
-		   runbook_clock(runbook_elapsed_ms(rb), e, sizeof e),
-		   runbook_clock(rb->scenario->estimated_ms, b, sizeof b),
-		   runbook_clock(runbook_projected_ms(rb), p, sizeof p),
-		   rb->aborted ? "  (aborted)" : rb->finished ? "  (finished)" : "");
+		           rb->fence_request     ? ": fencing it"
+		           : rb->fence_on_return ? ""
+		                                 : ": f fences it");
+	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s",
+	           rb->scenario->name, runbook_clock(runbook_elapsed_ms(rb), e, sizeof e),
+	           runbook_clock(rb->scenario->estimated_ms, b, sizeof b),
+	           runbook_clock(runbook_projected_ms(rb), p, sizeof p),
+	           rb->aborted    ? "  (aborted)"
+	           : rb->finished ? "  (finished)"
+	                          : "");
 	return y;
 }
 
@@ -75,12 +81,15 @@ static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const 
 {
 	const struct theme *t = v->theme;
 	for (size_t i = 0; i < st->n_guards; i++)
-		draw_textf(w, y++, 5, wd - 6, theme_attr(t, st->guards[i].pass ? THEME_OK : THEME_CRIT),
-			   "%s %s: %s", theme_glyph(t, st->guards[i].pass ? "✓" : "✗", st->guards[i].pass ? "+" : "x"),
-			   st->plan->action->guards[i], st->guards[i].evidence);
+		draw_textf(
+		    w, y++, 5, wd - 6, theme_attr(t, st->guards[i].pass ? THEME_OK : THEME_CRIT),
+		    "%s %s: %s",
+		    theme_glyph(t, st->guards[i].pass ? "✓" : "✗", st->guards[i].pass ? "+" : "x"),
+		    st->plan->action->guards[i], st->guards[i].evidence);
 	for (size_t i = 0; i < st->plan->n_targets; i++)
 		if (st->plan->targets[i].command != NULL)
-			y += draw_wrap(w, y, 5, wd - 6, theme_attr(t, THEME_NORMAL), st->plan->targets[i].command);
+			y += draw_wrap(w, y, 5, wd - 6, theme_attr(t, THEME_NORMAL),
+			               st->plan->targets[i].command);
 	if (st->plan->instruction != NULL && st->plan->action->kind == ACTION_MANUAL)
 		y += draw_wrap(w, y, 5, wd - 6, theme_attr(t, THEME_NORMAL), st->plan->instruction);
 	const char *tail = st->output, *nl;
@@ -105,11 +114,14 @@ static const char *runbook_hint(const struct runbook *rb, const struct rb_step *
 		return "s: pick a scenario";
 	switch (st->state) {
 	case RB_GUARDED:
-		return "o: override (type the guard's name)  t: attest the old primary is down  k: skip";
+		return "o: override (type the guard's name)  t: attest the old primary is down  k: "
+		       "skip";
 	case RB_AWAITING:
-		return st->plan->action->kind == ACTION_MANUAL ? "Enter: mark done  k: skip  n: note"
-		       : st->plan->action->confirm == CONFIRM_TYPED ? "Enter: confirm (type the site's name)  k: skip"
-								    : "Enter: confirm  k: skip";
+		return st->plan->action->kind == ACTION_MANUAL
+		           ? "Enter: mark done  k: skip  n: note"
+		       : st->plan->action->confirm == CONFIRM_TYPED
+		           ? "Enter: confirm (type the site's name)  k: skip"
+		           : "Enter: confirm  k: skip";
 	case RB_FAILED:
 	case RB_UNKNOWN:
 		return "r: retry  k: skip (reason)  d: mark done  a: abort";
@@ -127,30 +139,35 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	char e[16], est[16];
 	if (rb == NULL) {
 		draw_text(w, y, 2, wd - 4, theme_attr(t, THEME_DIM),
-			  "No run. Press s to pick a recovery scenario.");
+		          "No run. Press s to pick a recovery scenario.");
 		return 1;
 	}
 	y = runbook_heading(w, y, wd, v, rb);
 	for (size_t i = 0; i < rb->n; i++) {
 		const struct rb_step *st = &rb->steps[i];
-		int64_t took = st->started_ms == 0 ? 0
-			       : (st->finished_ms ? st->finished_ms : v->now_ms) - st->started_ms;
+		int64_t took =
+		    st->started_ms == 0
+		        ? 0
+		        : (st->finished_ms ? st->finished_ms : v->now_ms) - st->started_ms;
 		draw_textf(w, y++, 1, wd - 2, theme_attr(t, runbook_role(st->state)),
-			   "%s %zu %s  %s/%s  %s%s%s", runbook_glyph(t, st->state), i + 1,
-			   st->plan->action->name, runbook_clock(took, e, sizeof e),
-			   runbook_clock(st->plan->action->estimate_ms, est, sizeof est),
-			   runbook_state_name(st->state), st->why[0] ? ": " : "", st->why);
+		           "%s %zu %s  %s/%s  %s%s%s", runbook_glyph(t, st->state), i + 1,
+		           st->plan->action->name, runbook_clock(took, e, sizeof e),
+		           runbook_clock(st->plan->action->estimate_ms, est, sizeof est),
+		           runbook_state_name(st->state), st->why[0] ? ": " : "", st->why);
 		if (i == rb->current)
 			y = runbook_detail(w, y, wd, v, st);
 	}
 	if (rb->current < rb->n || rb->finished)
 		draw_text(w, y++, 1, wd - 2, theme_attr(t, THEME_DIM),
-			  runbook_hint(rb, rb->current < rb->n ? &rb->steps[rb->current] : NULL));
+		          runbook_hint(rb, rb->current < rb->n ? &rb->steps[rb->current] : NULL));
 	return y - (1 - scroll);
 }
 
 const struct panel_class panel_runbook = {
-	.name = "runbook", .title = "runbook", .min_w = 20, .min_h = 3,
-	.inputs = PANEL_IN_RUN | PANEL_IN_CLOCK,
-	.draw = runbook_draw,
+    .name = "runbook",
+    .title = "runbook",
+    .min_w = 20,
+    .min_h = 3,
+    .inputs = PANEL_IN_RUN | PANEL_IN_CLOCK,
+    .draw = runbook_draw,
 };

@@ -17,7 +17,7 @@
 
 /* Opens the dialog with its body text. */
 void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
-		 const char *label, const char *fmt, ...)
+                 const char *label, const char *fmt, ...)
 {
 	va_list ap;
 	memset(p, 0, sizeof *p);

@@ -33,7 +33,7 @@ struct prompt {
 };
 
 void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
-		 const char *label, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                 const char *label, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 enum prompt_answer prompt_key(struct prompt *p, int ch);
 void prompt_draw(const struct prompt *p, const struct theme *t);
 

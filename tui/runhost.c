@@ -68,8 +68,8 @@ static int runhost_keep(struct runhost *h, unsigned id, int ok, const char *deta
 /* Judges a built-in from the snapshots; -1 when it must run on the site instead. */
 static int runhost_judge(struct runhost *h, const struct rb_request *req)
 {
-	struct guard_ctx g = {&h->cat->cf, h->snaps, h->cat->cf.n_sites, clock_wall_ms(),
-			      h->rb.track.lsn, h->rb.fenced, h->rb.attested};
+	struct guard_ctx g = {&h->cat->cf,     h->snaps,     h->cat->cf.n_sites, clock_wall_ms(),
+	                      h->rb.track.lsn, h->rb.fenced, h->rb.attested};
 	struct guard_result r;
 	if (guard_builtin(req->builtin, req->site, &g, &r) == -1)
 		return -1;
@@ -85,8 +85,10 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 	int i = runhost_site_index(h, req->site);
 	if (i < 0 || h->agents == NULL) {
 		char why[160];
-		snprintf(why, sizeof why, "%s on the operator's side is not in this version: "
-			 "give the action a site", req->command ? "a command" : req->builtin);
+		snprintf(why, sizeof why,
+		         "%s on the operator's side is not in this version: "
+		         "give the action a site",
+		         req->command ? "a command" : req->builtin);
 		return runhost_keep(h, req->id, 0, why);
 	}
 	struct op op = {0};
@@ -131,11 +133,12 @@ static int runhost_lock(struct runhost *h, const char *path, struct runlock_owne
 	runlock_owner_me(me, id);
 	free(id);
 	int rc = runlock_acquire(h->cat->cf.state_dir, dr ? dr->name : "dr", me, &h->lock, &holder,
-				 cause);
+	                         cause);
 	if (rc == RUNLOCK_HELD) {
 		char *who = runlock_owner_describe(&holder);
 		*cause = xasprintf("another console runs a recovery against %s: %s. This console "
-				   "stays read-only for runs", dr ? dr->name : "the DR site", who);
+		                   "stays read-only for runs",
+		                   dr ? dr->name : "the DR site", who);
 		free(who);
 	}
 	return rc == 0 ? 0 : -1;
@@ -155,7 +158,7 @@ static void runhost_unwind(struct runhost *h, int remove_journal)
 
 /* Clears the host for a new run. */
 static void runhost_init(struct runhost *h, const struct catalog *cat, struct agent **agents,
-			 const struct site_status *snaps, const struct rb_track *seen)
+                         const struct site_status *snaps, const struct rb_track *seen)
 {
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
@@ -197,7 +200,8 @@ static int runhost_begin(struct runhost *h, const char *path, char **cause)
 	if (runhost_lock(h, path, &h->me, cause) == -1)
 		return -1;
 	h->me_json = runlock_owner_json(&h->me);
-	if (runhost_site_send(h, runlock_site_acquire_script(runhost_lock_dir(h), h->me_json)) == -1) {
+	if (runhost_site_send(h, runlock_site_acquire_script(runhost_lock_dir(h), h->me_json)) ==
+	    -1) {
 		*cause = xstrdup("the DR site has no agent to take its run lock");
 		runlock_release(&h->lock);
 		return -1;
@@ -209,12 +213,13 @@ static int runhost_begin(struct runhost *h, const char *path, char **cause)
 
 /* Starts a run: its journal and the locks; the engine starts once the DR site's lock is ours. */
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
-		  char **cause)
+                  struct agent **agents, const struct site_status *snaps,
+                  const struct rb_track *seen, char **cause)
 {
 	runhost_init(h, cat, agents, snaps, seen);
 	h->sc = sc;
-	h->journal = journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
+	h->journal =
+	    journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
 	if (h->journal == NULL)
 		return -1;
 	if (runhost_begin(h, h->journal_path, cause) == -1) {
@@ -226,15 +231,16 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
 
 /* Carries on the unfinished run journaled at path, once the locks are taken; -1 with *cause. */
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
-		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
-		   char **cause)
+                   struct agent **agents, const struct site_status *snaps,
+                   const struct rb_track *seen, char **cause)
 {
 	struct diag d;
 	runhost_init(h, cat, agents, snaps, seen);
 	diag_init(&d);
 	h->journal = journal_resume(path, runhost_journal_now, &d);
 	if (h->journal == NULL) {
-		*cause = d.n > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
+		*cause =
+		    d.n > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be resumed");
 		diag_free(&d);
 		return -1;
 	}
@@ -254,8 +260,9 @@ static void runhost_engine(struct runhost *h)
 	char *cause = NULL;
 	int rc;
 	if (h->sc != NULL) {
-		json_t *about = json_pack("{s:s, s:s, s:s, s:i}", "operator", h->me.operator, "host",
-					  h->me.host, "origin", h->me.origin, "pid", h->me.pid);
+		json_t *about =
+		    json_pack("{s:s, s:s, s:s, s:i}", "operator", h->me.operator, "host",
+		              h->me.host, "origin", h->me.origin, "pid", h->me.pid);
 		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about};
 		rc = runbook_start(&h->rb, h->cat, h->sc, &env, &live, &cause);
 		json_decref(about);
@@ -267,7 +274,8 @@ static void runhost_engine(struct runhost *h)
 		diag_init(&d);
 		rc = journal_read(h->journal_path, &recs, &d);
 		if (rc == -1)
-			cause = d.n > 0 ? diag_format(&d.items[0]) : xstrdup("the journal cannot be read");
+			cause = d.n > 0 ? diag_format(&d.items[0])
+			                : xstrdup("the journal cannot be read");
 		else
 			rc = runbook_resume(&h->rb, h->cat, &recs, &env, &live, &cause);
 		journal_records_free(&recs);
@@ -282,7 +290,7 @@ static void runhost_engine(struct runhost *h)
 	h->phase = RUNHOST_RUNNING;
 	if (h->lock_record != NULL)
 		runhost_journal(h, json_string_value(json_object_get(h->lock_record, "type")),
-				json_incref(json_object_get(h->lock_record, "data")));
+		                json_incref(json_object_get(h->lock_record, "data")));
 }
 
 /* Keeps the lock's record, journaled when the engine has started. */
@@ -291,7 +299,7 @@ static void runhost_lock_record(struct runhost *h, const char *type, const char 
 	const struct site *dr = conf_dr(&h->cat->cf);
 	json_decref(h->lock_record);
 	h->lock_record = json_pack("{s:s, s:{s:s, s:s, s:s?}}", "type", type, "data", "site",
-				   dr ? dr->name : "?", "owner", h->me_json, "previous", previous);
+	                           dr ? dr->name : "?", "owner", h->me_json, "previous", previous);
 }
 
 /* Acts on the DR site's answer to a lock script. */
@@ -301,10 +309,12 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 	char *cause = NULL;
 	h->lock_op = 0;
 	memset(&r, 0, sizeof r);
-	if (!op->ok || runlock_site_parse(op->output ? op->output : "", op->output ? strlen(op->output) : 0,
-					  &r, &cause) == -1) {
+	if (!op->ok || runlock_site_parse(op->output ? op->output : "",
+	                                  op->output ? strlen(op->output) : 0, &r, &cause) == -1) {
 		snprintf(h->notice, sizeof h->notice, "The DR site's run lock cannot be taken: %s",
-			 cause ? cause : op->detail ? op->detail : "no answer");
+		         cause        ? cause
+		         : op->detail ? op->detail
+		                      : "no answer");
 		free(cause);
 		h->phase = RUNHOST_REFUSED;
 	} else if (r.state == RUNLOCK_SITE_TAKEN) {
@@ -312,24 +322,29 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 		if (h->phase != RUNHOST_TAKING)
 			runhost_lock_record(h, "site_lock_taken", NULL);
 		runhost_engine(h);
-	} else if (r.state == RUNLOCK_SITE_HELD && r.owner.known && strcmp(r.owner.run, h->me.run) == 0) {
+	} else if (r.state == RUNLOCK_SITE_HELD && r.owner.known &&
+	           strcmp(r.owner.run, h->me.run) == 0) {
 		/* this run's own lock, from before the console stopped */
 		runhost_lock_record(h, JOURNAL_LOCK_TAKEN_OVER, r.owner_json);
-		runhost_site_send(h, runlock_site_takeover_script(runhost_lock_dir(h), r.owner_json, h->me_json));
+		runhost_site_send(
+		    h, runlock_site_takeover_script(runhost_lock_dir(h), r.owner_json, h->me_json));
 		h->phase = RUNHOST_TAKING;
 	} else if (r.state == RUNLOCK_SITE_HELD) {
 		char *who = runlock_owner_describe(&r.owner);
 		int live = runlock_is_stale(&r.owner, h->me.host, NULL) == RUNLOCK_LIVE;
 		snprintf(h->notice, sizeof h->notice, "The DR site's run lock is held by %s%s", who,
-			 live ? ", a console still running: this one stays read-only for runs"
-			      : (r.owner.previous || runlock_is_stale(&r.owner, h->me.host, NULL) == RUNLOCK_STALE)
-				    ? " (its console is gone)" : " (on another host: it cannot be told whether it still runs)");
+		         live ? ", a console still running: this one stays read-only for runs"
+		         : (r.owner.previous ||
+		            runlock_is_stale(&r.owner, h->me.host, NULL) == RUNLOCK_STALE)
+		             ? " (its console is gone)"
+		             : " (on another host: it cannot be told whether it still runs)");
 		free(who);
 		free(h->holder_json);
 		h->holder_json = xstrdup(r.owner_json ? r.owner_json : "");
 		h->phase = live ? RUNHOST_REFUSED : RUNHOST_HELD;
 	} else {
-		snprintf(h->notice, sizeof h->notice, "The DR site's run lock answered unexpectedly");
+		snprintf(h->notice, sizeof h->notice,
+		         "The DR site's run lock answered unexpectedly");
 		h->phase = RUNHOST_REFUSED;
 	}
 	runlock_site_result_free(&r);
@@ -341,7 +356,8 @@ int runhost_takeover(struct runhost *h, const char *typed)
 	if (h->phase != RUNHOST_HELD || strcmp(typed, "takeover") != 0)
 		return -1;
 	runhost_lock_record(h, JOURNAL_LOCK_TAKEN_OVER, h->holder_json);
-	if (runhost_site_send(h, runlock_site_takeover_script(runhost_lock_dir(h), h->holder_json, h->me_json)) == -1)
+	if (runhost_site_send(h, runlock_site_takeover_script(runhost_lock_dir(h), h->holder_json,
+	                                                      h->me_json)) == -1)
 		return -1;
 	h->phase = RUNHOST_TAKING;
 	return 0;
@@ -357,8 +373,9 @@ static int runhost_take_results(struct runhost *h)
 			if (op.id == h->lock_op && h->lock_op != 0) {
 				runhost_site_answer(h, &op);
 			} else if (h->phase == RUNHOST_RUNNING) {
-				struct rb_result r = {op.id, op.ok, op.exit_status, op.timed_out, op.lost,
-						      op.output, op.detail, op.lsn};
+				struct rb_result r = {op.id,        op.ok,   op.exit_status,
+				                      op.timed_out, op.lost, op.output,
+				                      op.detail,    op.lsn};
 				runbook_result(&h->rb, &r);
 			}
 			op_free(&op);
@@ -395,7 +412,8 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	while (h->n_local > 0) {
 		struct runhost_local l = h->local[0];
 		memmove(h->local, h->local + 1, --h->n_local * sizeof *h->local);
-		runbook_result(&h->rb, &(struct rb_result){l.id, l.ok, -1, 0, 0, NULL, l.detail, -1});
+		runbook_result(&h->rb,
+		               &(struct rb_result){l.id, l.ok, -1, 0, 0, NULL, l.detail, -1});
 		any = 1;
 	}
 	runbook_tick(&h->rb, snaps, n);
@@ -404,7 +422,8 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	return any;
 }
 
-/* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can be resumed). */
+/* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can
+ * be resumed). */
 void runhost_stop(struct runhost *h)
 {
 	if (!h->active)

@@ -34,33 +34,33 @@ enum runhost_phase {
 struct runhost {
 	int active;
 	enum runhost_phase phase;
-	const struct scenario *sc;  /* to start; NULL when resuming */
+	const struct scenario *sc; /* to start; NULL when resuming */
 	const struct rb_track *seen;
 	struct runlock_owner me;
 	char *me_json;
-	char *holder_json;          /* the DR lock's content when another holds it */
-	char notice[640];           /* REFUSED: why; HELD: who holds the lock */
-	unsigned lock_op;           /* the lock operation in flight, 0: none */
-	int site_locked;            /* the DR lock is ours: released when the run ends */
-	json_t *lock_record;        /* journaled once the run's journal has begun */
+	char *holder_json;   /* the DR lock's content when another holds it */
+	char notice[640];    /* REFUSED: why; HELD: who holds the lock */
+	unsigned lock_op;    /* the lock operation in flight, 0: none */
+	int site_locked;     /* the DR lock is ours: released when the run ends */
+	json_t *lock_record; /* journaled once the run's journal has begun */
 	struct runbook rb;
 	const struct catalog *cat;
 	struct agent **agents;
 	const struct site_status *snaps;
 	struct journal *journal;
 	char *journal_path;
-	struct runlock lock; /* one run at a time on this jump host, for the DR site */
+	struct runlock lock;     /* one run at a time on this jump host, for the DR site */
 	char journal_error[256]; /* the last append that failed: shown, never ignored */
 	struct runhost_local local[RUNHOST_MAX_LOCAL];
 	size_t n_local;
 };
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-		  struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
-		  char **cause);
+                  struct agent **agents, const struct site_status *snaps,
+                  const struct rb_track *seen, char **cause);
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
-		   struct agent **agents, const struct site_status *snaps, const struct rb_track *seen,
-		   char **cause);
+                   struct agent **agents, const struct site_status *snaps,
+                   const struct rb_track *seen, char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 int runhost_takeover(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);

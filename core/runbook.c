@@ -111,7 +111,9 @@ static void runbook_read_mark(const struct runbook *rb, struct rb_mark *m)
 	if (s == NULL)
 		return;
 	m->timeline = s->pg.timeline.known ? s->pg.timeline.v : -1;
-	m->replay_lsn = s->pg.replay_lsn.known ? s->pg.replay_lsn.v : -1;
+	/* A standby's replay position; a primary's WAL moves with every write, so it is not compared. */
+	if (verdict_site_role(s) == PG_ROLE_STANDBY && s->pg.replay_lsn.known)
+		m->replay_lsn = s->pg.replay_lsn.v;
 }
 
 /* Records the live state as the confirmation dialog opens. */

@@ -66,9 +66,10 @@ static void run_confirm_open(struct console *c, struct rb_step *st)
 		                                                   : "?");
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n,
-		         "Checked again when you confirm: primary %s, timeline %lld, replay %s.",
+		         "Checked again when you confirm: primary %s, timeline %lld%s%s.",
 		         rb->mark.primary[0] ? rb->mark.primary : "none",
-		         (long long)rb->mark.timeline, lsn);
+		         (long long)rb->mark.timeline, rb->mark.replay_lsn >= 0 ? ", replay " : "",
+		         rb->mark.replay_lsn >= 0 ? lsn : "");
 	int typed = st->plan->action->confirm == CONFIRM_TYPED;
 	char label[96];
 	snprintf(label, sizeof label, typed ? "type %s to run it:" : "Enter runs it, Esc cancels",

@@ -666,7 +666,7 @@ actions:
     run: "{{params.app}}/bin/point-service {{params.app}}/pg_service.conf {{dr.host}} {{dr.postgres.port}}"
     check: "PGSERVICEFILE={{params.app}}/pg_service.conf psql service=erp -Atc 'select not pg_is_in_recovery()' | grep -qx t"
     confirm: key
-    timeout: 30s
+    timeout: 10s
   update_dns:
     site: dr
     run: "{{params.app}}/bin/point-name {{params.app}}/hosts {{dr.host}} {{dr.name}}"

@@ -16,6 +16,7 @@ enum op_kind {
 	OP_FENCE,    /* stop PostgreSQL on the site and see it down */
 	OP_PROMOTE,  /* SELECT pg_promote(true, N) */
 	OP_WRITABLE, /* a write succeeds */
+	OP_RESTORE,  /* the restore test: its script in command, its answer parsed */
 };
 
 /* One operation and, once done, its outcome. Strings are owned by the op. */

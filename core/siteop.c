@@ -83,12 +83,57 @@ int siteop_fence_parse(const char *out, char *detail, size_t len)
 	return 0;
 }
 
+/*
+ * Returns the restore test's sh script: the backup restored with pg_restore
+ * into a scratch database on the site's PostgreSQL (which must take writes),
+ * its tables counted, the scratch database dropped again; one line
+ * "restore ok TABLES" or "restore failed STEP" on stdout.
+ */
+char *siteop_restore_script(const struct site *s, const char *backup)
+{
+	char *path = xasprintf("%s/%s", s->backups.dir ? s->backups.dir : "", backup ? backup : "");
+	char *f = shquote(path), *u = shquote(s->pg.user ? s->pg.user : "postgres");
+	char *script = xasprintf(
+	    "export PGHOST=127.0.0.1 PGPORT=%ld PGUSER=%s PGCONNECT_TIMEOUT=10; "
+	    "DB=drconsole_restore_test_$$; F=%s; "
+	    "if [ ! -r \"$F\" ]; then echo 'restore failed read'; exit 1; fi; "
+	    "createdb \"$DB\" || { echo 'restore failed createdb'; exit 1; }; "
+	    "if pg_restore --no-owner --exit-on-error -d \"$DB\" \"$F\"; then "
+	    "n=$(psql -XAtd \"$DB\" -c \"select count(*) from pg_tables where schemaname not in "
+	    "('pg_catalog', 'information_schema')\"); r=\"restore ok $n\"; "
+	    "else r='restore failed pg_restore'; fi; "
+	    "dropdb \"$DB\" || r=\"$r (the scratch database $DB was left behind)\"; echo \"$r\"",
+	    s->pg.port, u, f);
+	free(path);
+	free(f);
+	free(u);
+	return script;
+}
+
+/* Reads the restore test's answer; 1 when the backup restored, with a sentence. */
+int siteop_restore_parse(const char *out, char *detail, size_t len)
+{
+	const char *line = out ? strstr(out, "restore ") : NULL;
+	long tables = 0;
+	if (line != NULL && sscanf(line, "restore ok %ld", &tables) == 1) {
+		snprintf(detail, len, "the backup restored into a scratch database: %ld table%s",
+		         tables, tables == 1 ? "" : "s");
+		return tables > 0;
+	}
+	if (line != NULL && strncmp(line, "restore failed ", 15) == 0)
+		snprintf(detail, len, "the restore test failed at %.*s", (int)strcspn(line + 15, "\n"),
+		         line + 15);
+	else
+		snprintf(detail, len, "the restore test gave no answer");
+	return 0;
+}
+
 /* Runs an exec or the fence over the session, filling the outcome. */
 void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
                 long port)
 {
 	struct sshexec_result r;
-	char *cause = NULL, detail[256];
+	char *cause = NULL, detail[320];
 	char *script = op->kind == OP_FENCE
 	                   ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
 	                   : NULL;
@@ -105,8 +150,9 @@ void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const cha
 	}
 	op_set_output(op, r.out, r.out_len, r.err, r.err_len);
 	op->exit_status = r.status;
-	if (op->kind == OP_FENCE) {
-		op->ok = siteop_fence_parse(r.out, detail, sizeof detail);
+	if (op->kind == OP_FENCE || op->kind == OP_RESTORE) {
+		op->ok = op->kind == OP_FENCE ? siteop_fence_parse(r.out, detail, sizeof detail)
+		                              : siteop_restore_parse(r.out, detail, sizeof detail);
 		free(op->detail);
 		op->detail = xasprintf("%s: %s", site, detail);
 	} else {

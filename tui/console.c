@@ -59,7 +59,10 @@ static struct view console_panel_view(const struct console *c)
 	                 console_now(c),
 	                 &c->theme,
 	                 c->recorded_ms != 0,
-	                 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL};
+	                 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL,
+	                 c->run.active && c->run.phase != RUNHOST_RUNNING
+	                     ? "Starting the run: taking the DR site's run lock..."
+	                     : NULL};
 	return v;
 }
 

@@ -26,6 +26,7 @@ struct view {
 	const struct theme *theme;
 	int recorded; /* a capture viewed after the fact, not the live sites */
 	const struct runbook *run; /* the recovery run, or NULL */
+	const char *run_status;    /* a run being set up (its locks), or NULL */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */

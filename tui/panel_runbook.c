@@ -138,8 +138,9 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	int wd = getmaxx(w), y = 1 - scroll;
 	char e[16], est[16];
 	if (rb == NULL) {
-		draw_text(w, y, 2, wd - 4, theme_attr(t, THEME_DIM),
-		          "No run. Press s to pick a recovery scenario.");
+		draw_text(w, y, 2, wd - 4, theme_attr(t, v->run_status ? THEME_WARN : THEME_DIM),
+		          v->run_status ? v->run_status
+		                        : "No run. Press s to pick a recovery scenario.");
 		return 1;
 	}
 	y = runbook_heading(w, y, wd, v, rb);

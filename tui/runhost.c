@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "runhost.h"
+#include "siteop.h"
 #include "xmalloc.h"
 
 /* The engine's clock: the wall clock. */
@@ -104,6 +105,11 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		op.kind = OP_WRITABLE;
 	} else if (strcmp(req->builtin, "fence") == 0) {
 		op.kind = OP_FENCE;
+	} else if (strcmp(req->builtin, "restore_test") == 0) {
+		if (!h->snaps[i].backups.ok || h->snaps[i].backups.newest_name[0] == '\0')
+			return runhost_keep(h, req->id, 0, "no backup is listed at the site to restore");
+		op.kind = OP_RESTORE;
+		op.command = siteop_restore_script(req->site, h->snaps[i].backups.newest_name);
 	} else {
 		char why[160];
 		snprintf(why, sizeof why, "the built-in %s is not in this version", req->builtin);
@@ -188,7 +194,7 @@ static int runhost_site_send(struct runhost *h, char *script)
 	op.id = h->lock_op = 0x40000000u | ++serial; /* apart from the engine's ids */
 	op.kind = OP_EXEC;
 	op.command = script;
-	op.timeout_ms = 2 * h->cat->cf.probe_timeout_ms;
+	op.timeout_ms = 5 * h->cat->cf.probe_timeout_ms; /* a small script, but a loaded site is slow */
 	op.lsn = -1;
 	agent_submit(h->agents[i], &op);
 	return 0;

@@ -667,6 +667,9 @@ actions:
     check: "PGSERVICEFILE={{params.app}}/pg_service.conf psql service=erp -Atc 'select not pg_is_in_recovery()' | grep -qx t"
     confirm: key
     timeout: 10s
+  verify_data_integrity:
+    check: restore_test   # the DR site's newest backup restores on the new primary
+    timeout: 1m
   update_dns:
     site: dr
     run: "{{params.app}}/bin/point-name {{params.app}}/hosts {{dr.host}} {{dr.name}}"

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# 데이터베이스 장애 with the console killed (SIGKILL) right after each step is
-# set going, in turn, and started again each time, in a real tmux against a lab
-# of its own (port base 27100). Each time it offers the unfinished run and
-# resumes it; a step caught running is settled by its check (or, with none, by
-# the operator, who checks by hand). In the end no step was lost and none ran
-# twice: one promotion (one timeline switch), one repointing of the service
-# entry, a journal intact. Killed before an operation left, a step is simply
-# run again by the operator (r); killed after, its check or the operator's
-# own look settles it.
+# 데이터베이스 장애 with the console hung up (SIGHUP, a dropped SSH session) or
+# killed (SIGKILL) right after each step is set going, in turn, and started
+# again each time, in a real tmux against a lab of its own (port base 27100).
+# Each time it offers the unfinished run and resumes it; a step caught running
+# is settled by its check (or, with none, by the operator, who checks by hand).
+# In the end no step was lost and none ran twice: one promotion (one timeline
+# switch), one repointing of the service entry, a journal intact. Stopped
+# before an operation left, a step is simply run again by the operator (r);
+# stopped after, its check or the operator's own look settles it.
 set -uo pipefail
 PORT_BASE=27100 SOCK_PREFIX=drk
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -24,9 +24,9 @@ killnow() { pkill -KILL -P "$(T display-message -p '#{pane_pid}')" -x drconsole;
 # resume: starts the console again and resumes the unfinished run.
 resume() {
 	start
-	shows "A run of 데이터베이스 장애 started" 10 || return 1
+	shows "A run of 데이터베이스 장애 started" 20 || return 1
 	T send-keys resume Enter
-	shows "데이터베이스 장애  " 10
+	shows "데이터베이스 장애  " 20
 }
 # settle STEP NAME: waits until step STEP is done, marking it done by hand when it is unknown without a check.
 settle() {
@@ -42,23 +42,24 @@ settle() {
 }
 
 start
-check "the console is up with both sites" shows "datacenter-2 standby" 10
+check "the console is up with both sites" shows "datacenter-2 standby" 20
 lab kill-pg 1 >/dev/null 2>&1
-shows "datacenter-1 down" 10
+shows "datacenter-1 down" 20
 
 # Step 1 (no confirmation: it runs as the run starts).
 T send-keys s
-shows "number or name" 3
+shows "number or name" 20
 T send-keys 2 Enter
-shows "데이터베이스 장애  0:0" 10 # the run has begun: its first step goes at once
-killnow
-check "killed as step 1 ran: the run is offered again" resume
+shows "데이터베이스 장애  0:0" 20 # the run has begun: its first step goes at once
+# A dropped SSH session to the jump host: SIGHUP, the same case as a kill.
+pkill -HUP -P "$(T display-message -p '#{pane_pid}')" -x drconsole
+check "hung up as step 1 ran: the run is offered again" resume
 check "step 1 done" settle 1 verify_replication_status
 
 # Step 2: the promotion, killed right after the typed confirmation.
-shows "2 promote_standby  0:00/3:00  awaiting confirmation" 10
+shows "2 promote_standby  0:00/3:00  awaiting confirmation" 20
 T send-keys Enter
-shows "type datacenter-2" 3
+shows "type datacenter-2" 20
 T send-keys datacenter-2 Enter
 killnow
 check "killed as the promotion ran: the run is offered again" resume
@@ -68,10 +69,10 @@ if [ "$(lab psql 2 -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; then
 	T send-keys d
 else
 	T send-keys r
-	shows "type datacenter-2" 10 || { T send-keys Enter; shows "type datacenter-2" 5; }
+	shows "type datacenter-2" 20 || { T send-keys Enter; shows "type datacenter-2" 20; }
 	T send-keys datacenter-2 Enter
 fi
-check "step 2 done" shows "✓ 2 promote_standby" 15
+check "step 2 done" shows "✓ 2 promote_standby" 20
 if [ "$(lab psql 2 -Atc 'select timeline_id from pg_control_checkpoint()' 2>/dev/null)" = 2 ] ||
 	[ "$(lab psql 2 -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; then
 	ok "datacenter-2 is promoted"
@@ -80,9 +81,9 @@ else
 fi
 
 # Step 3: the service entry, killed right after its confirmation.
-shows "3 update_connection_string  0:00/5:00  awaiting confirmation" 10
+shows "3 update_connection_string  0:00/5:00  awaiting confirmation" 20
 T send-keys Enter
-shows "Enter runs it" 3
+shows "Enter runs it" 20
 T send-keys Enter
 killnow
 check "killed as the service entry was repointed: the run is offered again" resume
@@ -91,14 +92,14 @@ end=$((SECONDS + 20))
 until T capture-pane -p | grep -qF "✓ 3 update_connection_string" || [ "$SECONDS" -gt "$end" ]; do
 	if T capture-pane -p | grep -qF "✗ 3 update_connection_string"; then
 		T send-keys r
-		shows "Enter: confirm" 5 && T send-keys Enter && shows "Enter runs it" 5 && T send-keys Enter
+		shows "Enter: confirm" 20 && T send-keys Enter && shows "Enter runs it" 20 && T send-keys Enter
 	fi
 	sleep 0.3
 done
-check "step 3 done" shows "✓ 3 update_connection_string" 1
+check "step 3 done" shows "✓ 3 update_connection_string" 20
 
 # Step 4 runs by itself; the run ends.
-check "the run finishes" shows "(finished)" 15
+check "the run finishes" shows "(finished)" 20
 
 j=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
 history=$(lab psql 2 -Atc "select count(*) from pg_ls_waldir() where name like '%.history'" 2>/dev/null)

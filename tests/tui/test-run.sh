@@ -13,7 +13,8 @@
 #      promoted (typed confirmation: a wrong name is refused), the application's
 #      service entry is pointed at it (the lab's override), a write through that
 #      entry succeeds, the pgbench tables hold the rows counted before the
-#      failure, the data lost is measured (0 bytes), and the journal verifies.
+#      failure, the data lost is measured (0 bytes), the newest backup restores
+#      into a scratch database on the new primary, and the journal verifies.
 set -uo pipefail
 PORT_BASE=26900 SOCK_PREFIX=drr
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -22,28 +23,31 @@ counts() { lab psql "$1" -Atc "select (select count(*) from pgbench_accounts) ||
 trap 'T kill-server 2>/dev/null; tmux -L "$sock-b" kill-server 2>/dev/null' EXIT
 
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
-check "the console is up with both sites" shows "datacenter-2 standby" 10
+check "the console is up with both sites" shows "datacenter-2 standby" 20
 
 # 1. The primary is alive: the promotion must not happen.
 T send-keys s
-check "s lists the scenarios" shows "2. 데이터베이스 장애" 3
+check "s lists the scenarios" shows "2. 데이터베이스 장애" 20
 T send-keys 2 Enter
-check "the run starts with the runbook first" shows "데이터베이스 장애  0:0" 3
-check "the promotion is guarded while the primary is writable" shows "primary_fenced: datacenter-1 answers as a writable primary" 5
+check "the run starts with the runbook first" shows "데이터베이스 장애  0:0" 20
+check "the promotion is guarded while the primary is writable" shows "primary_fenced: datacenter-1 answers as a writable primary" 20
 T send-keys o
-check "o asks for the guard's name" shows "type primary_fenced to override" 3
+check "o asks for the guard's name" shows "type primary_fenced to override" 20
 T send-keys primary_fenced Enter
-check "overridden: the step awaits its confirmation" shows "2 promote_standby  0:00/3:00  awaiting confirmation" 3
+check "overridden: the step awaits its confirmation" shows "2 promote_standby  0:00/3:00  awaiting confirmation" 20
 T send-keys Enter
-check "the confirmation names the site, host and role" shows "Site: datacenter-2 (DR site), host 127.0.0.1, now standby" 3
+check "the confirmation names the site, host and role" shows "Site: datacenter-2 (DR site), host 127.0.0.1, now standby" 20
 T send-keys datacenter-2 Enter
-check "the promotion is refused anyway" shows "promotion refused: datacenter-1 answers as a writable primary" 5
+check "the promotion is refused anyway" shows "promotion refused: datacenter-1 answers as a writable primary" 20
 sleep 2
 if [ "$(lab psql 2 -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = t ]; then ok "datacenter-2 is still a standby"; else notok "datacenter-2 is still a standby"; fi
 T send-keys a
-check "a asks to type abort" shows "type abort:" 3
+check "a asks to type abort" shows "type abort:" 20
 T send-keys abort Enter
-check "the run is aborted" shows "(aborted)" 3
+check "the run is aborted" shows "(aborted)" 20
+end=$((SECONDS + 10))
+while [ -e "$LAB_DIR/site2/drconsole-run.lock" ] && [ "$SECONDS" -le "$end" ]; do sleep 0.1; done
+if [ ! -e "$LAB_DIR/site2/drconsole-run.lock" ]; then ok "the DR site's run lock is given back"; else notok "the DR site's run lock is given back"; fi
 
 # 2. 네트워크 장애, SIGKILL while update_routing_tables runs (it waits 3 s first), then resume.
 sed -i 's/^  slow: "0"/  slow: "3"/' "$LAB_CONFIG"
@@ -53,11 +57,11 @@ sed -i "s|^  note: \"-\"|  note: \"$evil\"|" "$LAB_CONFIG"
 T kill-server 2>/dev/null
 sleep 0.5
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
-shows "datacenter-2 standby" 10
+shows "datacenter-2 standby" 20
 T send-keys s
-shows "number or name" 3
+shows "number or name" 20
 T send-keys 3 Enter
-check "네트워크 장애 starts" shows "activate_backup_network" 5
+check "네트워크 장애 starts" shows "activate_backup_network" 20
 # A second console at the same time: it shows the sites, but cannot start a run.
 B() { tmux -L "$sock-b" -f /dev/null "$@"; }
 B new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
@@ -77,26 +81,26 @@ else
 fi
 B kill-server 2>/dev/null
 T send-keys Enter
-shows "Enter runs it" 3
+shows "Enter runs it" 20
 T send-keys Enter
-check "the backup network is activated" shows "✓ 1 activate_backup_network" 10
+check "the backup network is activated" shows "✓ 1 activate_backup_network" 20
 T send-keys Enter
-shows "Enter runs it" 3
+shows "Enter runs it" 20
 T send-keys Enter
-check "update_routing_tables runs" shows "2 update_routing_tables  0:0" 3
+check "update_routing_tables runs" shows "2 update_routing_tables  0:0" 20
 sleep 1
 pkill -KILL -P "$(T display-message -p '#{pane_pid}')" -x drconsole
 sleep 0.5
 T kill-server 2>/dev/null
 sleep 0.5
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
-check "started again, the console offers the unfinished run" shows "A run of 네트워크 장애 started" 10
+check "started again, the console offers the unfinished run" shows "A run of 네트워크 장애 started" 20
 T send-keys resume Enter
-check "resumed: the step done before stays done" shows "✓ 1 activate_backup_network" 15
+check "resumed: the step done before stays done" shows "✓ 1 activate_backup_network" 20
 check "the step caught running waits for its time to be up, then its check decides" \
-	shows "its check runs in" 15
+	shows "its check runs in" 20
 check "update_routing_tables ends done (the command did finish on the site)" \
-	shows "✓ 2 update_routing_tables" 15
+	shows "✓ 2 update_routing_tables" 20
 runs=$(grep -c "set-network .*/network backup" "$LAB_DIR/app/actions.log")
 if [ "$runs" = 1 ]; then ok "activate_backup_network ran once"; else notok "activate_backup_network ran $runs times"; fi
 if grep -qx backup "$LAB_DIR/app/routes"; then ok "the routes say backup"; else notok "the routes say backup"; fi
@@ -105,8 +109,8 @@ if [ ! -e "$LAB_DIR/pwned" ] && grep -qF "network backup $evil" "$LAB_DIR/app/ac
 else
 	notok "a parameter holding '; touch ...; ' is passed literally: $(tail -n 3 "$LAB_DIR/app/actions.log")"
 fi
-check "verify_connectivity: both sites answer, the standby streams; the run finishes" shows "(finished)" 10
-check "verify_connectivity is done" shows "✓ 3 verify_connectivity" 1
+check "verify_connectivity: both sites answer, the standby streams; the run finishes" shows "(finished)" 20
+check "verify_connectivity is done" shows "✓ 3 verify_connectivity" 20
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
 if echo "$out" | grep -q "chain intact"; then ok "the resumed run's journal verifies"; else notok "the resumed run's journal verifies: $out"; fi
 last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
@@ -117,25 +121,26 @@ lab psql 1 -qc "checkpoint" >/dev/null 2>&1
 sleep 2
 before=$(counts 1)
 lab kill-pg 1 >/dev/null 2>&1
-check "the primary shows down" shows "datacenter-1 down" 5
+check "the primary shows down" shows "datacenter-1 down" 20
 T send-keys s
-shows "number or name" 3
+shows "number or name" 20
 T send-keys 2 Enter
-check "verify_replication_status passes by itself" shows "✓ 1 verify_replication_status" 5
-check "the promotion's guards pass (PostgreSQL down at a reachable primary)" shows "✓ primary_fenced: datacenter-1 answers SSH and its PostgreSQL is down" 5
+check "verify_replication_status passes by itself" shows "✓ 1 verify_replication_status" 20
+check "the promotion's guards pass (PostgreSQL down at a reachable primary)" shows "✓ primary_fenced: datacenter-1 answers SSH and its PostgreSQL is down" 20
 T send-keys Enter
-shows "type datacenter-2 to run it" 3
+shows "type datacenter-2 to run it" 20
 T send-keys datacenter-1 Enter
-check "a wrong site name does not confirm" shows "Not confirmed: type exactly datacenter-2." 3
+check "a wrong site name does not confirm" shows "Not confirmed: type exactly datacenter-2." 20
 T send-keys datacenter-2 Enter
-check "datacenter-2 is promoted" shows "✓ 2 promote_standby" 10
-check "the header says datacenter-2 is the primary" shows "datacenter-2 primary" 5
+check "datacenter-2 is promoted" shows "✓ 2 promote_standby" 20
+check "the header says datacenter-2 is the primary" shows "datacenter-2 primary" 20
 T send-keys Enter
-check "the service entry step asks for a key" shows "Enter runs it, Esc cancels" 3
+check "the service entry step asks for a key" shows "Enter runs it, Esc cancels" 20
 T send-keys Enter
-check "the service entry is repointed and checked" shows "✓ 3 update_connection_string" 15
-check "the data lost is measured" shows "data lost: 0 bytes" 10
-check "the run finishes" shows "(finished)" 10
+check "the service entry is repointed and checked" shows "✓ 3 update_connection_string" 20
+check "the data lost is measured" shows "data lost: 0 bytes" 20
+check "the run finishes (its check: the DR site's newest backup restores on the new primary)" shows "(finished)" 30
+check "verify_data_integrity is done" shows "✓ 4 verify_data_integrity" 20
 
 service="$LAB_DIR/app/pg_service.conf"
 if grep -qx "port=$LAB_PG_PORT_2" "$service"; then ok "the service entry points at datacenter-2"; else notok "the service entry points at datacenter-2: $(cat "$service")"; fi
@@ -148,5 +153,11 @@ after=$(counts 2)
 if [ -n "$before" ] && [ "$before" = "$after" ]; then ok "the pgbench tables match the counts before the failure ($after)"; else notok "pgbench rows: before '$before', after '$after'"; fi
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
 if echo "$out" | grep -q "chain intact" && echo "$out" | grep -q "last record: run_finished"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+j=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
+if grep '"type":"check_result"' "$j" | grep -q "the backup restored into a scratch database: 4 tables"; then
+	ok "the restore test restored the newest backup (4 tables) and journaled it"
+else
+	notok "the restore test restored the newest backup (4 tables) and journaled it"
+fi
 
 finish

@@ -15,36 +15,36 @@ PORT_BASE=27000 SOCK_PREFIX=drs
 trap 'T kill-server 2>/dev/null; lab thaw 1 >/dev/null 2>&1' EXIT
 
 T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 90"
-check "the console is up with both sites" shows "datacenter-2 standby" 10
+check "the console is up with both sites" shows "datacenter-2 standby" 20
 lab freeze 1 >/dev/null 2>&1
-check "the frozen primary turns unreachable" shows "datacenter-1 unreachable" 10
+check "the frozen primary turns unreachable" shows "datacenter-1 unreachable" 20
 # A run lock left on the DR site by a console on another jump host.
 printf '%s\n' '{"operator":"kim","host":"jump-elsewhere","pid":4242,"started":"2026-11-27T01:00:00.000Z","run":"20261127T010000Z-1","tty":"-","origin":"10.0.0.5"}' \
 	>"$LAB_DIR/site2/drconsole-run.lock"
 T send-keys s
-shows "number or name" 3
+shows "number or name" 20
 T send-keys 1 Enter
 check "the DR site's run lock is held: who, and that it cannot be told whether it runs" \
-	shows "operator kim on host jump-elsewhere" 10
+	shows "operator kim on host jump-elsewhere" 20
 T send-keys take Enter
-check "only the typed word takes it over" shows "Not taken over: type takeover." 3
+check "only the typed word takes it over" shows "Not taken over: type takeover." 20
 T send-keys over Enter
-check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 check_datacenter_health" 10
-check "the promotion waits for an attestation" shows "attest that it is down and stays down" 10
+check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 check_datacenter_health" 20
+check "the promotion waits for an attestation" shows "attest that it is down and stays down" 20
 T send-keys t
-shows "type its name" 3
+shows "type its name" 20
 T send-keys datacenter-1 Enter
-check "attested, the promotion awaits its confirmation" shows "2 activate_dr_site  0:00/10:00  awaiting confirmation" 5
+check "attested, the promotion awaits its confirmation" shows "2 activate_dr_site  0:00/10:00  awaiting confirmation" 20
 T send-keys Enter
-shows "type datacenter-2 to run it" 3
+shows "type datacenter-2 to run it" 20
 T send-keys datacenter-2 Enter
-check "datacenter-2 is promoted" shows "✓ 2 activate_dr_site" 15
+check "datacenter-2 is promoted" shows "✓ 2 activate_dr_site" 20
 T send-keys Enter
-shows "Enter runs it" 3
+shows "Enter runs it" 20
 T send-keys Enter
-check "the service name points at the DR site" shows "✓ 3 update_dns" 10
+check "the service name points at the DR site" shows "✓ 3 update_dns" 20
 if grep -q "erp-db.lab # datacenter-2" "$LAB_DIR/app/hosts"; then ok "the hosts file names datacenter-2"; else notok "the hosts file names datacenter-2"; fi
-check "the DR site's services are verified; the run finishes" shows "(finished)" 10
+check "the DR site's services are verified; the run finishes" shows "(finished)" 20
 
 # The new primary acknowledges writes.
 lab psql 2 -qc "create table after_promotion (n int); insert into after_promotion select generate_series(1, 10)" >/dev/null 2>&1
@@ -54,7 +54,7 @@ if [ "$acked" = 10 ]; then ok "the new primary acknowledged 10 writes"; else not
 # The old primary thaws, still a primary that accepts writes.
 t0=$(date +%s%N)
 lab thaw 1 >/dev/null 2>&1
-check "the split-brain alarm is raised" shows "SPLIT BRAIN: datacenter-1 answers as a writable primary" 15
+check "the split-brain alarm is raised" shows "SPLIT BRAIN: datacenter-1 answers as a writable primary" 20
 echo "# the alarm was on screen $(( ($(date +%s%N) - t0) / 1000000 )) ms after the thaw"
 stopped=
 end=$((SECONDS + 15))

@@ -75,6 +75,7 @@ char *journal_stamp(int64_t ms, int compact);
 
 int journal_parse(const char *text, size_t len, const char *file, struct journal_records *out,
                   struct diag *d);
+const char *journal_text(json_t *data, const char *key, const char *otherwise);
 int journal_read(const char *path, struct journal_records *out, struct diag *d);
 int journal_read_fd(int fd, const char *file, struct journal_records *out, struct diag *d);
 void journal_records_free(struct journal_records *r);

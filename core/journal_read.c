@@ -473,3 +473,10 @@ int journal_last(const char *state_dir, char **path, char **cause)
 	journal_runs_free(&runs);
 	return *path != NULL ? 0 : -1;
 }
+
+/* Returns a text field of a record's data, or otherwise when there is none. */
+const char *journal_text(json_t *data, const char *key, const char *otherwise)
+{
+	const char *s = json_string_value(json_object_get(data, key));
+	return s != NULL ? s : otherwise;
+}

@@ -52,7 +52,7 @@ static void runbook_why(struct rb_step *st, const char *fmt, ...)
 }
 
 /* Fills the guards' context from the live state and the run's own facts. */
-static void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g)
+void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g)
 {
 	g->cf = &rb->cat->cf;
 	g->sites = rb->sites;

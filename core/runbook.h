@@ -199,6 +199,7 @@ int runbook_manual_done(struct runbook *rb);
 void runbook_note(struct runbook *rb, const char *text);
 void runbook_abort(struct runbook *rb, const char *reason);
 int runbook_fence_returned_now(struct runbook *rb);
+void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g);
 
 const char *runbook_state_name(enum rb_state s);
 const char *runbook_confirm_target(const struct runbook *rb);

@@ -41,28 +41,21 @@ static struct rb_step *resume_step(struct runbook *rb, json_t *data)
 	return action && strcmp(action, st->plan->action->name) == 0 ? st : NULL;
 }
 
-/* Returns a text field of a record's data, or "". */
-static const char *resume_text(json_t *data, const char *key)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-	return s ? s : "";
-}
-
 /* Replays a step's finish: done, failed or skipped, with its why. */
 static void resume_finished(struct runbook *rb, struct rb_step *st, json_t *data, int64_t at)
 {
-	const char *result = resume_text(data, "result");
+	const char *result = journal_text(data, "result", "");
 	st->finished_ms = at;
 	if (strcmp(result, "done") == 0) {
 		st->state = RB_DONE;
-		snprintf(st->why, sizeof st->why, "%s", resume_text(data, "detail"));
+		snprintf(st->why, sizeof st->why, "%s", journal_text(data, "detail", ""));
 		runbook_facts(rb, st);
 	} else if (strcmp(result, "skipped") == 0) {
 		st->state = RB_SKIPPED;
-		snprintf(st->why, sizeof st->why, "skipped: %s", resume_text(data, "reason"));
+		snprintf(st->why, sizeof st->why, "skipped: %s", journal_text(data, "reason", ""));
 	} else {
 		st->state = RB_FAILED;
-		snprintf(st->why, sizeof st->why, "%s", resume_text(data, "why"));
+		snprintf(st->why, sizeof st->why, "%s", journal_text(data, "why", ""));
 	}
 }
 
@@ -109,7 +102,7 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 		rb->attested = 1;
 	} else if (strcmp(r->type, "split_brain") == 0) {
 		rb->split_brain = 1;
-		snprintf(rb->alarm, sizeof rb->alarm, "%s", resume_text(r->data, "evidence"));
+		snprintf(rb->alarm, sizeof rb->alarm, "%s", journal_text(r->data, "evidence", ""));
 	} else if (strcmp(r->type, "split_brain_resolved") == 0) {
 		rb->split_brain = 0;
 		rb->alarm[0] = '\0';
@@ -118,7 +111,7 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 		rb->fenced = 1;
 	} else if (strcmp(r->type, "run_finished") == 0) {
 		rb->finished = 1;
-		rb->aborted = strcmp(resume_text(r->data, "result"), "aborted") == 0;
+		rb->aborted = strcmp(journal_text(r->data, "result", ""), "aborted") == 0;
 	}
 }
 
@@ -130,7 +123,7 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
 		*cause = xstrdup("the journal does not begin with run_started");
 		return NULL;
 	}
-	const char *name = resume_text(recs->items[0].data, "scenario");
+	const char *name = journal_text(recs->items[0].data, "scenario", "");
 	const struct scenario *sc = scenario_find(&cat->scenarios, name);
 	if (sc == NULL)
 		*cause =

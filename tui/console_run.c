@@ -200,13 +200,6 @@ static int run_resume(struct console *c, const char *typed)
 	return 0;
 }
 
-/* Returns a text field of a journal record's data, or otherwise when it has none. */
-static const char *run_text(json_t *data, const char *key, const char *otherwise)
-{
-	const char *s = json_string_value(json_object_get(data, key));
-	return s != NULL ? s : otherwise;
-}
-
 /* Looks for an unfinished run in the state folder and offers to resume it. */
 void console_run_offer_resume(struct console *c)
 {
@@ -224,7 +217,7 @@ void console_run_offer_resume(struct console *c)
 	size_t done = 0;
 	for (size_t i = 0; i < recs.n; i++)
 		done += strcmp(recs.items[i].type, "step_finished") == 0 &&
-		        strcmp(run_text(recs.items[i].data, "result", ""), "failed") != 0;
+		        strcmp(journal_text(recs.items[i].data, "result", ""), "failed") != 0;
 	if (rc == 0 && recs.n > 0 && strcmp(recs.items[0].type, "run_started") == 0 &&
 	    strcmp(recs.items[recs.n - 1].type, "run_finished") != 0) {
 		c->resume_path = path;
@@ -235,7 +228,7 @@ void console_run_offer_resume(struct console *c)
 		    "Resuming picks it up at the step where it stopped; a step that was running "
 		    "is checked before anything is run again. Esc leaves it "
 		    "(drconsole journal list shows it).",
-		    run_text(recs.items[0].data, "scenario", "?"), recs.items[0].ts, done,
+		    journal_text(recs.items[0].data, "scenario", "?"), recs.items[0].ts, done,
 		    done == 1 ? "" : "s", recs.items[recs.n - 1].type);
 	}
 	journal_records_free(&recs);

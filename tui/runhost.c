@@ -69,9 +69,9 @@ static int runhost_keep(struct runhost *h, unsigned id, int ok, const char *deta
 /* Judges a built-in from the snapshots; -1 when it must run on the site instead. */
 static int runhost_judge(struct runhost *h, const struct rb_request *req)
 {
-	struct guard_ctx g = {&h->cat->cf,     h->snaps,     h->cat->cf.n_sites, clock_wall_ms(),
-	                      h->rb.track.lsn, h->rb.fenced, h->rb.attested};
+	struct guard_ctx g;
 	struct guard_result r;
+	runbook_guard_ctx(&h->rb, &g);
 	if (guard_builtin(req->builtin, req->site, &g, &r) == -1)
 		return -1;
 	return runhost_keep(h, req->id, r.pass, r.evidence);
@@ -107,7 +107,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		op.kind = OP_FENCE;
 	} else if (strcmp(req->builtin, "restore_test") == 0) {
 		if (!h->snaps[i].backups.ok || h->snaps[i].backups.newest_name[0] == '\0')
-			return runhost_keep(h, req->id, 0, "no backup is listed at the site to restore");
+			return runhost_keep(h, req->id, 0,
+			                    "no backup is listed at the site to restore");
 		op.kind = OP_RESTORE;
 		op.command = siteop_restore_script(req->site, h->snaps[i].backups.newest_name);
 	} else {
@@ -194,7 +195,8 @@ static int runhost_site_send(struct runhost *h, char *script)
 	op.id = h->lock_op = 0x40000000u | ++serial; /* apart from the engine's ids */
 	op.kind = OP_EXEC;
 	op.command = script;
-	op.timeout_ms = 5 * h->cat->cf.probe_timeout_ms; /* a small script, but a loaded site is slow */
+	op.timeout_ms =
+	    5 * h->cat->cf.probe_timeout_ms; /* a small script, but a loaded site is slow */
 	op.lsn = -1;
 	agent_submit(h->agents[i], &op);
 	return 0;

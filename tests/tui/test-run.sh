@@ -99,7 +99,17 @@ T send-keys resume Enter
 check "resumed: the step done before stays done" shows "✓ 1 activate_backup_network" 20
 check "the step caught running waits for its time to be up, then its check decides" \
 	shows "its check runs in" 20
-check "update_routing_tables ends done (the command did finish on the site)" \
+# Killed with the session, the command may not have finished on the site: its
+# check then fails and the operator runs it again (r), as they would.
+end=$((SECONDS + 30))
+until T capture-pane -p | grep -qF "✓ 2 update_routing_tables" || [ "$SECONDS" -gt "$end" ]; do
+	if T capture-pane -p | grep -qF "✗ 2 update_routing_tables"; then
+		T send-keys r
+		shows "Enter: confirm" 10 && T send-keys Enter && shows "Enter runs it" 10 && T send-keys Enter
+	fi
+	sleep 0.3
+done
+check "update_routing_tables ends done (by its check, or run again by the operator)" \
 	shows "✓ 2 update_routing_tables" 20
 runs=$(grep -c "set-network .*/network backup" "$LAB_DIR/app/actions.log")
 if [ "$runs" = 1 ]; then ok "activate_backup_network ran once"; else notok "activate_backup_network ran $runs times"; fi

@@ -2,7 +2,8 @@
  * Site agents. Each site has two threads:
  *   - the SSH thread owns the libssh session: it connects (again every probe
  *     interval after a failure), serves the PostgreSQL bridge between probes, and runs the
- *     host probe (health, services, backup listing) as one exec per cycle,
+ *     host probe (health, services, backup listing) once per cycle through
+ *     a long-lived remote loop (sshloop.h),
  *     plus a pg_restore --list exec only when new backup files appear;
  *   - the PostgreSQL thread owns the libpq connection through the bridge: one
  *     query round trip per cycle, and between cycles it watches the socket so
@@ -18,6 +19,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +33,7 @@
 #include "probe_sql.h"
 #include "siteop.h"
 #include "sshconn.h"
+#include "sshloop.h"
 #include "xmalloc.h"
 
 #define AGENT_PUMP_SLICE_MS 1000 /* a bound only: the stop pipe ends a slice at once */
@@ -48,6 +51,10 @@ struct agent {
 
 	pthread_mutex_t mu; /* guards everything below */
 	struct site_status st;
+	struct site_status shown; /* st as of the last wakeup of the main thread */
+	int eager;                /* wake the main thread on every publication */
+	struct op armed;          /* a fence held until the site answers writable ... */
+	int has_armed;            /* ... when set */
 	int stopping;
 	int bridge_ready; /* the bridge listens: the PostgreSQL thread may connect */
 	char bridge_dir[96];
@@ -58,21 +65,64 @@ struct agent {
 	int ssh_rounds, pg_rounds;
 };
 
+/* Wakes a thread through its kick pipe (a full pipe already holds a wakeup). */
+static void agent_kick(int fd)
+{
+	ssize_t w = write(fd, "", 1);
+	(void)w;
+}
+
 /* Copies a message into a fixed buffer. */
 static void agent_copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/* Publishes: bumps the generation and wakes the main thread. Call with mu held. */
+/*
+ * Tells whether two snapshots differ in more than what moves with the clock
+ * alone (times, ages, the replay delay of an idle standby), their round trip
+ * and their round counts.
+ */
+static int agent_news(const struct site_status *a, const struct site_status *b)
+{
+	struct site_status x = *a, y = *b;
+	struct site_status *v[2] = {&x, &y};
+	for (int i = 0; i < 2; i++) {
+		v[i]->generation = 0;
+		v[i]->at_ms = v[i]->pg.at_ms = v[i]->health.at_ms = v[i]->backups.at_ms = 0;
+		memset(&v[i]->health.rtt_ms, 0, sizeof v[i]->health.rtt_ms);
+		memset(&v[i]->pg.replay_delay_ms, 0, sizeof v[i]->pg.replay_delay_ms);
+		memset(&v[i]->backups.newest_age_s, 0, sizeof v[i]->backups.newest_age_s);
+		v[i]->execs_last_cycle = v[i]->queries_last_cycle = 0;
+	}
+	return memcmp(&x, &y, sizeof x) != 0;
+}
+
+/*
+ * Publishes: bumps the generation, and wakes the main thread when something
+ * changed (or always, when eager). A round that only refreshed the data is
+ * picked up by the main thread's clock tick within a second, which spares it
+ * a wakeup per site and probe side every cycle. Call with mu held.
+ */
 static void agent_publish_locked(struct agent *a)
 {
 	a->st.generation++;
 	a->st.at_ms = clock_wall_ms();
+	if (!a->eager && !agent_news(&a->shown, &a->st))
+		return;
+	a->shown = a->st;
 	if (a->wake_fd >= 0) {
 		ssize_t w = write(a->wake_fd, "", 1);
 		(void)w; /* a full pipe already holds a wakeup */
 	}
+}
+
+/* Makes every publication wake the main thread (on), or only those bringing news (off). */
+void agent_set_eager(struct agent *a, int on)
+{
+	pthread_mutex_lock(&a->mu);
+	a->eager = on;
+	pthread_mutex_unlock(&a->mu);
 }
 
 /* Tells whether the agent is stopping. */
@@ -85,25 +135,21 @@ static int agent_stopping(struct agent *a)
 }
 
 /*
- * Sleeps up to ms, returning early when the agent is stopped (1) or, for the
- * thread that passes retry, when agent_retry was called (0).
+ * Sleeps up to ms, returning early when the agent is stopped (1) or when the
+ * thread's kick pipe is written to (0): an agent_retry, an operation, the
+ * bridge made ready.
  */
-static int agent_sleep(struct agent *a, int64_t ms, int retry)
+static int agent_sleep(struct agent *a, int64_t ms, int kick_fd)
 {
-	struct pollfd pfd[2] = {{a->stop_pipe[0], POLLIN, 0}, {a->ssh_kick[0], POLLIN, 0}};
+	struct pollfd pfd[2] = {{a->stop_pipe[0], POLLIN, 0}, {kick_fd, POLLIN, 0}};
 	int64_t deadline = clock_mono_ms() + ms;
 	while (!agent_stopping(a)) {
 		int left = clock_left_ms(deadline);
 		if (left == 0)
 			return 0;
-		if (poll(pfd, retry ? 2 : 1, left) > 0) {
-			if (pfd[0].revents)
-				return 1;
-			char buf[16];
-			while (read(a->ssh_kick[0], buf, sizeof buf) > 0)
-				;
-			return 0;
-		}
+		if (poll(pfd, 2, left) > 0)
+			return pfd[0].revents ? 1
+			                      : 0; /* the kick is drained by the ops that follow */
 	}
 	return 1;
 }
@@ -137,8 +183,12 @@ static void agent_set_unreachable(struct agent *a, const char *error)
 	pthread_mutex_unlock(&a->mu);
 }
 
-/* Runs the host probe and verifies new backups; -1 when the session failed. */
-static int agent_probe_host(struct agent *a, struct sshconn *conn, struct backup_cache *cache)
+/*
+ * Runs the host probe through the site's probe loop and verifies new backups;
+ * -1 when the session failed.
+ */
+static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloop *loop,
+                            struct backup_cache *cache)
 {
 	char data_dir[256], *cause = NULL;
 	pthread_mutex_lock(&a->mu);
@@ -149,9 +199,9 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct backup
 	int check_s = (int)(a->cf->probe_timeout_ms / 1000) - 1;
 	char *script =
 	    probe_host_script(a->site, data_dir[0] ? data_dir : NULL, check_s > 0 ? check_s : 1);
-	struct sshexec_result r;
+	char *out = NULL;
 	int64_t t0 = clock_mono_ms();
-	int rc = sshconn_exec(conn, script, a->cf->probe_timeout_ms, &r, &cause);
+	int rc = sshloop_ask(loop, conn, script, a->cf->probe_timeout_ms, &out, &cause);
 	int64_t rtt = clock_mono_ms() - t0;
 	free(script);
 	if (rc == -1) {
@@ -165,8 +215,8 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct backup
 	memset(&h, 0, sizeof h);
 	memset(&b, 0, sizeof b);
 	int64_t now = clock_wall_ms();
-	int parsed = probe_host_parse(r.out, a->site, now, &h, &b, &files, &cause);
-	sshexec_result_free(&r);
+	int parsed = probe_host_parse(out, a->site, now, &h, &b, &files, &cause);
+	free(out);
 	int execs = 1;
 	if (parsed == 0 &&
 	    backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms, &b) == 1)
@@ -251,6 +301,7 @@ static struct sshconn *agent_connect(struct agent *a)
 	a->bridge_ready = a->site->pg.via == PG_VIA_SSH;
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);
+	agent_kick(a->pg_kick[1]); /* the PostgreSQL thread connects now, not at its next try */
 	return conn;
 }
 
@@ -262,6 +313,33 @@ static void agent_finish_op(struct agent *a, struct op *op)
 		ssize_t w = write(a->wake_fd, "", 1);
 		(void)w;
 	}
+}
+
+/*
+ * Sends the armed fence the moment the site answers as a writable primary
+ * (an old primary back after a failover): queued for the SSH thread at once,
+ * without a round trip through the main thread. Call with mu held.
+ */
+static void agent_fire_locked(struct agent *a)
+{
+	if (!a->has_armed || !a->st.pg.up || a->st.pg.role != PG_ROLE_PRIMARY)
+		return;
+	a->has_armed = 0;
+	opqueue_push(&a->ssh_ops, &a->armed);
+	agent_kick(a->ssh_kick[1]);
+}
+
+/*
+ * Returns how long to wait before connecting again: one probe interval, or
+ * a fifth of it while a fence is armed (a site that comes back must be
+ * caught at once; a refused connection costs one round trip).
+ */
+static int64_t agent_retry_ms(struct agent *a)
+{
+	pthread_mutex_lock(&a->mu);
+	int armed = a->has_armed;
+	pthread_mutex_unlock(&a->mu);
+	return armed ? a->cf->probe_interval_ms / 5 : a->cf->probe_interval_ms;
 }
 
 /* Empties a kick pipe. */
@@ -276,7 +354,8 @@ static void agent_drain(int fd)
 static void agent_ssh_ops(struct agent *a, struct sshconn *conn)
 {
 	struct op op;
-	agent_drain(a->ssh_kick[0]);
+	if (conn == NULL || sshconn_woken(conn))
+		agent_drain(a->ssh_kick[0]); /* a kick left in the pipe ends the next poll */
 	while (!agent_stopping(a) && opqueue_pop(&a->ssh_ops, &op)) {
 		char data_dir[256], error[sizeof a->st.error];
 		pthread_mutex_lock(&a->mu);
@@ -311,45 +390,102 @@ static void agent_pg_ops(struct agent *a, struct pgconn *pg)
 	}
 }
 
+/*
+ * Serves the session (the bridge, operations) until the next host probe is
+ * due; -1 when the session was lost (published). The probe is due one
+ * interval after the last. While PostgreSQL answers through the bridge, it
+ * waits instead for the PostgreSQL thread's next probe query, from 4/5 of an
+ * interval on and at most 6/5: both probes then go out in one wakeup of this
+ * thread per cycle instead of two.
+ */
+static int agent_ssh_idle(struct agent *a, struct sshconn *conn, int64_t last)
+{
+	int64_t interval = a->cf->probe_interval_ms;
+	pthread_mutex_lock(&a->mu);
+	int follow = a->site->pg.via == PG_VIA_SSH && a->st.pg.up;
+	pthread_mutex_unlock(&a->mu);
+	int64_t early = last + interval * 4 / 5;
+	int64_t until = last + (follow ? interval * 6 / 5 : interval);
+	while (!agent_stopping(a) && clock_left_ms(until) > 0) {
+		int slice = clock_left_ms(until);
+		unsigned long reads = sshconn_bridge_reads(conn);
+		if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
+		    -1) {
+			agent_set_unreachable(a, sshconn_error(conn));
+			return -1;
+		}
+		agent_ssh_ops(a, conn);
+		if (follow && sshconn_bridge_reads(conn) != reads && clock_left_ms(early) == 0)
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Right after a connection, with a fence armed: serves the bridge until the
+ * PostgreSQL thread's first round, and runs the fence that round may have
+ * fired, before the host probe would hold the session for its own round
+ * trip. -1 when the session was lost (published).
+ */
+static int agent_ssh_first_round(struct agent *a, struct sshconn *conn)
+{
+	pthread_mutex_lock(&a->mu);
+	int armed = a->has_armed, rounds = a->pg_rounds;
+	pthread_mutex_unlock(&a->mu);
+	if (!armed || a->site->pg.via != PG_VIA_SSH)
+		return 0;
+	int64_t until = clock_mono_ms() + a->cf->probe_timeout_ms;
+	while (!agent_stopping(a) && clock_left_ms(until) > 0) {
+		int slice = clock_left_ms(until);
+		if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
+		    -1) {
+			agent_set_unreachable(a, sshconn_error(conn));
+			return -1;
+		}
+		pthread_mutex_lock(&a->mu);
+		int seen = a->pg_rounds != rounds;
+		pthread_mutex_unlock(&a->mu);
+		agent_ssh_ops(a, conn);
+		if (seen)
+			return 0;
+	}
+	return 0;
+}
+
 /* The SSH thread: connect, probe every interval, serve the bridge in between. */
 static void *agent_ssh_main(void *arg)
 {
 	struct agent *a = arg;
 	struct sshconn *conn = NULL;
+	struct sshloop *loop = sshloop_new();
 	struct backup_cache cache;
 
 	backup_cache_init(&cache);
 	while (!agent_stopping(a)) {
-		if (conn == NULL && (conn = agent_connect(a)) == NULL) {
-			/*
-			 * Tried again every probe interval, no slower: a site that comes
-			 * back is seen within an interval (an old primary that thaws after
-			 * a failover must be caught and fenced at once), and a refused
-			 * connection costs one round trip.
-			 */
-			agent_sleep(a, a->cf->probe_interval_ms, 1);
-			agent_ssh_ops(a, NULL);
-			continue;
-		}
-		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
-		if (agent_probe_host(a, conn, &cache) == -1) {
-			sshconn_free(conn);
-			conn = NULL;
-			continue;
-		}
-		while (!agent_stopping(a) && clock_left_ms(next) > 0) {
-			int slice = clock_left_ms(next);
-			if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS
-			                           ? slice
-			                           : AGENT_PUMP_SLICE_MS) == -1) {
-				agent_set_unreachable(a, sshconn_error(conn));
+		if (conn == NULL) {
+			if ((conn = agent_connect(a)) == NULL) {
+				/*
+				 * Tried again every probe interval, no slower (more often
+				 * with a fence armed): a site that comes back is seen at once.
+				 */
+				agent_sleep(a, agent_retry_ms(a), a->ssh_kick[0]);
+				agent_ssh_ops(a, NULL);
+				continue;
+			}
+			if (agent_ssh_first_round(a, conn) == -1) {
 				sshconn_free(conn);
 				conn = NULL;
-				break;
+				continue;
 			}
-			agent_ssh_ops(a, conn);
+		}
+		int64_t last = clock_mono_ms();
+		if (agent_probe_host(a, conn, loop, &cache) == -1 ||
+		    agent_ssh_idle(a, conn, last) == -1) {
+			sshconn_free(conn);
+			conn = NULL;
 		}
 	}
+	sshloop_free(loop);
 	if (conn != NULL)
 		sshconn_free(conn);
 	backup_cache_free(&cache);
@@ -427,6 +563,7 @@ static int agent_pg_probe(struct agent *a, struct pgconn *pg)
 	snap.up = 1;
 	pthread_mutex_lock(&a->mu);
 	a->st.pg = snap;
+	agent_fire_locked(a);
 	a->st.queries_last_cycle = 1;
 	if (data_dir[0])
 		agent_copy(a->data_dir, sizeof a->data_dir, data_dir);
@@ -470,7 +607,8 @@ static void *agent_pg_main(void *arg)
 		int64_t next = clock_mono_ms() + a->cf->probe_interval_ms;
 		if (pg == NULL && (pg = agent_pg_connect(a)) == NULL) {
 			agent_pg_ops(a, NULL);
-			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next), 0);
+			agent_sleep(a, clock_left_ms(next) > 200 ? 200 : clock_left_ms(next),
+			            a->pg_kick[0]);
 			continue;
 		}
 		if (agent_pg_probe(a, pg) == -1 || agent_pg_watch(a, pg, next) == -1) {
@@ -489,6 +627,7 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	a->cf = cf;
 	a->site = site;
 	a->wake_fd = wake_fd;
+	a->eager = 1; /* until the caller says which rounds it needs to hear of */
 	agent_copy(a->st.name, sizeof a->st.name, site->name);
 	a->st.backups.configured = site->backups.dir != NULL;
 	pthread_mutex_init(&a->mu, NULL);
@@ -509,26 +648,29 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 		agent_stop(a);
 		return NULL;
 	}
-	if (pthread_create(&a->ssh_thread, NULL, agent_ssh_main, a) != 0) {
-		*cause = xstrdup("cannot start the SSH thread");
+	/*
+	 * The threads block every signal (they inherit the mask), so signals
+	 * reach the main thread, whose poll they end: a resize is seen at once.
+	 */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	const char *failed = NULL;
+	if (pthread_create(&a->ssh_thread, NULL, agent_ssh_main, a) != 0)
+		failed = "cannot start the SSH thread";
+	else
+		a->threads = 1;
+	if (failed == NULL && pthread_create(&a->pg_thread, NULL, agent_pg_main, a) != 0)
+		failed = "cannot start the PostgreSQL thread";
+	else if (failed == NULL)
+		a->threads = 2;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (failed != NULL) {
+		*cause = xstrdup(failed);
 		agent_stop(a);
 		return NULL;
 	}
-	a->threads = 1;
-	if (pthread_create(&a->pg_thread, NULL, agent_pg_main, a) != 0) {
-		*cause = xstrdup("cannot start the PostgreSQL thread");
-		agent_stop(a);
-		return NULL;
-	}
-	a->threads = 2;
 	return a;
-}
-
-/* Wakes a thread through its kick pipe (a full pipe already holds a wakeup). */
-static void agent_kick(int fd)
-{
-	ssize_t w = write(fd, "", 1);
-	(void)w;
 }
 
 /* Makes a site whose connection is backing off try again now (a host key was just accepted). */
@@ -541,6 +683,16 @@ void agent_retry(struct agent *a)
  * agent_take. */
 void agent_submit(struct agent *a, struct op *op)
 {
+	if (op->kind == OP_FENCE && op->on_return) {
+		pthread_mutex_lock(&a->mu);
+		if (a->has_armed)
+			op_free(&a->armed);
+		a->armed = *op;
+		a->has_armed = 1;
+		agent_fire_locked(a);
+		pthread_mutex_unlock(&a->mu);
+		return;
+	}
 	int sql = op->kind == OP_PROMOTE || op->kind == OP_WRITABLE;
 	opqueue_push(sql ? &a->pg_ops : &a->ssh_ops, op);
 	agent_kick(sql ? a->pg_kick[1] : a->ssh_kick[1]);
@@ -599,6 +751,8 @@ void agent_stop(struct agent *a)
 		if (a->pg_kick[i] > 0)
 			close(a->pg_kick[i]);
 	}
+	if (a->has_armed)
+		op_free(&a->armed);
 	opqueue_free(&a->ssh_ops);
 	opqueue_free(&a->pg_ops);
 	opqueue_free(&a->done);

@@ -20,6 +20,7 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 void agent_snapshot(struct agent *a, struct site_status *out);
 int agent_rounds(struct agent *a);
 void agent_retry(struct agent *a);
+void agent_set_eager(struct agent *a, int on);
 void agent_submit(struct agent *a, struct op *op);
 int agent_take(struct agent *a, struct op *out);
 void agent_stop(struct agent *a);

@@ -25,6 +25,7 @@ struct op {
 	enum op_kind kind;
 	char *command; /* OP_EXEC */
 	int64_t timeout_ms;
+	int on_return; /* OP_FENCE: held by the agent until the site answers as a writable primary */
 	/* the outcome */
 	int ok;
 	int exit_status; /* -1: none */

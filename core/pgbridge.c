@@ -53,7 +53,9 @@ struct pgbridge_client {
 	size_t down_off, down_len;
 	int client_eof;  /* the client closed or failed */
 	int channel_eof; /* the server side ended */
+	int unread;      /* the channel may hold data, an EOF or a close not read yet */
 	int pfd_index;   /* its slot in this pass's pollfd array, or -1 */
+	struct ssh_channel_callbacks_struct cb; /* set while the client holds the channel */
 };
 
 struct pgbridge {
@@ -97,20 +99,20 @@ static void pgbridge_report(struct sshconn *c, int timed_out)
 		code = atoi(paren + 8);
 	if (timed_out)
 		msg = xasprintf("opening the SSH tunnel to the site's PostgreSQL (127.0.0.1:%u) "
-				"timed out",
-				b->remote_port);
+		                "timed out",
+		                b->remote_port);
 	else if (code == PGBRIDGE_OPEN_PROHIBITED)
 		msg = xasprintf("sshd refuses to forward to the site's PostgreSQL (127.0.0.1:%u): "
-				"port forwarding is disabled there (AllowTcpForwarding)",
-				b->remote_port);
+		                "port forwarding is disabled there (AllowTcpForwarding)",
+		                b->remote_port);
 	else if (code == PGBRIDGE_OPEN_CONNECT_FAILED) {
 		refused = 1;
 		msg = xasprintf("nothing accepts connections at the site's 127.0.0.1:%u "
-				"(PostgreSQL is not running there, or listens elsewhere)",
-				b->remote_port);
+		                "(PostgreSQL is not running there, or listens elsewhere)",
+		                b->remote_port);
 	} else
 		msg = xasprintf("the SSH tunnel to the site's PostgreSQL (127.0.0.1:%u) failed: %s",
-				b->remote_port, e && *e ? e : "no reason given");
+		                b->remote_port, e && *e ? e : "no reason given");
 	b->on_error(b->on_error_arg, msg, refused);
 	free(msg);
 }
@@ -264,12 +266,34 @@ int sshconn_bridge_open(struct sshconn *c, const char *dir, unsigned remote_port
 	return 0;
 }
 
+/*
+ * Channel callback: data came and stays in libssh's buffer (nothing is
+ * consumed here, so the window still grows only as the client takes it);
+ * only notes that there is something to read. Reading only then spares a
+ * poll of the session socket inside libssh on every pass.
+ */
+static int pgbridge_on_data(ssh_session s, ssh_channel ch, void *data, uint32_t len, int is_stderr,
+                            void *userdata)
+{
+	struct pgbridge_client *cl = userdata;
+	cl->unread = 1;
+	return 0;
+}
+
+/* Channel callback: an EOF or a close came, for the read side to notice. */
+static void pgbridge_on_end(ssh_session s, ssh_channel ch, void *userdata)
+{
+	struct pgbridge_client *cl = userdata;
+	cl->unread = 1;
+}
+
 /* Ends one client: closes its socket and lets go of its channel. */
 static void pgbridge_end(struct sshconn *c, struct pgbridge_client *cl)
 {
 	if (cl->fd != -1)
 		close(cl->fd);
 	if (cl->channel != NULL) {
+		ssh_remove_channel_callbacks(cl->channel, &cl->cb); /* cl is freed below */
 		if (!cl->open && c->error == NULL)
 			sshconn_orphan(c, cl->channel, 0);
 		else
@@ -400,30 +424,38 @@ static void pgbridge_accept(struct sshconn *c)
 		cl->fd = fd;
 		cl->channel = ch;
 		cl->pfd_index = -1;
+		cl->unread = 1;
 		cl->open_deadline = clock_mono_ms() + c->timeout_ms;
+		ssh_callbacks_init(&cl->cb);
+		cl->cb.userdata = cl;
+		cl->cb.channel_data_function = pgbridge_on_data;
+		cl->cb.channel_eof_function = pgbridge_on_end;
+		cl->cb.channel_close_function = pgbridge_on_end;
+		ssh_set_channel_callbacks(ch, &cl->cb);
 		b->clients = xreallocarray(b->clients, b->n_clients + 1, sizeof *b->clients);
 		b->clients[b->n_clients++] = cl;
 	}
 }
 
-/* Reads what a client sent into its upstream buffer; notes its end. */
-static void pgbridge_read_client(struct pgbridge_client *cl)
+/* Reads what a client sent into its upstream buffer (1 if anything); notes its end. */
+static int pgbridge_read_client(struct pgbridge_client *cl)
 {
 	if (cl->channel_eof) {
 		char sink[4096]; /* nowhere to send it: only watch for the close */
 		ssize_t n = recv(cl->fd, sink, sizeof sink, MSG_DONTWAIT);
 		if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR))
 			cl->client_eof = 1;
-		return;
+		return 0;
 	}
 	size_t room = sizeof cl->up - cl->up_len;
 	if (room == 0)
-		return;
+		return 0;
 	ssize_t n = recv(cl->fd, cl->up + cl->up_len, room, MSG_DONTWAIT);
 	if (n > 0)
 		cl->up_len += (size_t)n;
 	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
 		cl->client_eof = 1;
+	return n > 0;
 }
 
 /* Handles this pass's poll results: new clients, client input. */
@@ -440,7 +472,7 @@ void pgbridge_service(struct sshconn *c, const struct pollfd *pfd, size_t n)
 			continue;
 		short re = pfd[cl->pfd_index].revents;
 		if ((re & POLLIN) || ((re & (POLLHUP | POLLERR)) && cl->open))
-			pgbridge_read_client(cl);
+			c->bridge_reads += (unsigned long)pgbridge_read_client(cl);
 		else if ((re & (POLLHUP | POLLERR)) && !cl->open)
 			cl->client_eof = 1;
 	}
@@ -494,9 +526,10 @@ static int pgbridge_write_channel(struct pgbridge_client *cl)
 /* Reads what the channel holds into the (empty) downstream buffer. */
 static int pgbridge_read_channel(struct pgbridge_client *cl)
 {
-	if (cl->channel_eof || cl->down_len > 0)
+	if (cl->channel_eof || cl->down_len > 0 || !cl->unread)
 		return 0;
 	int r = ssh_channel_read_nonblocking(cl->channel, cl->down, sizeof cl->down, 0);
+	cl->unread = r == (int)sizeof cl->down; /* a full read may have left more */
 	if (r > 0) {
 		cl->down_off = 0;
 		cl->down_len = (size_t)r;

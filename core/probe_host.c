@@ -129,13 +129,7 @@ char *probe_host_script(const struct site *s, const char *data_dir, int check_ti
 	if (s->backups.dir != NULL)
 		probe_host_add_listing(&buf, s);
 	probe_host_add(&buf, "echo end");
-	/*
-	 * Printed in one piece at the end: line by line, the output crossed the
-	 * SSH session as a dozen packets per cycle, each costing both ends.
-	 */
-	char *whole = xasprintf("drout=$(%s); printf '%%s\\n' \"$drout\"", buf);
-	free(buf);
-	return whole;
+	return buf;
 }
 
 /* Reads a whole number at *p (optionally followed by a fraction, dropped) and moves past it. */

@@ -111,7 +111,8 @@ static void runbook_read_mark(const struct runbook *rb, struct rb_mark *m)
 	if (s == NULL)
 		return;
 	m->timeline = s->pg.timeline.known ? s->pg.timeline.v : -1;
-	/* A standby's replay position; a primary's WAL moves with every write, so it is not compared. */
+	/* A standby's replay position; a primary's WAL moves with every write, so it is not
+	 * compared. */
 	if (verdict_site_role(s) == PG_ROLE_STANDBY && s->pg.replay_lsn.known)
 		m->replay_lsn = s->pg.replay_lsn.v;
 }
@@ -179,8 +180,8 @@ static void runbook_fail(struct runbook *rb, struct rb_step *st)
 static unsigned runbook_send(struct runbook *rb, struct rb_step *st, enum rb_op op,
                              const struct site *site, const char *command, const char *builtin)
 {
-	struct rb_request req = {++rb->next_id, (size_t)(st - rb->steps),    op, site, command,
-	                         builtin,       st->plan->action->timeout_ms};
+	struct rb_request req = {++rb->next_id, (size_t)(st - rb->steps),     op, site, command,
+	                         builtin,       st->plan->action->timeout_ms, 0};
 	if (rb->n_flights == RUNBOOK_MAX_FLIGHTS || rb->env.submit(rb->env.arg, &req) == -1)
 		return 0;
 	rb->flights[rb->n_flights++] = (struct rb_flight){req.id, req.step, op};
@@ -410,7 +411,19 @@ static void runbook_result_why(struct rb_step *st, const struct rb_flight *f,
 /* Takes in the outcome of the fence sent when the old primary came back. */
 static void runbook_return_fenced(struct runbook *rb, const struct rb_result *res)
 {
+	if (rb->fence_armed && !rb->split_brain) {
+		/* The agent fired it: the site answered writable, maybe too briefly to be seen
+		 * here. */
+		const struct site *old = conf_primary(&rb->cat->cf);
+		rb->split_brain = 1;
+		snprintf(rb->alarm, sizeof rb->alarm,
+		         "SPLIT BRAIN: %s answered as a writable primary after the promotion",
+		         old ? old->name : "the old primary");
+		runbook_log(rb, "split_brain", json_pack("{s:s}", "evidence", rb->alarm), NULL);
+	}
 	rb->fence_request = 0;
+	rb->fence_armed = 0;
+	rb->fence_failed = !res->ok;
 	if (res->ok)
 		rb->fenced = 1;
 	runbook_log(rb, "fence_on_return",
@@ -501,17 +514,25 @@ void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_
 	t->at_ms = p->pg.at_ms;
 }
 
-/* Sends a fence to the old primary that came back writable after the promotion. */
-static void runbook_fence_returned(struct runbook *rb)
+/*
+ * Sends a fence to the old primary that came back writable after the
+ * promotion, or (armed) hands it to the site's agent, which sends it itself
+ * the moment the site answers as a writable primary: no round trip through
+ * the console between seeing it and stopping it.
+ */
+static void runbook_fence_returned(struct runbook *rb, int armed)
 {
 	const struct site *old = conf_primary(&rb->cat->cf);
-	struct rb_request req = {++rb->next_id, rb->n, RB_OP_BUILTIN, old, NULL, "fence", 30000};
-	if (rb->env.submit(rb->env.arg, &req) == 0)
+	struct rb_request req = {++rb->next_id, rb->n,   RB_OP_BUILTIN, old,
+	                         NULL,          "fence", 30000,         armed};
+	if (rb->env.submit(rb->env.arg, &req) == 0) {
 		rb->fence_request = req.id;
-	runbook_log(
-	    rb, "fence_on_return",
-	    json_pack("{s:s, s:b}", "site", old ? old->name : "?", "sent", rb->fence_request != 0),
-	    NULL);
+		rb->fence_armed = armed;
+	}
+	runbook_log(rb, armed ? "fence_armed" : "fence_on_return",
+	            json_pack("{s:s, s:b}", "site", old ? old->name : "?", armed ? "armed" : "sent",
+	                      rb->fence_request != 0),
+	            NULL);
 }
 
 /*
@@ -535,8 +556,9 @@ static void runbook_watch(struct runbook *rb)
 		snprintf(rb->alarm, sizeof rb->alarm, "SPLIT BRAIN: %s after the promotion", why);
 		runbook_log(rb, "split_brain", json_pack("{s:s}", "evidence", rb->alarm), NULL);
 	}
-	if (writable && rb->fence_on_return && rb->fence_request == 0 && !rb->fenced)
-		runbook_fence_returned(rb);
+	/* Armed from the promotion on, and again after each fence that worked. */
+	if (rb->fence_on_return && rb->fence_request == 0 && !rb->fence_failed)
+		runbook_fence_returned(rb, 1);
 	if (!writable && rb->split_brain && rb->fenced) {
 		rb->split_brain = 0;
 		runbook_log(rb, "split_brain_resolved", json_pack("{s:s}", "evidence", why), NULL);
@@ -551,7 +573,8 @@ int runbook_fence_returned_now(struct runbook *rb)
 	if (!rb->split_brain || rb->fence_request != 0)
 		return -1;
 	runbook_log(rb, "fence_asked", json_pack("{s:s}", "by", "the operator"), NULL);
-	runbook_fence_returned(rb);
+	rb->fence_failed = 0;
+	runbook_fence_returned(rb, 0);
 	return 0;
 }
 

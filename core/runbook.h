@@ -61,6 +61,8 @@ struct rb_request {
 	const char *command;     /* RUN, or CHECK by command */
 	const char *builtin;     /* BUILTIN, or CHECK by built-in */
 	int64_t timeout_ms;
+	int on_return; /* the fence of an old primary: sent by the site's agent itself the
+	                  moment the site answers as a writable primary */
 };
 
 /* The outcome of an operation. */
@@ -165,7 +167,9 @@ struct runbook {
 	int64_t promoted_lsn; /* the new primary's position when promoted; -1 */
 	int split_brain;      /* the old primary came back writable */
 	int fence_on_return;
-	unsigned fence_request; /* the fence sent on return, 0: none */
+	unsigned fence_request; /* the fence sent or armed on return, 0: none */
+	int fence_armed;        /* ... armed: the agent sends it when the site answers writable */
+	int fence_failed;       /* the last fence on return failed: not armed again by itself */
 	char alarm[512];
 };
 

@@ -842,6 +842,20 @@ static void sshconn_step(struct sshconn *c)
 	pgbridge_step(c);
 }
 
+/* Returns how many times bytes of a bridged client were read so far. */
+unsigned long sshconn_bridge_reads(const struct sshconn *c)
+{
+	return c->bridge_reads;
+}
+
+/* Tells whether the wake descriptor ended a poll since the last call (and forgets it). */
+int sshconn_woken(struct sshconn *c)
+{
+	int w = c->woken;
+	c->woken = 0;
+	return w;
+}
+
 /* Makes sshconn_poll return early whenever fd is readable (the agent's stop pipe). */
 void sshconn_wake_on(struct sshconn *c, int fd)
 {
@@ -867,6 +881,16 @@ int sshconn_poll(struct sshconn *c, int timeout_ms)
 		c->pfd = xreallocarray(c->pfd, need, sizeof *c->pfd);
 		c->pfd_size = need;
 	}
+	/*
+	 * libssh keeps saying it has output pending after a send until its own
+	 * poll of the socket saw it writable: let it look now (one poll) rather
+	 * than wake our poll at once for it (two).
+	 */
+	if (sshconn_write_pending(c)) {
+		ssh_event_dopoll(c->event, 0);
+		if (sshconn_check(c) == -1)
+			return -1;
+	}
 	c->pfd[0].fd = ssh_get_fd(c->session);
 	c->pfd[0].events = (short)(POLLIN | (sshconn_write_pending(c) ? POLLOUT : 0));
 	c->pfd[0].revents = 0;
@@ -881,6 +905,8 @@ int sshconn_poll(struct sshconn *c, int timeout_ms)
 		return -1;
 	}
 
+	if (c->wake_fd >= 0 && c->pfd[n].revents != 0)
+		c->woken = 1;
 	if (c->pfd[0].revents != 0)
 		ssh_event_dopoll(c->event, 0);
 	if (sshconn_check(c) == -1)

@@ -72,10 +72,12 @@ struct sshconn {
 	struct sshconn_orphan *orphans;
 	size_t n_orphans;
 	struct pgbridge *bridge;
+	unsigned long bridge_reads; /* times a bridged client's bytes were read */
 
 	struct pollfd *pfd;
 	size_t pfd_size;
 	int wake_fd; /* readable: sshconn_poll returns early (-1: none) */
+	int woken;   /* ... and it did */
 	char *error; /* why the session died, once it has */
 };
 
@@ -89,6 +91,8 @@ void sshconn_failure_free(struct sshconn_failure *fail);
 const char *sshconn_fail_kind_name(enum sshconn_fail_kind kind);
 int sshconn_poll(struct sshconn *c, int timeout_ms);
 void sshconn_wake_on(struct sshconn *c, int fd);
+int sshconn_woken(struct sshconn *c);
+unsigned long sshconn_bridge_reads(const struct sshconn *c);
 int sshconn_alive(const struct sshconn *c);
 const char *sshconn_error(const struct sshconn *c);
 

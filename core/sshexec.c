@@ -353,6 +353,47 @@ const char *sshexec_waiting_for(const struct sshexec *e)
 	return "nothing";
 }
 
+/* Tells whether the command runs (its stdin can be written to). */
+int sshexec_running(const struct sshexec *e)
+{
+	return e->state == SSHEXEC_RUNNING && e->conn != NULL && !e->closed;
+}
+
+/*
+ * Sends a few bytes to a running command's stdin, whole or not at all; -1
+ * and *cause when it does not run or the server's window cannot take them.
+ */
+int sshexec_write(struct sshexec *e, const char *data, size_t len, char **cause)
+{
+	if (!sshexec_running(e)) {
+		*cause = xstrdup("the command is not running");
+		return -1;
+	}
+	if (ssh_channel_window_size(e->channel) < len) {
+		*cause = xstrdup("the command does not read its input");
+		return -1;
+	}
+	if (ssh_channel_write(e->channel, data, (uint32_t)len) != (int)len) {
+		*cause = xasprintf("cannot write to the command: %s", sshexec_libssh_error(e));
+		return -1;
+	}
+	return 0;
+}
+
+/* Drops the first n bytes of the stdout kept so far, and all the stderr. */
+void sshexec_consume(struct sshexec *e, size_t n)
+{
+	if (n > e->out.len)
+		n = e->out.len;
+	if (e->out.buf != NULL) {
+		memmove(e->out.buf, e->out.buf + n, e->out.len - n + 1);
+		e->out.len -= n;
+	}
+	if (e->err.buf != NULL)
+		e->err.buf[0] = '\0';
+	e->err.len = 0;
+}
+
 /* Moves the output and status of a finished exec into r. */
 void sshexec_take(struct sshexec *e, struct sshexec_result *r)
 {

@@ -32,6 +32,9 @@ const char *sshexec_stderr(const struct sshexec *e, size_t *len, int *truncated)
 int sshexec_status(const struct sshexec *e);
 const char *sshexec_signal(const struct sshexec *e);
 const char *sshexec_waiting_for(const struct sshexec *e);
+int sshexec_running(const struct sshexec *e);
+int sshexec_write(struct sshexec *e, const char *data, size_t len, char **cause);
+void sshexec_consume(struct sshexec *e, size_t n);
 void sshexec_take(struct sshexec *e, struct sshexec_result *r);
 void sshexec_free(struct sshexec *e);
 void sshexec_result_free(struct sshexec_result *r);

@@ -441,18 +441,55 @@ static int console_signals(int pipefd[2])
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/*
+	 * Ctrl-Z is ignored: a suspended console stops watching the sites and
+	 * timing the run, which during an incident nobody should do by a slip
+	 * of the finger. (It also spares two syscalls per screen update, which
+	 * curses spends guarding SIGTSTP when it handles it.)
+	 */
+	signal(SIGTSTP, SIG_IGN);
 	return 0;
+}
+
+/*
+ * Tells the agents whether every round must wake the loop: during a run
+ * (its checks wait for fresh rounds), else only rounds that bring news, the
+ * others being read at the next clock tick.
+ */
+static void console_eager(struct console *c)
+{
+	int want = c->run.active;
+	if (c->agents == NULL || want == c->eager)
+		return;
+	for (size_t i = 0; i < c->cat.cf.n_sites; i++)
+		agent_set_eager(c->agents[i], want);
+	c->eager = want;
+}
+
+/* Takes in what the agents published, and what follows from it. */
+static void console_take_all(struct console *c)
+{
+	console_mark(c, console_refresh(c));
+	runbook_track(&c->track, &c->cat.cf, c->snaps, c->cat.cf.n_sites);
+	console_run_pump(c);
+	c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
+	if (c->hostkey.open && c->help) {
+		c->help = 0; /* the dialog needs the keys */
+		console_dirty_all(c);
+	}
 }
 
 /* Runs the loop until quit. */
 static void console_loop(struct console *c, int sigfd)
 {
 	int64_t next_tick = clock_mono_ms();
+	c->eager = 1;
 	while (!c->quit) {
+		console_eager(c);
 		if (clock_left_ms(next_tick) == 0) {
 			next_tick = clock_mono_ms() + 1000;
 			console_tick(c);
-			console_run_pump(c);
+			console_take_all(c);
 		}
 		console_draw(c);
 		struct pollfd pfd[3] = {
@@ -464,25 +501,22 @@ static void console_loop(struct console *c, int sigfd)
 				c->quit = 1;
 		}
 		if (n > 0 && pfd[1].revents) {
+			/* A pipe read takes all that waits: a short one left it empty. */
 			char buf[64];
-			while (read(c->wake[0], buf, sizeof buf) > 0)
+			while (read(c->wake[0], buf, sizeof buf) == (ssize_t)sizeof buf)
 				;
-			console_mark(c, console_refresh(c));
-			runbook_track(&c->track, &c->cat.cf, c->snaps, c->cat.cf.n_sites);
-			console_run_pump(c);
-			c->overlay_dirty |=
-			    hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
-			if (c->hostkey.open && c->help) {
-				c->help = 0; /* the dialog needs the keys */
-				console_dirty_all(c);
-			}
+			console_take_all(c);
 		}
 		if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR)))
 			c->quit = 1; /* the terminal went away (a dropped SSH session) */
-		/* Keys, and KEY_RESIZE after a SIGWINCH (which may have ended poll early). */
+		/*
+		 * Keys, and KEY_RESIZE after a SIGWINCH, which only the main thread
+		 * receives (the agents' threads block signals), so it ends poll.
+		 */
 		int ch;
-		while ((ch = getch()) != ERR)
-			console_key(c, ch);
+		if ((n > 0 && pfd[0].revents) || (n < 0 && errno == EINTR))
+			while ((ch = getch()) != ERR)
+				console_key(c, ch);
 	}
 }
 
@@ -535,6 +569,7 @@ static int console_run(struct console *c)
 	noecho();
 	keypad(stdscr, TRUE);
 	set_escdelay(50); /* Esc closes dialogs: do not wait a second for a sequence */
+	typeahead(-1);    /* no look for pending keys at each update: two syscalls saved */
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE);

@@ -50,6 +50,7 @@ struct console {
 	struct event_log events;
 	struct theme theme;
 	int wake[2];
+	int eager;             /* the agents wake the loop on every round (during a run) */
 	int64_t recorded_ms;   /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 };

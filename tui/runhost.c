@@ -105,6 +105,7 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		op.kind = OP_WRITABLE;
 	} else if (strcmp(req->builtin, "fence") == 0) {
 		op.kind = OP_FENCE;
+		op.on_return = req->on_return;
 	} else if (strcmp(req->builtin, "restore_test") == 0) {
 		if (!h->snaps[i].backups.ok || h->snaps[i].backups.newest_name[0] == '\0')
 			return runhost_keep(h, req->id, 0,

@@ -31,6 +31,7 @@
 #include "pgbridge.h"
 #include "sshconn.h"
 #include "sshexec.h"
+#include "sshloop.h"
 #include "xmalloc.h"
 
 /* The lab, from the environment. */
@@ -1062,6 +1063,70 @@ static void test_frozen_exec(void **state)
 	site_free(&s);
 }
 
+/* Asks the loop for one answer, failing the test on an error. */
+static char *ask(struct sshloop *l, struct sshconn *c, const char *body)
+{
+	char *out = NULL, *cause = NULL;
+	if (sshloop_ask(l, c, body, 5000, &out, &cause) != 0)
+		fail_msg("sshloop_ask(%s): %s", body, cause);
+	return out;
+}
+
+/*
+ * The probe loop: one remote command answers many asks, each answer whole and
+ * its own; a new body, an answer that came too late and a loop that died each
+ * start another, and an answer that came late is never taken for the next.
+ */
+static void test_loop(void **state)
+{
+	struct site s = lab_site(1);
+	struct sshconn *c = open_site(&s, 5000, NULL);
+	struct sshloop *l = sshloop_new();
+	char *out = ask(l, c, "echo one; echo $LAB_SITE");
+	assert_string_equal(out, "one\n1\n");
+	free(out);
+	int64_t t0 = clock_mono_ms();
+	for (int i = 0; i < 5; i++) {
+		out = ask(l, c, "echo one; echo $LAB_SITE");
+		assert_string_equal(out, "one\n1\n");
+		free(out);
+	}
+	printf("# loop round trip: average of 5 %.1f ms\n", (double)(clock_mono_ms() - t0) / 5.0);
+	assert_int_equal(sshloop_starts(l), 1);
+
+	/* Its own output may look like the closing line: only the real one ends it. */
+	out = ask(l, c, "echo 'drseq 1'; echo x");
+	assert_string_equal(out, "drseq 1\nx\n");
+	free(out);
+	assert_int_equal(sshloop_starts(l), 2);
+
+	char *cause = NULL;
+	t0 = clock_mono_ms();
+	assert_int_equal(sshloop_ask(l, c, "sleep 2; echo late", 500, &out, &cause), -1);
+	int64_t took = clock_mono_ms() - t0;
+	printf("# a slow answer: given up after %lld ms: %s\n", (long long)took, cause);
+	assert_non_null(strstr(cause, "timed out after"));
+	assert_true(took >= 450 && took < 2000);
+	assert_null(out);
+	free(cause);
+	out = ask(l, c, "echo after");
+	assert_string_equal(out, "after\n");
+	free(out);
+	assert_int_equal(sshloop_starts(l), 4);
+
+	/* The loop's shell killed ($$ in the body is the loop's shell). */
+	assert_int_equal(sshloop_ask(l, c, "kill -9 $$", 3000, &out, &cause), -1);
+	printf("# the loop killed: %s\n", cause);
+	free(cause);
+	out = ask(l, c, "echo again");
+	assert_string_equal(out, "again\n");
+	free(out);
+	assert_int_equal(sshloop_starts(l), 6);
+	sshloop_free(l);
+	sshconn_free(c);
+	site_free(&s);
+}
+
 /* A changed host key: refused, "CHANGED", with both fingerprints. */
 static void test_hostkey_changed(void **state)
 {
@@ -1103,6 +1168,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_connect_echo),
 		cmocka_unit_test(test_streams_status_signal),
+		cmocka_unit_test(test_loop),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_concurrent),
 		cmocka_unit_test(test_free_running_exec),

@@ -79,8 +79,18 @@ if [ "$after" = 10 ]; then ok "no write acknowledged by the new primary was lost
 last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
 if [ ! -e "$LAB_DIR/site2/drconsole-run.lock" ]; then ok "the DR site's run lock is given back when the run ends"; else notok "the DR site's run lock is given back when the run ends: $(cat "$LAB_DIR/site2/drconsole-run.lock")"; fi
 if grep '"type":"lock_taken_over"' "$last" | grep -q 'jump-elsewhere'; then ok "the takeover is journaled with the previous holder"; else notok "the takeover is journaled with the previous holder"; fi
-for t in attested split_brain fence_on_return; do
+for t in attested fence_armed split_brain; do
 	if grep -q "\"type\":\"$t\"" "$last"; then ok "journaled: $t"; else notok "journaled: $t"; fi
 done
+# The fence's own answer comes once the postmaster is seen gone, just after.
+end=$((SECONDS + 10))
+until grep '"type":"fence_on_return"' "$last" | grep -q '"ok":true' || [ "$SECONDS" -gt "$end" ]; do
+	sleep 0.2
+done
+if grep '"type":"fence_on_return"' "$last" | grep -q '"ok":true'; then
+	ok "journaled: fence_on_return, the fence succeeded"
+else
+	notok "journaled: fence_on_return, the fence succeeded"
+fi
 
 finish

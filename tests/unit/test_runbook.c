@@ -46,9 +46,10 @@ static int fake_submit(void *arg, const struct rb_request *r)
 	if (f->refuse || f->n_req == MAX_REQ)
 		return -1;
 	f->req[f->n_req] = *r;
-	snprintf(f->req_text[f->n_req], sizeof f->req_text[0], "%s %s %s",
+	snprintf(f->req_text[f->n_req], sizeof f->req_text[0], "%s %s %s%s",
 		 r->op == RB_OP_RUN ? "run" : r->op == RB_OP_CHECK ? "check" : "builtin",
-		 r->site ? r->site->name : "local", r->builtin ? r->builtin : r->command);
+		 r->site ? r->site->name : "local", r->builtin ? r->builtin : r->command,
+		 r->on_return ? " on return" : "");
 	f->n_req++;
 	return 0;
 }
@@ -396,12 +397,23 @@ static void test_data_loss(void **state)
 	assert_non_null(strstr(last("data_loss"), "\"seconds\":1.0"));
 }
 
-/* After the promotion the old primary comes back writable: alarm, fence at once, resolved once proven. */
+/*
+ * After the promotion the fence is armed at the old primary's agent, which
+ * sends it itself when the old primary answers writable: the alarm is raised,
+ * nothing more is sent from here, the alarm is lowered once the fence is
+ * proven, and the fence is armed again.
+ */
 static void test_split_brain_fenced_on_return(void **state)
 {
 	(void)state;
 	promote_at(0x4191890);
 	size_t before = fk.n_req;
+	tick(); /* armed at once, before anything came back */
+	assert_int_equal(fk.n_req, before + 1);
+	assert_string_equal(fk.req_text[before], "builtin datacenter-1 fence on return");
+	assert_false(rb.split_brain);
+	tick(); /* armed once */
+	assert_int_equal(fk.n_req, before + 1);
 	/* the old primary thaws, writable */
 	fx.st[0].pg.up = 1;
 	fx.st[0].pg.role = PG_ROLE_PRIMARY;
@@ -409,18 +421,40 @@ static void test_split_brain_fenced_on_return(void **state)
 	tick();
 	assert_true(rb.split_brain);
 	assert_non_null(strstr(rb.alarm, "SPLIT BRAIN: datacenter-1 answers as a writable primary"));
-	assert_int_equal(fk.n_req, before + 1);
-	assert_string_equal(fk.req_text[before], "builtin datacenter-1 fence");
-	tick(); /* not sent twice */
-	assert_int_equal(fk.n_req, before + 1);
+	assert_int_equal(fk.n_req, before + 1); /* the agent fires what is armed */
 	answer(before, 1, "PostgreSQL stopped");
 	assert_true(rb.split_brain); /* proven only once it no longer answers writable */
 	fx.st[0].pg.up = 0;
 	fx.st[0].pg.role = PG_ROLE_DOWN;
 	tick();
 	assert_false(rb.split_brain);
-	assert_non_null(strstr(types(), "split_brain fence_on_return"));
-	assert_non_null(strstr(types(), "split_brain_resolved"));
+	assert_non_null(strstr(
+	    types(), "fence_armed split_brain fence_on_return fence_armed split_brain_resolved"));
+	/* armed again, should it come back once more */
+	assert_int_equal(fk.n_req, before + 2);
+	assert_string_equal(fk.req_text[before + 1], "builtin datacenter-1 fence on return");
+}
+
+/*
+ * The agent fired the armed fence before the console saw the old primary
+ * writable: the alarm is raised from the fence's answer. A fence that failed
+ * is not armed again by itself; the operator fences by hand.
+ */
+static void test_split_brain_fired_unseen(void **state)
+{
+	(void)state;
+	promote_at(0x4191890);
+	size_t before = fk.n_req;
+	tick();
+	answer(before, 0, "PostgreSQL did not stop");
+	assert_true(rb.split_brain);
+	assert_non_null(strstr(rb.alarm, "datacenter-1 answered as a writable primary"));
+	assert_non_null(strstr(types(), "fence_armed split_brain fence_on_return"));
+	tick();
+	assert_int_equal(fk.n_req, before + 1); /* not armed again after a failure */
+	assert_int_equal(runbook_fence_returned_now(&rb), 0);
+	assert_int_equal(fk.n_req, before + 2);
+	assert_string_equal(fk.req_text[before + 1], "builtin datacenter-1 fence");
 }
 
 /* With fence_on_return off the alarm is raised and nothing is sent until the operator fences. */
@@ -536,6 +570,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_submit_refused, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(test_timers, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(test_data_loss, run_setup, run_teardown),
+		cmocka_unit_test_setup_teardown(test_split_brain_fired_unseen, run_setup, run_teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_fenced_on_return, run_setup,
 						run_teardown),
 		cmocka_unit_test_setup_teardown(test_split_brain_prompt_only, run_setup, run_teardown),

@@ -57,22 +57,37 @@ lab psql 2 -qc "create table after_promotion (n int); insert into after_promotio
 acked=$(lab psql 2 -Atc "select count(*) from after_promotion" 2>/dev/null)
 if [ "$acked" = 10 ]; then ok "the new primary acknowledged 10 writes"; else notok "the new primary acknowledged 10 writes ($acked)"; fi
 
-# The old primary thaws, still a primary that accepts writes.
-t0=$(date +%s%N)
+# The old primary thaws, still a primary that accepts writes. Times count
+# from the return of lab thaw (every process of the site continued by then).
+# A poller tries the old primary from then on: the first refusal, after it
+# answered again, is the fence taking effect.
 lab thaw 1 >/dev/null 2>&1
+t0=$(date +%s%N)
+poll="$LAB_DIR/poll.out"
+(
+	end=$((SECONDS + 15))
+	while [ "$SECONDS" -le "$end" ]; do
+		if err=$(PGCONNECT_TIMEOUT=5 "$LAB_PG_BINDIR/psql" -X -h 127.0.0.1 -p "$LAB_PG_PORT_1" \
+			-U postgres -d erp_chatbot -Atc "select 1" 2>&1 >/dev/null); then
+			echo answered
+		else
+			echo "refused $(( ($(date +%s%N) - t0) / 1000000 )) $err" | head -n 1
+			break
+		fi
+		sleep 0.05
+	done >"$poll"
+) &
+poller=$!
 check "the split-brain alarm is raised" shows "SPLIT BRAIN: datacenter-1 answers as a writable primary" 20
 echo "# the alarm was on screen $(( ($(date +%s%N) - t0) / 1000000 )) ms after the thaw"
-stopped=
-end=$((SECONDS + 15))
-while [ "$SECONDS" -le "$end" ]; do
-	if ! lab psql 1 -Atc "select 1" >/dev/null 2>&1; then stopped=$(( ($(date +%s%N) - t0) / 1000000 )); break; fi
-	sleep 0.1
-done
+wait "$poller"
+# Refused as a fence refuses: shutting down, or nothing listening any more.
+stopped=$(grep -E '^refused [0-9]+ .*(shutting down|terminat|refused|No such file)' "$poll" | cut -d' ' -f2)
 if [ -n "$stopped" ]; then
-	echo "# the old primary stopped ${stopped} ms after the thaw"
+	echo "# the old primary refused connections ${stopped} ms after the thaw (polled every 50 ms)"
 	ok "the old primary is fenced (its PostgreSQL stopped)"
 else
-	notok "the old primary is fenced (its PostgreSQL stopped)"
+	notok "the old primary is fenced (its PostgreSQL stopped): $(tr '\n' ' ' <"$poll")"
 fi
 after=$(lab psql 2 -Atc "select count(*) from after_promotion" 2>/dev/null)
 if [ "$after" = 10 ]; then ok "no write acknowledged by the new primary was lost"; else notok "writes on the new primary: $after of 10"; fi

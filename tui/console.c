@@ -166,9 +166,25 @@ static int console_part_differs(const void *a, const void *b, size_t len, size_t
 #define CONSOLE_DIFFERS(a, b, type)                                                                \
 	console_part_differs(&(a), &(b), sizeof(type), offsetof(type, at_ms))
 
-/* Returns the panel inputs that differ between two snapshots of one site. */
-static unsigned console_site_changes(const struct site_status *a, const struct site_status *b)
+/*
+ * Rounds the values that move at every round to the precision the panels
+ * show them at (round trip 0.1 s, replay delay 1 s, newest backup's age
+ * 1 min), so that a round changing only digits nobody sees redraws nothing.
+ */
+static void console_coarse(struct site_status *s)
 {
+	s->health.rtt_ms.v /= 100;
+	s->pg.replay_delay_ms.v /= 1000;
+	s->backups.newest_age_s.v /= 60;
+}
+
+/* Returns the panel inputs that differ between two snapshots of one site. */
+static unsigned console_site_changes(const struct site_status *was, const struct site_status *now)
+{
+	struct site_status x = *was, y = *now;
+	const struct site_status *a = &x, *b = &y;
+	console_coarse(&x);
+	console_coarse(&y);
 	unsigned in = 0;
 	if (a->generation == 0 || a->reachable != b->reachable || strcmp(a->error, b->error) != 0)
 		in |= PANEL_IN_REACH;
@@ -582,6 +598,13 @@ static int console_run(struct console *c)
 	console_layout(c);
 	console_loop(c, sig[0]);
 	endwin();
+	/* A run that just ended gives the DR site's lock back before the console leaves. */
+	int64_t settle_ms = 2 * c->cat.cf.probe_timeout_ms;
+	if (runhost_settle(&c->run, settle_ms) == -1)
+		printf("drconsole: the DR site's run lock was not given back within %lld s; the "
+		       "next run offers to take it over\n",
+		       (long long)(settle_ms / 1000));
+	fflush(stdout);
 	/* A frozen site's agent may sit in a deadline: leave without waiting for it. */
 	_exit(0);
 }

@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,7 +380,10 @@ static int runhost_take_results(struct runhost *h)
 	for (size_t i = 0; h->agents != NULL && i < h->cat->cf.n_sites; i++) {
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {
-			if (op.id == h->lock_op && h->lock_op != 0) {
+			if (op.id == h->release_op && h->release_op != 0) {
+				h->release_op = 0; /* a failure leaves a lock the next run offers to
+				                      take over */
+			} else if (op.id == h->lock_op && h->lock_op != 0) {
 				runhost_site_answer(h, &op);
 			} else if (h->phase == RUNHOST_RUNNING) {
 				struct rb_result r = {op.id,        op.ok,   op.exit_status,
@@ -401,7 +405,9 @@ static void runhost_unlock(struct runhost *h)
 	if (h->site_locked) {
 		h->site_locked = 0;
 		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
-		h->lock_op = 0; /* its answer is not waited for */
+		h->release_op =
+		    h->lock_op; /* waited for only by a console that quits (runhost_settle) */
+		h->lock_op = 0;
 	}
 }
 
@@ -429,6 +435,22 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	if (h->rb.finished)
 		runhost_unlock(h);
 	return any;
+}
+
+/*
+ * Waits up to timeout_ms for the DR site's run lock to be given back, when
+ * its release is under way (a console that quits right after its run ended);
+ * 0 once given back or when none is under way, -1 when time ran out.
+ */
+int runhost_settle(struct runhost *h, int64_t timeout_ms)
+{
+	int64_t deadline = clock_mono_ms() + timeout_ms;
+	while (h->active && h->release_op != 0 && clock_left_ms(deadline) > 0) {
+		runhost_take_results(h);
+		if (h->release_op != 0)
+			poll(NULL, 0, 20);
+	}
+	return h->active && h->release_op != 0 ? -1 : 0;
 }
 
 /* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can

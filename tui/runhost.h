@@ -41,6 +41,7 @@ struct runhost {
 	char *holder_json;   /* the DR lock's content when another holds it */
 	char notice[640];    /* REFUSED: why; HELD: who holds the lock */
 	unsigned lock_op;    /* the lock operation in flight, 0: none */
+	unsigned release_op; /* the DR lock's release in flight, 0: none */
 	int site_locked;     /* the DR lock is ours: released when the run ends */
 	json_t *lock_record; /* journaled once the run's journal has begun */
 	struct runbook rb;
@@ -64,5 +65,6 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 int runhost_takeover(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
+int runhost_settle(struct runhost *h, int64_t timeout_ms);
 
 #endif

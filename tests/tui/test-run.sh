@@ -151,6 +151,17 @@ check "the service entry is repointed and checked" shows "✓ 3 update_connectio
 check "the data lost is measured" shows "data lost: 0 bytes" 20
 check "the run finishes (its check: the DR site's newest backup restores on the new primary)" shows "(finished)" 30
 check "verify_data_integrity is done" shows "✓ 4 verify_data_integrity" 20
+# Quitting right after the run ended: the DR site's lock is given back before the console leaves.
+T send-keys q
+end=$((SECONDS + 30))
+while pgrep -f -- "^$prog -c $LAB_CONFIG" >/dev/null && [ "$SECONDS" -le "$end" ]; do sleep 0.05; done
+if pgrep -f -- "^$prog -c $LAB_CONFIG" >/dev/null; then
+	notok "q right after the run: the console leaves"
+elif [ -e "$LAB_DIR/site2/drconsole-run.lock" ]; then
+	notok "q right after the run: the DR site's lock was given back first: $(cat "$LAB_DIR/site2/drconsole-run.lock")"
+else
+	ok "q right after the run: the DR site's lock was given back before the console left"
+fi
 
 service="$LAB_DIR/app/pg_service.conf"
 if grep -qx "port=$LAB_PG_PORT_2" "$service"; then ok "the service entry points at datacenter-2"; else notok "the service entry points at datacenter-2: $(cat "$service")"; fi

@@ -29,7 +29,7 @@ int64_t catalog_scenario_estimate(const struct catalog *cat, const struct scenar
 
 /* Checks a scenario's action names and its time budget. */
 static void catalog_check_scenario(const struct catalog *cat, const struct scenario *sc,
-				   struct diag *d)
+                                   struct diag *d)
 {
 	int complete = 1;
 	for (size_t i = 0; i < sc->n_steps; i++) {
@@ -37,19 +37,19 @@ static void catalog_check_scenario(const struct catalog *cat, const struct scena
 		if (action_find(&cat->actions, st->text) != NULL)
 			continue;
 		diag_error(d, st->pos.file, st->pos.line, st->pos.col,
-			   "scenario '%s' names unknown action '%s' (define it in actions.yml or "
-			   "under 'actions:' in %s)",
-			   sc->name, st->text, cat->cf.file);
+		           "scenario '%s' names unknown action '%s' (define it in actions.yml or "
+		           "under 'actions:' in %s)",
+		           sc->name, st->text, cat->cf.file);
 		complete = 0;
 	}
 	int64_t total = catalog_scenario_estimate(cat, sc);
 	if (complete && total > sc->estimated_ms) {
 		char *sum = duration_format(total), *budget = duration_format(sc->estimated_ms);
 		diag_warning(d, sc->estimated_pos.file, sc->estimated_pos.line,
-			     sc->estimated_pos.col,
-			     "the steps of scenario '%s' are estimated at %s, more than its "
-			     "estimated_time of %s",
-			     sc->name, sum, budget);
+		             sc->estimated_pos.col,
+		             "the steps of scenario '%s' are estimated at %s, more than its "
+		             "estimated_time of %s",
+		             sc->name, sum, budget);
 		free(sum);
 		free(budget);
 	}
@@ -57,9 +57,9 @@ static void catalog_check_scenario(const struct catalog *cat, const struct scena
 
 /* Expands one template for a site, reporting a failure at pos. */
 static void catalog_check_template(const struct catalog *cat, const struct action *a,
-				   const char *tmpl, enum template_mode mode,
-				   const struct srcpos *pos, const struct site *site,
-				   struct diag *d)
+                                   const char *tmpl, enum template_mode mode,
+                                   const struct srcpos *pos, const struct site *site,
+                                   struct diag *d)
 {
 	struct params_ctx p = {&cat->cf, site};
 	char err[256], *out = NULL;
@@ -74,8 +74,7 @@ static void catalog_check_template(const struct catalog *cat, const struct actio
 }
 
 /* Checks every template of an action against the sites it runs on. */
-static void catalog_check_action(const struct catalog *cat, const struct action *a,
-				 struct diag *d)
+static void catalog_check_action(const struct catalog *cat, const struct action *a, struct diag *d)
 {
 	const struct site *sites[2] = {NULL, NULL};
 	if (conf_primary(&cat->cf) == NULL || conf_dr(&cat->cf) == NULL)
@@ -100,13 +99,8 @@ static void catalog_check_action(const struct catalog *cat, const struct action 
 	catalog_check_template(cat, a, a->run, TEMPLATE_SHELL, &a->run_pos, sites[0], d);
 	if (a->check != NULL && !a->check_builtin)
 		catalog_check_template(cat, a, a->check, TEMPLATE_SHELL, &a->check_pos, sites[0],
-				       d);
+		                       d);
 	catalog_check_template(cat, a, a->description, TEMPLATE_TEXT, &a->desc_pos, sites[0], d);
-	if (a->kind == ACTION_RUN && a->site == ACTION_SITE_LOCAL)
-		diag_error(d, a->run_pos.file, a->run_pos.line, a->run_pos.col,
-			   "action '%s' runs a command with site 'local': commands run on a "
-			   "site (primary, dr or both); local steps are manual",
-			   a->name);
 }
 
 /* Returns the path of a file in the scenarios folder. */

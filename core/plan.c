@@ -15,37 +15,37 @@
 #include "xmalloc.h"
 
 /* Describes what a built-in does on a site. */
-char *plan_builtin_text(const struct catalog *cat, const struct action *a,
-			const struct site *site, const char *builtin)
+char *plan_builtin_text(const struct catalog *cat, const struct action *a, const struct site *site,
+                        const char *builtin)
 {
 	char *budget = duration_format(cat->cf.dr.sync_interval_ms);
 	const char *dbname = site ? site->pg.dbname : "?";
 	char *s;
 	if (strcmp(builtin, "promote") == 0)
 		s = xasprintf("SELECT pg_promote(true, %lld) on %s; refused while the old "
-			      "primary is reachable and writable",
-			      (long long)(a->timeout_ms / 1000), dbname);
+		              "primary is reachable and writable",
+		              (long long)(a->timeout_ms / 1000), dbname);
 	else if (strcmp(builtin, "replication_check") == 0)
 		s = xasprintf("standby streaming from the primary, replay lag within %s", budget);
 	else if (strcmp(builtin, "writable") == 0)
 		s = xasprintf("a write in a temporary table succeeds on %s", dbname);
 	else if (strcmp(builtin, "data_loss") == 0)
 		s = xstrdup("last primary LSN seen vs the new primary's replayed LSN, in bytes "
-			    "and seconds (the measured RPO)");
+		            "and seconds (the measured RPO)");
 	else if (strcmp(builtin, "backup_verify") == 0)
 		s = xasprintf("pg_restore --list on the newest %s in %s",
-			      site && site->backups.pattern ? site->backups.pattern : "backup",
-			      site && site->backups.dir ? site->backups.dir : "(no backups: dir)");
+		              site && site->backups.pattern ? site->backups.pattern : "backup",
+		              site && site->backups.dir ? site->backups.dir : "(no backups: dir)");
 	else if (strcmp(builtin, "restore_test") == 0)
 		s = xstrdup("restore the newest backup into a scratch database and check it");
 	else if (strcmp(builtin, "fence") == 0)
 		s = xstrdup("stop PostgreSQL (pg_ctl stop -m fast); if the site cannot be "
-			    "reached, the operator attests it is down");
+		            "reached, the operator attests it is down");
 	else if (strcmp(builtin, "site_health") == 0)
 		s = xstrdup("SSH reachable, PostgreSQL up, disk and load within limits");
 	else if (strcmp(builtin, "service_check") == 0)
 		s = xasprintf("run each configured service check (%zu)",
-			      site ? site->n_services : (size_t)0);
+		              site ? site->n_services : (size_t)0);
 	else
 		s = xasprintf("built-in %s", builtin);
 	free(budget);
@@ -54,7 +54,7 @@ char *plan_builtin_text(const struct catalog *cat, const struct action *a,
 
 /* Expands a template for a site; on failure reports it and returns NULL. */
 static char *plan_expand(const struct catalog *cat, const struct site *site, const char *tmpl,
-			 enum template_mode mode, const struct srcpos *pos, struct diag *d)
+                         enum template_mode mode, const struct srcpos *pos, struct diag *d)
 {
 	struct params_ctx ctx = {&cat->cf, site};
 	char err[256], *out = NULL;
@@ -66,8 +66,8 @@ static char *plan_expand(const struct catalog *cat, const struct site *site, con
 }
 
 /* Fills one target: the command and the check as they will run on site. */
-static void plan_target(const struct catalog *cat, const struct action *a,
-			struct plan_target *t, const struct site *site, struct diag *d)
+static void plan_target(const struct catalog *cat, const struct action *a, struct plan_target *t,
+                        const struct site *site, struct diag *d)
 {
 	t->site = site;
 	if (a->kind == ACTION_RUN)
@@ -81,8 +81,7 @@ static void plan_target(const struct catalog *cat, const struct action *a,
 }
 
 /* Resolves a scenario into a plan; returns 0, or -1 with the problems in d. */
-int plan_build(struct plan *p, const struct catalog *cat, const struct scenario *sc,
-	       struct diag *d)
+int plan_build(struct plan *p, const struct catalog *cat, const struct scenario *sc, struct diag *d)
 {
 	size_t errors = d->errors;
 	memset(p, 0, sizeof *p);
@@ -93,7 +92,7 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 		struct plan_step *st = &p->steps[p->n];
 		if (a == NULL) {
 			diag_error(d, sc->steps[i].pos.file, sc->steps[i].pos.line,
-				   sc->steps[i].pos.col, "unknown action '%s'", sc->steps[i].text);
+			           sc->steps[i].pos.col, "unknown action '%s'", sc->steps[i].text);
 			continue;
 		}
 		st->action = a;
@@ -104,9 +103,10 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 		else if (a->site == ACTION_SITE_DR)
 			first = conf_dr(&cat->cf);
 		if (a->description != NULL)
-			st->instruction = plan_expand(cat, first, a->description, TEMPLATE_TEXT,
-						      &a->desc_pos, d);
-		if (a->site != ACTION_SITE_LOCAL)
+			st->instruction =
+			    plan_expand(cat, first, a->description, TEMPLATE_TEXT, &a->desc_pos, d);
+		/* A local step that runs something runs it here: one target, no site. */
+		if (a->site != ACTION_SITE_LOCAL || a->kind != ACTION_MANUAL)
 			plan_target(cat, a, &st->targets[st->n_targets++], first, d);
 		if (a->site == ACTION_SITE_BOTH)
 			plan_target(cat, a, &st->targets[st->n_targets++], conf_dr(&cat->cf), d);

@@ -298,6 +298,8 @@ static void runbook_run(struct runbook *rb, struct rb_step *st)
 			st->failed_targets++;
 		}
 	}
+	if (st->plan->n_targets == 0)
+		runbook_why(st, "the step has nothing to run (no site and no command)");
 	if (st->pending == 0)
 		runbook_fail(rb, st);
 }

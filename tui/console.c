@@ -626,6 +626,11 @@ int cmd_console(const char *config, const char *layout_name)
 			return 1;
 		}
 	}
+	char *cause = NULL;
+	if ((c->local = localrun_start(c->wake[1], &cause)) == NULL) {
+		fprintf(stderr, "drconsole: %s\n", cause);
+		return 1;
+	}
 	console_run_offer_resume(c);
 	return console_run(c);
 }

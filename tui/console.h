@@ -45,6 +45,7 @@ struct console {
 	int too_small;
 	int quit;
 	struct agent **agents;
+	struct localrun *local; /* commands of steps on the operator's side */
 	struct site_status *snaps;
 	struct verdict verdict;
 	struct event_log events;

@@ -50,7 +50,8 @@ static void run_site_text(struct console *c, const struct site *s, char *buf, si
 static void run_confirm_open(struct console *c, struct rb_step *st)
 {
 	struct runbook *rb = run_of(c);
-	char site[256] = "the operator's side", lsn[LSN_TEXT_MAX] = "?", body[1800] = "";
+	char site[256] = "this jump host (the operator's side)", lsn[LSN_TEXT_MAX] = "?",
+	     body[1800] = "";
 	size_t n = 0;
 	runbook_mark(rb);
 	if (st->plan->n_targets > 0 && st->plan->targets[0].site != NULL)
@@ -173,7 +174,8 @@ static int run_pick(struct console *c, const char *typed)
 		return -1;
 	}
 	runhost_stop(&c->run); /* the finished run before, if any */
-	if (runhost_start(&c->run, &c->cat, sc, c->agents, c->snaps, &c->track, &cause) == -1) {
+	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track};
+	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
 		free(cause);
 		return -1;
@@ -190,8 +192,8 @@ static int run_resume(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Type resume, or Esc to leave it.");
 		return -1;
 	}
-	if (runhost_resume(&c->run, &c->cat, c->resume_path, c->agents, c->snaps, &c->track,
-	                   &cause) == -1) {
+	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track};
+	if (runhost_resume(&c->run, &c->cat, c->resume_path, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
 		free(cause);
 		return -1;

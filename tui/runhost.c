@@ -85,18 +85,22 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 	if (req->builtin != NULL && runhost_judge(h, req) == 0)
 		return 0;
 	int i = runhost_site_index(h, req->site);
-	if (i < 0 || h->agents == NULL) {
-		char why[160];
-		snprintf(why, sizeof why,
-		         "%s on the operator's side is not in this version: "
-		         "give the action a site",
-		         req->command ? "a command" : req->builtin);
-		return runhost_keep(h, req->id, 0, why);
-	}
 	struct op op = {0};
 	op.id = req->id;
 	op.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : h->cat->cf.probe_timeout_ms;
 	op.lsn = -1;
+	if (req->site == NULL && req->builtin == NULL && h->runner != NULL) {
+		op.kind = OP_EXEC; /* on this jump host */
+		op.command = xstrdup(req->command ? req->command : "true");
+		localrun_submit(h->runner, &op);
+		return 0;
+	}
+	if (i < 0 || h->agents == NULL) {
+		char why[160];
+		snprintf(why, sizeof why, "the built-in %s needs a site: give the action one",
+		         req->builtin ? req->builtin : "?");
+		return runhost_keep(h, req->id, 0, why);
+	}
 	if (req->builtin == NULL) {
 		op.kind = OP_EXEC;
 		op.command = xstrdup(req->command ? req->command : "true");
@@ -166,14 +170,14 @@ static void runhost_unwind(struct runhost *h, int remove_journal)
 }
 
 /* Clears the host for a new run. */
-static void runhost_init(struct runhost *h, const struct catalog *cat, struct agent **agents,
-                         const struct site_status *snaps, const struct rb_track *seen)
+static void runhost_init(struct runhost *h, const struct catalog *cat, const struct runhost_io *io)
 {
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
-	h->agents = agents;
-	h->snaps = snaps;
-	h->seen = seen;
+	h->agents = io->agents;
+	h->runner = io->local;
+	h->snaps = io->snaps;
+	h->seen = io->seen;
 	h->lock.fd = -1;
 }
 
@@ -223,10 +227,9 @@ static int runhost_begin(struct runhost *h, const char *path, char **cause)
 
 /* Starts a run: its journal and the locks; the engine starts once the DR site's lock is ours. */
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-                  struct agent **agents, const struct site_status *snaps,
-                  const struct rb_track *seen, char **cause)
+                  const struct runhost_io *io, char **cause)
 {
-	runhost_init(h, cat, agents, snaps, seen);
+	runhost_init(h, cat, io);
 	h->sc = sc;
 	h->journal =
 	    journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
@@ -241,11 +244,10 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
 
 /* Carries on the unfinished run journaled at path, once the locks are taken; -1 with *cause. */
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
-                   struct agent **agents, const struct site_status *snaps,
-                   const struct rb_track *seen, char **cause)
+                   const struct runhost_io *io, char **cause)
 {
 	struct diag d;
-	runhost_init(h, cat, agents, snaps, seen);
+	runhost_init(h, cat, io);
 	diag_init(&d);
 	h->journal = journal_resume(path, runhost_journal_now, &d);
 	if (h->journal == NULL) {
@@ -373,10 +375,27 @@ int runhost_takeover(struct runhost *h, const char *typed)
 	return 0;
 }
 
+/* Hands the local runner's finished commands to the engine; returns 1 when any came. */
+static int runhost_take_local(struct runhost *h)
+{
+	struct op op;
+	int any = 0;
+	while (h->runner != NULL && localrun_take(h->runner, &op)) {
+		if (h->phase == RUNHOST_RUNNING) {
+			struct rb_result r = {op.id, op.ok,     op.exit_status, op.timed_out,
+			                      0,     op.output, op.detail,      op.lsn};
+			runbook_result(&h->rb, &r);
+		}
+		op_free(&op);
+		any = 1;
+	}
+	return any;
+}
+
 /* Hands the agents' finished operations to the lock or to the engine; returns 1 when any came. */
 static int runhost_take_results(struct runhost *h)
 {
-	int any = 0;
+	int any = runhost_take_local(h);
 	for (size_t i = 0; h->agents != NULL && i < h->cat->cf.n_sites; i++) {
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {

@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "journal.h"
+#include "localrun.h"
 #include "runbook.h"
 #include "runlock.h"
 
@@ -47,6 +48,7 @@ struct runhost {
 	struct runbook rb;
 	const struct catalog *cat;
 	struct agent **agents;
+	struct localrun *runner; /* commands on the operator's side */
 	const struct site_status *snaps;
 	struct journal *journal;
 	char *journal_path;
@@ -56,12 +58,18 @@ struct runhost {
 	size_t n_local;
 };
 
+/* What a run works with: the sites' agents, the local runner, the live state. */
+struct runhost_io {
+	struct agent **agents;
+	struct localrun *local;
+	const struct site_status *snaps;
+	const struct rb_track *seen; /* the old primary's WAL as followed so far */
+};
+
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
-                  struct agent **agents, const struct site_status *snaps,
-                  const struct rb_track *seen, char **cause);
+                  const struct runhost_io *io, char **cause);
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
-                   struct agent **agents, const struct site_status *snaps,
-                   const struct rb_track *seen, char **cause);
+                   const struct runhost_io *io, char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 int runhost_takeover(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);

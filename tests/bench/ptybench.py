@@ -634,10 +634,12 @@ def memory_report(p, top):
     """Prints the VmRSS breakdown of one program."""
     st = {k: p.status(k) for k in ("VmRSS", "RssAnon", "RssFile", "RssShmem", "VmSize", "Threads")}
     ru = rollup(p.pid)
+    # USS: the pages only this process holds, what it costs the machine beyond shared libraries.
+    uss = ru.get('Private_Clean', 0) + ru.get('Private_Dirty', 0) if ru else '?'
     print(f"{p.name}: VmRSS {st['VmRSS']} kB = anonymous {st['RssAnon']} + file-backed "
           f"{st['RssFile']} + shmem {st['RssShmem']}; Pss {ru.get('Pss', '?')} kB (anon "
-          f"{ru.get('Pss_Anon', '?')}, file {ru.get('Pss_File', '?')}); VmSize {st['VmSize']} kB; "
-          f"{st['Threads']} threads", flush=True)
+          f"{ru.get('Pss_Anon', '?')}, file {ru.get('Pss_File', '?')}); private (USS) {uss} kB; "
+          f"VmSize {st['VmSize']} kB; {st['Threads']} threads", flush=True)
     for line in smaps_breakdown(p.pid, top):
         print(line)
     sys.stdout.flush()

@@ -671,7 +671,7 @@ actions:
     check: restore_test   # the DR site's newest backup restores on the new primary
     timeout: 1m
   update_dns:
-    site: dr
+    site: local   # on the jump host: the console's local runner
     run: "{{params.app}}/bin/point-name {{params.app}}/hosts {{dr.host}} {{dr.name}}"
     check: "grep -q erp-db.lab {{params.app}}/hosts"
     confirm: key

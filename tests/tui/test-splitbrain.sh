@@ -50,6 +50,13 @@ for i in 1 2 3; do
 done
 check "the service name points at the DR site" shows "✓ 3 update_dns" 20
 if grep -q "erp-db.lab # datacenter-2" "$LAB_DIR/app/hosts"; then ok "the hosts file names datacenter-2"; else notok "the hosts file names datacenter-2"; fi
+# update_dns is the lab's local step: it ran on this host through the console's local runner.
+run=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
+if grep '"type":"step_started"' "$run" | grep '"action":"update_dns"' | grep -q '"site":"local"'; then
+	ok "update_dns ran on the jump host (site: local)"
+else
+	notok "update_dns ran on the jump host (site: local)"
+fi
 check "the DR site's services are verified; the run finishes" shows "(finished)" 20
 
 # The new primary acknowledges writes.

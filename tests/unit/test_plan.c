@@ -44,6 +44,8 @@ static const char config_fmt[] =
 	"    run: \"/usr/local/bin/switch-db {{params.app}} {{site.host}}\"\n"
 	"  verify_connectivity:\n"
 	"    run: \"ping -c 1 {{site.host}}\"\n"
+	"  update_routing_tables:\n"
+	"    run: \"/usr/local/sbin/route-via-backup {{dr.host}}\"\n"
 	"  verify_backups:\n"
 	"    title: Verify the newest backups\n"
 	"    site: both\n"
@@ -215,7 +217,10 @@ static void test_plan_datacenter_failure(void **state)
 	plan_free(&p);
 }
 
-/* 네트워크 장애: text placeholders are filled in raw; a both command is expanded per site. */
+/*
+ * 네트워크 장애: text placeholders are filled in raw; a both command is expanded per
+ * site; a local command has one target without a site.
+ */
 static void test_plan_network_failure(void **state)
 {
 	const struct catalog *cat = &((struct fixture *)*state)->cat;
@@ -225,11 +230,11 @@ static void test_plan_network_failure(void **state)
 	assert_int_equal(p.n, 3);
 	assert_int_equal(p.steps[0].n_targets, 0);
 	assert_non_null(p.steps[0].instruction);
-	assert_int_equal(p.steps[1].n_targets, 0);
-	assert_string_equal(p.steps[1].instruction,
-			    "Route traffic for db1.example.com and db2.example.com over the "
-			    "backup path. Override update_routing_tables in drconsole.yml with "
-			    "the command that does this.");
+	/* A local step given a command: one target without a site, run on the jump host. */
+	assert_int_equal(p.steps[1].n_targets, 1);
+	check_target(&p.steps[1], "update_routing_tables", 0, NULL,
+		     "/usr/local/sbin/route-via-backup db2.example.com", NULL);
+	assert_null(p.steps[1].instruction); /* the library's "override me" text went with it */
 	const struct plan_step *st = &p.steps[2];
 	assert_int_equal(st->n_targets, 2);
 	check_target(st, "verify_connectivity", 0, primary, "ping -c 1 db1.example.com",

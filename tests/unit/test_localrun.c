@@ -1,0 +1,152 @@
+/*
+ * The local runner: real /bin/sh commands on this host, their output, exit
+ * status, timeouts (SIGTERM, then SIGKILL for a command that ignores it), a
+ * background process that keeps the pipes, and the runner's thread.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "localrun.h"
+#include "xmalloc.h"
+
+/* Runs cmd with a timeout; returns the op (free with op_free) and how long it took. */
+static struct op run(const char *cmd, int64_t timeout_ms, int64_t *took)
+{
+	struct op op = {0};
+	op.kind = OP_EXEC;
+	op.command = xstrdup(cmd);
+	op.timeout_ms = timeout_ms;
+	op.lsn = -1;
+	int64_t t0 = clock_mono_ms();
+	localrun_exec(&op);
+	*took = clock_mono_ms() - t0;
+	return op;
+}
+
+/* Output of both streams, the exit status, and success only for status 0. */
+static void test_output_status(void **state)
+{
+	(void)state;
+	int64_t took;
+	struct op op = run("echo out; echo err >&2; exit 3", 5000, &took);
+	assert_false(op.ok);
+	assert_int_equal(op.exit_status, 3);
+	assert_false(op.timed_out);
+	assert_non_null(strstr(op.output, "out\n"));
+	assert_non_null(strstr(op.output, "err\n"));
+	op_free(&op);
+	op = run("cat; echo read-nothing", 5000, &took); /* stdin is /dev/null */
+	assert_true(op.ok);
+	assert_int_equal(op.exit_status, 0);
+	assert_string_equal(op.output, "read-nothing\n");
+	assert_true(took < 3000);
+	op_free(&op);
+}
+
+/* A command past its timeout gets SIGTERM; one that ignores it, SIGKILL two seconds later. */
+static void test_timeouts(void **state)
+{
+	(void)state;
+	int64_t took;
+	struct op op = run("echo begun; sleep 30", 300, &took);
+	assert_false(op.ok);
+	assert_true(op.timed_out);
+	assert_non_null(strstr(op.detail, "did not finish in time"));
+	assert_non_null(strstr(op.output, "begun"));
+	assert_true(took >= 250 && took < 2000);
+	op_free(&op);
+	op = run("trap '' TERM; sleep 30 & wait; wait", 300, &took);
+	assert_true(op.timed_out);
+	print_message("# ignoring SIGTERM: stopped after %lld ms\n", (long long)took);
+	assert_true(took >= 2000 && took < 5000);
+	op_free(&op);
+}
+
+/* A background process that keeps the pipes does not hold the step once its command exited. */
+static void test_background(void **state)
+{
+	(void)state;
+	int64_t took;
+	struct op op = run("sleep 3 & echo started", 10000, &took);
+	assert_true(op.ok);
+	assert_string_equal(op.output, "started\n");
+	assert_true(took < 1500);
+	op_free(&op);
+}
+
+/* Only the tail of a long output is kept. */
+static void test_tail(void **state)
+{
+	(void)state;
+	int64_t took;
+	struct op op = run("yes | head -c 300000; echo last", 10000, &took);
+	assert_true(op.ok);
+	assert_true(strlen(op.output) <= OPQUEUE_OUTPUT_MAX);
+	size_t n = strlen(op.output);
+	assert_true(n > 5 && strcmp(op.output + n - 5, "last\n") == 0);
+	op_free(&op);
+}
+
+/* The runner's thread: operations in order, each answered through the queue and the wake pipe. */
+static void test_runner(void **state)
+{
+	(void)state;
+	int wake[2];
+	assert_int_equal(pipe2(wake, O_CLOEXEC | O_NONBLOCK), 0);
+	char *cause = NULL;
+	struct localrun *l = localrun_start(wake[1], &cause);
+	assert_non_null(l);
+	for (unsigned id = 1; id <= 2; id++) {
+		struct op op = {0};
+		op.id = id;
+		op.kind = OP_EXEC;
+		op.command = xasprintf("echo %u", id);
+		op.timeout_ms = 5000;
+		localrun_submit(l, &op);
+	}
+	unsigned got = 0;
+	int64_t deadline = clock_mono_ms() + 10000;
+	while (got < 2 && clock_left_ms(deadline) > 0) {
+		struct pollfd pfd = {wake[0], POLLIN, 0};
+		poll(&pfd, 1, clock_left_ms(deadline));
+		char buf[16];
+		while (read(wake[0], buf, sizeof buf) > 0)
+			;
+		struct op op;
+		while (localrun_take(l, &op)) {
+			got++;
+			assert_int_equal(op.id, got);
+			char want[16];
+			snprintf(want, sizeof want, "%u\n", got);
+			assert_string_equal(op.output, want);
+			op_free(&op);
+		}
+	}
+	assert_int_equal(got, 2);
+	localrun_stop(l);
+	close(wake[0]);
+	close(wake[1]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_output_status), cmocka_unit_test(test_timeouts),
+	    cmocka_unit_test(test_background),    cmocka_unit_test(test_tail),
+	    cmocka_unit_test(test_runner),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

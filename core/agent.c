@@ -201,6 +201,7 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	    probe_host_script(a->site, data_dir[0] ? data_dir : NULL, check_s > 0 ? check_s : 1);
 	char *out = NULL;
 	int64_t t0 = clock_mono_ms();
+	int starts = sshloop_starts(loop);
 	int rc = sshloop_ask(loop, conn, script, a->cf->probe_timeout_ms, &out, &cause);
 	int64_t rtt = clock_mono_ms() - t0;
 	free(script);
@@ -217,7 +218,7 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	int64_t now = clock_wall_ms();
 	int parsed = probe_host_parse(out, a->site, now, &h, &b, &files, &cause);
 	free(out);
-	int execs = 1;
+	int execs = sshloop_starts(loop) - starts; /* 0 once the loop runs */
 	if (parsed == 0 &&
 	    backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms, &b) == 1)
 		execs++;

@@ -138,8 +138,8 @@ struct site_status {
 	struct snap_backups backups;
 	struct snap_hostkey hostkey;
 	/* measurements of the probe cycle */
-	int execs_last_cycle;
-	int queries_last_cycle;
+	int execs_last_cycle;   /* exec channels opened: the probe loop's start, backup checks */
+	int queries_last_cycle; /* query round trips */
 };
 
 #endif

@@ -22,11 +22,11 @@ lab thaw 2
 sorted=$(printf '%s\n' "${times[@]}" | sort -n)
 echo "status wall time (ms), $rounds runs: min $(echo "$sorted" | head -n 1), median $(echo "$sorted" | sed -n "$(((rounds + 1) / 2))p"), max $(echo "$sorted" | tail -n 1)"
 
-echo "== round trips per probe cycle per site (goal: one exec, one query)"
+echo "== the first probe cycle per site: exec channels opened (the probe loop's start, checks of new backups) and query round trips"
 "$prog" status -c "$LAB_CONFIG" --json 2>/dev/null |
 	jq -r '.sites[] | "\(.name): \(.probe.execs_last_cycle // "?") exec(s), \(.probe.queries_last_cycle // "?") query round trip(s)"'
 
-echo "== round trips counted by the servers over 20 s (sshd sessions, SQL statements)"
+echo "== counted by the servers over 20 s (goal: no exec per cycle once the probe loop runs, one statement per cycle)"
 for n in 1 2; do
 	lab psql "$n" -c "alter system set log_statement = 'all'" -c "alter system set log_line_prefix = '%a '" -c "select pg_reload_conf()"
 done

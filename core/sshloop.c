@@ -1,7 +1,7 @@
 /*
  * The remote loop. The command started on the site is
  *
- *   while IFS= read -r drseq; do drout=$(BODY); printf '%s\ndrseq %s\n' ...; done
+ *   exec /bin/sh -c 'while IFS= read -r drseq; do drout=$(BODY); printf ...; done'
  *
  * so each line sent ("17\n") runs BODY once, and its output comes back whole,
  * followed by a line "drseq 17": one packet out and usually one back per
@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "shquote.h"
 #include "sshloop.h"
 #include "xmalloc.h"
 
@@ -63,9 +64,14 @@ void sshloop_free(struct sshloop *l)
 /* Starts the remote loop for body on c; -1 and *cause when the session is dead. */
 static int sshloop_start(struct sshloop *l, struct sshconn *c, const char *body, char **cause)
 {
-	char *cmd = xasprintf("while IFS= read -r drseq; do drout=$(%s); "
-	                      "printf '%%s\\ndrseq %%s\\n' \"$drout\" \"$drseq\"; done",
-	                      body);
+	char *loop = xasprintf("while IFS= read -r drseq; do drout=$(%s); "
+	                       "printf '%%s\\ndrseq %%s\\n' \"$drout\" \"$drseq\"; done",
+	                       body);
+	/* Run by /bin/sh whatever the account's login shell (csh and fish read the quoting alike). */
+	char *quoted = shquote(loop);
+	char *cmd = xasprintf("exec /bin/sh -c %s", quoted);
+	free(loop);
+	free(quoted);
 	l->exec = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
 	free(cmd);
 	if (l->exec == NULL)

@@ -44,10 +44,7 @@ static int guard_say(struct guard_result *r, int pass, const char *fmt, ...)
 /* Returns the snapshot of the configured site, or NULL. */
 static const struct site_status *guard_site(const struct guard_ctx *g, const struct site *s)
 {
-	for (size_t i = 0; s != NULL && i < g->n; i++)
-		if (strcmp(g->sites[i].name, s->name) == 0)
-			return &g->sites[i];
-	return NULL;
+	return snapshot_find(g->sites, g->n, s ? s->name : NULL);
 }
 
 /* Tells whether a part refreshed at at_ms is fresh (younger than two probe intervals). */

@@ -89,10 +89,7 @@ static const struct site *runbook_target(const struct rb_step *st)
 /* Returns the snapshot of a configured site, or NULL. */
 static const struct site_status *runbook_site(const struct runbook *rb, const struct site *s)
 {
-	for (size_t i = 0; s != NULL && rb->sites != NULL && i < rb->n_sites; i++)
-		if (strcmp(rb->sites[i].name, s->name) == 0)
-			return &rb->sites[i];
-	return NULL;
+	return snapshot_find(rb->sites, rb->n_sites, s ? s->name : NULL);
 }
 
 /* Reads the live state a confirmation is checked against. */
@@ -499,10 +496,7 @@ void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_
                    size_t n)
 {
 	const struct site *ps = conf_primary(cf);
-	const struct site_status *p = NULL;
-	for (size_t i = 0; ps != NULL && i < n; i++)
-		if (strcmp(sites[i].name, ps->name) == 0)
-			p = &sites[i];
+	const struct site_status *p = snapshot_find(sites, n, ps ? ps->name : NULL);
 	if (p == NULL || !p->pg.up || verdict_site_role(p) != PG_ROLE_PRIMARY ||
 	    !p->pg.current_lsn.known || p->pg.at_ms <= t->at_ms)
 		return;

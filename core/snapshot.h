@@ -142,4 +142,7 @@ struct site_status {
 	int queries_last_cycle; /* query round trips */
 };
 
+const struct site_status *snapshot_find(const struct site_status *sites, size_t n,
+                                        const char *name);
+
 #endif

@@ -155,10 +155,8 @@ static int verdict_is_primary(const struct site_status *s)
 /* Returns the index of the site with this name, or -1. */
 static int verdict_find(const struct site_status *sites, size_t n, const char *name)
 {
-	for (size_t i = 0; name != NULL && i < n; i++)
-		if (strcmp(sites[i].name, name) == 0)
-			return (int)i;
-	return -1;
+	const struct site_status *s = snapshot_find(sites, n, name);
+	return s != NULL ? (int)(s - sites) : -1;
 }
 
 /* Returns the probe interval, with the default when the config has none. */

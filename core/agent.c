@@ -78,25 +78,6 @@ static void agent_copy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%s", src ? src : "");
 }
 
-/*
- * Tells whether two snapshots differ in more than what moves with the clock
- * alone (times, ages, the replay delay of an idle standby), their round trip
- * and their round counts.
- */
-static int agent_news(const struct site_status *a, const struct site_status *b)
-{
-	struct site_status x = *a, y = *b;
-	struct site_status *v[2] = {&x, &y};
-	for (int i = 0; i < 2; i++) {
-		v[i]->generation = 0;
-		v[i]->at_ms = v[i]->pg.at_ms = v[i]->health.at_ms = v[i]->backups.at_ms = 0;
-		memset(&v[i]->health.rtt_ms, 0, sizeof v[i]->health.rtt_ms);
-		memset(&v[i]->pg.replay_delay_ms, 0, sizeof v[i]->pg.replay_delay_ms);
-		memset(&v[i]->backups.newest_age_s, 0, sizeof v[i]->backups.newest_age_s);
-		v[i]->execs_last_cycle = v[i]->queries_last_cycle = 0;
-	}
-	return memcmp(&x, &y, sizeof x) != 0;
-}
 
 /*
  * Publishes: bumps the generation, and wakes the main thread when something
@@ -108,7 +89,7 @@ static void agent_publish_locked(struct agent *a)
 {
 	a->st.generation++;
 	a->st.at_ms = clock_wall_ms();
-	if (!a->eager && !agent_news(&a->shown, &a->st))
+	if (!a->eager && !snapshot_news(&a->shown, &a->st))
 		return;
 	a->shown = a->st;
 	if (a->wake_fd >= 0) {

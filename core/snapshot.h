@@ -78,7 +78,7 @@ struct snap_service {
 	int exit_status; /* -1: did not finish */
 };
 
-/* The site's host, from one exec round trip. */
+/* The site's host, from one round trip of the probe. */
 struct snap_health {
 	int64_t at_ms;
 	int ok; /* the exec ran */
@@ -144,5 +144,6 @@ struct site_status {
 
 const struct site_status *snapshot_find(const struct site_status *sites, size_t n,
                                         const char *name);
+int snapshot_news(const struct site_status *a, const struct site_status *b);
 
 #endif

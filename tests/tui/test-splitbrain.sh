@@ -88,8 +88,10 @@ poller=$!
 check "the split-brain alarm is raised" shows "SPLIT BRAIN: datacenter-1 answers as a writable primary" 20
 echo "# the alarm was on screen $(( ($(date +%s%N) - t0) / 1000000 )) ms after the thaw"
 wait "$poller"
-# Refused as a fence refuses: shutting down, or nothing listening any more.
-stopped=$(grep -E '^refused [0-9]+ .*(shutting down|terminat|refused|No such file)' "$poll" | cut -d' ' -f2)
+# Refused as a fence refuses: shutting down, a backend cut off during its start,
+# or nothing listening any more.
+stopped=$(grep -E '^refused [0-9]+ .*(shutting down|terminat|closed the connection|refused|No such file)' \
+	"$poll" | cut -d' ' -f2)
 if [ -n "$stopped" ]; then
 	echo "# the old primary refused connections ${stopped} ms after the thaw (polled every 50 ms)"
 	ok "the old primary is fenced (its PostgreSQL stopped)"

@@ -19,7 +19,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +33,7 @@
 #include "siteop.h"
 #include "sshconn.h"
 #include "sshloop.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 #define AGENT_PUMP_SLICE_MS 1000 /* a bound only: the stop pipe ends a slice at once */
@@ -72,12 +72,18 @@ static void agent_kick(int fd)
 	(void)w;
 }
 
+/* Wakes the main thread, if it listens. */
+static void agent_wake(struct agent *a)
+{
+	if (a->wake_fd >= 0)
+		agent_kick(a->wake_fd);
+}
+
 /* Copies a message into a fixed buffer. */
 static void agent_copy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%s", src ? src : "");
 }
-
 
 /*
  * Publishes: bumps the generation, and wakes the main thread when something
@@ -92,10 +98,7 @@ static void agent_publish_locked(struct agent *a)
 	if (!a->eager && !snapshot_news(&a->shown, &a->st))
 		return;
 	a->shown = a->st;
-	if (a->wake_fd >= 0) {
-		ssize_t w = write(a->wake_fd, "", 1);
-		(void)w; /* a full pipe already holds a wakeup */
-	}
+	agent_wake(a);
 }
 
 /* Makes every publication wake the main thread (on), or only those bringing news (off). */
@@ -291,10 +294,7 @@ static struct sshconn *agent_connect(struct agent *a)
 static void agent_finish_op(struct agent *a, struct op *op)
 {
 	opqueue_push(&a->done, op);
-	if (a->wake_fd >= 0) {
-		ssize_t w = write(a->wake_fd, "", 1);
-		(void)w;
-	}
+	agent_wake(a);
 }
 
 /*
@@ -373,6 +373,21 @@ static void agent_pg_ops(struct agent *a, struct pgconn *pg)
 }
 
 /*
+ * Serves the session for one slice, at most until the deadline, then runs
+ * the operations that came; -1 when the session was lost (published).
+ */
+static int agent_ssh_pump(struct agent *a, struct sshconn *conn, int64_t until)
+{
+	int slice = clock_left_ms(until);
+	if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) == -1) {
+		agent_set_unreachable(a, sshconn_error(conn));
+		return -1;
+	}
+	agent_ssh_ops(a, conn);
+	return 0;
+}
+
+/*
  * Serves the session (the bridge, operations) until the next host probe is
  * due; -1 when the session was lost (published). The probe is due one
  * interval after the last. While PostgreSQL answers through the bridge, it
@@ -389,14 +404,9 @@ static int agent_ssh_idle(struct agent *a, struct sshconn *conn, int64_t last)
 	int64_t early = last + interval * 4 / 5;
 	int64_t until = last + (follow ? interval * 6 / 5 : interval);
 	while (!agent_stopping(a) && clock_left_ms(until) > 0) {
-		int slice = clock_left_ms(until);
 		unsigned long reads = sshconn_bridge_reads(conn);
-		if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
-		    -1) {
-			agent_set_unreachable(a, sshconn_error(conn));
+		if (agent_ssh_pump(a, conn, until) == -1)
 			return -1;
-		}
-		agent_ssh_ops(a, conn);
 		if (follow && sshconn_bridge_reads(conn) != reads && clock_left_ms(early) == 0)
 			return 0;
 	}
@@ -418,18 +428,13 @@ static int agent_ssh_first_round(struct agent *a, struct sshconn *conn)
 		return 0;
 	int64_t until = clock_mono_ms() + a->cf->probe_timeout_ms;
 	while (!agent_stopping(a) && clock_left_ms(until) > 0) {
-		int slice = clock_left_ms(until);
-		if (sshconn_poll(conn, slice < AGENT_PUMP_SLICE_MS ? slice : AGENT_PUMP_SLICE_MS) ==
-		    -1) {
-			agent_set_unreachable(a, sshconn_error(conn));
-			return -1;
-		}
 		pthread_mutex_lock(&a->mu);
 		int seen = a->pg_rounds != rounds;
 		pthread_mutex_unlock(&a->mu);
-		agent_ssh_ops(a, conn);
+		if (agent_ssh_pump(a, conn, until) == -1)
+			return -1;
 		if (seen)
-			return 0;
+			return 0; /* and the fence it fired, queued before the round, has run */
 	}
 	return 0;
 }
@@ -630,28 +635,18 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 		agent_stop(a);
 		return NULL;
 	}
-	/*
-	 * The threads block every signal (they inherit the mask), so signals
-	 * reach the main thread, whose poll they end: a resize is seen at once.
-	 */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	const char *failed = NULL;
-	if (pthread_create(&a->ssh_thread, NULL, agent_ssh_main, a) != 0)
-		failed = "cannot start the SSH thread";
-	else
-		a->threads = 1;
-	if (failed == NULL && pthread_create(&a->pg_thread, NULL, agent_pg_main, a) != 0)
-		failed = "cannot start the PostgreSQL thread";
-	else if (failed == NULL)
-		a->threads = 2;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (failed != NULL) {
-		*cause = xstrdup(failed);
+	if (thread_start(&a->ssh_thread, agent_ssh_main, a) != 0) {
+		*cause = xstrdup("cannot start the SSH thread");
 		agent_stop(a);
 		return NULL;
 	}
+	a->threads = 1;
+	if (thread_start(&a->pg_thread, agent_pg_main, a) != 0) {
+		*cause = xstrdup("cannot start the PostgreSQL thread");
+		agent_stop(a);
+		return NULL;
+	}
+	a->threads = 2;
 	return a;
 }
 

@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "localrun.h"
+#include "thread.h"
 #include "xmalloc.h"
 
 #define LOCALRUN_KEEP    (64 * 1024) /* of each stream: the tail is what is shown */
@@ -250,12 +251,7 @@ struct localrun *localrun_start(int wake_fd, char **cause)
 		free(l);
 		return NULL;
 	}
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old); /* signals stay with the main thread */
-	int rc = pthread_create(&l->thread, NULL, localrun_main, l);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (thread_start(&l->thread, localrun_main, l) != 0) {
 		*cause = xstrdup("cannot start the local command thread");
 		close(l->kick[0]);
 		close(l->kick[1]);

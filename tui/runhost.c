@@ -375,18 +375,24 @@ int runhost_takeover(struct runhost *h, const char *typed)
 	return 0;
 }
 
+/* Hands a finished operation to the engine (while it runs), and frees it. */
+static void runhost_deliver(struct runhost *h, struct op *op)
+{
+	if (h->phase == RUNHOST_RUNNING) {
+		struct rb_result r = {op->id,   op->ok,     op->exit_status, op->timed_out,
+		                      op->lost, op->output, op->detail,      op->lsn};
+		runbook_result(&h->rb, &r);
+	}
+	op_free(op);
+}
+
 /* Hands the local runner's finished commands to the engine; returns 1 when any came. */
 static int runhost_take_local(struct runhost *h)
 {
 	struct op op;
 	int any = 0;
 	while (h->runner != NULL && localrun_take(h->runner, &op)) {
-		if (h->phase == RUNHOST_RUNNING) {
-			struct rb_result r = {op.id, op.ok,     op.exit_status, op.timed_out,
-			                      0,     op.output, op.detail,      op.lsn};
-			runbook_result(&h->rb, &r);
-		}
-		op_free(&op);
+		runhost_deliver(h, &op);
 		any = 1;
 	}
 	return any;
@@ -399,19 +405,17 @@ static int runhost_take_results(struct runhost *h)
 	for (size_t i = 0; h->agents != NULL && i < h->cat->cf.n_sites; i++) {
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {
+			any = 1;
 			if (op.id == h->release_op && h->release_op != 0) {
-				h->release_op = 0; /* a failure leaves a lock the next run offers to
-				                      take over */
+				/* a failure leaves a lock the next run offers to take over */
+				h->release_op = 0;
 			} else if (op.id == h->lock_op && h->lock_op != 0) {
 				runhost_site_answer(h, &op);
-			} else if (h->phase == RUNHOST_RUNNING) {
-				struct rb_result r = {op.id,        op.ok,   op.exit_status,
-				                      op.timed_out, op.lost, op.output,
-				                      op.detail,    op.lsn};
-				runbook_result(&h->rb, &r);
+			} else {
+				runhost_deliver(h, &op);
+				continue;
 			}
 			op_free(&op);
-			any = 1;
 		}
 	}
 	return any;

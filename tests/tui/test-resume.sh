@@ -88,14 +88,7 @@ T send-keys Enter
 killnow
 check "killed as the service entry was repointed: the run is offered again" resume
 # Its check decides once its 10 s are up; had it not run at all, the operator runs it again.
-end=$((SECONDS + 20))
-until T capture-pane -p | grep -qF "✓ 3 update_connection_string" || [ "$SECONDS" -gt "$end" ]; do
-	if T capture-pane -p | grep -qF "✗ 3 update_connection_string"; then
-		T send-keys r
-		shows "Enter: confirm" 20 && T send-keys Enter && shows "Enter runs it" 20 && T send-keys Enter
-	fi
-	sleep 0.3
-done
+done_or_retry "3 update_connection_string" 20
 check "step 3 done" shows "✓ 3 update_connection_string" 20
 
 # Step 4 runs by itself; the run ends.

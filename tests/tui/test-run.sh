@@ -101,14 +101,7 @@ check "the step caught running waits for its time to be up, then its check decid
 	shows "its check runs in" 20
 # Killed with the session, the command may not have finished on the site: its
 # check then fails and the operator runs it again (r), as they would.
-end=$((SECONDS + 30))
-until T capture-pane -p | grep -qF "✓ 2 update_routing_tables" || [ "$SECONDS" -gt "$end" ]; do
-	if T capture-pane -p | grep -qF "✗ 2 update_routing_tables"; then
-		T send-keys r
-		shows "Enter: confirm" 10 && T send-keys Enter && shows "Enter runs it" 10 && T send-keys Enter
-	fi
-	sleep 0.3
-done
+done_or_retry "2 update_routing_tables" 30
 check "update_routing_tables ends done (by its check, or run again by the operator)" \
 	shows "✓ 2 update_routing_tables" 20
 runs=$(grep -c "set-network .*/network backup" "$LAB_DIR/app/actions.log")

@@ -29,6 +29,19 @@ shows() {
 }
 # check TEXT COMMAND...: asserts COMMAND, printing the pane when it fails.
 check() { local d=$1; shift; if "$@"; then ok "$d"; else notok "$d"; T capture-pane -p 2>/dev/null | sed 's/^/#   /'; fi; }
+# done_or_retry STEP SECONDS: waits (bounded) for "✓ STEP"; whenever "✗ STEP"
+# shows, retries it (r) and confirms it again, as an operator would after a
+# command that died with its console had not run.
+done_or_retry() {
+	local end=$((SECONDS + $2))
+	until T capture-pane -p | grep -qF "✓ $1" || [ "$SECONDS" -gt "$end" ]; do
+		if T capture-pane -p | grep -qF "✗ $1"; then
+			T send-keys r
+			shows "Enter: confirm" 20 && T send-keys Enter && shows "Enter runs it" 20 && T send-keys Enter
+		fi
+		sleep 0.3
+	done
+}
 # lab ARGS: the lab's script on this test's lab.
 lab() { "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" "$@"; }
 # finish: prints the counts; the test's exit status.

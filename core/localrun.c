@@ -132,8 +132,9 @@ static int localrun_drain(struct localrun_stream *s, const struct pollfd *pfd)
 /*
  * Waits for the command: until it exits (what it wrote is then read to the
  * end of what is there: a daemon it left behind may hold the pipes), or
- * until its timeout (SIGTERM to its group, SIGKILL two seconds later).
- * Returns its wait status.
+ * until its timeout (SIGTERM to its group, SIGKILL two seconds later). The
+ * process is waited for, never the pipes: a command that closed its output
+ * is still stopped at its deadline. Returns its wait status.
  */
 static int localrun_wait(struct op *op, pid_t pid, struct localrun_stream *s)
 {
@@ -142,9 +143,10 @@ static int localrun_wait(struct op *op, pid_t pid, struct localrun_stream *s)
 	for (;;) {
 		struct pollfd pfd[2] = {{s[0].fd, POLLIN, 0}, {s[1].fd, POLLIN, 0}};
 		int left = clock_left_ms(deadline);
-		int n = poll(pfd, 2, left < 100 ? left : 100);
-		int open_fds = n > 0 ? localrun_drain(s, pfd) : (s[0].fd >= 0) + (s[1].fd >= 0);
-		pid_t w = waitpid(pid, &status, open_fds > 0 ? WNOHANG : 0);
+		/* poll ignores negative descriptors: with both pipes closed it only sleeps */
+		if (poll(pfd, 2, left < 50 ? left : 50) > 0)
+			localrun_drain(s, pfd);
+		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid) {
 			localrun_drain(s, NULL);
 			return status;

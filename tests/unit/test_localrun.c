@@ -73,6 +73,13 @@ static void test_timeouts(void **state)
 	print_message("# ignoring SIGTERM: stopped after %lld ms\n", (long long)took);
 	assert_true(took >= 2000 && took < 5000);
 	op_free(&op);
+	/* A command that closed its own output is still stopped at its deadline. */
+	op = run("exec >/dev/null 2>&1; sleep 4", 500, &took);
+	assert_true(op.timed_out);
+	assert_false(op.ok);
+	print_message("# output closed, 500 ms timeout: stopped after %lld ms\n", (long long)took);
+	assert_true(took >= 450 && took < 2500);
+	op_free(&op);
 }
 
 /* A background process that keeps the pipes does not hold the step once its command exited. */

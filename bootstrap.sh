@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 PACKAGES="build-essential autoconf automake autoconf-archive libtool pkg-config
 libncurses-dev libpq-dev libyaml-dev libssh-dev libcmocka-dev libjansson-dev
 libssl-dev postgresql postgresql-client openssh-server openssh-client tmux clang jq
-tzdata"
+tzdata tcsh fish"
 
 missing=""
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -135,7 +135,9 @@ int backup_cache_verify(struct backup_cache *c, struct sshconn *conn, const stru
 	const char *names[BACKUP_CACHE_BATCH];
 	int n = backup_cache_pending(c, files, names, BACKUP_CACHE_BATCH);
 	if (n > 0) {
-		char *script = probe_host_verify_script(site, names, (size_t)n);
+		char *body = probe_host_verify_script(site, names, (size_t)n);
+		char *script = sshexec_sh_line(body);
+		free(body);
 		struct sshexec_result r;
 		char *cause = NULL;
 		enum probe_verify results[BACKUP_CACHE_BATCH];

@@ -1,7 +1,8 @@
 /*
  * The local runner. One thread takes OP_EXEC operations in order and runs
  * each as "/bin/sh -c COMMAND" in a process group of its own, stdin from
- * /dev/null, stdout and stderr read through pipes (the tail of each kept).
+ * /dev/null, stdout and stderr read through pipes (the tail of each kept,
+ * with the count of what was cut).
  * A command still running at its timeout gets SIGTERM, then SIGKILL two
  * seconds later, to its whole group, and is reported timed out. The
  * finished operation goes back through a queue, and one byte on the wake
@@ -45,6 +46,7 @@ struct localrun_stream {
 	int fd;
 	char buf[LOCALRUN_KEEP];
 	size_t len;
+	int64_t total; /* bytes read in all */
 };
 
 /* Reads what a pipe holds, keeping the tail: 1 when it read, -1 when it would wait, 0 at its end.
@@ -58,6 +60,7 @@ static int localrun_read(struct localrun_stream *s)
 	if (n == 0)
 		return 0;
 	size_t k = (size_t)n;
+	s->total += n;
 	if (s->len + k > sizeof s->buf) {
 		size_t drop = s->len + k - sizeof s->buf;
 		drop = drop > s->len ? s->len : drop;
@@ -198,13 +201,18 @@ void localrun_exec(struct op *op)
 	for (int i = 0; i < 2; i++)
 		if (s[i].fd >= 0)
 			close(s[i].fd);
-	op_set_output(op, s[0].buf, s[0].len, s[1].buf, s[1].len);
+	op_set_output(op, s[0].buf, s[0].len, s[1].buf, s[1].len, s[0].total + s[1].total);
 	free(s);
 	op->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	op->ok = !op->timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (op->timed_out)
-		localrun_fail(op, "the command did not finish in time and was stopped");
-	else if (WIFSIGNALED(status))
+	if (op->timed_out) {
+		/* its group was killed and its leader reaped: nothing of it runs any more */
+		op->stopped = 1;
+		char what[96];
+		snprintf(what, sizeof what, "timed out after %.1f s, stopped",
+		         (double)op->timeout_ms / 1000);
+		localrun_fail(op, what);
+	} else if (WIFSIGNALED(status))
 		localrun_fail(op, strsignal(WTERMSIG(status)));
 }
 

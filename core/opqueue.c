@@ -55,29 +55,34 @@ int opqueue_pop(struct opqueue *q, struct op *out)
 void op_free(struct op *op)
 {
 	free(op->command);
+	free(op->run);
 	free(op->output);
+	free(op->errout);
 	free(op->detail);
-	op->command = op->output = op->detail = NULL;
+	op->command = op->run = op->output = op->errout = op->detail = NULL;
 }
 
-/* Keeps the tail of stdout then stderr, at most OPQUEUE_OUTPUT_MAX bytes. */
-void op_set_output(struct op *op, const char *out, size_t len, const char *err, size_t err_len)
+/* Returns a copy of the last OPQUEUE_OUTPUT_MAX bytes of text, starting on a whole character. */
+static char *op_tail(const char *text, size_t len)
 {
-	size_t total = len + err_len,
-	       skip = total > OPQUEUE_OUTPUT_MAX ? total - OPQUEUE_OUTPUT_MAX : 0;
-	char *buf = xmalloc(total - skip + 1), *p = buf;
-	if (skip < len) {
-		memcpy(p, out + skip, len - skip);
-		p += len - skip;
-		skip = 0;
-	} else {
-		skip -= len;
-	}
-	if (err_len > skip) {
-		memcpy(p, err + skip, err_len - skip);
-		p += err_len - skip;
-	}
-	*p = '\0';
+	size_t skip = len > OPQUEUE_OUTPUT_MAX ? len - OPQUEUE_OUTPUT_MAX : 0;
+	while (skip < len && skip > 0 && ((unsigned char)text[skip] & 0xC0) == 0x80)
+		skip++; /* not in the middle of a UTF-8 sequence */
+	return xstrndup(text + skip, len - skip);
+}
+
+/*
+ * Keeps the tail of stdout and of stderr apart; total is how many bytes the
+ * command wrote in all (-1: only what is given), so that what was cut is told.
+ */
+void op_set_output(struct op *op, const char *out, size_t len, const char *err, size_t err_len,
+                   int64_t total)
+{
 	free(op->output);
-	op->output = buf;
+	free(op->errout);
+	op->output = op_tail(out ? out : "", out ? len : 0);
+	op->errout = err != NULL && err_len > 0 ? op_tail(err, err_len) : NULL;
+	int64_t kept = (int64_t)strlen(op->output) + (op->errout ? (int64_t)strlen(op->errout) : 0);
+	int64_t all = total >= 0 ? total : (int64_t)(len + err_len);
+	op->cut = all > kept ? all - kept : 0;
 }

@@ -28,16 +28,96 @@ static int64_t runbook_now(const struct runbook *rb)
 	return rb->env.now_ms(rb->env.arg);
 }
 
-/* Journals a record; data (a new reference, or NULL for none) is completed with the step. */
-void runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st)
+/* Keeps a record for later, in order (the journal cannot take it now); the run is held. */
+static void runbook_keep(struct runbook *rb, const char *type, json_t *data)
 {
-	if (data == NULL)
-		data = json_object();
+	rb->held = 1;
+	if (rb->n_backlog == RUNBOOK_BACKLOG) { /* the oldest facts stay; this one is told */
+		json_decref(data);
+		rb->backlog_lost++;
+		return;
+	}
+	struct rb_pending *p = &rb->backlog[rb->n_backlog++];
+	snprintf(p->type, sizeof p->type, "%s", type);
+	p->data = data;
+}
+
+/*
+ * Writes the records kept while the journal could not take them, in order;
+ * returns 0 once none is left (the run is no longer held), -1 otherwise.
+ */
+int runbook_flush(struct runbook *rb)
+{
+	size_t done = 0;
+	while (done < rb->n_backlog) {
+		struct rb_pending *p = &rb->backlog[done];
+		if (rb->env.journal(rb->env.arg, p->type, json_incref(p->data)) == -1)
+			break;
+		json_decref(p->data);
+		done++;
+	}
+	memmove(rb->backlog, rb->backlog + done, (rb->n_backlog - done) * sizeof *rb->backlog);
+	rb->n_backlog -= done;
+	if (rb->n_backlog == 0 && rb->backlog_lost > 0) {
+		json_t *lost = json_pack("{s:i}", "records", (int)rb->backlog_lost);
+		if (rb->env.journal(rb->env.arg, "records_lost", lost) == 0)
+			rb->backlog_lost = 0;
+	}
+	rb->held = rb->n_backlog > 0 || rb->backlog_lost > 0 || rb->broken;
+	return rb->held ? -1 : 0;
+}
+
+/* Completes a record with its step; NULL (it could not be built) becomes a record_failed one. */
+static json_t *runbook_record(struct runbook *rb, const char **type, json_t *data,
+                              const struct rb_step *st)
+{
+	if (data == NULL) {
+		/* never an empty record: the run stops, loudly, and says which one failed */
+		rb->broken = 1;
+		rb->held = 1;
+		data = json_pack("{s:s}", "failed_type", *type);
+		*type = "record_failed";
+	}
 	if (st != NULL) {
 		json_object_set_new(data, "step", json_integer((json_int_t)(st - rb->steps) + 1));
 		json_object_set_new(data, "action", json_string(st->plan->action->name));
 	}
-	rb->env.journal(rb->env.arg, type, data);
+	return data;
+}
+
+/*
+ * Journals a fact (what happened: a result, a state seen); data (a new
+ * reference, or NULL when it could not be built) is completed with the step.
+ * A fact the journal cannot take now is kept and written later, in order;
+ * returns -1 then.
+ */
+int runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st)
+{
+	data = runbook_record(rb, &type, data, st);
+	if (rb->n_backlog == 0 && rb->env.journal(rb->env.arg, type, json_incref(data)) == 0) {
+		json_decref(data);
+		return 0;
+	}
+	runbook_keep(rb, type, data);
+	return -1;
+}
+
+/*
+ * Journals an intent before it is carried out (write-ahead: a step's start,
+ * an operator's decision). Returns -1 when it could not be written: the
+ * intent must then not be carried out; the refusal itself is kept as a fact.
+ */
+static int runbook_intent(struct runbook *rb, const char *type, json_t *data,
+                          const struct rb_step *st)
+{
+	data = runbook_record(rb, &type, data, st);
+	if (!rb->held && rb->env.journal(rb->env.arg, type, json_incref(data)) == 0) {
+		json_decref(data);
+		return 0;
+	}
+	json_decref(data);
+	runbook_keep(rb, "journal_refused", json_pack("{s:s}", "record", type));
+	return -1;
 }
 
 /* Sets a step's why text. */
@@ -127,6 +207,7 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 		return;
 	rb->finished = 1;
 	rb->current = rb->n;
+	rb->ended_ms = runbook_now(rb);
 	runbook_log(rb, "run_finished",
 	            json_pack("{s:s, s:I, s:s?}", "result", result, "elapsed_ms",
 	                      (json_int_t)runbook_elapsed_ms(rb), "reason", reason),
@@ -155,8 +236,9 @@ static void runbook_done(struct runbook *rb, struct rb_step *st, const char *why
 	runbook_why(st, "%s", detail);
 	runbook_facts(rb, st);
 	runbook_log(rb, "step_finished",
-	            json_pack("{s:s, s:I, s:s?}", "result", "done", "duration_ms",
-	                      (json_int_t)(st->finished_ms - st->started_ms), "detail",
+	            json_pack("{s:s, s:I, s:I, s:s?}", "result", "done", "duration_ms",
+	                      (json_int_t)(st->finished_ms - st->started_ms), "step_ms",
+	                      (json_int_t)runbook_step_elapsed_ms(rb, st), "detail",
 	                      detail[0] ? detail : NULL),
 	            st);
 	runbook_enter(rb);
@@ -168,22 +250,49 @@ static void runbook_fail(struct runbook *rb, struct rb_step *st)
 	st->state = RB_FAILED;
 	st->finished_ms = runbook_now(rb);
 	runbook_log(rb, "step_finished",
-	            json_pack("{s:s, s:I, s:s}", "result", "failed", "duration_ms",
-	                      (json_int_t)(st->finished_ms - st->started_ms), "why", st->why),
+	            json_pack("{s:s, s:I, s:I, s:s}", "result", "failed", "duration_ms",
+	                      (json_int_t)(st->finished_ms - st->started_ms), "step_ms",
+	                      (json_int_t)runbook_step_elapsed_ms(rb, st), "why", st->why),
 	            st);
 }
 
-/* Sends one operation for a step and remembers it; returns its id, 0 when it could not be sent. */
-static unsigned runbook_send(struct runbook *rb, struct rb_step *st, enum rb_op op,
-                             const struct site *site, const char *command, const char *builtin)
+/* Returns the id the next operation will have (ids never repeat within the process). */
+static unsigned runbook_next_id(const struct runbook *rb, size_t ahead)
 {
-	struct rb_request req = {++rb->next_id, (size_t)(st - rb->steps),     op, site, command,
-	                         builtin,       st->plan->action->timeout_ms, 0};
-	if (rb->n_flights == RUNBOOK_MAX_FLIGHTS || rb->env.submit(rb->env.arg, &req) == -1)
+	return rb->next_id + 1 + (unsigned)ahead;
+}
+
+/*
+ * Sends one operation for a step (with id, or the next one when 0) and
+ * remembers it; returns its id, 0 when it could not be sent (nothing is sent
+ * while the journal cannot be written).
+ */
+static unsigned runbook_send(struct runbook *rb, struct rb_step *st, enum rb_op op,
+                             const struct site *site, const char *command, const char *builtin,
+                             unsigned of)
+{
+	struct rb_request req = {runbook_next_id(rb, 0),
+	                         (size_t)(st - rb->steps),
+	                         op,
+	                         site,
+	                         command,
+	                         builtin,
+	                         op == RB_OP_STATUS ? 30000 : st->plan->action->timeout_ms,
+	                         0,
+	                         of};
+	if (rb->held || rb->n_flights == RUNBOOK_MAX_FLIGHTS ||
+	    rb->env.submit(rb->env.arg, &req) == -1)
 		return 0;
-	rb->flights[rb->n_flights++] = (struct rb_flight){req.id, req.step, op};
+	rb->next_id = req.id;
+	rb->flights[rb->n_flights++] = (struct rb_flight){req.id, req.step, op, site, of};
 	st->pending++;
 	return req.id;
+}
+
+/* Tells whether the operation id is one this run sent. */
+static int runbook_ours(const struct runbook *rb, unsigned id)
+{
+	return id > rb->env.first_id && id <= rb->next_id;
 }
 
 /* Takes a request out of the in-flight list; returns 0 when it was not there. */
@@ -254,22 +363,35 @@ static void runbook_data_loss(struct runbook *rb, struct rb_step *st)
 static void runbook_run(struct runbook *rb, struct rb_step *st)
 {
 	const struct action *a = st->plan->action;
+	json_t *targets = json_array();
+	for (size_t i = 0; i < st->plan->n_targets; i++)
+		json_array_append_new(
+		    targets,
+		    json_pack(
+		        "{s:s, s:s?, s:I}", "site",
+		        st->plan->targets[i].site ? st->plan->targets[i].site->name : "local",
+		        "command", st->plan->targets[i].command, "op",
+		        (json_int_t)(a->kind == ACTION_BUILTIN ? 0 : runbook_next_id(rb, i))));
+	/* Write-ahead: the start is on disk before anything is sent. */
+	if (runbook_intent(rb, "step_started",
+	                   json_pack("{s:i, s:o}", "attempt", st->attempts + 1, "targets", targets),
+	                   st) == -1) {
+		st->state =
+		    RB_PENDING; /* not started: it is offered again once the journal works */
+		runbook_why(st, "not started: the journal cannot be written");
+		return;
+	}
 	st->state = RB_RUNNING;
 	st->started_ms = runbook_now(rb);
 	st->finished_ms = 0;
 	st->attempts++;
 	st->failed_targets = 0;
 	st->output[0] = '\0';
+	st->errout[0] = '\0';
+	st->cause[0] = '\0';
+	st->settled = 0;
+	st->cut = 0;
 	st->why[0] = '\0';
-	json_t *targets = json_array();
-	for (size_t i = 0; i < st->plan->n_targets; i++)
-		json_array_append_new(
-		    targets,
-		    json_pack("{s:s, s:s?}", "site",
-		              st->plan->targets[i].site ? st->plan->targets[i].site->name : "local",
-		              "command", st->plan->targets[i].command));
-	runbook_log(rb, "step_started",
-	            json_pack("{s:i, s:o}", "attempt", st->attempts, "targets", targets), st);
 	if (a->kind == ACTION_BUILTIN && strcmp(a->builtin, "promote") == 0 &&
 	    runbook_promote_refused(rb, st)) {
 		runbook_fail(rb, st);
@@ -281,14 +403,15 @@ static void runbook_run(struct runbook *rb, struct rb_step *st)
 		if (a->check == NULL)
 			runbook_done(rb, st, st->why);
 		else
-			runbook_result(rb, &(struct rb_result){0, 1, -1, 0, 0, NULL, NULL, -1});
+			runbook_result(rb,
+			               &(struct rb_result){.ok = 1, .exit_status = -1, .lsn = -1});
 		return;
 	}
 	for (size_t i = 0; i < st->plan->n_targets; i++) {
 		const struct plan_target *t = &st->plan->targets[i];
 		enum rb_op op = a->kind == ACTION_RUN ? RB_OP_RUN : RB_OP_BUILTIN;
 		if (runbook_send(rb, st, op, t->site, a->kind == ACTION_RUN ? t->command : NULL,
-		                 a->kind == ACTION_BUILTIN ? a->builtin : NULL) == 0) {
+		                 a->kind == ACTION_BUILTIN ? a->builtin : NULL, 0) == 0) {
 			runbook_why(
 			    st, "could not send the operation to %s (its agent is not connected)",
 			    t->site ? t->site->name : "the local side");
@@ -309,12 +432,17 @@ static void runbook_verify(struct runbook *rb, struct rb_step *st)
 		runbook_done(rb, st, st->why[0] ? st->why : NULL);
 		return;
 	}
+	if (rb->held) { /* it stays running, nothing in flight: checked once the journal works */
+		st->state = RB_RUNNING;
+		runbook_why(st, "its check waits: the journal cannot be written");
+		return;
+	}
 	st->state = RB_VERIFYING;
 	st->failed_targets = 0;
 	for (size_t i = 0; i < st->plan->n_targets; i++) {
 		const struct plan_target *t = &st->plan->targets[i];
 		if (runbook_send(rb, st, RB_OP_CHECK, t->site, a->check_builtin ? NULL : t->check,
-		                 a->check_builtin ? a->check : NULL) == 0) {
+		                 a->check_builtin ? a->check : NULL, 0) == 0) {
 			runbook_why(st,
 			            "could not send the check to %s (its agent is not connected)",
 			            t->site ? t->site->name : "the local side");
@@ -327,23 +455,62 @@ static void runbook_verify(struct runbook *rb, struct rb_step *st)
 	}
 }
 
+/* Tells whether an invocation of the step may still be running on its site. */
+int runbook_may_run(const struct rb_step *st)
+{
+	return st->n_linger > 0;
+}
+
+/* Says, in the step's why, where an invocation may still run. */
+static void runbook_why_lingering(struct rb_step *st)
+{
+	const struct rb_linger *l = &st->linger[0];
+	char pid[48] = "";
+	if (l->pid > 0)
+		snprintf(pid, sizeof pid, " (process group %ld)", l->pid);
+	runbook_why(st,
+	            "unknown: %s%smay still be running on %s%s; the site is asked every %d s, and "
+	            "a retry is refused until it has ended",
+	            st->cause, st->cause[0] ? "; it " : "it ", l->site ? l->site->name : "its site",
+	            pid, RUNBOOK_ASK_MS / 1000);
+}
+
+/* Asks the sites whether the step's lingering operations ended (every RUNBOOK_ASK_MS). */
+static void runbook_ask(struct runbook *rb, struct rb_step *st)
+{
+	int64_t now = runbook_now(rb);
+	if (st->pending > 0 || (st->asked_ms != 0 && now - st->asked_ms < RUNBOOK_ASK_MS))
+		return;
+	st->asked_ms = now;
+	for (size_t i = 0; i < st->n_linger; i++)
+		runbook_send(rb, st, RB_OP_STATUS, st->linger[i].site, NULL, NULL,
+		             st->linger[i].op);
+	runbook_why_lingering(st);
+}
+
 /* Brings the current step forward as far as it goes without the operator. */
 void runbook_enter(struct runbook *rb)
 {
 	while (rb->current < rb->n && (rb->steps[rb->current].state == RB_DONE ||
 	                               rb->steps[rb->current].state == RB_SKIPPED))
 		rb->current++;
-	if (rb->aborted || rb->finished)
+	if (rb->aborted || rb->finished || rb->held)
 		return;
 	if (rb->current >= rb->n) {
 		runbook_finish(rb, "done", NULL);
 		return;
 	}
 	struct rb_step *st = &rb->steps[rb->current];
+	if (st->current_ms == 0)
+		st->current_ms = runbook_now(rb);
+	if (st->state == RB_UNKNOWN && runbook_may_run(st)) {
+		runbook_ask(rb, st);
+		return;
+	}
 	if (st->state == RB_UNKNOWN && st->pending == 0 && st->plan->action->check != NULL) {
 		/* The command may still be running on the site until its time is up. */
 		int64_t due = st->started_ms + st->plan->action->timeout_ms, now = runbook_now(rb);
-		if (now < due) {
+		if (now < due && !st->settled) {
 			runbook_why(st,
 			            "its outcome is not known: its check runs in %lld s, when the "
 			            "command's time is up",
@@ -372,39 +539,48 @@ void runbook_enter(struct runbook *rb)
 	}
 }
 
-/* Appends a result's output to the step's tail, keeping the end. */
-static void runbook_tail(struct rb_step *st, const char *out)
+/* Appends text to a bounded buffer, keeping its end, never starting inside a UTF-8 character. */
+static void runbook_tail(char *buf, size_t size, const char *out)
 {
 	if (out == NULL || *out == '\0')
 		return;
-	size_t have = strlen(st->output), add = strlen(out), cap = sizeof st->output - 1;
+	size_t have = strlen(buf), add = strlen(out), cap = size - 1;
 	if (add >= cap) {
-		memcpy(st->output, out + add - cap, cap);
-		st->output[cap] = '\0';
-		return;
-	}
-	if (have + add > cap) {
-		memmove(st->output, st->output + (have + add - cap), have - (have + add - cap));
+		out += add - cap;
+		add = cap;
+		have = 0;
+	} else if (have + add > cap) {
+		memmove(buf, buf + (have + add - cap), have - (have + add - cap) + 1);
 		have -= have + add - cap;
 	}
-	memcpy(st->output + have, out, add + 1);
+	memcpy(buf + have, out, add + 1);
+	size_t skip = 0;
+	while (buf[skip] != '\0' && ((unsigned char)buf[skip] & 0xC0) == 0x80)
+		skip++;
+	if (skip > 0)
+		memmove(buf, buf + skip, strlen(buf + skip) + 1);
 }
 
-/* Writes why an operation failed into the step. */
+/* Writes why an operation failed into the step: the executor's own words when it has them. */
 static void runbook_result_why(struct rb_step *st, const struct rb_flight *f,
                                const struct rb_result *res)
 {
 	const char *what = f->op == RB_OP_CHECK ? "check" : "operation";
-	if (res->lost)
+	if (res->detail != NULL)
+		runbook_why(st, "%s", res->detail);
+	else if (res->lost)
 		runbook_why(st, "the connection dropped while the %s ran: its outcome is not known",
 		            what);
 	else if (res->timed_out)
 		runbook_why(st, "the %s did not finish within %lld s: its outcome is not known",
 		            what, (long long)(st->plan->action->timeout_ms / 1000));
-	else if (res->detail != NULL)
-		runbook_why(st, "%s", res->detail);
 	else
 		runbook_why(st, "the %s failed (exit status %d)", what, res->exit_status);
+	if (f->op == RB_OP_CHECK && st->cause[0] != '\0') {
+		char check[sizeof st->why];
+		snprintf(check, sizeof check, "%s", st->why);
+		runbook_why(st, "%s; then its check: %s", st->cause, check);
+	}
 }
 
 /* Takes in the outcome of the fence sent when the old primary came back. */
@@ -429,6 +605,105 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 	            json_pack("{s:b, s:s?}", "ok", res->ok, "detail", res->detail), NULL);
 }
 
+/* Journals an operation's outcome. */
+static void runbook_log_result(struct runbook *rb, const struct rb_flight *f,
+                               const struct rb_result *res, const struct rb_step *st)
+{
+	const char *type = f->op == RB_OP_CHECK    ? "check_result"
+	                   : f->op == RB_OP_STATUS ? "step_status"
+	                                           : "step_output";
+	json_t *data =
+	    json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:s?, s:I, s:I}", "ok", res->ok,
+	              "exit_status", res->exit_status, "timed_out", res->timed_out, "lost",
+	              res->lost, "detail", res->detail, "output", res->output, "stderr",
+	              res->errout, "cut_bytes", (json_int_t)res->cut, "lsn", (json_int_t)res->lsn);
+	if (data != NULL) {
+		json_object_set_new(data, "op", json_integer(f->id));
+		if (res->pid > 0)
+			json_object_set_new(data, "pid", json_integer(res->pid));
+		if (res->stopped)
+			json_object_set_new(data, "stopped", json_true());
+		if (res->may_run)
+			json_object_set_new(data, "may_run", json_true());
+		if (res->not_run)
+			json_object_set_new(data, "not_run", json_true());
+		if (f->op == RB_OP_STATUS)
+			json_object_set_new(data, "of", json_integer(f->of));
+	}
+	runbook_log(rb, type, data, st);
+}
+
+/* Keeps an operation that may still run on its site: it is asked about until seen ended. */
+static void runbook_linger(struct rb_step *st, const struct rb_flight *f, long pid)
+{
+	if (st->n_linger < RUNBOOK_MAX_LINGER)
+		st->linger[st->n_linger++] = (struct rb_linger){f->id, f->site, pid};
+	st->asked_ms = 0;
+}
+
+/* Drops a lingering operation; returns 0 when it was not one of the step's. */
+static int runbook_unlinger(struct rb_step *st, unsigned op)
+{
+	for (size_t i = 0; i < st->n_linger; i++)
+		if (st->linger[i].op == op) {
+			st->linger[i] = st->linger[--st->n_linger];
+			return 1;
+		}
+	return 0;
+}
+
+/*
+ * Takes in a site's answer about a lingering operation: once every one has
+ * been seen ended, the step's check decides (or the operator, without one).
+ */
+static void runbook_status(struct runbook *rb, struct rb_step *st, const struct rb_flight *f,
+                           const struct rb_result *res)
+{
+	/* 1 exited, 2 stopped, 4 gone, 6 absent: enum supervise_end */
+	int ended = res->ok && (res->status_end == 1 || res->status_end == 2 ||
+	                        res->status_end == 4 || res->status_end == 6);
+	if (!ended) {
+		for (size_t i = 0; i < st->n_linger; i++)
+			if (st->linger[i].op == f->of && res->pid > 0)
+				st->linger[i].pid = res->pid;
+		if (st->pending == 0)
+			runbook_why_lingering(st);
+		return;
+	}
+	if (!runbook_unlinger(st, f->of) || st->n_linger > 0 || st->pending > 0)
+		return;
+	st->settled = 1;
+	char seen[160];
+	snprintf(seen, sizeof seen, "%s",
+	         res->status_end == 1   ? "it has ended"
+	         : res->status_end == 2 ? "it was stopped at its deadline"
+	         : res->status_end == 6 ? "it never started on the site"
+	                                : "it has ended, killed");
+	runbook_why(st, "%s%s%s; its outcome is not known", st->cause, st->cause[0] ? "; " : "",
+	            seen);
+	if (res->status_end == 1)
+		runbook_why(st, "%s%s%s with exit status %d", st->cause, st->cause[0] ? "; " : "",
+		            seen, res->exit_status);
+	runbook_log(rb, "step_settled", json_pack("{s:s}", "why", st->why), st);
+	runbook_enter(rb); /* the check decides, if there is one; the operator otherwise */
+}
+
+/* Sets the step's state from an operation that failed. */
+static void runbook_failed_op(struct rb_step *st, const struct rb_flight *f,
+                              const struct rb_result *res)
+{
+	runbook_result_why(st, f, res);
+	st->failed_targets++;
+	if (res->stopped || res->not_run)
+		return; /* known: it does not run (any more) */
+	if (res->timed_out || res->lost || res->may_run) {
+		st->state = RB_UNKNOWN;
+		snprintf(st->cause, sizeof st->cause, "%s", st->why);
+		if (f->op == RB_OP_RUN && (res->may_run || res->lost))
+			runbook_linger(st, f, res->pid);
+	}
+}
+
 /* Takes in the outcome of an operation. */
 void runbook_result(struct runbook *rb, const struct rb_result *res)
 {
@@ -438,29 +713,38 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 		return;
 	}
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (res->id == 0) /* computed here (data_loss): its check follows */
-		f = (struct rb_flight){0, rb->current, RB_OP_BUILTIN};
-	else if (!runbook_land(rb, res->id, &f))
+	if (res->id == 0) { /* computed here (data_loss): its check follows */
+		f = (struct rb_flight){0, rb->current, RB_OP_BUILTIN, NULL, 0};
+	} else if (!runbook_land(rb, res->id, &f)) {
+		/* not an operation of this run's (another run's, or one answered twice) */
+		rb->stray++;
+		runbook_log(rb, "result_dropped",
+		            json_pack("{s:I, s:b, s:s}", "op", (json_int_t)res->id, "ok", res->ok,
+		                      "why",
+		                      runbook_ours(rb, res->id) ? "answered already"
+		                                                : "not an operation of this run"),
+		            NULL);
 		return;
-	else
+	} else {
 		st = &rb->steps[f.step];
+	}
 	if (res->id != 0) {
 		st->pending--;
-		runbook_tail(st, res->output);
-		runbook_log(rb, f.op == RB_OP_CHECK ? "check_result" : "step_output",
-		            json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:I}", "ok", res->ok,
-		                      "exit_status", res->exit_status, "timed_out", res->timed_out,
-		                      "lost", res->lost, "detail", res->detail, "output",
-		                      res->output, "lsn", (json_int_t)res->lsn),
-		            st);
+		if (f.op != RB_OP_STATUS) {
+			runbook_tail(st->output, sizeof st->output, res->output);
+			runbook_tail(st->errout, sizeof st->errout, res->errout);
+			st->cut += res->cut;
+		}
+		runbook_log_result(rb, &f, res, st);
 	}
 	if (rb->aborted || f.step != rb->current)
 		return; /* a late answer: journaled, nothing more */
+	if (f.op == RB_OP_STATUS) {
+		runbook_status(rb, st, &f, res);
+		return;
+	}
 	if (!res->ok) {
-		runbook_result_why(st, &f, res);
-		st->failed_targets++;
-		if (res->timed_out || res->lost)
-			st->state = RB_UNKNOWN;
+		runbook_failed_op(st, &f, res);
 	} else if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "promote") == 0) {
 		rb->promoted = 1;
 		rb->promoted_lsn = res->lsn;
@@ -474,7 +758,8 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 	if (st->failed_targets > 0 && st->state == RB_UNKNOWN) {
 		runbook_log(rb, "step_unknown", json_pack("{s:s}", "why", st->why), st);
 		if (f.op != RB_OP_CHECK)
-			runbook_enter(rb); /* the check, if any, decides; the operator, if not */
+			runbook_enter(
+			    rb); /* asked about, or the check decides; the operator, if not */
 	} else if (st->failed_targets > 0) {
 		runbook_fail(rb, st);
 	} else if (f.op == RB_OP_CHECK) {
@@ -519,9 +804,15 @@ void runbook_track(struct rb_track *t, const struct conf *cf, const struct site_
 static void runbook_fence_returned(struct runbook *rb, int armed)
 {
 	const struct site *old = conf_primary(&rb->cat->cf);
-	struct rb_request req = {++rb->next_id, rb->n,   RB_OP_BUILTIN, old,
-	                         NULL,          "fence", 30000,         armed};
+	struct rb_request req = {.id = runbook_next_id(rb, 0),
+	                         .step = rb->n,
+	                         .op = RB_OP_BUILTIN,
+	                         .site = old,
+	                         .builtin = "fence",
+	                         .timeout_ms = 30000,
+	                         .on_return = armed};
 	if (rb->env.submit(rb->env.arg, &req) == 0) {
+		rb->next_id = req.id;
 		rb->fence_request = req.id;
 		rb->fence_armed = armed;
 	}
@@ -582,11 +873,16 @@ void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n)
 	rb->n_sites = n;
 	if (!rb->promoted)
 		runbook_track(&rb->track, &rb->cat->cf, sites, n);
-	runbook_watch(rb);
-	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (!rb->finished && st != NULL &&
-	    (st->state == RB_GUARDED || st->state == RB_AWAITING || st->state == RB_PENDING ||
-	     (st->state == RB_UNKNOWN && st->pending == 0)))
+	runbook_watch(rb); /* the split-brain alarm and the fence on return never wait */
+	if (rb->held && runbook_flush(rb) == -1)
+		return; /* nothing else moves until the journal takes the records kept */
+	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
+	if (!rb->finished && !rb->aborted && st != NULL && st->state == RB_RUNNING &&
+	    st->pending == 0)
+		runbook_verify(rb, st); /* its check waited for the journal */
+	else if (!rb->finished && st != NULL &&
+	         (st->state == RB_GUARDED || st->state == RB_AWAITING || st->state == RB_PENDING ||
+	          (st->state == RB_UNKNOWN && st->pending == 0)))
 		runbook_enter(rb);
 }
 
@@ -605,6 +901,8 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	if (st == NULL || st->state != RB_AWAITING || st->plan->action->kind == ACTION_MANUAL)
 		return RB_CONFIRM_NOT_ASKED;
+	if (rb->held)
+		return RB_CONFIRM_HELD;
 	if (st->plan->action->confirm == CONFIRM_TYPED &&
 	    (typed == NULL || strcmp(typed, runbook_confirm_target(rb)) != 0))
 		return RB_CONFIRM_MISTYPED;
@@ -628,14 +926,15 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 		rb->mark = now;
 		return RB_CONFIRM_CHANGED;
 	}
-	runbook_log(rb, "step_confirmed",
-	            json_pack("{s:s, s:s, s:I, s:I}", "confirm",
-	                      action_confirm_name(st->plan->action->confirm), "primary",
-	                      rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
-	                      "replay_lsn", (json_int_t)rb->mark.replay_lsn),
-	            st);
+	if (runbook_intent(rb, "step_confirmed",
+	                   json_pack("{s:s, s:s, s:I, s:I}", "confirm",
+	                             action_confirm_name(st->plan->action->confirm), "primary",
+	                             rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
+	                             "replay_lsn", (json_int_t)rb->mark.replay_lsn),
+	                   st) == -1)
+		return RB_CONFIRM_HELD;
 	runbook_run(rb, st);
-	return RB_CONFIRM_OK;
+	return st->state == RB_PENDING ? RB_CONFIRM_HELD : RB_CONFIRM_OK;
 }
 
 /* Overrides the current step's failing guards; the operator types the first failing guard's name.
@@ -643,7 +942,7 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 int runbook_override(struct runbook *rb, const char *typed)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || st->state != RB_GUARDED)
+	if (st == NULL || st->state != RB_GUARDED || rb->held)
 		return -1;
 	for (size_t i = 0; i < st->n_guards; i++) {
 		if (st->guards[i].pass)
@@ -652,14 +951,15 @@ int runbook_override(struct runbook *rb, const char *typed)
 			return -1;
 		break;
 	}
-	st->overridden = 1;
 	json_t *failed = json_array();
 	for (size_t i = 0; i < st->n_guards; i++)
 		if (!st->guards[i].pass)
 			json_array_append_new(
 			    failed, json_pack("{s:s, s:s}", "guard", st->plan->action->guards[i],
 			                      "evidence", st->guards[i].evidence));
-	runbook_log(rb, "guard_override", json_pack("{s:o}", "failed", failed), st);
+	if (runbook_intent(rb, "guard_override", json_pack("{s:o}", "failed", failed), st) == -1)
+		return -1;
+	st->overridden = 1;
 	runbook_enter(rb);
 	return 0;
 }
@@ -670,13 +970,16 @@ int runbook_attest(struct runbook *rb, const char *typed)
 {
 	const struct site *p = conf_primary(&rb->cat->cf);
 	const struct site_status *s = runbook_site(rb, p);
-	if (p == NULL || s == NULL || s->reachable || typed == NULL || strcmp(typed, p->name) != 0)
+	if (p == NULL || s == NULL || s->reachable || typed == NULL ||
+	    strcmp(typed, p->name) != 0 || rb->held)
+		return -1;
+	if (runbook_intent(rb, "attested",
+	                   json_pack("{s:s, s:s, s:s}", "site", p->name, "statement",
+	                             "the old primary is down and stays down", "evidence",
+	                             s->error),
+	                   NULL) == -1)
 		return -1;
 	rb->attested = 1;
-	runbook_log(rb, "attested",
-	            json_pack("{s:s, s:s, s:s}", "site", p->name, "statement",
-	                      "the old primary is down and stays down", "evidence", s->error),
-	            NULL);
 	runbook_enter(rb);
 	return 0;
 }
@@ -685,9 +988,17 @@ int runbook_attest(struct runbook *rb, const char *typed)
 int runbook_retry(struct runbook *rb)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || (st->state != RB_FAILED && st->state != RB_UNKNOWN) || st->pending > 0)
+	if (st == NULL || (st->state != RB_FAILED && st->state != RB_UNKNOWN) || rb->held)
 		return -1;
-	runbook_log(rb, "retry", json_pack("{s:s}", "was", runbook_state_name(st->state)), st);
+	if (runbook_may_run(st)) {
+		/* never a second invocation beside one that may still run */
+		runbook_log(rb, "retry_refused", json_pack("{s:s}", "why", st->why), st);
+		return -1;
+	}
+	if (st->pending > 0 ||
+	    runbook_intent(rb, "retry", json_pack("{s:s}", "was", runbook_state_name(st->state)),
+	                   st) == -1)
+		return -1;
 	st->state = RB_PENDING;
 	st->overridden = 0;
 	runbook_enter(rb);
@@ -698,13 +1009,17 @@ int runbook_retry(struct runbook *rb)
 int runbook_skip(struct runbook *rb, const char *reason)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || reason == NULL || *reason == '\0' || st->pending > 0)
+	if (st == NULL || reason == NULL || *reason == '\0' || st->pending > 0 || rb->held)
+		return -1;
+	if (runbook_intent(rb, "step_finished",
+	                   json_pack("{s:s, s:s, s:I}", "result", "skipped", "reason", reason,
+	                             "step_ms", (json_int_t)runbook_step_elapsed_ms(rb, st)),
+	                   st) == -1)
 		return -1;
 	st->state = RB_SKIPPED;
 	st->finished_ms = runbook_now(rb);
-	runbook_why(st, "skipped: %s", reason);
-	runbook_log(rb, "step_finished",
-	            json_pack("{s:s, s:s}", "result", "skipped", "reason", reason), st);
+	st->n_linger = 0; /* the operator's word, journaled */
+	runbook_why(st, "%s", reason);
 	runbook_enter(rb);
 	return 0;
 }
@@ -713,10 +1028,11 @@ int runbook_skip(struct runbook *rb, const char *reason)
 int runbook_manual_done(struct runbook *rb)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || st->pending > 0 ||
+	if (st == NULL || st->pending > 0 || rb->held ||
 	    !((st->state == RB_AWAITING && st->plan->action->kind == ACTION_MANUAL) ||
 	      st->state == RB_UNKNOWN))
 		return -1;
+	st->n_linger = 0; /* the operator checked it by hand: journaled with the step */
 	if (st->started_ms == 0)
 		st->started_ms = runbook_now(rb);
 	runbook_done(rb, st,
@@ -725,11 +1041,11 @@ int runbook_manual_done(struct runbook *rb)
 	return 0;
 }
 
-/* Journals a note of the operator's. */
-void runbook_note(struct runbook *rb, const char *text)
+/* Journals a note of the operator's; -1 when the journal cannot take it. */
+int runbook_note(struct runbook *rb, const char *text)
 {
-	runbook_log(rb, "note", json_pack("{s:s}", "text", text ? text : ""),
-	            rb->current < rb->n ? &rb->steps[rb->current] : NULL);
+	return runbook_intent(rb, "note", json_pack("{s:s}", "text", text ? text : ""),
+	                      rb->current < rb->n ? &rb->steps[rb->current] : NULL);
 }
 
 /* Aborts the run; results still in flight are journaled when they come. */
@@ -753,20 +1069,35 @@ const char *runbook_state_name(enum rb_state s)
 /* Returns the run's elapsed time. */
 int64_t runbook_elapsed_ms(const struct runbook *rb)
 {
-	return runbook_now(rb) - rb->started_ms;
+	return (rb->ended_ms > 0 ? rb->ended_ms : runbook_now(rb)) - rb->started_ms;
+}
+
+/*
+ * Returns a step's time: from when it became the current step (waiting for
+ * its guards and its confirmation counts) to when it finished, or now.
+ */
+int64_t runbook_step_elapsed_ms(const struct runbook *rb, const struct rb_step *st)
+{
+	int64_t from = st->current_ms > 0 ? st->current_ms : st->started_ms;
+	if (from == 0)
+		return 0;
+	int64_t to = st->finished_ms > 0 ? st->finished_ms
+	             : rb->ended_ms > 0  ? rb->ended_ms
+	                                 : runbook_now(rb);
+	return to > from ? to - from : 0;
 }
 
 /* Returns the projected total: elapsed, plus what the remaining steps are estimated to take. */
 int64_t runbook_projected_ms(const struct runbook *rb)
 {
-	int64_t now = runbook_now(rb), total = now - rb->started_ms;
+	int64_t now = runbook_now(rb), total = runbook_elapsed_ms(rb);
 	for (size_t i = rb->current; !rb->finished && i < rb->n; i++) {
 		const struct rb_step *st = &rb->steps[i];
 		int64_t est = st->plan->action->estimate_ms;
 		if (st->state == RB_DONE || st->state == RB_SKIPPED)
 			continue;
-		if (st->started_ms > 0 && st->finished_ms == 0)
-			est = est > now - st->started_ms ? est - (now - st->started_ms) : 0;
+		if (st->current_ms > 0 && st->finished_ms == 0)
+			est = est > now - st->current_ms ? est - (now - st->current_ms) : 0;
 		total += est;
 	}
 	return total;
@@ -812,6 +1143,7 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 		rb->n_sites = live->n;
 	}
 	rb->promoted_lsn = -1;
+	rb->next_id = env->first_id;
 	rb->fence_on_return = cat->cf.fence_on_return;
 	rb->started_ms = runbook_now(rb);
 	return 0;

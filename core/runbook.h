@@ -12,7 +12,13 @@
  *           -> running -> verifying (the step's check) -> done | failed
  *   failed  -> retry (back to the guards) | skipped (with a reason)
  *   unknown: the console lost track of a running step (it died, the site
- *            dropped): its check decides, a command is never re-run blindly.
+ *            dropped, no answer in time): while it may still run on its site
+ *            the site is asked every RUNBOOK_ASK_MS and a retry is refused;
+ *            once it is seen ended its check decides. A command is never
+ *            re-run blindly.
+ *   A record the journal cannot take holds the run: nothing more is sent and
+ *   no decision of the operator's is accepted until the records kept meanwhile
+ *   are written (runbook_flush, on every tick).
  */
 #ifndef DR_RUNBOOK_H
 #define DR_RUNBOOK_H
@@ -32,6 +38,10 @@
 #define RUNBOOK_OUTPUT_TAIL 2048
 #define RUNBOOK_MAX_FLIGHTS 16
 #define RUNBOOK_SAMPLES     256
+#define RUNBOOK_MAX_LINGER  4    /* operations of a step that may still run on their sites */
+#define RUNBOOK_ASK_MS      2000 /* how often a site is asked whether such an operation ended */
+#define RUNBOOK_BACKLOG     64   /* records kept while the journal cannot be written */
+#define RUNBOOK_ID_SPAN     (1u << 20) /* operation ids of one run: [first_id, first_id + span) */
 
 enum rb_state {
 	RB_PENDING,
@@ -50,6 +60,7 @@ enum rb_op {
 	RB_OP_RUN,     /* a shell command on the site (the step's run:) */
 	RB_OP_CHECK,   /* the step's check: a shell command, or a built-in check */
 	RB_OP_BUILTIN, /* a built-in action (promote, fence, writable, ...) */
+	RB_OP_STATUS,  /* asks the site whether an earlier RUN still runs (of) */
 };
 
 /* One operation for the executor; its result comes back with the same id. */
@@ -63,6 +74,7 @@ struct rb_request {
 	int64_t timeout_ms;
 	int on_return; /* the fence of an old primary: sent by the site's agent itself the
 	                  moment the site answers as a writable primary */
+	unsigned of;   /* STATUS: the operation asked about */
 };
 
 /* The outcome of an operation. */
@@ -75,14 +87,36 @@ struct rb_result {
 	const char *output; /* bounded tail of stdout and stderr, or NULL */
 	const char *detail; /* one sentence: the evidence of a built-in, or why it failed */
 	int64_t lsn;        /* promote: the new primary's replay LSN when it was promoted; -1 */
+	const char *errout; /* bounded tail of stderr, or NULL */
+	int64_t cut;        /* bytes of output not kept */
+	int not_run;        /* it certainly did not run */
+	int stopped;        /* timed out, and the site saw it stopped */
+	int may_run;        /* it may still be running on its site (pid, if known) */
+	long pid;           /* its process group on the site, 0 when not known */
+	int status_end;     /* STATUS: the site's answer (enum supervise_end) */
 };
 
 /* What the engine needs from its host: the clock, the executor, the journal. */
 struct rb_env {
 	int64_t (*now_ms)(void *arg);
-	int (*submit)(void *arg, const struct rb_request *req);     /* -1: cannot be sent now */
-	void (*journal)(void *arg, const char *type, json_t *data); /* data: reference stolen */
+	int (*submit)(void *arg, const struct rb_request *req); /* -1: cannot be sent now */
+	/* data: reference stolen; -1 when the record could not be written */
+	int (*journal)(void *arg, const char *type, json_t *data);
 	void *arg;
+	unsigned first_id; /* this run's operation ids start after it (unique in the process) */
+};
+
+/* An operation of a step that may still run on its site: asked about until it is seen ended. */
+struct rb_linger {
+	unsigned op;
+	const struct site *site;
+	long pid; /* its process group there, 0 when not known */
+};
+
+/* A record that could not be written yet, kept in order. */
+struct rb_pending {
+	char type[32];
+	json_t *data;
 };
 
 /* One step of the run. */
@@ -99,6 +133,15 @@ struct rb_step {
 	int failed_targets; /* of the current phase */
 	char why[512];      /* failure, skip reason, or guard summary */
 	char output[RUNBOOK_OUTPUT_TAIL];
+	char errout[RUNBOOK_OUTPUT_TAIL / 2]; /* the tail of stderr */
+	int64_t cut;                          /* bytes of output not kept, of the last attempt */
+	struct rb_linger linger[RUNBOOK_MAX_LINGER];
+	size_t n_linger;
+	unsigned asking;    /* the status question in flight, 0: none */
+	int64_t asked_ms;   /* when the sites were last asked */
+	int64_t current_ms; /* when it became the current step: its time runs from there */
+	char cause[256];    /* what became of its command, when its check decides after */
+	int settled;        /* its lingering operations were all seen ended */
 };
 
 /* The live state a confirmation is checked against. */
@@ -114,6 +157,7 @@ enum rb_confirm_answer {
 	RB_CONFIRM_CHANGED,   /* the live state moved since the dialog opened: shown again */
 	RB_CONFIRM_GUARDED,   /* a guard fails now */
 	RB_CONFIRM_NOT_ASKED, /* no step awaits a confirmation */
+	RB_CONFIRM_HELD,      /* the journal cannot be written: nothing is accepted */
 };
 
 enum rb_timer_level { RB_TIMER_OK, RB_TIMER_AMBER, RB_TIMER_RED };
@@ -123,6 +167,8 @@ struct rb_flight {
 	unsigned id;
 	size_t step;
 	enum rb_op op;
+	const struct site *site;
+	unsigned of; /* STATUS: the operation asked about */
 };
 
 /* Where the old primary's WAL was, and when: to tell how many seconds of writes were lost. */
@@ -152,6 +198,7 @@ struct runbook {
 	int aborted;
 	int finished;
 	int64_t started_ms;
+	int64_t ended_ms; /* when it finished or was aborted: its clock stops there */
 	struct rb_env env;
 	unsigned next_id;
 	struct rb_flight flights[RUNBOOK_MAX_FLIGHTS];
@@ -171,6 +218,13 @@ struct runbook {
 	int fence_armed;        /* ... armed: the agent sends it when the site answers writable */
 	int fence_failed;       /* the last fence on return failed: not armed again by itself */
 	char alarm[512];
+	/* the journal: a record that cannot be written holds the run (nothing more is sent) */
+	struct rb_pending backlog[RUNBOOK_BACKLOG];
+	size_t n_backlog;
+	size_t backlog_lost; /* facts beyond the backlog, told once it is written */
+	int held;
+	int broken;     /* a record could not be built: the run stays held */
+	unsigned stray; /* results for operations this run did not send, dropped */
 };
 
 void runbook_track_init(struct rb_track *t);
@@ -200,14 +254,17 @@ void runbook_result(struct runbook *rb, const struct rb_result *res);
 int runbook_retry(struct runbook *rb);
 int runbook_skip(struct runbook *rb, const char *reason);
 int runbook_manual_done(struct runbook *rb);
-void runbook_note(struct runbook *rb, const char *text);
+int runbook_note(struct runbook *rb, const char *text);
 void runbook_abort(struct runbook *rb, const char *reason);
 int runbook_fence_returned_now(struct runbook *rb);
 void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g);
+int runbook_flush(struct runbook *rb);
+int runbook_may_run(const struct rb_step *st);
 
 const char *runbook_state_name(enum rb_state s);
 const char *runbook_confirm_target(const struct runbook *rb);
 int64_t runbook_elapsed_ms(const struct runbook *rb);
+int64_t runbook_step_elapsed_ms(const struct runbook *rb, const struct rb_step *st);
 int64_t runbook_projected_ms(const struct runbook *rb);
 enum rb_timer_level runbook_timer_level(const struct runbook *rb);
 

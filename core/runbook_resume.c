@@ -13,6 +13,9 @@
 #include <time.h>
 
 #include "runbook_int.h"
+
+/* Ids a console may have sent after the last one its journal names (checks, status queries). */
+#define RUNBOOK_RESUME_GAP 64
 #include "xmalloc.h"
 
 /* Parses a journal stamp ("2026-11-27T06:51:40.537Z") into ms since the epoch; 0 if it is not one.
@@ -52,10 +55,33 @@ static void resume_finished(struct runbook *rb, struct rb_step *st, json_t *data
 		runbook_facts(rb, st);
 	} else if (strcmp(result, "skipped") == 0) {
 		st->state = RB_SKIPPED;
-		snprintf(st->why, sizeof st->why, "skipped: %s", journal_text(data, "reason", ""));
+		snprintf(st->why, sizeof st->why, "%s", journal_text(data, "reason", ""));
 	} else {
 		st->state = RB_FAILED;
 		snprintf(st->why, sizeof st->why, "%s", journal_text(data, "why", ""));
+	}
+}
+
+/*
+ * Remembers the operations a step_started record sent (a run: command on a
+ * site): if the console stopped while they ran, their sites are asked
+ * whether they still run before anything else happens.
+ */
+static void resume_started(struct runbook *rb, struct rb_step *st, json_t *data)
+{
+	json_t *targets = json_object_get(data, "targets"), *t;
+	size_t i;
+	st->n_linger = 0;
+	if (st->plan->action->kind != ACTION_RUN)
+		return;
+	json_array_foreach(targets, i, t)
+	{
+		json_int_t op = json_integer_value(json_object_get(t, "op"));
+		const struct site *site = conf_site(&rb->cat->cf, journal_text(t, "site", ""));
+		if (op > 0 && site != NULL && st->n_linger < RUNBOOK_MAX_LINGER)
+			st->linger[st->n_linger++] = (struct rb_linger){(unsigned)op, site, 0};
+		if (op > 0 && (unsigned)op > rb->next_id)
+			rb->next_id = (unsigned)op; /* a resumed run never reuses an id */
 	}
 }
 
@@ -68,6 +94,7 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 		st->started_ms = at;
 		st->finished_ms = 0;
 		st->attempts++;
+		resume_started(rb, st, data);
 	} else if (strcmp(type, "check_result") == 0) {
 		st->state = RB_VERIFYING;
 	} else if (strcmp(type, "step_output") == 0) {
@@ -79,6 +106,7 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 			rb->promoted_lsn = lsn;
 		}
 	} else if (strcmp(type, "step_finished") == 0) {
+		st->n_linger = 0;
 		resume_finished(rb, st, data, at);
 	} else if (strcmp(type, "guard_override") == 0) {
 		st->overridden = 1;
@@ -86,6 +114,9 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 		st->state = RB_PENDING;
 	} else if (strcmp(type, "step_unknown") == 0) {
 		st->state = RB_UNKNOWN;
+	} else if (strcmp(type, "step_settled") == 0) {
+		st->n_linger = 0;
+		st->settled = 1;
 	}
 }
 
@@ -93,6 +124,9 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 static void resume_apply(struct runbook *rb, const struct journal_record *r)
 {
 	int64_t at = resume_ts(r->ts);
+	json_int_t op = json_integer_value(json_object_get(r->data, "op"));
+	if (op > 0 && (unsigned)op + RUNBOOK_RESUME_GAP > rb->next_id)
+		rb->next_id = (unsigned)op + RUNBOOK_RESUME_GAP; /* past any id sent unjournaled */
 	struct rb_step *st = resume_step(rb, r->data);
 	if (strcmp(r->type, "run_started") == 0) {
 		rb->started_ms = at;
@@ -154,8 +188,12 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 	for (size_t i = 0; i < rb->n; i++) {
 		struct rb_step *st = &rb->steps[i];
 		done += st->state == RB_DONE || st->state == RB_SKIPPED;
+		if (st->state == RB_VERIFYING)
+			st->n_linger = 0; /* its command had ended: only its check was going on */
 		if (st->state == RB_RUNNING || st->state == RB_VERIFYING) {
 			st->state = RB_UNKNOWN;
+			snprintf(st->cause, sizeof st->cause, "%s",
+			         "the console stopped while it ran");
 			snprintf(st->why, sizeof st->why, "%s",
 			         "the console stopped while it ran: its check decides before "
 			         "anything is run again");

@@ -17,6 +17,7 @@
 #include "probe_sql.h"
 #include "shquote.h"
 #include "siteop.h"
+#include "supervise.h"
 #include "xmalloc.h"
 
 /* Fails an op that could not run (it had no effect), with why. */
@@ -121,45 +122,209 @@ int siteop_restore_parse(const char *out, char *detail, size_t len)
 		return tables > 0;
 	}
 	if (line != NULL && strncmp(line, "restore failed ", 15) == 0)
-		snprintf(detail, len, "the restore test failed at %.*s", (int)strcspn(line + 15, "\n"),
-		         line + 15);
+		snprintf(detail, len, "the restore test failed at %.*s",
+		         (int)strcspn(line + 15, "\n"), line + 15);
 	else
 		snprintf(detail, len, "the restore test gave no answer");
 	return 0;
 }
 
-/* Runs an exec or the fence over the session, filling the outcome. */
-void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
-                long port)
+/*
+ * Runs line on the session until it ends, or until its end line comes (a
+ * supervised command: "\ndrsup NONCE end "), or the budget runs out; *r
+ * holds what came in every case (free it). -1 and *cause when it did not end.
+ */
+static int siteop_wait(struct sshconn *conn, const char *line, int64_t budget_ms, const char *nonce,
+                       struct sshexec_result *r, char **cause)
+{
+	char mark[64];
+	int64_t start = clock_mono_ms(), deadline = start + budget_ms;
+	int rc = -1;
+	memset(r, 0, sizeof *r);
+	r->status = -1;
+	struct sshexec *e = sshexec_start(conn, line, SUPERVISE_KEEP + 65536, cause);
+	if (e == NULL)
+		return -1;
+	snprintf(mark, sizeof mark, "\ndrsup %s end ", nonce ? nonce : "");
+	int wake = conn->wake_fd; /* for the idle loop: here it would end every wait at once */
+	conn->wake_fd = -1;
+	for (;;) {
+		size_t len;
+		const char *out = sshexec_stdout(e, &len, NULL);
+		const char *from = len > 512 ? out + len - 512 : out;
+		if (sshexec_done(e) ||
+		    (nonce != NULL && strstr(from, mark) != NULL && out[len - 1] == '\n')) {
+			rc = sshexec_error(e) != NULL ? -1 : 0;
+			if (rc == -1)
+				*cause = xstrdup(sshexec_error(e));
+			break;
+		}
+		int left = clock_left_ms(deadline);
+		if (left == 0) {
+			*cause = xasprintf("no answer within %.1f s (%s)",
+			                   (double)(clock_mono_ms() - start) / 1000.0,
+			                   sshexec_waiting_for(e));
+			break;
+		}
+		if (sshconn_poll(conn, left) == -1) {
+			*cause = xstrdup(sshconn_error(conn));
+			break;
+		}
+	}
+	conn->wake_fd = wake;
+	sshexec_take(e, r);
+	sshexec_free(e);
+	return rc;
+}
+
+/* Removes the supervisor's own line from stderr: what is left is the shell's and the step's. */
+static void siteop_errout(struct sshexec_result *r, const char *nonce)
+{
+	char mark[64];
+	snprintf(mark, sizeof mark, "drsup %s err\n", nonce);
+	char *p = strstr(r->err, mark);
+	if (p != NULL && (p == r->err || p[-1] == '\n')) {
+		size_t m = strlen(mark);
+		memmove(p, p + m, r->err_len - (size_t)(p - r->err) - m + 1);
+		r->err_len -= m;
+	}
+}
+
+/* Runs one of drconsole's own scripts (the run lock) with /bin/sh, unsupervised. */
+static void siteop_script(struct sshconn *conn, struct op *op, const char *site)
 {
 	struct sshexec_result r;
-	char *cause = NULL, detail[320];
-	char *script = op->kind == OP_FENCE
-	                   ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
-	                   : NULL;
+	char *cause = NULL, *line = sshexec_sh_line(op->command ? op->command : "true");
 	int64_t start = clock_mono_ms();
-	int rc = sshconn_exec(conn, script ? script : op->command, op->timeout_ms, &r, &cause);
-	free(script);
+	int rc = siteop_wait(conn, line, op->timeout_ms, NULL, &r, &cause);
+	free(line);
+	op_set_output(op, r.out, r.out_len, r.err, r.err_len, -1);
 	if (rc == -1) {
 		int timed_out = clock_mono_ms() - start >= op->timeout_ms;
 		siteop_fail(op, "%s: %s", site, cause);
 		op->timed_out = timed_out;
 		op->lost = !timed_out;
 		free(cause);
+	} else {
+		op->exit_status = r.status;
+		op->ok = r.status == 0;
+	}
+	sshexec_result_free(&r);
+}
+
+/* Fills a supervised op's outcome from the supervisor's end: how it ended, and what it wrote. */
+static void siteop_ended(struct op *op, const char *site, const struct supervise_result *sr)
+{
+	char detail[320];
+	double secs = (double)op->timeout_ms / 1000;
+	op->pid = sr->pid;
+	switch (sr->end) {
+	case SUPERVISE_EXITED:
+		op->exit_status = sr->status;
+		if (op->kind == OP_FENCE || op->kind == OP_RESTORE) {
+			op->ok = op->kind == OP_FENCE
+			             ? siteop_fence_parse(op->output, detail, sizeof detail)
+			             : siteop_restore_parse(op->output, detail, sizeof detail);
+			free(op->detail);
+			op->detail = xasprintf("%s: %s", site, detail);
+		} else {
+			op->ok = sr->status == 0;
+		}
+		return;
+	case SUPERVISE_STOPPED:
+		siteop_fail(op,
+		            "%s: timed out after %.1f s; the site stopped it (its process group "
+		            "is gone)",
+		            site, secs);
+		op->timed_out = op->stopped = 1;
+		return;
+	case SUPERVISE_ALIVE:
+		siteop_fail(op,
+		            "%s: timed out after %.1f s; still running after TERM and KILL "
+		            "(process group %ld)",
+		            site, secs, sr->pid);
+		op->timed_out = op->may_run = 1;
+		return;
+	case SUPERVISE_GONE:
+		siteop_fail(op,
+		            "%s: the command ended without an exit status (killed from outside "
+		            "its supervisor)",
+		            site);
+		return;
+	case SUPERVISE_REFUSED:
+		siteop_fail(op, "%s: not run: %s", site, sr->error);
+		op->not_run = 1;
+		return;
+	default:
+		siteop_fail(op, "%s: the supervisor gave no answer", site);
+		op->lost = op->may_run = 1;
 		return;
 	}
-	op_set_output(op, r.out, r.out_len, r.err, r.err_len);
-	op->exit_status = r.status;
-	if (op->kind == OP_FENCE || op->kind == OP_RESTORE) {
-		op->ok = op->kind == OP_FENCE ? siteop_fence_parse(r.out, detail, sizeof detail)
-		                              : siteop_restore_parse(r.out, detail, sizeof detail);
-		free(op->detail);
-		op->detail = xasprintf("%s: %s", site, detail);
-	} else {
-		op->ok = r.status == 0;
-		if (r.signal != NULL)
-			siteop_fail(op, "%s: the command was killed by SIG%s", site, r.signal);
+}
+
+/* Asks the site how an earlier supervised op stands (OP_STATUS). */
+static void siteop_status(struct op *op, const char *site, int rc, const char *cause,
+                          const struct supervise_result *sr)
+{
+	op->status_end = sr->end;
+	op->pid = sr->pid;
+	op->exit_status = sr->end == SUPERVISE_EXITED ? sr->status : -1;
+	if (rc == -1)
+		siteop_fail(op, "%s: the step's state cannot be asked: %s", site, cause);
+	else if (sr->end == SUPERVISE_NONE)
+		siteop_fail(op, "%s: the step's state cannot be told (no answer)", site);
+	op->ok = rc == 0 && sr->end != SUPERVISE_NONE;
+}
+
+/*
+ * Runs a step's command, the fence or the restore test on the site under
+ * its supervisor (or asks how one stands), filling the outcome. A command
+ * whose end did not come back (the session dropped, no answer in time) is
+ * lost: it may still be running, under the site's deadline.
+ */
+void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
+                long port)
+{
+	struct sshexec_result r;
+	struct supervise_result sr;
+	char nonce[SUPERVISE_NONCE_LEN + 1], *cause = NULL, *line;
+	if (op->kind == OP_SCRIPT) {
+		siteop_script(conn, op, site);
+		return;
 	}
+	supervise_nonce(nonce, sizeof nonce);
+	if (op->kind == OP_STATUS) {
+		line = supervise_status_command(op->run, op->of, nonce);
+	} else {
+		char *fence =
+		    op->kind == OP_FENCE
+		        ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
+		        : NULL;
+		line = supervise_command(op->run, op->id, nonce, op->timeout_ms,
+		                         fence ? fence : op->command);
+		free(fence);
+	}
+	int64_t budget = op->kind == OP_STATUS ? op->timeout_ms
+	                                       : op->timeout_ms + (SUPERVISE_GRACE_S + 5) * 1000;
+	int rc = siteop_wait(conn, line, budget, nonce, &r, &cause);
+	free(line);
+	supervise_parse(r.out, r.out_len, nonce, &sr);
+	siteop_errout(&r, nonce);
+	int64_t total = sr.out_bytes >= 0 && sr.err_bytes >= 0 ? sr.out_bytes + sr.err_bytes : -1;
+	op_set_output(op, r.out + sr.out_start, sr.out_end - sr.out_start, r.err, r.err_len, total);
+	if (op->kind == OP_STATUS) {
+		siteop_status(op, site, rc, cause, &sr);
+	} else if (sr.end == SUPERVISE_NONE && rc == -1) {
+		siteop_fail(op,
+		            "%s: %s: whether it ran to its end is not known; it may still be "
+		            "running",
+		            site, cause);
+		op->pid = sr.pid;
+		op->lost = op->may_run = 1;
+	} else {
+		siteop_ended(op, site, &sr);
+	}
+	free(cause);
 	sshexec_result_free(&r);
 }
 

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "shquote.h"
 #include "sshexec.h"
 #include "xmalloc.h"
 
@@ -437,6 +438,18 @@ void sshexec_result_free(struct sshexec_result *r)
 	free(r->err);
 	free(r->signal);
 	memset(r, 0, sizeof *r);
+}
+
+/*
+ * Returns the exec line that runs a POSIX sh script with /bin/sh whatever the
+ * account's login shell: "exec /bin/sh -c 'SCRIPT'" (newly allocated).
+ */
+char *sshexec_sh_line(const char *script)
+{
+	char *q = shquote(script);
+	char *line = xasprintf("exec /bin/sh -c %s", q);
+	free(q);
+	return line;
 }
 
 /*

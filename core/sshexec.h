@@ -39,6 +39,7 @@ void sshexec_take(struct sshexec *e, struct sshexec_result *r);
 void sshexec_free(struct sshexec *e);
 void sshexec_result_free(struct sshexec_result *r);
 
+char *sshexec_sh_line(const char *script);
 int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct sshexec_result *r,
                  char **cause);
 

@@ -68,10 +68,8 @@ static int sshloop_start(struct sshloop *l, struct sshconn *c, const char *body,
 	                       "printf '%%s\\ndrseq %%s\\n' \"$drout\" \"$drseq\"; done",
 	                       body);
 	/* Run by /bin/sh whatever the account's login shell (csh and fish read the quoting alike). */
-	char *quoted = shquote(loop);
-	char *cmd = xasprintf("exec /bin/sh -c %s", quoted);
+	char *cmd = sshexec_sh_line(loop);
 	free(loop);
-	free(quoted);
 	l->exec = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
 	free(cmd);
 	if (l->exec == NULL)

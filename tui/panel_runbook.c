@@ -146,10 +146,7 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	y = runbook_heading(w, y, wd, v, rb);
 	for (size_t i = 0; i < rb->n; i++) {
 		const struct rb_step *st = &rb->steps[i];
-		int64_t took =
-		    st->started_ms == 0
-		        ? 0
-		        : (st->finished_ms ? st->finished_ms : v->now_ms) - st->started_ms;
+		int64_t took = runbook_step_elapsed_ms(rb, st);
 		draw_textf(w, y++, 1, wd - 2, theme_attr(t, runbook_role(st->state)),
 		           "%s %zu %s  %s/%s  %s%s%s", runbook_glyph(t, st->state), i + 1,
 		           st->plan->action->name, runbook_clock(took, e, sizeof e),

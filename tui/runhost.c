@@ -31,19 +31,26 @@ static int64_t runhost_journal_now(void)
 	return clock_wall_ms();
 }
 
-/* Writes one record; a failure is kept for the screen (the run goes on, the operator is told). */
-static void runhost_journal(void *arg, const char *type, json_t *data)
+/*
+ * Writes one record (fsynced); -1 when it cannot, the cause kept for the
+ * screen: the engine then holds the run until the journal takes records again.
+ */
+static int runhost_journal(void *arg, const char *type, json_t *data)
 {
 	struct runhost *h = arg;
 	char *cause = NULL;
 	if (h->journal == NULL) {
 		json_decref(data);
-		return;
+		snprintf(h->journal_error, sizeof h->journal_error, "the journal is not open");
+		return -1;
 	}
 	if (journal_append(h->journal, type, data, &cause) == -1) {
-		snprintf(h->journal_error, sizeof h->journal_error, "journal: %s", cause);
+		snprintf(h->journal_error, sizeof h->journal_error, "%s", cause);
 		free(cause);
+		return -1;
 	}
+	h->journal_error[0] = '\0';
+	return 0;
 }
 
 /* Returns the index of a configured site, or -1. */
@@ -78,6 +85,14 @@ static int runhost_judge(struct runhost *h, const struct rb_request *req)
 	return runhost_keep(h, req->id, r.pass, r.evidence);
 }
 
+/* Returns a run's id: its journal's file name without .jsonl (newly allocated). */
+static char *runhost_run_id(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t len = strlen(base);
+	return xstrndup(base, len > 6 && strcmp(base + len - 6, ".jsonl") == 0 ? len - 6 : len);
+}
+
 /* The executor: a request becomes a local judgement or an agent operation. */
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
@@ -89,7 +104,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 	op.id = req->id;
 	op.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : h->cat->cf.probe_timeout_ms;
 	op.lsn = -1;
-	if (req->site == NULL && req->builtin == NULL && h->runner != NULL) {
+	if (req->site == NULL && req->builtin == NULL && req->op != RB_OP_STATUS &&
+	    h->runner != NULL) {
 		op.kind = OP_EXEC; /* on this jump host */
 		op.command = xstrdup(req->command ? req->command : "true");
 		localrun_submit(h->runner, &op);
@@ -101,7 +117,11 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		         req->builtin ? req->builtin : "?");
 		return runhost_keep(h, req->id, 0, why);
 	}
-	if (req->builtin == NULL) {
+	if (req->op == RB_OP_STATUS) {
+		op.kind = OP_STATUS;
+		op.of = req->of;
+		op.timeout_ms = 5 * h->cat->cf.probe_timeout_ms;
+	} else if (req->builtin == NULL) {
 		op.kind = OP_EXEC;
 		op.command = xstrdup(req->command ? req->command : "true");
 	} else if (strcmp(req->builtin, "promote") == 0) {
@@ -122,16 +142,9 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		snprintf(why, sizeof why, "the built-in %s is not in this version", req->builtin);
 		return runhost_keep(h, req->id, 0, why);
 	}
+	op.run = runhost_run_id(h->journal_path); /* names the step's folder on the site */
 	agent_submit(h->agents[i], &op);
 	return 0;
-}
-
-/* Returns a run's id: its journal's file name without .jsonl (newly allocated). */
-static char *runhost_run_id(const char *path)
-{
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t len = strlen(base);
-	return xstrndup(base, len > 6 && strcmp(base + len - 6, ".jsonl") == 0 ? len - 6 : len);
 }
 
 /*
@@ -198,8 +211,8 @@ static int runhost_site_send(struct runhost *h, char *script)
 	}
 	static unsigned serial;
 	struct op op = {0};
-	op.id = h->lock_op = 0x40000000u | ++serial; /* apart from the engine's ids */
-	op.kind = OP_EXEC;
+	op.id = h->lock_op = 0x80000000u | ++serial; /* apart from the engine's ids */
+	op.kind = OP_SCRIPT;
 	op.command = script;
 	op.timeout_ms =
 	    5 * h->cat->cf.probe_timeout_ms; /* a small script, but a loaded site is slow */
@@ -268,7 +281,9 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 /* Starts (or resumes) the engine, now that the locks are held; REFUSED with why if it cannot. */
 static void runhost_engine(struct runhost *h)
 {
-	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h};
+	static unsigned runs; /* each run of this process has ids of its own */
+	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h,
+	                     (++runs % 2048) * RUNBOOK_ID_SPAN};
 	char *cause = NULL;
 	int rc;
 	if (h->sc != NULL) {
@@ -321,14 +336,25 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 	char *cause = NULL;
 	h->lock_op = 0;
 	memset(&r, 0, sizeof r);
+	/* the answer is read from stdout only: a chatty shell's stderr is not the lock's */
 	if (!op->ok || runlock_site_parse(op->output ? op->output : "",
 	                                  op->output ? strlen(op->output) : 0, &r, &cause) == -1) {
-		snprintf(h->notice, sizeof h->notice, "The DR site's run lock cannot be taken: %s",
+		snprintf(h->notice, sizeof h->notice,
+		         "The DR site's run lock cannot be taken: %s%s%.200s",
 		         cause        ? cause
 		         : op->detail ? op->detail
-		                      : "no answer");
+		                      : "no answer",
+		         op->errout ? " (the site's shell said: " : "",
+		         op->errout ? op->errout : "");
+		if (op->errout)
+			snprintf(h->notice + strlen(h->notice),
+			         sizeof h->notice - strlen(h->notice), ")");
 		free(cause);
 		h->phase = RUNHOST_REFUSED;
+		/* it may have been taken before the answer went wrong: never leave it behind */
+		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
+		h->release_op = h->lock_op;
+		h->lock_op = 0;
 	} else if (r.state == RUNLOCK_SITE_TAKEN) {
 		h->site_locked = 1;
 		if (h->phase != RUNHOST_TAKING)
@@ -379,8 +405,21 @@ int runhost_takeover(struct runhost *h, const char *typed)
 static void runhost_deliver(struct runhost *h, struct op *op)
 {
 	if (h->phase == RUNHOST_RUNNING) {
-		struct rb_result r = {op->id,   op->ok,     op->exit_status, op->timed_out,
-		                      op->lost, op->output, op->detail,      op->lsn};
+		struct rb_result r = {.id = op->id,
+		                      .ok = op->ok,
+		                      .exit_status = op->exit_status,
+		                      .timed_out = op->timed_out,
+		                      .lost = op->lost,
+		                      .output = op->output,
+		                      .detail = op->detail,
+		                      .lsn = op->lsn,
+		                      .errout = op->errout,
+		                      .cut = op->cut,
+		                      .not_run = op->not_run,
+		                      .stopped = op->stopped,
+		                      .may_run = op->may_run,
+		                      .pid = op->pid,
+		                      .status_end = op->status_end};
 		runbook_result(&h->rb, &r);
 	}
 	op_free(op);
@@ -450,8 +489,10 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	while (h->n_local > 0) {
 		struct runhost_local l = h->local[0];
 		memmove(h->local, h->local + 1, --h->n_local * sizeof *h->local);
-		runbook_result(&h->rb,
-		               &(struct rb_result){l.id, l.ok, -1, 0, 0, NULL, l.detail, -1});
+		runbook_result(
+		    &h->rb,
+		    &(struct rb_result){
+		        .id = l.id, .ok = l.ok, .exit_status = -1, .detail = l.detail, .lsn = -1});
 		any = 1;
 	}
 	runbook_tick(&h->rb, snaps, n);

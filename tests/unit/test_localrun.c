@@ -45,8 +45,9 @@ static void test_output_status(void **state)
 	assert_false(op.ok);
 	assert_int_equal(op.exit_status, 3);
 	assert_false(op.timed_out);
-	assert_non_null(strstr(op.output, "out\n"));
-	assert_non_null(strstr(op.output, "err\n"));
+	assert_string_equal(op.output, "out\n"); /* stdout and stderr kept apart */
+	assert_string_equal(op.errout, "err\n");
+	assert_int_equal(op.cut, 0);
 	op_free(&op);
 	op = run("cat; echo read-nothing", 5000, &took); /* stdin is /dev/null */
 	assert_true(op.ok);
@@ -64,7 +65,8 @@ static void test_timeouts(void **state)
 	struct op op = run("echo begun; sleep 30", 300, &took);
 	assert_false(op.ok);
 	assert_true(op.timed_out);
-	assert_non_null(strstr(op.detail, "did not finish in time"));
+	assert_non_null(strstr(op.detail, "timed out after 0.3 s, stopped"));
+	assert_true(op.stopped);
 	assert_non_null(strstr(op.output, "begun"));
 	assert_true(took >= 250 && took < 2000);
 	op_free(&op);
@@ -104,6 +106,7 @@ static void test_tail(void **state)
 	assert_true(strlen(op.output) <= OPQUEUE_OUTPUT_MAX);
 	size_t n = strlen(op.output);
 	assert_true(n > 5 && strcmp(op.output + n - 5, "last\n") == 0);
+	assert_int_equal(op.cut, 300005 - (int64_t)n); /* and what was cut is told */
 	op_free(&op);
 }
 

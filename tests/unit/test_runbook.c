@@ -23,6 +23,7 @@ struct fake {
 	char req_text[MAX_REQ][160];
 	size_t n_req;
 	int refuse; /* submit fails */
+	int full;   /* the journal cannot be written */
 	char rec[MAX_REC][32];
 	char *rec_json[MAX_REC];
 	size_t n_rec;
@@ -47,9 +48,12 @@ static int fake_submit(void *arg, const struct rb_request *r)
 		return -1;
 	f->req[f->n_req] = *r;
 	snprintf(f->req_text[f->n_req], sizeof f->req_text[0], "%s %s %s%s",
-		 r->op == RB_OP_RUN ? "run" : r->op == RB_OP_CHECK ? "check" : "builtin",
-		 r->site ? r->site->name : "local", r->builtin ? r->builtin : r->command,
-		 r->on_return ? " on return" : "");
+	         r->op == RB_OP_RUN      ? "run"
+	         : r->op == RB_OP_CHECK  ? "check"
+	         : r->op == RB_OP_STATUS ? "status"
+	                                 : "builtin",
+	         r->site ? r->site->name : "local", r->builtin ? r->builtin : r->command,
+	         r->on_return ? " on return" : "");
 	f->n_req++;
 	return 0;
 }
@@ -63,16 +67,21 @@ static int64_t fake_journal_now(void)
 }
 
 /* The fake journal: keeps the type and the data as JSON text (and writes the real one if open). */
-static void fake_journal(void *arg, const char *type, json_t *data)
+static int fake_journal(void *arg, const char *type, json_t *data)
 {
 	struct fake *f = arg;
 	char *cause = NULL;
+	if (f->full) { /* a full disk: nothing is written */
+		json_decref(data);
+		return -1;
+	}
 	assert_true(f->n_rec < MAX_REC);
 	snprintf(f->rec[f->n_rec], sizeof f->rec[0], "%s", type);
 	f->rec_json[f->n_rec++] = json_dumps(data, JSON_COMPACT | JSON_SORT_KEYS);
 	if (file_journal != NULL)
 		assert_int_equal(journal_append(file_journal, type, json_incref(data), &cause), 0);
 	json_decref(data);
+	return 0;
 }
 
 /* Loads the catalog once. */
@@ -104,7 +113,7 @@ static int group_teardown(void **state)
 static void start_run_keep_fake(int refuse)
 {
 	fk.refuse = refuse;
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
 	char *cause = NULL;
 	const struct scenario *sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
 	assert_non_null(sc);
@@ -151,7 +160,12 @@ static void tick(void)
 /* Answers request i. */
 static void answer(size_t i, int ok, const char *detail)
 {
-	struct rb_result r = {fk.req[i].id, ok, ok ? 0 : 1, 0, 0, "out\n", detail, -1};
+	struct rb_result r = {.id = fk.req[i].id,
+	                      .ok = ok,
+	                      .exit_status = ok ? 0 : 1,
+	                      .output = "out\n",
+	                      .detail = detail,
+	                      .lsn = -1};
 	runbook_result(&rb, &r);
 }
 
@@ -161,7 +175,8 @@ static void promote_at(int64_t lsn)
 	tick();
 	answer(0, 1, NULL);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
-	struct rb_result pr = {fk.req[1].id, 1, -1, 0, 0, NULL, "promoted", lsn};
+	struct rb_result pr = {
+	    .id = fk.req[1].id, .ok = 1, .exit_status = -1, .detail = "promoted", .lsn = lsn};
 	runbook_result(&rb, &pr);
 }
 
@@ -170,7 +185,7 @@ static void expect_state(size_t i, enum rb_state s)
 {
 	if (rb.steps[i].state != s)
 		print_message("step %zu is %s (%s)\n", i + 1, runbook_state_name(rb.steps[i].state),
-			      rb.steps[i].why);
+		              rb.steps[i].why);
 	assert_int_equal(rb.steps[i].state, s);
 }
 
@@ -180,7 +195,8 @@ static char *types(void)
 	static char buf[2048];
 	buf[0] = '\0';
 	for (size_t i = 0; i < fk.n_rec; i++)
-		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "", fk.rec[i]);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
+		         fk.rec[i]);
 	return buf;
 }
 
@@ -206,7 +222,8 @@ static void test_database_failover(void **state)
 	fk.now += 1500;
 	answer(0, 1, "datacenter-2 replayed all it received");
 	expect_state(0, RB_DONE);
-	/* promote_standby: guards pass (PostgreSQL down at a reachable primary, standby caught up). */
+	/* promote_standby: guards pass (PostgreSQL down at a reachable primary, standby caught up).
+	 */
 	expect_state(1, RB_AWAITING);
 	assert_int_equal(rb.steps[1].n_guards, 2);
 	assert_true(rb.steps[1].guards[0].pass && rb.steps[1].guards[1].pass);
@@ -216,7 +233,8 @@ static void test_database_failover(void **state)
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
 	assert_int_equal(fk.n_req, 2);
 	assert_string_equal(fk.req_text[1], "builtin datacenter-2 promote");
-	struct rb_result pr = {fk.req[1].id, 1, -1, 0, 0, NULL, "promoted", 0x4191890};
+	struct rb_result pr = {
+	    .id = fk.req[1].id, .ok = 1, .exit_status = -1, .detail = "promoted", .lsn = 0x4191890};
 	runbook_result(&rb, &pr);
 	assert_true(rb.promoted);
 	expect_state(1, RB_VERIFYING);
@@ -235,9 +253,9 @@ static void test_database_failover(void **state)
 	assert_true(rb.finished);
 	assert_int_equal(rb.current, rb.n);
 	assert_string_equal(types(),
-			    "run_started step_started step_output step_finished step_confirmed "
-			    "step_started step_output check_result step_finished step_finished "
-			    "step_started data_loss check_result step_finished run_finished");
+	                    "run_started step_started step_output step_finished step_confirmed "
+	                    "step_started step_output check_result step_finished step_finished "
+	                    "step_started data_loss check_result step_finished run_finished");
 	assert_non_null(strstr(last("run_finished"), "\"result\":\"done\""));
 	assert_non_null(strstr(last("step_confirmed"), "\"confirm\":\"typed\""));
 }
@@ -251,7 +269,8 @@ static void test_promote_refused_while_primary_writable(void **state)
 	tick();
 	answer(0, 1, NULL);
 	expect_state(1, RB_GUARDED);
-	assert_non_null(strstr(rb.steps[1].why, "primary_fenced: datacenter-1 answers as a writable primary"));
+	assert_non_null(
+	    strstr(rb.steps[1].why, "primary_fenced: datacenter-1 answers as a writable primary"));
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_NOT_ASKED);
 	assert_int_equal(runbook_override(&rb, "yes"), -1);
 	assert_int_equal(runbook_override(&rb, "primary_fenced"), 0);
@@ -259,7 +278,8 @@ static void test_promote_refused_while_primary_writable(void **state)
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
 	expect_state(1, RB_FAILED);
 	assert_int_equal(fk.n_req, 1); /* no promote was ever sent */
-	assert_non_null(strstr(rb.steps[1].why, "promotion refused: datacenter-1 answers as a writable primary"));
+	assert_non_null(strstr(rb.steps[1].why,
+	                       "promotion refused: datacenter-1 answers as a writable primary"));
 	assert_non_null(strstr(last("guard_override"), "primary_fenced"));
 	assert_non_null(strstr(last("step_finished"), "promotion refused"));
 }
@@ -296,7 +316,7 @@ static void test_unknown_settled_by_check(void **state)
 	answer(0, 1, NULL);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
 	fk.now += 90 * 1000; /* the promotion's deadline passes */
-	struct rb_result lost = {fk.req[1].id, 0, -1, 1, 0, NULL, NULL, -1};
+	struct rb_result lost = {.id = fk.req[1].id, .exit_status = -1, .timed_out = 1, .lsn = -1};
 	runbook_result(&rb, &lost);
 	/* timed out: the check (writable) is asked at once, the promotion is not sent again */
 	expect_state(1, RB_VERIFYING);
@@ -324,7 +344,8 @@ static void test_fail_retry_skip_abort(void **state)
 	expect_state(0, RB_RUNNING);
 	assert_int_equal(fk.n_req, 2);
 	answer(1, 0, "still not streaming");
-	assert_int_equal(runbook_skip(&rb, "checked by hand: streaming stopped with the primary"), 0);
+	assert_int_equal(runbook_skip(&rb, "checked by hand: streaming stopped with the primary"),
+	                 0);
 	expect_state(0, RB_SKIPPED);
 	expect_state(1, RB_AWAITING);
 	runbook_note(&rb, "DBA on the phone");
@@ -342,8 +363,9 @@ static void test_submit_refused(void **state)
 	run_teardown(NULL);
 	start_run(1);
 	expect_state(0, RB_FAILED);
-	assert_string_equal(rb.steps[0].why,
-			    "could not send the operation to datacenter-2 (its agent is not connected)");
+	assert_string_equal(
+	    rb.steps[0].why,
+	    "could not send the operation to datacenter-2 (its agent is not connected)");
 }
 
 /* Timers: elapsed, projected finish against 15분, amber then red. */
@@ -353,7 +375,7 @@ static void test_timers(void **state)
 	/* estimates: 1m + 3m + 5m + 3m = 12m against 15m */
 	assert_int_equal(runbook_projected_ms(&rb), 12 * 60000);
 	assert_int_equal(runbook_timer_level(&rb), RB_TIMER_OK);
-	tick(); /* step 1 starts now */
+	tick();              /* step 1 starts now */
 	fk.now += 4 * 60000; /* 3 minutes over its estimate */
 	assert_int_equal(runbook_elapsed_ms(&rb), 4 * 60000);
 	assert_int_equal(runbook_projected_ms(&rb), 4 * 60000 + 11 * 60000);
@@ -390,9 +412,10 @@ static void test_data_loss(void **state)
 	promote_at(0x1800);
 	answer(2, 1, NULL);
 	assert_int_equal(runbook_manual_done(&rb), 0);
-	assert_string_equal(rb.steps[3].why,
-			    "data lost: 6.0 KiB, 1s of writes (the old primary was last seen at 0/3000, "
-			    "the new one started from 0/1800)");
+	assert_string_equal(
+	    rb.steps[3].why,
+	    "data lost: 6.0 KiB, 1s of writes (the old primary was last seen at 0/3000, "
+	    "the new one started from 0/1800)");
 	assert_non_null(strstr(last("data_loss"), "\"bytes\":6144"));
 	assert_non_null(strstr(last("data_loss"), "\"seconds\":1.0"));
 }
@@ -420,7 +443,8 @@ static void test_split_brain_fenced_on_return(void **state)
 	fx.st[0].pg.at_ms = fk.now;
 	tick();
 	assert_true(rb.split_brain);
-	assert_non_null(strstr(rb.alarm, "SPLIT BRAIN: datacenter-1 answers as a writable primary"));
+	assert_non_null(
+	    strstr(rb.alarm, "SPLIT BRAIN: datacenter-1 answers as a writable primary"));
 	assert_int_equal(fk.n_req, before + 1); /* the agent fires what is armed */
 	answer(before, 1, "PostgreSQL stopped");
 	assert_true(rb.split_brain); /* proven only once it no longer answers writable */
@@ -493,7 +517,8 @@ static void test_attest_unreachable(void **state)
 	assert_non_null(strstr(last("attested"), "connect timed out after 3s"));
 }
 
-/* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs twice. */
+/* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs
+ * twice. */
 static void test_resume_after_kill(void **state)
 {
 	(void)state;
@@ -523,7 +548,7 @@ static void test_resume_after_kill(void **state)
 	diag_init(&d);
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	size_t before = fk.n_req;
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk};
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
 	struct rb_live live = {fx.st, 2, NULL, NULL};
 	fk.now += 30000;
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
@@ -532,7 +557,7 @@ static void test_resume_after_kill(void **state)
 	expect_state(1, RB_UNKNOWN);
 	assert_int_equal(fk.n_req, before);
 	assert_string_equal(rb.steps[1].why, "its outcome is not known: its check runs in 60 s, "
-			    "when the command's time is up");
+	                                     "when the command's time is up");
 	fk.now += 60000;
 	fx.st[0].pg.at_ms = fx.st[1].pg.at_ms = fx.st[0].health.at_ms = fk.now;
 	tick();
@@ -557,25 +582,226 @@ static void test_resume_after_kill(void **state)
 	free(rm);
 }
 
+/* A catalog whose network steps run commands: routes on the DR site, with a check. */
+static struct catalog net_cat;
+
+/* Starts a run of 네트워크 장애 with commands on the sites (from net_cat). */
+static void start_net_run(void)
+{
+	const char *top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : DR_SRCDIR;
+	char *golden = xasprintf("%s/tests/tui/golden/drconsole.yml", top), *text = NULL;
+	FILE *f = fopen(golden, "r");
+	size_t len = 0;
+	assert_non_null(f);
+	assert_int_equal(getdelim(&text, &len, '\0', f) > 0, 1);
+	fclose(f);
+	char *conf =
+	    xasprintf("%s\nactions:\n  activate_backup_network:\n    site: dr\n"
+	              "    run: \"set-network backup\"\n    confirm: none\n"
+	              "  update_routing_tables:\n    site: dr\n    run: \"set-routes\"\n"
+	              "    check: \"test -e routes\"\n    confirm: none\n    timeout: 10s\n",
+	              text);
+	char *path = unit_write_file(conf);
+	struct diag d;
+	diag_init(&d);
+	int rc = catalog_load(&net_cat, path, &d);
+	if (d.errors)
+		diag_print(&d, stderr);
+	assert_int_equal(rc, 0);
+	diag_free(&d);
+	unlink(path);
+	free(path);
+	free(conf);
+	free(text);
+	free(golden);
+	runbook_free(&rb);
+	memset(&fk, 0, sizeof fk);
+	fk.now = NOW;
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 7 * RUNBOOK_ID_SPAN};
+	char *cause = NULL;
+	assert_int_equal(runbook_start(&rb, &net_cat,
+	                               scenario_find(&net_cat.scenarios, "네트워크 장애"), &env,
+	                               NULL, &cause),
+	                 0);
+	tick();
+	answer(0, 1, NULL); /* the backup network is up */
+	expect_state(0, RB_DONE);
+	expect_state(1, RB_RUNNING);
+	assert_string_equal(fk.req_text[1], "run datacenter-2 set-routes");
+}
+
+/* Frees the network catalog after its test. */
+static int net_teardown(void **state)
+{
+	run_teardown(state);
+	catalog_free(&net_cat);
+	return 0;
+}
+
+/*
+ * A command whose answer never came may still run on its site: it is
+ * unknown, a retry is refused, the site is asked until it has ended, then
+ * the check decides; it is never sent twice.
+ */
+static void test_remote_lost_lingers(void **state)
+{
+	(void)state;
+	start_net_run();
+	struct rb_result lost = {.id = fk.req[1].id,
+	                         .exit_status = -1,
+	                         .lost = 1,
+	                         .may_run = 1,
+	                         .pid = 4242,
+	                         .detail = "datacenter-2: no answer within 15.0 s"};
+	runbook_result(&rb, &lost);
+	expect_state(1, RB_UNKNOWN);
+	assert_true(runbook_may_run(&rb.steps[1]));
+	assert_non_null(strstr(rb.steps[1].why, "no answer within 15.0 s"));
+	assert_non_null(strstr(rb.steps[1].why, "may still be running on datacenter-2"));
+	assert_non_null(strstr(rb.steps[1].why, "process group 4242"));
+	/* asked at once */
+	assert_int_equal(fk.n_req, 3);
+	assert_int_equal(fk.req[2].op, RB_OP_STATUS);
+	assert_int_equal(fk.req[2].of, fk.req[1].id);
+	assert_int_equal(runbook_retry(&rb), -1);
+	assert_non_null(strstr(types(), "retry_refused"));
+	struct rb_result running = {
+	    .id = fk.req[2].id, .ok = 1, .exit_status = -1, .pid = 4242, .status_end = 5};
+	runbook_result(&rb, &running);
+	expect_state(1, RB_UNKNOWN);
+	tick();
+	assert_int_equal(fk.n_req, 3); /* not before RUNBOOK_ASK_MS */
+	fk.now += RUNBOOK_ASK_MS;
+	tick();
+	assert_int_equal(fk.n_req, 4);
+	assert_int_equal(fk.req[3].op, RB_OP_STATUS);
+	struct rb_result ended = {.id = fk.req[3].id, .ok = 1, .exit_status = 0, .status_end = 1};
+	runbook_result(&rb, &ended);
+	assert_false(runbook_may_run(&rb.steps[1]));
+	/* its check decides at once */
+	expect_state(1, RB_VERIFYING);
+	assert_string_equal(fk.req_text[4], "check datacenter-2 test -e routes");
+	answer(4, 1, NULL);
+	expect_state(1, RB_DONE);
+	size_t sent = 0;
+	for (size_t i = 0; i < fk.n_req; i++)
+		sent += strcmp(fk.req_text[i], "run datacenter-2 set-routes") == 0;
+	assert_int_equal(sent, 1);
+}
+
+/* A command the site stopped at its deadline failed, with the real cause; it may be retried. */
+static void test_remote_stopped(void **state)
+{
+	(void)state;
+	start_net_run();
+	struct rb_result stopped = {
+	    .id = fk.req[1].id,
+	    .exit_status = -1,
+	    .timed_out = 1,
+	    .stopped = 1,
+	    .detail =
+	        "datacenter-2: timed out after 10.0 s; the site stopped it (its process group "
+	        "is gone)"};
+	runbook_result(&rb, &stopped);
+	expect_state(1, RB_FAILED);
+	assert_string_equal(rb.steps[1].why, stopped.detail);
+	assert_false(runbook_may_run(&rb.steps[1]));
+	assert_int_equal(runbook_retry(&rb), 0);
+	expect_state(1, RB_RUNNING);
+	assert_non_null(strstr(last("step_output"), "\"stopped\":true"));
+}
+
+/* Results of operations this run did not send are dropped and journaled, never applied. */
+static void test_stray_result(void **state)
+{
+	(void)state;
+	tick();
+	struct rb_result stray = {.id = 5000, .ok = 1, .exit_status = 0}; /* another run's */
+	runbook_result(&rb, &stray);
+	expect_state(0, RB_RUNNING);
+	assert_int_equal(rb.stray, 1);
+	assert_non_null(strstr(last("result_dropped"), "not an operation of this run"));
+}
+
+/*
+ * A journal that cannot be written holds the run: the step is not sent, no
+ * confirmation is taken, the screen can say why; once it can be written the
+ * records kept are written in order and the run goes on.
+ */
+static void test_journal_full(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 1, "caught up");
+	expect_state(1, RB_AWAITING);
+	size_t sent = fk.n_req, recs = fk.n_rec;
+	fk.full = 1;
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_HELD);
+	assert_int_equal(fk.n_req, sent); /* the promotion was not sent */
+	assert_true(rb.held);
+	assert_int_equal(runbook_note(&rb, "x"), -1);
+	assert_int_equal(runbook_skip(&rb, "y"), -1);
+	tick();
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_HELD);
+	assert_int_equal(fk.n_rec, recs); /* nothing written meanwhile */
+	fk.full = 0;
+	tick();
+	assert_false(rb.held);
+	assert_string_equal(fk.rec[recs], "journal_refused");
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
+	assert_int_equal(fk.n_req, sent + 1);
+	/* a result that comes while the journal is full is kept, and its check waits */
+	fk.full = 1;
+	struct rb_result pr = {.id = fk.req[sent].id, .ok = 1, .exit_status = -1, .lsn = 77};
+	runbook_result(&rb, &pr);
+	expect_state(1, RB_RUNNING);
+	assert_int_equal(fk.n_req, sent + 1);
+	fk.full = 0;
+	tick();
+	expect_state(1, RB_VERIFYING);
+	assert_non_null(strstr(types(), "step_confirmed step_started step_output"));
+}
+
+/* A step's time runs from when it became current; a finished run's clock stops. */
+static void test_step_time(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 1, NULL);
+	fk.now += 5 * 60000; /* the confirmation waits five minutes */
+	assert_int_equal(runbook_step_elapsed_ms(&rb, &rb.steps[1]), 5 * 60000);
+	runbook_abort(&rb, "test");
+	int64_t at_end = runbook_elapsed_ms(&rb);
+	fk.now += 60000;
+	assert_int_equal(runbook_elapsed_ms(&rb), at_end);
+	assert_int_equal(runbook_step_elapsed_ms(&rb, &rb.steps[1]), 5 * 60000);
+}
+
 /* Runs the tests. */
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_database_failover, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_promote_refused_while_primary_writable, run_setup,
-						run_teardown),
-		cmocka_unit_test_setup_teardown(test_confirmation_recheck, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_unknown_settled_by_check, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_fail_retry_skip_abort, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_submit_refused, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_timers, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_data_loss, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_split_brain_fired_unseen, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_split_brain_fenced_on_return, run_setup,
-						run_teardown),
-		cmocka_unit_test_setup_teardown(test_split_brain_prompt_only, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_attest_unreachable, run_setup, run_teardown),
-		cmocka_unit_test_setup_teardown(test_resume_after_kill, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_database_failover, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_promote_refused_while_primary_writable, run_setup,
+	                                    run_teardown),
+	    cmocka_unit_test_setup_teardown(test_confirmation_recheck, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_settled_by_check, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fail_retry_skip_abort, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_submit_refused, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_timers, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_data_loss, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_split_brain_fired_unseen, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_split_brain_fenced_on_return, run_setup,
+	                                    run_teardown),
+	    cmocka_unit_test_setup_teardown(test_split_brain_prompt_only, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_attest_unreachable, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_after_kill, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_lost_lingers, run_setup, net_teardown),
+	    cmocka_unit_test_setup_teardown(test_remote_stopped, run_setup, net_teardown),
+	    cmocka_unit_test_setup_teardown(test_stray_result, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_full, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_step_time, run_setup, run_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

@@ -29,21 +29,21 @@ struct action_builtin {
 
 #define ON(s) (1u << (s))
 static const struct action_builtin action_builtins[] = {
-	{"replication_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
-	{"promote", ON(ACTION_SITE_DR), 0},
-	{"writable", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
-	{"data_loss", ON(ACTION_SITE_DR), 1},
-	{"backup_verify", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
-	{"restore_test", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
-	{"fence", ON(ACTION_SITE_PRIMARY), 0},
-	{"site_health", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
-	{"service_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
+    {"replication_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
+    {"promote", ON(ACTION_SITE_DR), 0},
+    {"writable", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
+    {"data_loss", ON(ACTION_SITE_DR), 1},
+    {"backup_verify", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
+    {"restore_test", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY), 1},
+    {"fence", ON(ACTION_SITE_PRIMARY), 0},
+    {"site_health", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
+    {"service_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
 };
 #undef ON
 
 static const char *const action_guards[] = {
-	"primary_fenced", "primary_unreachable", "standby_caught_up", "standby_streaming",
-	"dr_reachable",   "primary_reachable",   "backup_fresh",      NULL};
+    "primary_fenced", "primary_unreachable", "standby_caught_up", "standby_streaming",
+    "dr_reachable",   "primary_reachable",   "backup_fresh",      NULL};
 
 /* Finds a built-in by name. */
 static const struct action_builtin *action_builtin_find(const char *name)
@@ -95,8 +95,7 @@ static void action_clear(struct action *a)
 }
 
 /* Sets how the action acts, dropping the other ways. */
-static void action_set_kind(struct action *a, enum action_kind kind, char *value,
-			    struct srcpos pos)
+static void action_set_kind(struct action *a, enum action_kind kind, char *value, struct srcpos pos)
 {
 	free(a->builtin);
 	free(a->run);
@@ -122,9 +121,9 @@ static void action_read_kind(struct yctx *c, const struct ynode *n, struct actio
 			given[count++] = kinds[i];
 	if (count > 1) {
 		yfield_error(c, yfield_key(n, given[1]),
-			     "action '%s' gives both '%s' and '%s': use exactly one of builtin, "
-			     "run or manual",
-			     a->name, given[0], given[1]);
+		             "action '%s' gives both '%s' and '%s': use exactly one of builtin, "
+		             "run or manual",
+		             a->name, given[0], given[1]);
 		return;
 	}
 	if (count == 0)
@@ -138,8 +137,9 @@ static void action_read_kind(struct yctx *c, const struct ynode *n, struct actio
 			if (manual)
 				action_set_kind(a, ACTION_MANUAL, NULL, pos);
 			else
-				yfield_error(c, v, "key 'manual: false' means nothing: give builtin "
-						   "or run instead");
+				yfield_error(c, v,
+				             "key 'manual: false' means nothing: give builtin "
+				             "or run instead");
 		}
 		return;
 	}
@@ -181,7 +181,7 @@ static void action_read_guards(struct yctx *c, const struct ynode *n, struct act
 			continue;
 		char *known = yfield_join(action_guards);
 		yfield_error(c, list->items[i], "unknown guard '%s' (known: %s)", a->guards[i],
-			     known);
+		             known);
 		free(known);
 	}
 }
@@ -194,14 +194,14 @@ static char *action_any_value(void *arg, const char *name)
 
 /* Checks a command's quoting and placeholders' syntax; reports at the value. */
 static void action_check_syntax(struct yctx *c, struct action *a, const char *cmd,
-				const struct ynode *at)
+                                const struct ynode *at)
 {
-	char err[256], *out = NULL;
+	char err[512], *out = NULL;
 	size_t off;
 	if (cmd == NULL || at == NULL)
 		return;
 	if (template_expand(cmd, TEMPLATE_SHELL, action_any_value, NULL, &out, err, sizeof err,
-			    &off) == 0) {
+	                    &off) == 0) {
 		free(out);
 		return;
 	}
@@ -212,9 +212,9 @@ static void action_check_syntax(struct yctx *c, struct action *a, const char *cm
 /* Reads the fields present in one definition into a (library entry or override). */
 static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 {
-	static const char *const keys[] = {"title", "description", "site", "builtin",
-					   "run", "manual", "guards", "check",
-					   "confirm", "timeout", "estimate", NULL};
+	static const char *const keys[] = {"title",   "description", "site",     "builtin",
+	                                   "run",     "manual",      "guards",   "check",
+	                                   "confirm", "timeout",     "estimate", NULL};
 	char *what = xasprintf("action '%s'", a->name);
 	int v;
 	a->pos = (struct srcpos){c->file, n->line, n->col};
@@ -238,7 +238,7 @@ static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 		a->check_pos = (struct srcpos){c->file, cn->line, cn->col};
 		if (b != NULL && !b->is_check)
 			yfield_error(c, cn, "built-in '%s' acts, it cannot be used as a check",
-				     a->check);
+			             a->check);
 		else if (a->check[0] == '\0')
 			yfield_error(c, cn, "key 'check' is empty");
 	}
@@ -257,31 +257,32 @@ static void action_read(struct yctx *c, const struct ynode *n, struct action *a)
 
 /* Checks that a (possibly merged) action is complete and consistent; def is its definition. */
 static void action_validate(struct yctx *c, const struct ynode *at, const struct ynode *def,
-			    struct action *a)
+                            struct action *a)
 {
-	int kind_given = yfield_get(def, "builtin") || yfield_get(def, "run") ||
-			 yfield_get(def, "manual");
+	int kind_given =
+	    yfield_get(def, "builtin") || yfield_get(def, "run") || yfield_get(def, "manual");
 	if (a->title == NULL)
 		yfield_error(c, at, "action '%s' has no 'title'", a->name);
 	if (!a->has_site)
 		yfield_error(c, at, "action '%s' has no 'site' (primary, dr, both or local)",
-			     a->name);
+		             a->name);
 	if (a->kind == ACTION_NONE && !kind_given) /* a bad kind was reported already */
 		yfield_error(c, at, "action '%s' does nothing: give builtin, run or manual: true",
-			     a->name);
+		             a->name);
 	if (a->estimate_ms <= 0)
 		yfield_error(c, at, "action '%s' has no 'estimate' (how long the step takes)",
-			     a->name);
+		             a->name);
 	if (a->kind == ACTION_BUILTIN && a->has_site) {
 		const struct action_builtin *b = action_builtin_find(a->builtin);
 		if (b != NULL && !(b->sites & (1u << a->site)))
 			yfield_error(c, at, "built-in '%s' cannot run on site '%s'", a->builtin,
-				     action_site_name(a->site));
+			             action_site_name(a->site));
 	}
 	if (a->kind == ACTION_MANUAL && a->description == NULL)
-		yfield_error(c, at, "manual action '%s' needs a 'description' telling the "
-				    "operator what to do",
-			     a->name);
+		yfield_error(c, at,
+		             "manual action '%s' needs a 'description' telling the "
+		             "operator what to do",
+		             a->name);
 	if (a->timeout_ms == 0)
 		a->timeout_ms = ACTION_DEFAULT_TIMEOUT_MS;
 	if (!a->has_confirm)
@@ -305,7 +306,7 @@ const struct action *action_find(const struct action_set *set, const char *name)
 
 /* Reads a mapping of name -> definition, creating or updating actions. */
 static void action_read_map(struct yctx *c, struct action_set *set, const struct ynode *map,
-			    int overrides)
+                            int overrides)
 {
 	set->items = xreallocarray(set->items, set->n + map->n, sizeof *set->items);
 	for (size_t i = 0; i < map->n; i++) {
@@ -363,7 +364,7 @@ int action_load(struct action_set *set, const char *file, struct diag *d)
 
 /* Applies the deployment's overrides (drconsole.yml "actions:"); file must outlive set. */
 int action_apply_overrides(struct action_set *set, const char *file, const struct ynode *map,
-			   struct diag *d)
+                           struct diag *d)
 {
 	struct yctx c = {file, d};
 	size_t errors = d->errors;

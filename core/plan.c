@@ -115,6 +115,13 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 	return d->errors > errors ? -1 : 0;
 }
 
+/* Returns what a typed confirmation of a step must match: its first site's name, or "local". */
+const char *plan_confirm_word(const struct plan_step *st)
+{
+	const struct site *s = st->n_targets > 0 ? st->targets[0].site : NULL;
+	return s != NULL ? s->name : "local";
+}
+
 /* Frees a plan. */
 void plan_free(struct plan *p)
 {

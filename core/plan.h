@@ -28,9 +28,10 @@ struct plan {
 };
 
 int plan_build(struct plan *p, const struct catalog *cat, const struct scenario *sc,
-	       struct diag *d);
+               struct diag *d);
 void plan_free(struct plan *p);
-char *plan_builtin_text(const struct catalog *cat, const struct action *a,
-			const struct site *site, const char *builtin);
+const char *plan_confirm_word(const struct plan_step *st);
+char *plan_builtin_text(const struct catalog *cat, const struct action *a, const struct site *site,
+                        const char *builtin);
 
 #endif

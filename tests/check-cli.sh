@@ -1,7 +1,8 @@
 #!/bin/sh
 # Command-line behaviour of "drconsole check" and "drconsole plan": exit
 # codes, usage errors, the summary, plans by name and by number, shell quoting
-# of parameters, and checks that span files (a scenario naming an unknown
+# of parameters, steps on every kind of target (primary, DR, both, local,
+# manual, built-in), and checks that span files (a scenario naming an unknown
 # action, steps over the scenario's time budget, dr_config).
 set -u
 top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
@@ -98,6 +99,154 @@ check "steps over the scenario's time: a warning at estimated_time" eval 'err_li
 sed -i -e 's|      - promote_standbyy|      - promote_standby|' "$tmp/x/scenarios/recovery-scenarios.yml"
 (cd "$tmp/x" && "$prog" check -c drconsole.yml >"$tmp/out" 2>"$tmp/err"; echo $? >"$tmp/rc")
 check "warnings alone exit 0" eval 'rc_is 0 && err_has "warning: the steps of scenario" && out_has "scenarios  3 in"'
+
+# Every kind of step target: a step on the primary, the DR site, both, this
+# console (a command, and a manual step), a manual step at a site and
+# built-ins, each with the confirmation it asks for. "check" and "plan" are
+# the commands that read steps ("status" and "view" show no steps).
+mkdir -p "$tmp/t/scenarios"
+cp "$top_srcdir"/scenarios/*.yml "$tmp/t/scenarios/"
+cat >>"$tmp/t/scenarios/recovery-scenarios.yml" <<'EOF'
+
+  - name: "모든 대상"
+    actions:
+      - t_primary
+      - t_dr
+      - t_both
+      - t_local
+      - t_local_manual
+      - t_dr_manual
+      - t_builtin
+      - t_builtin_both
+    estimated_time: "10분"
+EOF
+{
+	sed -e '/^actions:/,$d' -e '/^sites:/i scenarios_dir: scenarios' "$example"
+	cat <<'EOF'
+actions:
+  update_dns:
+    site: local
+    run: "/usr/local/sbin/dr-dns-switch --zone {{params.dns_zone}} {{dr.name}}"
+    confirm: typed
+  t_primary:
+    title: On the primary
+    site: primary
+    run: "echo {{site.name}}"
+    estimate: 1m
+  t_dr:
+    title: On the DR site
+    site: dr
+    run: "echo {{site.name}}"
+    confirm: typed
+    estimate: 1m
+  t_both:
+    title: On both sites
+    site: both
+    run: "echo {{site.name}}"
+    check: "test -n {{site.host}}"
+    confirm: typed
+    estimate: 1m
+  t_local:
+    title: On this console
+    site: local
+    run: "echo {{dr.name}}"
+    check: "true"
+    confirm: typed
+    estimate: 1m
+  t_local_manual:
+    title: By hand, here
+    site: local
+    manual: true
+    description: "Call the {{dr.name}} team"
+    confirm: typed
+    estimate: 1m
+  t_dr_manual:
+    title: By hand, at the DR site
+    site: dr
+    manual: true
+    description: "Walk to {{site.name}}"
+    estimate: 1m
+  t_builtin:
+    title: A built-in on the DR site
+    site: dr
+    builtin: replication_check
+    check: writable
+    confirm: none
+    estimate: 1m
+  t_builtin_both:
+    title: A built-in on both sites
+    site: both
+    builtin: site_health
+    estimate: 1m
+EOF
+} >"$tmp/t/drconsole.yml"
+run check -c "$tmp/t/drconsole.yml"
+check "check: steps on every kind of target load clean" eval 'rc_is 0 && out_has "4. 모든 대상" && [ ! -s "$tmp/err" ]'
+run plan 1 -c "$tmp/t/drconsole.yml"
+cat >"$tmp/want" <<'EOF'
+ 3. Point the service's DNS name at the DR site  [update_dns]
+     site:    this console (local)
+     run:     /usr/local/sbin/dr-dns-switch --zone erp.example.com datacenter-2
+     confirm: type "local"
+EOF
+check "plan: a library step overridden to run locally is planned on this console" eval 'rc_is 0 && [ ! -s "$tmp/err" ] && sed -n "/^ 3\. /,/confirm:/p" "$tmp/out" | diff -u "$tmp/want" -'
+run plan "모든 대상" -c "$tmp/t/drconsole.yml"
+cat >"$tmp/want" <<'EOF'
+Scenario 4: 모든 대상 (8 steps, estimated time 10m)
+Primary datacenter-1, DR datacenter-2, failover manual, lag budget 5m
+
+ 1. On the primary  [t_primary]
+     site:    datacenter-1 (primary site, db1.dc1.example.com:22)
+     run:     echo datacenter-1
+     confirm: press Enter
+     time:    estimate 1m, timeout 1m
+ 2. On the DR site  [t_dr]
+     site:    datacenter-2 (DR site, db2.dc2.example.com)
+     run:     echo datacenter-2
+     confirm: type the site's name "datacenter-2"
+     time:    estimate 1m, timeout 1m
+ 3. On both sites  [t_both]
+     site:    datacenter-1 (primary site, db1.dc1.example.com:22)
+     run:     echo datacenter-1
+     check:   test -n db1.dc1.example.com
+     site:    datacenter-2 (DR site, db2.dc2.example.com)
+     run:     echo datacenter-2
+     check:   test -n db2.dc2.example.com
+     confirm: type the site's name "datacenter-1"
+     time:    estimate 1m, timeout 1m
+ 4. On this console  [t_local]
+     site:    this console (local)
+     run:     echo datacenter-2
+     check:   true
+     confirm: type "local"
+     time:    estimate 1m, timeout 1m
+ 5. By hand, here  [t_local_manual]
+     site:    this console (local)
+     manual:  Call the datacenter-2 team
+     confirm: type "local"
+     time:    estimate 1m
+ 6. By hand, at the DR site  [t_dr_manual]
+     site:    datacenter-2 (DR site, db2.dc2.example.com)
+     manual:  Walk to datacenter-2
+     confirm: none (runs when reached)
+     time:    estimate 1m
+ 7. A built-in on the DR site  [t_builtin]
+     site:    datacenter-2 (DR site, db2.dc2.example.com)
+     builtin: replication_check: standby streaming from the primary, replay lag within 5m
+     check:   built-in: a write in a temporary table succeeds on erp_chatbot
+     confirm: none (runs when reached)
+     time:    estimate 1m, timeout 1m
+ 8. A built-in on both sites  [t_builtin_both]
+     site:    datacenter-1 (primary site, db1.dc1.example.com:22)
+     builtin: site_health: SSH reachable, PostgreSQL up, disk and load within limits
+     site:    datacenter-2 (DR site, db2.dc2.example.com)
+     builtin: site_health: SSH reachable, PostgreSQL up, disk and load within limits
+     confirm: press Enter
+     time:    estimate 1m, timeout 1m
+
+Total: steps estimated at 8m against the scenario's 10m (2m to spare)
+EOF
+check "plan: every kind of step target, as printed" eval 'rc_is 0 && [ ! -s "$tmp/err" ] && diff -u "$tmp/want" "$tmp/out"'
 
 # dr_config: the plan's ConfigMap, read as it is, relative to the config.
 mkdir -p "$tmp/k/kubernetes"

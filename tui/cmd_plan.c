@@ -18,17 +18,19 @@
 #include "xmalloc.h"
 
 static const char plan_usage[] =
-	"Usage: drconsole plan SCENARIO [-c FILE]\n"
-	"\n"
-	"Print the steps of SCENARIO (its name as written, e.g. \"데이터베이스 장애\",\n"
-	"or its number in recovery-scenarios.yml, from 1): for each step the site and\n"
-	"host it runs on, the exact command after parameter substitution (shell-quoted),\n"
-	"its guards, check, confirmation and estimate; then the total against the\n"
-	"scenario's estimated time. Nothing is run and nothing is connected to.\n";
+    "Usage: drconsole plan SCENARIO [-c FILE]\n"
+    "\n"
+    "Print the steps of SCENARIO (its name as written, e.g. \"데이터베이스 장애\",\n"
+    "or its number in recovery-scenarios.yml, from 1): for each step the site and\n"
+    "host it runs on, the exact command after parameter substitution (shell-quoted),\n"
+    "its guards, check, confirmation and estimate; then the total against the\n"
+    "scenario's estimated time. Nothing is run and nothing is connected to.\n";
 
-/* Describes a site for the plan: name, role and SSH address. */
+/* Describes where a target runs: a site's name, role and SSH address, or this console. */
 static char *plan_site_text(const struct conf *cf, const struct site *s)
 {
+	if (s == NULL)
+		return xstrdup("this console (local)");
 	const char *role = s == conf_primary(cf) ? "primary site" : "DR site";
 	if (s->ssh.port)
 		return xasprintf("%s (%s, %s:%ld)", s->name, role, s->ssh.host, s->ssh.port);
@@ -46,10 +48,11 @@ static void plan_print_confirm(const struct action *a, const struct plan_step *s
 		printf("     confirm: press Enter\n");
 		break;
 	case CONFIRM_TYPED:
-		if (st->n_targets > 0)
-			printf("     confirm: type the site's name \"%s\"\n", st->targets[0].site->name);
+		if (st->n_targets > 0 && st->targets[0].site != NULL)
+			printf("     confirm: type the site's name \"%s\"\n",
+			       plan_confirm_word(st));
 		else
-			printf("     confirm: typed\n");
+			printf("     confirm: type \"%s\"\n", plan_confirm_word(st));
 		break;
 	}
 }
@@ -72,7 +75,8 @@ static void plan_print_step(const struct catalog *cat, size_t i, const struct pl
 		else if (a->kind == ACTION_BUILTIN)
 			printf("     builtin: %s: %s\n", a->builtin, pt->command);
 		if (pt->check != NULL)
-			printf("     check:   %s%s\n", a->check_builtin ? "built-in: " : "", pt->check);
+			printf("     check:   %s%s\n", a->check_builtin ? "built-in: " : "",
+			       pt->check);
 	}
 	if (a->kind == ACTION_MANUAL)
 		printf("     manual:  %s\n", st->instruction ? st->instruction : "");
@@ -135,8 +139,9 @@ int cmd_plan(int argc, char **argv)
 	if (rc != CLI_PARSED)
 		return rc;
 	if (optind + 1 != argc) {
-		cli_usage_error(optind >= argc ? "plan: which scenario? (its name or number)"
-					       : "plan: give one scenario (quote a name with spaces)");
+		cli_usage_error(optind >= argc
+		                    ? "plan: which scenario? (its name or number)"
+		                    : "plan: give one scenario (quote a name with spaces)");
 		return CLI_EXIT_USAGE;
 	}
 	struct catalog cat;

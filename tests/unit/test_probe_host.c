@@ -1,9 +1,9 @@
 /*
  * Tests of core/probe_host.c: the host probe and the backup check, as text,
  * run for real by /bin/sh on a scratch folder, parsed from real outputs of
- * the lab, and fed with broken outputs. With DRCONSOLE_LAB_ENV pointing at a
- * running lab's lab.env, both commands also run over plain ssh on the lab's
- * site 1, including a file of random bytes that must be found invalid.
+ * the lab, and fed with broken outputs. Both commands run for real over SSH
+ * on the lab in tests/integration/test-status.sh (a healthy lab's backups
+ * all valid, a file of random bytes found invalid, a failing service check).
  */
 #include "config.h"
 
@@ -498,100 +498,6 @@ static void test_verify_parse_unknowns(void **state)
 	free(cause);
 }
 
-/* Reads KEY's value from a lab.env file (values there are plain words); NULL if absent. */
-static char *lab_env_get(const char *file, const char *key)
-{
-	FILE *f = fopen(file, "r");
-	char line[1024], *val = NULL;
-	size_t n = strlen(key);
-	while (f != NULL && val == NULL && fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, key, n) == 0 && line[n] == '=')
-			val = xstrndup(line + n + 1, strcspn(line + n + 1, "\n"));
-	if (f != NULL)
-		fclose(f);
-	return val;
-}
-
-/* Runs a command on lab site 1 over plain ssh (strict host keys, the lab's key) and returns its
- * output. */
-static char *lab_ssh(const char *env, const char *script)
-{
-	char *key = lab_env_get(env, "LAB_KEY"), *kh = lab_env_get(env, "LAB_KNOWN_HOSTS");
-	char *port = lab_env_get(env, "LAB_SSH_PORT_1"), *user = lab_env_get(env, "LAB_USER");
-	assert_true(key && kh && port && user);
-	char *q = shquote(script);
-	char *cmd = xasprintf("timeout 30 ssh -F /dev/null -o BatchMode=yes "
-	                      "-o StrictHostKeyChecking=yes -o UserKnownHostsFile=%s "
-	                      "-o IdentitiesOnly=yes -i %s -p %s %s@127.0.0.1 %s",
-	                      kh, key, port, user, q);
-	char *out = run_sh(cmd);
-	free(cmd);
-	free(q);
-	free(key);
-	free(kh);
-	free(port);
-	free(user);
-	return out;
-}
-
-/* Live, against the lab: list site 1's backups, then check them and a file of random bytes. */
-static void test_lab_live(void **state)
-{
-	(void)state;
-	const char *env = getenv("DRCONSOLE_LAB_ENV");
-	if (env == NULL || *env == '\0')
-		skip();
-	char *dir = lab_env_get(env, "LAB_BACKUP_1");
-	assert_non_null(dir);
-	char *junk = xasprintf("%s/db_backup_random_unit.dump", dir);
-	char *cmd = xasprintf("head -c 100000 /dev/urandom > '%s'", junk);
-	assert_int_equal(system(cmd), 0);
-	struct site s = lab_site(dir);
-	char *sh = probe_host_script(&s, NULL, PROBE_HOST_CHECK_TIMEOUT_S);
-	char *out = lab_ssh(env, sh);
-	struct snap_health h;
-	struct snap_backups b;
-	struct probe_host_files files;
-	memset(&h, 0, sizeof h);
-	memset(&b, 0, sizeof b);
-	parse_ok(out, &s, (int64_t)time(NULL) * 1000, &h, &b, &files);
-	assert_string_equal(h.error, "");
-	assert_true(h.services[0].ok); /* pg_isready on site 1 */
-	assert_int_equal(h.services[1].exit_status, 3);
-	assert_true(b.ok);
-	assert_true(files.n >= 5);
-	const char **names = xcalloc(files.n, sizeof *names);
-	size_t junk_at = files.n;
-	for (size_t i = 0; i < files.n; i++) {
-		names[i] = files.items[i].name;
-		if (strcmp(names[i], "db_backup_random_unit.dump") == 0)
-			junk_at = i;
-	}
-	assert_true(junk_at < files.n);
-	char *vsh = probe_host_verify_script(&s, names, files.n);
-	char *vout = lab_ssh(env, vsh);
-	enum probe_verify *r = xcalloc(files.n, sizeof *r);
-	char *cause = NULL;
-	int passed = probe_host_verify_parse(vout, files.n, r, &cause);
-	print_message("lab: %zu files, %d valid\n%s", files.n, passed, vout);
-	assert_int_equal(r[junk_at], PROBE_VERIFY_INVALID);
-	for (size_t i = 0; i < files.n; i++)
-		if (strncmp(names[i], "db_backup_2", 11) == 0)
-			assert_int_equal(r[i], PROBE_VERIFY_VALID);
-	assert_true(passed >= 4);
-	unlink(junk);
-	free(r);
-	free(vout);
-	free(vsh);
-	free(names);
-	probe_host_files_free(&files);
-	free(out);
-	free(sh);
-	free(cmd);
-	free(junk);
-	free(dir);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -608,7 +514,6 @@ int main(void)
 	    cmocka_unit_test(test_verify_text),
 	    cmocka_unit_test(test_verify_parse_lab),
 	    cmocka_unit_test(test_verify_parse_unknowns),
-	    cmocka_unit_test(test_lab_live),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -345,8 +345,11 @@ static void agent_ssh_ops(struct agent *a, struct sshconn *conn)
 		agent_copy(error, sizeof error, a->st.error);
 		pthread_mutex_unlock(&a->mu);
 		if (conn == NULL)
+		{
 			siteop_fail(&op, "%s is not connected, nothing was run: %s", a->site->name,
 			            error);
+			op.not_run = 1;
+		}
 		else
 			siteop_ssh(conn, &op, a->site->name, data_dir, a->site->pg.port);
 		agent_finish_op(a, &op);

@@ -63,7 +63,7 @@ int runbook_flush(struct runbook *rb)
 		if (rb->env.journal(rb->env.arg, "records_lost", lost) == 0)
 			rb->backlog_lost = 0;
 	}
-	rb->held = rb->n_backlog > 0 || rb->backlog_lost > 0 || rb->broken;
+	rb->held = rb->n_backlog > 0 || rb->backlog_lost > 0 || rb->broken || rb->stop[0];
 	return rb->held ? -1 : 0;
 }
 
@@ -1055,6 +1055,22 @@ void runbook_abort(struct runbook *rb, const char *reason)
 		return;
 	rb->aborted = 1;
 	runbook_finish(rb, "aborted", reason);
+}
+
+/*
+ * Journals that the console leaves while the run goes on (the operator quit,
+ * the terminal went away): the run stays open and can be resumed; steps
+ * running on the sites go on under their deadlines.
+ */
+void runbook_detach(struct runbook *rb, const char *reason)
+{
+	if (rb->finished)
+		return;
+	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
+	runbook_log(rb, "detached",
+	            json_pack("{s:s, s:s?}", "reason", reason, "state",
+	                      st ? runbook_state_name(st->state) : NULL),
+	            st);
 }
 
 /* Returns a state's name, as the journal and the panel say it. */

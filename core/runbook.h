@@ -224,6 +224,7 @@ struct runbook {
 	size_t backlog_lost; /* facts beyond the backlog, told once it is written */
 	int held;
 	int broken;     /* a record could not be built: the run stays held */
+	char stop[320]; /* the run is stopped for this reason (held for good), or "" */
 	unsigned stray; /* results for operations this run did not send, dropped */
 };
 
@@ -256,6 +257,8 @@ int runbook_skip(struct runbook *rb, const char *reason);
 int runbook_manual_done(struct runbook *rb);
 int runbook_note(struct runbook *rb, const char *text);
 void runbook_abort(struct runbook *rb, const char *reason);
+void runbook_detach(struct runbook *rb, const char *reason);
+int runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st);
 int runbook_fence_returned_now(struct runbook *rb);
 void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g);
 int runbook_flush(struct runbook *rb);

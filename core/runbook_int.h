@@ -8,6 +8,5 @@ void runbook_enter(struct runbook *rb);
 int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
                     const struct rb_env *env, const struct rb_live *live, char **cause);
 void runbook_facts(struct runbook *rb, const struct rb_step *st);
-int runbook_log(struct runbook *rb, const char *type, json_t *data, const struct rb_step *st);
 
 #endif

@@ -62,7 +62,8 @@ static struct view console_panel_view(const struct console *c)
 	                 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL,
 	                 c->run.active && c->run.phase != RUNHOST_RUNNING
 	                     ? "Starting the run: taking the DR site's run lock..."
-	                     : NULL};
+	                     : NULL,
+	                 c->run.active && c->run.journal_error[0] ? c->run.journal_error : NULL};
 	return v;
 }
 
@@ -370,6 +371,26 @@ static void console_hostkey_key(struct console *c, int ch)
 		console_dirty_all(c);
 }
 
+/*
+ * Quits, or, while a run goes on, asks first (reason NULL: the operator's
+ * q or Ctrl-C) or, with nobody to ask (a signal, the terminal gone), journals
+ * that the console left the run open and gives its locks back.
+ */
+static void console_quit(struct console *c, const char *reason)
+{
+	if (!runhost_going(&c->run)) {
+		c->quit = 1;
+	} else if (reason != NULL) {
+		runhost_detach(&c->run, reason);
+		c->quit = 1;
+	} else if (c->prompt.purpose != PROMPT_DETACH) {
+		console_run_ask_detach(c);
+	} else { /* Ctrl-C again while asked */
+		runhost_detach(&c->run, "the operator pressed Ctrl-C twice");
+		c->quit = 1;
+	}
+}
+
 /* Handles one key. */
 static void console_key(struct console *c, int ch)
 {
@@ -392,7 +413,7 @@ static void console_key(struct console *c, int ch)
 	switch (ch) {
 	case 'q':
 	case 'Q':
-		c->quit = 1;
+		console_quit(c, NULL);
 		break;
 	case '?':
 		c->help = 1;
@@ -514,7 +535,9 @@ static void console_loop(struct console *c, int sigfd)
 		if (n > 0 && pfd[2].revents) {
 			unsigned char sig;
 			while (read(sigfd, &sig, 1) == 1)
-				c->quit = 1;
+				console_quit(c, sig == SIGINT    ? NULL
+				                : sig == SIGHUP ? "SIGHUP: the terminal went away"
+				                                : "SIGTERM: the console was told to stop");
 		}
 		if (n > 0 && pfd[1].revents) {
 			/* A pipe read takes all that waits: a short one left it empty. */
@@ -524,7 +547,7 @@ static void console_loop(struct console *c, int sigfd)
 			console_take_all(c);
 		}
 		if (n > 0 && (pfd[0].revents & (POLLHUP | POLLERR)))
-			c->quit = 1; /* the terminal went away (a dropped SSH session) */
+			console_quit(c, "the terminal went away (a dropped SSH session)");
 		/*
 		 * Keys, and KEY_RESIZE after a SIGWINCH, which only the main thread
 		 * receives (the agents' threads block signals), so it ends poll.

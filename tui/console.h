@@ -64,5 +64,6 @@ int console_run_key(struct console *c, int ch);
 void console_run_prompt(struct console *c, int ch);
 void console_run_pump(struct console *c);
 void console_run_offer_resume(struct console *c);
+void console_run_ask_detach(struct console *c);
 
 #endif

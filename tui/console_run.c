@@ -237,6 +237,21 @@ void console_run_offer_resume(struct console *c)
 	free(path);
 }
 
+/* Asks before quitting while a run goes on: it stays open, and says what stops. */
+void console_run_ask_detach(struct console *c)
+{
+	struct runbook *rb = run_of(c);
+	prompt_open(&c->prompt, PROMPT_DETACH, "quit during a run", "type quit to leave:",
+	            "A run of %s is going on%s.\n\nQuitting stops watching the sites, timing the "
+	            "run and fencing an old primary that comes back (unless another console or "
+	            "the watcher does). Steps running on the sites go on under their deadlines. "
+	            "The run stays open: start drconsole again to resume it. Its run locks are "
+	            "given back. Esc stays; Ctrl-C again leaves.",
+	            rb ? rb->scenario->name : (c->run.sc ? c->run.sc->name : "a scenario"),
+	            rb ? "" : " (it is starting)");
+	c->overlay_dirty = 1;
+}
+
 /* Acts on the typed answer of the dialog; 0 closes it. */
 static int run_answer(struct console *c, const char *typed)
 {
@@ -250,6 +265,11 @@ static int run_answer(struct console *c, const char *typed)
 			snprintf(c->prompt.note, sizeof c->prompt.note,
 			         "Not confirmed: type exactly %s.", runbook_confirm_target(rb));
 			c->prompt.typed[0] = '\0';
+			return -1;
+		case RB_CONFIRM_HELD:
+			snprintf(c->prompt.note, sizeof c->prompt.note, "%s",
+			         "Not confirmed: the journal cannot be written (the runbook says why); "
+			         "nothing runs until it can.");
 			return -1;
 		case RB_CONFIRM_CHANGED:
 			run_confirm_open(c, &rb->steps[rb->current]);
@@ -275,8 +295,11 @@ static int run_answer(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Give a reason.");
 		return -1;
 	case PROMPT_NOTE:
-		runbook_note(rb, typed);
-		return 0;
+		if (runbook_note(rb, typed) == 0)
+			return 0;
+		snprintf(c->prompt.note, sizeof c->prompt.note,
+		         "Not noted: the journal cannot be written. Esc leaves it.");
+		return -1;
 	case PROMPT_RESUME:
 		return run_resume(c, typed);
 	case PROMPT_TAKEOVER:
@@ -284,6 +307,21 @@ static int run_answer(struct console *c, const char *typed)
 			return 0;
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Not taken over: type takeover.");
 		return -1;
+	case PROMPT_UNLOCKED:
+		if (runhost_start_unlocked(&c->run, typed) == 0) {
+			console_use_layout(c, "incident");
+			return 0;
+		}
+		snprintf(c->prompt.note, sizeof c->prompt.note, "Not started: type start.");
+		return -1;
+	case PROMPT_DETACH:
+		if (strcmp(typed, "quit") != 0) {
+			snprintf(c->prompt.note, sizeof c->prompt.note, "Type quit, or Esc to stay.");
+			return -1;
+		}
+		runhost_detach(&c->run, "the operator quit");
+		c->quit = 1;
+		return 0;
 	case PROMPT_ABORT:
 		if (strcmp(typed, "abort") == 0) {
 			runbook_abort(rb, "aborted by the operator");
@@ -303,7 +341,7 @@ void console_run_prompt(struct console *c, int ch)
 	enum prompt_answer a = prompt_key(&c->prompt, ch);
 	if (a == PROMPT_ENTER && run_answer(c, c->prompt.typed) == 0)
 		c->prompt.purpose = PROMPT_NONE;
-	if (a == PROMPT_CANCEL && was == PROMPT_TAKEOVER)
+	if (a == PROMPT_CANCEL && (was == PROMPT_TAKEOVER || was == PROMPT_UNLOCKED))
 		runhost_stop(&c->run); /* the lock is left to its holder: no run */
 	if (c->prompt.purpose == PROMPT_NONE)
 		console_dirty_all(c);
@@ -324,6 +362,16 @@ static void run_lock_dialogs(struct console *c)
 		    "%s.\n\nTake it over only if you know that run is over. The takeover is "
 		    "journaled; Esc leaves the lock to its holder.",
 		    c->run.notice);
+		c->overlay_dirty = 1;
+	} else if (c->run.phase == RUNHOST_UNREACHABLE) {
+		const struct site *dr = conf_dr(&c->cat.cf);
+		prompt_open(&c->prompt, PROMPT_UNLOCKED, "DR site not answering",
+		            "type start to run without its lock:",
+		            "%s does not answer (%s): its run lock cannot be taken now.\n\nStarting "
+		            "without it is journaled, and the lock is taken as soon as the site "
+		            "answers; until then a console on another jump host is not kept out. "
+		            "Esc: no run.",
+		            dr ? dr->name : "The DR site", c->run.notice);
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_REFUSED) {
 		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s",

@@ -27,6 +27,7 @@ struct view {
 	int recorded; /* a capture viewed after the fact, not the live sites */
 	const struct runbook *run; /* the recovery run, or NULL */
 	const char *run_status;    /* a run being set up (its locks), or NULL */
+	const char *journal_error; /* why the run's journal cannot be written, or NULL */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */

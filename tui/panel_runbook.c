@@ -66,6 +66,16 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 		           rb->fence_request     ? ": fencing it"
 		           : rb->fence_on_return ? ""
 		                                 : ": f fences it");
+	if (rb->stop[0])
+		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, rb->stop);
+	else if (rb->held)
+		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD,
+		               rb->broken ? "JOURNAL: a record could not be built: the run is stopped; "
+		                            "a aborts it"
+		                          : "JOURNAL CANNOT BE WRITTEN: the run is held; nothing is "
+		                            "sent and nothing is confirmed until it can be written");
+	if (rb->held && !rb->stop[0] && v->journal_error != NULL)
+		y += draw_wrap(w, y, 3, wd - 4, theme_attr(t, THEME_CRIT), v->journal_error);
 	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s",
 	           rb->scenario->name, runbook_clock(runbook_elapsed_ms(rb), e, sizeof e),
 	           runbook_clock(rb->scenario->estimated_ms, b, sizeof b),
@@ -123,8 +133,12 @@ static const char *runbook_hint(const struct runbook *rb, const struct rb_step *
 		           ? "Enter: confirm (type the site's name)  k: skip"
 		           : "Enter: confirm  k: skip";
 	case RB_FAILED:
+		return "r: retry  k: skip (reason)  a: abort";
 	case RB_UNKNOWN:
-		return "r: retry  k: skip (reason)  d: mark done  a: abort";
+		return runbook_may_run(st) ? "r refused while it may still run  d: mark done (checked "
+		                             "by hand)  k: skip (reason)  a: abort"
+		                           : "r: retry  d: mark done (checked by hand)  k: skip  "
+		                             "a: abort";
 	default:
 		return "n: note  a: abort";
 	}

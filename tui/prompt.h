@@ -19,6 +19,8 @@ enum prompt_purpose {
 	PROMPT_RESUME,   /* an unfinished run found at start */
 	PROMPT_TAKEOVER, /* the DR site's run lock, from a holder that may be gone */
 	PROMPT_NOTICE,   /* a run could not start: why (Enter or Esc closes) */
+	PROMPT_DETACH,   /* quit while a run goes on: it stays open to be resumed */
+	PROMPT_UNLOCKED, /* the DR site does not answer: start without its run lock */
 };
 
 enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };

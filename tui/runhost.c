@@ -336,6 +336,17 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 	char *cause = NULL;
 	h->lock_op = 0;
 	memset(&r, 0, sizeof r);
+	if (!op->ok && (op->not_run || op->timed_out || op->lost) && h->phase == RUNHOST_LOCKING) {
+		/* the site does not answer: the operator may start without its lock */
+		snprintf(h->notice, sizeof h->notice, "%.600s", op->detail ? op->detail : "");
+		h->phase = RUNHOST_UNREACHABLE;
+		if (!op->not_run) { /* it may have been taken meanwhile: never left behind */
+			runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
+			h->release_op = h->lock_op;
+			h->lock_op = 0;
+		}
+		return;
+	}
 	/* the answer is read from stdout only: a chatty shell's stderr is not the lock's */
 	if (!op->ok || runlock_site_parse(op->output ? op->output : "",
 	                                  op->output ? strlen(op->output) : 0, &r, &cause) == -1) {
@@ -386,6 +397,73 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 		h->phase = RUNHOST_REFUSED;
 	}
 	runlock_site_result_free(&r);
+}
+
+/*
+ * Starts the run without the DR site's lock while the site does not answer
+ * (typed "start"): journaled, and the lock is taken as soon as it answers.
+ */
+int runhost_start_unlocked(struct runhost *h, const char *typed)
+{
+	if (h->phase != RUNHOST_UNREACHABLE || strcmp(typed, "start") != 0)
+		return -1;
+	const struct site *dr = conf_dr(&h->cat->cf);
+	json_decref(h->lock_record);
+	h->lock_record = json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", "site_lock_deferred", "data",
+	                           "site", dr ? dr->name : "?", "evidence", h->notice,
+	                           "statement",
+	                           "started without the DR site's run lock: the site did not answer");
+	h->lock_deferred = 1;
+	runhost_engine(h);
+	return 0;
+}
+
+/*
+ * The answer to the lock asked for once the DR site answered again, the run
+ * going on: taken, or held by another console (the run is then stopped).
+ */
+static void runhost_late_answer(struct runhost *h, const struct op *op)
+{
+	struct runlock_site_result r;
+	char *cause = NULL;
+	const struct site *dr = conf_dr(&h->cat->cf);
+	h->lock_op = 0;
+	memset(&r, 0, sizeof r);
+	if (!op->ok || runlock_site_parse(op->output ? op->output : "",
+	                                  op->output ? strlen(op->output) : 0, &r, &cause) == -1) {
+		free(cause); /* asked again at the next round */
+	} else if (r.state == RUNLOCK_SITE_TAKEN) {
+		h->site_locked = 1;
+		h->lock_deferred = 0;
+		runbook_log(&h->rb, "site_lock_taken",
+		            json_pack("{s:s, s:s, s:b}", "site", dr ? dr->name : "?", "owner",
+		                      h->me_json, "late", 1),
+		            NULL);
+	} else {
+		char *who = runlock_owner_describe(&r.owner);
+		h->lock_deferred = 0;
+		snprintf(h->rb.stop, sizeof h->rb.stop,
+		         "the DR site's run lock is held by %s: another console may be running a "
+		         "recovery; this run is stopped (a aborts it)",
+		         who);
+		runbook_log(&h->rb, "site_lock_conflict",
+		            json_pack("{s:s, s:s?}", "site", dr ? dr->name : "?", "holder",
+		                      r.owner_json),
+		            NULL);
+		runbook_flush(&h->rb);
+		free(who);
+	}
+	runlock_site_result_free(&r);
+}
+
+/* Asks for the DR site's lock once it answers, for a run started without it. */
+static void runhost_lock_late(struct runhost *h, const struct site_status *snaps, size_t n)
+{
+	const struct site *dr = conf_dr(&h->cat->cf);
+	const struct site_status *s = snapshot_find(snaps, n, dr ? dr->name : NULL);
+	if (!h->lock_deferred || h->lock_op != 0 || s == NULL || !s->reachable)
+		return;
+	runhost_site_send(h, runlock_site_acquire_script(runhost_lock_dir(h), h->me_json));
 }
 
 /* Takes over the DR site's lock from a holder the operator judged gone (typed "takeover"). */
@@ -448,6 +526,9 @@ static int runhost_take_results(struct runhost *h)
 			if (op.id == h->release_op && h->release_op != 0) {
 				/* a failure leaves a lock the next run offers to take over */
 				h->release_op = 0;
+			} else if (op.id == h->lock_op && h->lock_op != 0 &&
+			           h->phase == RUNHOST_RUNNING) {
+				runhost_late_answer(h, &op);
 			} else if (op.id == h->lock_op && h->lock_op != 0) {
 				runhost_site_answer(h, &op);
 			} else {
@@ -498,6 +579,8 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 	runbook_tick(&h->rb, snaps, n);
 	if (h->rb.finished)
 		runhost_unlock(h);
+	else
+		runhost_lock_late(h, snaps, n);
 	return any;
 }
 
@@ -515,6 +598,28 @@ int runhost_settle(struct runhost *h, int64_t timeout_ms)
 			poll(NULL, 0, 20);
 	}
 	return h->active && h->release_op != 0 ? -1 : 0;
+}
+
+/* Tells whether a run is going on that quitting would leave unfinished. */
+int runhost_going(const struct runhost *h)
+{
+	return h->active && h->phase != RUNHOST_REFUSED &&
+	       !(h->phase == RUNHOST_RUNNING && h->rb.finished);
+}
+
+/*
+ * The console leaves while the run goes on: "detached" is journaled (the
+ * run stays open, to be resumed) and both locks are given back.
+ */
+void runhost_detach(struct runhost *h, const char *reason)
+{
+	if (!runhost_going(h))
+		return;
+	if (h->phase == RUNHOST_RUNNING) {
+		runbook_detach(&h->rb, reason);
+		runbook_flush(&h->rb); /* a last try for records kept */
+	}
+	runhost_unlock(h);
 }
 
 /* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can

@@ -30,6 +30,7 @@ enum runhost_phase {
 	RUNHOST_TAKING,  /* a takeover asked for */
 	RUNHOST_RUNNING, /* the engine runs */
 	RUNHOST_REFUSED, /* it cannot go on: notice says why */
+	RUNHOST_UNREACHABLE, /* the DR site does not answer: it may start unlocked, if typed */
 };
 
 struct runhost {
@@ -44,6 +45,7 @@ struct runhost {
 	unsigned lock_op;    /* the lock operation in flight, 0: none */
 	unsigned release_op; /* the DR lock's release in flight, 0: none */
 	int site_locked;     /* the DR lock is ours: released when the run ends */
+	int lock_deferred;   /* started without the DR lock: taken as soon as the site answers */
 	json_t *lock_record; /* journaled once the run's journal has begun */
 	struct runbook rb;
 	const struct catalog *cat;
@@ -72,7 +74,10 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
                    const struct runhost_io *io, char **cause);
 int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 int runhost_takeover(struct runhost *h, const char *typed);
+int runhost_start_unlocked(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
+int runhost_going(const struct runhost *h);
+void runhost_detach(struct runhost *h, const char *reason);
 int runhost_settle(struct runhost *h, int64_t timeout_ms);
 
 #endif

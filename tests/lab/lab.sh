@@ -418,8 +418,11 @@ PrintMotd no
 UseDNS no
 Subsystem sftp internal-sftp
 LogLevel VERBOSE
-SetEnv SHLVL=1 LAB_SITE=$n PGPORT=$(pg_port "$n") PGHOST=$(sock_dir "$n") LAB_DIR=$LAB_DIR PATH=$PG_BINDIR:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+SetEnv SHLVL=1 LAB_SITE=$n PGPORT=$(pg_port "$n") PGHOST=$(sock_dir "$n") LAB_DIR=$LAB_DIR PATH=$PG_BINDIR:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin BASH_ENV=$(site_dir "$n")/shellrc XDG_STATE_HOME=$(site_dir "$n")/state
 EOF
+    # The site account's shell startup file (bash reads BASH_ENV): empty; tests
+    # make it chatty, as many real accounts are.
+    : >"$(site_dir "$n")/shellrc"
 }
 
 # sshd_serves_key N: true if site N's sshd answers with the host key on disk.

@@ -469,10 +469,9 @@ static void runbook_why_lingering(struct rb_step *st)
 	if (l->pid > 0)
 		snprintf(pid, sizeof pid, " (process group %ld)", l->pid);
 	runbook_why(st,
-	            "unknown: %s%smay still be running on %s%s; the site is asked every %d s, and "
-	            "a retry is refused until it has ended",
-	            st->cause, st->cause[0] ? "; it " : "it ", l->site ? l->site->name : "its site",
-	            pid, RUNBOOK_ASK_MS / 1000);
+	            "may still be running on %s%s (%s); the site is asked every %d s, and a retry "
+	            "is refused until it has ended",
+	            l->site ? l->site->name : "its site", pid, st->cause, RUNBOOK_ASK_MS / 1000);
 }
 
 /* Asks the sites whether the step's lingering operations ended (every RUNBOOK_ASK_MS). */

@@ -315,10 +315,7 @@ void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const cha
 	if (op->kind == OP_STATUS) {
 		siteop_status(op, site, rc, cause, &sr);
 	} else if (sr.end == SUPERVISE_NONE && rc == -1) {
-		siteop_fail(op,
-		            "%s: %s: whether it ran to its end is not known; it may still be "
-		            "running",
-		            site, cause);
+		siteop_fail(op, "%s: %s", site, cause);
 		op->pid = sr.pid;
 		op->lost = op->may_run = 1;
 	} else {

@@ -8,7 +8,9 @@
 #  3. a chatty shell startup on the DR site (stderr and stdout) does not break
 #     the run lock or the steps; the step is retried and done, once;
 #  4. with the DR site frozen, a run starts only after a typed "start", is
-#     journaled so, and takes the lock as soon as the site answers.
+#     journaled so, and takes the lock as soon as the site answers;
+#  5. the DR site frozen while a slow step runs: unknown, a retry refused,
+#     then settled by the site's own account of how it ended.
 set -uo pipefail
 PORT_BASE=27200 SOCK_PREFIX=drq
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -110,4 +112,47 @@ check "aborted" shows "(aborted)" 20
 end=$((SECONDS + 20))
 while [ -n "$(lock_file)" ] && [ "$SECONDS" -le "$end" ]; do sleep 0.3; done
 if [ -z "$(lock_file)" ]; then ok "the lock is given back after the abort"; else notok "the lock is given back after the abort"; fi
+# 5. The DR site freezes while a slow step runs: no answer comes, so it may
+# still be running; a retry is refused until the site, thawed, says how it
+# ended. Frozen past its deadline, the step may have finished in the instant
+# of the thaw or been stopped: either way the console must say what happened.
+start "$slow"
+check "the console is up again" shows "datacenter-2 standby" 30
+before=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
+T send-keys s
+shows "number or name" 20
+T send-keys 3 Enter
+shows "네트워크 장애  0:" 20
+confirm
+shows "✓ 1 activate_backup_network" 20
+confirm
+check "update_routing_tables runs" shows "▶ 2 update_routing_tables" 20
+lab freeze 2 >/dev/null 2>&1
+check "no answer: unknown, it may still be running on the DR site" \
+	shows "may still be running on datacenter-2" 40
+T send-keys r
+sleep 1
+if grep -q '"type":"retry_refused"' "$(journal)"; then ok "r is refused and journaled"; else notok "r is refused and journaled"; fi
+check "the key line says r is refused" shows "r refused while it may still run" 5
+lab thaw 2 >/dev/null 2>&1
+end=$((SECONDS + 40))
+until grep -q '"type":"step_settled"' "$(journal)" || [ "$SECONDS" -gt "$end" ]; do sleep 0.5; done
+settled=$(grep '"type":"step_settled"' "$(journal)" | tail -n 1)
+sleep 3 # its check, then the step's end
+after=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
+if [ "$after" -gt "$before" ]; then
+	# it finished at the thaw: the site says it exited, the check passes
+	if echo "$settled" | grep -q "exit status 0" && T capture-pane -p | grep -qF "✓ 2 update_routing_tables"; then
+		ok "it landed at the thaw, and the console says it ended (exit status 0) and is done"
+	else
+		notok "it landed at the thaw, and the console says it ended and is done: $settled"
+	fi
+else
+	if echo "$settled" | grep -q "stopped at its deadline" && T capture-pane -p | grep -qF "✗ 2 update_routing_tables"; then
+		ok "it never landed, and the console says the site stopped it and the step failed"
+	else
+		notok "it never landed, and the console says the site stopped it: $settled"
+	fi
+fi
+if [ "$((after - before))" -le 1 ]; then ok "it ran at most once"; else notok "it ran $((after - before)) times"; fi
 finish

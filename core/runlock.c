@@ -488,3 +488,26 @@ int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
 		pid_alive = runlock_pid_alive;
 	return pid_alive(holder->pid) ? RUNLOCK_LIVE : RUNLOCK_STALE;
 }
+
+/*
+ * Judges whether a lock's owner is me (as runlock_owner_me gives both): it
+ * must name my run on my host. With my pid and start it is this very
+ * console (LIVE_SELF); with my pid and another start, or another pid that
+ * no process has here (runlock_is_stale says STALE), it was left by this
+ * run's console before a restart (STALE: mine to take over without asking).
+ * Another run, the same run on another host, the same run under a pid that
+ * a process has, or an owner that is not known: NOT_MINE. pid_alive NULL
+ * means runlock_pid_alive.
+ */
+int runlock_owner_is_mine(const struct runlock_owner *lock, const struct runlock_owner *me,
+                          int (*pid_alive)(int pid))
+{
+	if (!lock->known || !me->known || me->run[0] == '\0' || strcmp(lock->run, me->run) != 0 ||
+	    strcmp(lock->host, me->host) != 0)
+		return RUNLOCK_NOT_MINE;
+	if (lock->pid == me->pid)
+		return lock->started_ms == me->started_ms ? RUNLOCK_MINE_LIVE_SELF
+		                                          : RUNLOCK_MINE_STALE;
+	return runlock_is_stale(lock, me->host, pid_alive) == RUNLOCK_STALE ? RUNLOCK_MINE_STALE
+	                                                                    : RUNLOCK_NOT_MINE;
+}

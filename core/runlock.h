@@ -27,11 +27,18 @@ struct runlock_owner {
 	char host[256];     /* gethostname of the jump host */
 	int pid;            /* the console's process */
 	int64_t started_ms; /* wall clock, when the lock was taken */
-	char run[64];       /* the run id */
+	char run[128];      /* the run id (runid.h) */
 	char tty[64];       /* the console's terminal, "-" when none */
 	char origin[64];    /* the SSH client's address, "local" when not over SSH */
 	int known;          /* 1 when the fields are filled (0: no owner, or unreadable) */
 	int previous;       /* 1 when left behind by a holder that no longer holds the lock */
+};
+
+/* runlock_owner_is_mine: whether a lock's owner is this console's run. */
+enum runlock_mine {
+	RUNLOCK_NOT_MINE,       /* another run or host, a live process, or an unreadable owner */
+	RUNLOCK_MINE_LIVE_SELF, /* this very console: same run, host, pid and start */
+	RUNLOCK_MINE_STALE,     /* left by a console of this host that is gone: take it over */
 };
 
 /* What runlock_owner_fill reads; runlock_owner_me gathers the real values. */
@@ -90,5 +97,7 @@ void runlock_site_result_free(struct runlock_site_result *r);
 int runlock_pid_alive(int pid);
 int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
                      int (*pid_alive)(int pid));
+int runlock_owner_is_mine(const struct runlock_owner *lock, const struct runlock_owner *me,
+                          int (*pid_alive)(int pid));
 
 #endif

@@ -2,7 +2,8 @@
  * Tests of core/runlock.c. The jump-host lock: a second acquisition (another
  * open file description, so it works in one process) is refused with the
  * holder exactly, a release or the death of the holder frees the lock, and
- * target names become safe file names. The owner's JSON round trip. The
+ * target names become safe file names. The owner's JSON round trip, and
+ * whether a lock's owner is this console's run. The
  * DR-site commands run with /bin/sh against a scratch folder, the same shell
  * a site runs them with: taken, held, released, not ours, absent, takeover
  * by compare-and-swap, hostile owners stored literally, and parallel shells
@@ -438,6 +439,45 @@ static void test_is_stale(void **state)
 	assert_int_equal(runlock_is_stale(&h, "jump1", NULL), RUNLOCK_STALE);
 }
 
+/* My run on my host: this very console, its earlier self, or a live process that is not me. */
+static void test_owner_is_mine(void **state)
+{
+	(void)state;
+	struct runlock_owner me, lock;
+	owner_of(&me, 1);
+	lock = me;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_LIVE_SELF);
+	lock.started_ms -= 60000; /* my pid, before a reboot */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_STALE);
+	lock = me;
+	lock.pid = 101; /* my run before a restart, its process gone */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_STALE);
+	lock.pid = 100; /* my run, but a process with its pid runs here */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	snprintf(lock.host, sizeof lock.host, "jump2"); /* my run id from another host */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock.pid = 101;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	owner_of(&lock, 2); /* another run of this host, its process gone */
+	lock.pid = 101;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	lock.known = 0;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	me.run[0] = lock.run[0] = '\0';
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	owner_of(&me, 1);
+	lock = me;
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	lock.pid = child;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, NULL), RUNLOCK_MINE_STALE);
+}
+
 /* Runs a command with /bin/sh and returns its output (free it). */
 static char *sh_run(const char *script)
 {
@@ -864,6 +904,7 @@ int main(void)
 	    T(test_owner_roundtrip),
 	    T(test_owner_refused),
 	    T(test_is_stale),
+	    T(test_owner_is_mine),
 	    T(test_site_taken_held),
 	    T(test_site_release),
 	    T(test_site_takeover),

@@ -11,8 +11,11 @@
 /* runlock_acquire: another console holds the lock (holder says who). */
 #define RUNLOCK_HELD 1
 
-/* The DR site's lock folder when the config names none. */
-#define RUNLOCK_SITE_DIR "/var/tmp"
+/*
+ * The DR site's lock folder when the config names none: the site account's
+ * own, "~/" standing for its $HOME (the lock's commands put it there).
+ */
+#define RUNLOCK_SITE_DIR "~/.local/state/drconsole"
 
 /* runlock_is_stale: what can be said about a holder. */
 enum runlock_staleness {
@@ -60,12 +63,14 @@ struct runlock {
 
 /* What a DR-site lock command reported. */
 enum runlock_site_state {
-	RUNLOCK_SITE_NONE,     /* no answer (what a failed parse leaves) */
+	RUNLOCK_SITE_NONE,     /* no answer, or a garbled one: the lock may have been taken */
 	RUNLOCK_SITE_TAKEN,    /* acquire, takeover: the lock is ours now */
 	RUNLOCK_SITE_HELD,     /* acquire, takeover: someone else's, left alone */
 	RUNLOCK_SITE_RELEASED, /* release: it was ours and is gone */
 	RUNLOCK_SITE_NOT_OURS, /* release: someone else's, left alone */
 	RUNLOCK_SITE_ABSENT,   /* release: there was none */
+	RUNLOCK_SITE_FOREIGN,  /* refused: the lock file is another account's (no lock taken) */
+	RUNLOCK_SITE_ERROR,    /* refused: the command said why (no lock taken) */
 };
 
 /* A parsed DR-site answer. Free with runlock_site_result_free. */
@@ -88,7 +93,7 @@ int runlock_acquire(const char *state_dir, const char *target, const struct runl
 void runlock_release(struct runlock *l);
 
 char *runlock_site_acquire_script(const char *dir, const char *owner_json);
-char *runlock_site_release_script(const char *dir, const char *run_id);
+char *runlock_site_release_script(const char *dir, const char *owner_json);
 char *runlock_site_takeover_script(const char *dir, const char *expected_owner_json,
                                    const char *new_owner_json);
 int runlock_site_parse(const char *out, size_t len, struct runlock_site_result *r, char **cause);

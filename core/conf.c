@@ -165,11 +165,12 @@ static void conf_read_site(struct yctx *c, struct conf *cf, const struct ynode *
 		conf_read_backups(c, yfield_get(n, "backups"), s);
 	if (yfield_get(n, "services") != NULL)
 		conf_read_services(c, yfield_get(n, "services"), s);
-	if (yfield_string(c, n, "lock_dir", &s->lock_dir) == 1 && s->lock_dir[0] != '/')
+	if (yfield_string(c, n, "lock_dir", &s->lock_dir) == 1 && s->lock_dir[0] != '/' &&
+	    strncmp(s->lock_dir, "~/", 2) != 0)
 		yfield_error(c, yfield_get(n, "lock_dir"),
-			     "key 'lock_dir' is a folder on the site and must be an absolute path, "
-			     "not '%s'",
-			     s->lock_dir);
+		             "key 'lock_dir' is a folder on the site and must be an absolute path, "
+		             "not '%s' (or start with ~/, the site account's home)",
+		             s->lock_dir);
 	conf_site_defaults(s);
 }
 

@@ -52,7 +52,8 @@ struct site {
 	struct site_backups backups;
 	struct site_service *services;
 	size_t n_services;
-	char *lock_dir; /* where a recovery run's lock goes on the site; NULL: /var/tmp */
+	char *lock_dir; /* the site's folder for a recovery run's lock ("~/": the account's
+	                   home); NULL: RUNLOCK_SITE_DIR, ~/.local/state/drconsole */
 };
 
 struct conf_param {

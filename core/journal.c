@@ -1,8 +1,8 @@
 /*
  * The run journal, writing side. Each guided run writes
- * <state_dir>/runs/<stamp>-<n>.jsonl: the stamp is the UTC second the run
- * started (20261127T061500Z), n the first free number from 1, the file
- * created with O_EXCL (0600, its folder 0700). One record per line, keys in
+ * <state_dir>/runs/<run id>.jsonl, the id unique across jump hosts
+ * (runid.h: 20261127T061500Z-jump1-4242-9f3c2a1b7d4e6f01), the file created
+ * with O_EXCL (0600, its folder 0700). One record per line, keys in
  * this order, compact, UTF-8 as is:
  *
  *   {"seq":1,"ts":"2026-11-27T06:15:00.123Z","type":"run_started","prev":"000…0","data":{…}}
@@ -38,11 +38,12 @@
 #include "clock.h"
 #include "journal.h"
 #include "paths.h"
+#include "runid.h"
 #include "secret.h"
 #include "xmalloc.h"
 
-#define JOURNAL_MAX_PER_SECOND 1000 /* runs started in one second */
-#define JOURNAL_TYPE_MAX       64
+#define JOURNAL_CREATE_TRIES 3 /* new ids tried when one is taken */
+#define JOURNAL_TYPE_MAX     64
 
 /* A journal open for appending. */
 struct journal {
@@ -164,14 +165,16 @@ static struct journal *journal_new(int fd, const char *path, int64_t (*now_ms)(v
 	return j;
 }
 
-/* Creates the first free <stamp>-<n>.jsonl in dir; returns its fd, and its path in *path. */
-static int journal_create_file(const char *dir, const char *stamp, char **path, char **cause)
+/* Creates <run id>.jsonl in dir, a new id made at ms; returns its fd, and its path in *path. */
+static int journal_create_file(const char *dir, int64_t ms, char **path, char **cause)
 {
 	int fd = -1;
 	*path = NULL;
-	for (int n = 1; fd == -1 && n <= JOURNAL_MAX_PER_SECOND; n++) {
+	for (int n = 0; fd == -1 && n < JOURNAL_CREATE_TRIES; n++) {
+		char *id = runid_new(ms);
 		free(*path);
-		*path = xasprintf("%s/%s-%d.jsonl", dir, stamp, n);
+		*path = xasprintf("%s/%s.jsonl", dir, id);
+		free(id);
 		fd = open(*path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		          0600);
 		if (fd == -1 && errno != EEXIST)
@@ -179,11 +182,7 @@ static int journal_create_file(const char *dir, const char *stamp, char **path, 
 	}
 	if (fd >= 0 && fchmod(fd, 0600) == 0)
 		return fd;
-	if (fd == -1 && errno == EEXIST)
-		*cause = xasprintf("cannot create a journal in %s: %d runs started in second %s",
-		                   dir, JOURNAL_MAX_PER_SECOND, stamp);
-	else
-		*cause = xasprintf("cannot create %s: %s", *path, strerror(errno));
+	*cause = xasprintf("cannot create %s: %s", *path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
 	free(*path);
@@ -200,10 +199,9 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
                                char **cause)
 {
 	int64_t (*now)(void) = now_ms != NULL ? now_ms : clock_wall_ms;
-	char *dir = xasprintf("%s/runs", state_dir), *stamp = journal_stamp(now(), 1);
-	char *path = NULL;
+	char *dir = xasprintf("%s/runs", state_dir), *path = NULL;
 	int fd =
-	    journal_mkdirs(dir, cause) == 0 ? journal_create_file(dir, stamp, &path, cause) : -1;
+	    journal_mkdirs(dir, cause) == 0 ? journal_create_file(dir, now(), &path, cause) : -1;
 	if (fd >= 0 && journal_lock(fd, path, cause) == 0 && journal_sync_dir(dir, cause) == 0 &&
 	    journal_sync_dir(state_dir, cause) == 0) {
 		struct journal *j = journal_new(fd, path, now);
@@ -212,7 +210,6 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
 		else
 			free(path);
 		free(dir);
-		free(stamp);
 		return j;
 	}
 	if (fd >= 0) {
@@ -221,7 +218,6 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
 	}
 	free(path);
 	free(dir);
-	free(stamp);
 	return NULL;
 }
 

@@ -20,6 +20,7 @@
 
 #include "journal.h"
 #include "paths.h"
+#include "runid.h"
 #include "xmalloc.h"
 
 #define JOURNAL_FILE_MAX  (1L << 30) /* a journal larger than this is not read */
@@ -368,10 +369,14 @@ void journal_records_free(struct journal_records *r)
 	memset(r, 0, sizeof *r);
 }
 
-/* Tells whether name is a run's file name, <stamp>-<n>.jsonl; *n gets n. */
+/* Tells whether name is a run's file name, <run id>.jsonl or <stamp>-<n>.jsonl; *n gets n. */
 static int journal_name_ok(const char *name, long *n)
 {
 	char *end;
+	size_t len = strlen(name);
+	*n = 0;
+	if (len > 6 && strcmp(name + len - 6, ".jsonl") == 0 && runid_ok(name, len - 6))
+		return 1;
 	if (!journal_shape(name, JOURNAL_STAMP_LEN, "99999999T999999Z") ||
 	    name[JOURNAL_STAMP_LEN] != '-' || name[JOURNAL_STAMP_LEN + 1] < '1' ||
 	    name[JOURNAL_STAMP_LEN + 1] > '9')
@@ -380,7 +385,7 @@ static int journal_name_ok(const char *name, long *n)
 	return strcmp(end, ".jsonl") == 0;
 }
 
-/* Orders run file names newest first: by stamp, then by number. */
+/* Orders run file names newest first: by stamp, then by number, then by name. */
 static int journal_name_newer(const void *a, const void *b)
 {
 	const char *x = *(const char *const *)a, *y = *(const char *const *)b;
@@ -390,7 +395,7 @@ static int journal_name_newer(const void *a, const void *b)
 		return c;
 	journal_name_ok(x, &nx);
 	journal_name_ok(y, &ny);
-	return (ny > nx) - (ny < nx);
+	return nx != ny ? (ny > nx) - (ny < nx) : strcmp(y, x);
 }
 
 /* Lists the runs in <state_dir>/runs, newest first (none when the folder does not exist). */

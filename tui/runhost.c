@@ -547,7 +547,7 @@ static void runhost_unlock(struct runhost *h)
 	runlock_release(&h->lock); /* over: another console may run one now */
 	if (h->site_locked) {
 		h->site_locked = 0;
-		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
+		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me_json));
 		h->release_op =
 		    h->lock_op; /* waited for only by a console that quits (runhost_settle) */
 		h->lock_op = 0;

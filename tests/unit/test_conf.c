@@ -422,6 +422,32 @@ static void test_conf_relative_backups(void **state)
 	fixture_done(&fx);
 }
 
+/* The lock folder is on the site: absolute, or under the site account's home ("~/"). */
+static void test_conf_lock_dir(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_load(&fx, DR_INLINE TWO_SITES "    lock_dir: ~/locks\n");
+	expect_clean(&fx.d);
+	assert_string_equal(fx.cf.sites[1].lock_dir, "~/locks");
+	assert_null(fx.cf.sites[0].lock_dir);
+	fixture_done(&fx);
+	static const char *const bad[] = {"locks", "~locks", "~user/locks", "$HOME/locks"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		char *text = xasprintf(DR_INLINE TWO_SITES "    lock_dir: \"%s\"\n", bad[i]);
+		char *want = xasprintf("key 'lock_dir' is a folder on the site and must be an "
+		                       "absolute path, not '%s' (or start with ~/, the site "
+		                       "account's home)",
+		                       bad[i]);
+		fixture_load(&fx, text);
+		assert_int_equal(fx.rc, -1);
+		expect_message(&fx.d, 11, 15, want);
+		fixture_done(&fx);
+		free(want);
+		free(text);
+	}
+}
+
 /* dr: and dr_config: exclude each other, and one of them is required. */
 static void test_conf_dr_choice(void **state)
 {
@@ -627,21 +653,22 @@ static void test_conf_params_and_via(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_conf_full),
-		cmocka_unit_test(test_conf_defaults),
-		cmocka_unit_test(test_conf_fence_on_return),
-		cmocka_unit_test(test_conf_unknown_key),
-		cmocka_unit_test(test_conf_sites_count),
-		cmocka_unit_test(test_conf_duplicate_site),
-		cmocka_unit_test(test_conf_ports),
-		cmocka_unit_test(test_conf_relative_backups),
-		cmocka_unit_test(test_conf_dr_choice),
-		cmocka_unit_test(test_conf_unknown_primary),
-		cmocka_unit_test(test_conf_passwords),
-		cmocka_unit_test(test_conf_many_errors),
-		cmocka_unit_test(test_conf_dr_config),
-		cmocka_unit_test(test_conf_lookups),
-		cmocka_unit_test(test_conf_params_and_via),
+	    cmocka_unit_test(test_conf_full),
+	    cmocka_unit_test(test_conf_defaults),
+	    cmocka_unit_test(test_conf_fence_on_return),
+	    cmocka_unit_test(test_conf_unknown_key),
+	    cmocka_unit_test(test_conf_sites_count),
+	    cmocka_unit_test(test_conf_duplicate_site),
+	    cmocka_unit_test(test_conf_ports),
+	    cmocka_unit_test(test_conf_relative_backups),
+	    cmocka_unit_test(test_conf_lock_dir),
+	    cmocka_unit_test(test_conf_dr_choice),
+	    cmocka_unit_test(test_conf_unknown_primary),
+	    cmocka_unit_test(test_conf_passwords),
+	    cmocka_unit_test(test_conf_many_errors),
+	    cmocka_unit_test(test_conf_dr_config),
+	    cmocka_unit_test(test_conf_lookups),
+	    cmocka_unit_test(test_conf_params_and_via),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

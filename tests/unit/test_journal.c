@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "journal.h"
+#include "runid.h"
 
 #define T0    1795760100123LL /* 2026-11-27T06:15:00.123Z */
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -209,8 +210,11 @@ static void test_journal_round_trip(void **state)
 	char *path = NULL, *cause = NULL;
 	struct journal *j = journal_create(*state, fake_clock, &path, &cause);
 	assert_non_null(j);
-	char *want_path = xasprintf("%s/runs/20261127T061500Z-1.jsonl", (char *)*state);
-	assert_string_equal(path, want_path);
+	char *want_path = xasprintf("%s/runs/20261127T061500Z-", (char *)*state);
+	const char *name = strrchr(path, '/') + 1;
+	assert_int_equal(strncmp(path, want_path, strlen(want_path)), 0);
+	assert_true(strlen(name) > 6 && strcmp(name + strlen(name) - 6, ".jsonl") == 0);
+	assert_true(runid_ok(name, strlen(name) - 6));
 	assert_int_equal(journal_seq(j), 0);
 	append_ok(j, JOURNAL_RUN_STARTED,
 	          json_pack("{s:s, s:s, s:s, s:s}", "scenario", "데이터베이스 장애", "mode",
@@ -529,22 +533,26 @@ static void expect_mode(const char *path, mode_t mode)
 	assert_int_equal(st.st_mode & 07777, mode);
 }
 
-/* Runs started in one second get -1, -2, -3; folders 0700, files 0600, whatever the umask. */
+/* Runs started in one second get three run ids; folders 0700, files 0600, whatever the umask. */
 static void test_journal_names_and_modes(void **state)
 {
 	char *dir = xasprintf("%s/deep/state", (char *)*state);
 	mode_t old = umask(0);
-	for (int n = 1; n <= 3; n++) {
-		char *path;
+	char *paths[3], *want = xasprintf("%s/runs/20261127T061500Z-", dir);
+	for (int n = 0; n < 3; n++) {
 		fake_now = T0;
-		struct journal *j = create_ok(dir, &path);
-		char *want = xasprintf("%s/runs/20261127T061500Z-%d.jsonl", dir, n);
-		assert_string_equal(path, want);
-		expect_mode(path, 0600);
+		struct journal *j = create_ok(dir, &paths[n]);
+		const char *name = paths[n] + strlen(want) - strlen("20261127T061500Z-");
+		assert_int_equal(strncmp(paths[n], want, strlen(want)), 0);
+		assert_true(runid_ok(name, strlen(name) - strlen(".jsonl")));
+		for (int k = 0; k < n; k++)
+			assert_string_not_equal(paths[n], paths[k]);
+		expect_mode(paths[n], 0600);
 		journal_close(j);
-		free(want);
-		free(path);
 	}
+	for (int n = 0; n < 3; n++)
+		free(paths[n]);
+	free(want);
 	umask(old);
 	char *runs = xasprintf("%s/runs", dir);
 	expect_mode(runs, 0700);
@@ -566,13 +574,22 @@ static void test_journal_create_refused(void **state)
 	free(file);
 }
 
-/* Lists runs newest first (-10 after -2), skips other files, and finds runs by path, name or id. */
+/*
+ * Lists runs newest first (-10 after -2, run ids by their stamp), skips other
+ * files, and finds runs by path, name or id.
+ */
 static void test_journal_list_find(void **state)
 {
 	const char *dir = *state;
-	static const char *const names[] = {"20261127T061500Z-2.jsonl", "20261127T061500Z-10.jsonl",
-	                                    "20261126T235959Z-1.jsonl", "notes.txt",
-	                                    "20261127T061500Z-0.jsonl", "20261127T0615Z-1.jsonl"};
+	static const char *const names[] = {"20261127T061500Z-2.jsonl",
+	                                    "20261127T061500Z-10.jsonl",
+	                                    "20261126T235959Z-1.jsonl",
+	                                    "notes.txt",
+	                                    "20261127T061500Z-0.jsonl",
+	                                    "20261127T0615Z-1.jsonl",
+	                                    "20261127T061501Z-jump1-4242-9f3c2a1b7d4e6f01.jsonl",
+	                                    "20261127T061501Z-jump1-77-0000000000000001.jsonl",
+	                                    "20261127T061501Z-jump1-4242-9f3c2a1b7d4e6f01.json"};
 	char *runs_dir = xasprintf("%s/runs", dir), *path = NULL, *cause = NULL;
 	struct journal_runs runs;
 	assert_int_equal(journal_list(dir, &runs, &cause), 0);
@@ -590,12 +607,23 @@ static void test_journal_list_find(void **state)
 		free(p);
 	}
 	assert_int_equal(journal_list(dir, &runs, &cause), 0);
-	assert_int_equal(runs.n, 3);
-	assert_string_equal(runs.names[0], names[1]);
-	assert_string_equal(runs.names[1], names[0]);
-	assert_string_equal(runs.names[2], names[2]);
+	assert_int_equal(runs.n, 5);
+	assert_string_equal(runs.names[0], names[7]);
+	assert_string_equal(runs.names[1], names[6]);
+	assert_string_equal(runs.names[2], names[1]);
+	assert_string_equal(runs.names[3], names[0]);
+	assert_string_equal(runs.names[4], names[2]);
 	journal_runs_free(&runs);
 
+	assert_int_equal(journal_last(dir, &path, &cause), 0);
+	want = xasprintf("%s/%s", runs_dir, names[7]);
+	assert_string_equal(path, want);
+	free(path);
+	free(want);
+	assert_int_equal(unlink(path = xasprintf("%s/%s", runs_dir, names[7])), 0);
+	free(path);
+	assert_int_equal(unlink(path = xasprintf("%s/%s", runs_dir, names[6])), 0);
+	free(path);
 	assert_int_equal(journal_last(dir, &path, &cause), 0);
 	want = xasprintf("%s/%s", runs_dir, names[1]);
 	assert_string_equal(path, want);

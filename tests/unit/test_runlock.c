@@ -2,12 +2,8 @@
  * Tests of core/runlock.c. The jump-host lock: a second acquisition (another
  * open file description, so it works in one process) is refused with the
  * holder exactly, a release or the death of the holder frees the lock, and
- * target names become safe file names. The owner's JSON round trip. The
- * DR-site commands run with /bin/sh against a scratch folder, the same shell
- * a site runs them with: taken, held, released, not ours, absent, takeover
- * by compare-and-swap, hostile owners stored literally, and parallel shells
- * racing for the lock round after round with exactly one winner each time.
- * Garbled output never parses as "taken".
+ * target names become safe file names. The owner's JSON round trip, and how
+ * a lock's owner is judged: stale or live, this console's run or not.
  */
 #include "config.h"
 
@@ -15,98 +11,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 
-#include "runlock.h"
-
-/* Rounds of the races between two shells. */
-#define RACE_ROUNDS 200
-
-/* One test's scratch folder: the state dir for jump-host locks, the site's folder beside it. */
-struct scratch {
-	char *dir;
-	char *site;
-	char *lock; /* the DR-site lock file */
-};
-
-/* Makes the scratch folder. */
-static int scratch_setup(void **state)
-{
-	struct scratch *s = xcalloc(1, sizeof *s);
-	s->dir = xstrdup("/tmp/drconsole-runlock-XXXXXX");
-	if (mkdtemp(s->dir) == NULL)
-		return -1;
-	s->site = xasprintf("%s/site", s->dir);
-	s->lock = xasprintf("%s/drconsole-run.lock", s->site);
-	*state = s;
-	return 0;
-}
-
-/* Removes one entry below the scratch folder. */
-static int scratch_remove(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st, (void)flag, (void)ftw;
-	return remove(path);
-}
-
-/* Removes the scratch folder. */
-static int scratch_teardown(void **state)
-{
-	struct scratch *s = *state;
-	nftw(s->dir, scratch_remove, 8, FTW_DEPTH | FTW_PHYS);
-	free(s->lock);
-	free(s->site);
-	free(s->dir);
-	free(s);
-	return 0;
-}
-
-/* Reads a stream to its end (free the text). */
-static char *read_all(FILE *f)
-{
-	char *buf = xcalloc(1, 65536);
-	size_t n = fread(buf, 1, 65535, f);
-	buf[n] = '\0';
-	return buf;
-}
-
-/* Returns a whole file (free it), or NULL when it cannot be read. */
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *text = f ? read_all(f) : NULL;
-	if (f)
-		fclose(f);
-	return text;
-}
-
-/* Fills an owner as console number n would (its own operator, pid and run). */
-static void owner_of(struct runlock_owner *o, int n)
-{
-	char user[32], run[32];
-	snprintf(user, sizeof user, "operator%d", n);
-	snprintf(run, sizeof run, "20261127T061500Z-%d", n);
-	struct runlock_env env = {user,         NULL,     "10.0.0.5 51000 10.0.0.1 22", "jump1",
-	                          "/dev/pts/3", 4000 + n, 1795760100000LL + n};
-	runlock_owner_fill(o, &env, run);
-}
-
-/* Fails unless two owners agree on every field. */
-static void owner_equal(const struct runlock_owner *a, const struct runlock_owner *b)
-{
-	assert_string_equal(a->operator, b->operator);
-	assert_string_equal(a->host, b->host);
-	assert_int_equal(a->pid, b->pid);
-	assert_int_equal(a->started_ms, b->started_ms);
-	assert_string_equal(a->run, b->run);
-	assert_string_equal(a->tty, b->tty);
-	assert_string_equal(a->origin, b->origin);
-	assert_int_equal(a->known, b->known);
-}
+#include "runlock_fixture.h"
 
 /* The lock file is made 0600 in a 0700 folder and holds the owner as one JSON line. */
 static void test_acquire_writes_owner(void **state)
@@ -438,414 +347,43 @@ static void test_is_stale(void **state)
 	assert_int_equal(runlock_is_stale(&h, "jump1", NULL), RUNLOCK_STALE);
 }
 
-/* Runs a command with /bin/sh and returns its output (free it). */
-static char *sh_run(const char *script)
-{
-	FILE *p = popen(script, "r");
-	assert_non_null(p);
-	char *out = read_all(p);
-	assert_int_equal(pclose(p), 0);
-	return out;
-}
-
-/* Runs a lock command and parses its answer; returns the parse's result (-1 sets *cause). */
-static int site_run(char *script, struct runlock_site_result *r, char **cause)
-{
-	char *out = sh_run(script);
-	int rc = runlock_site_parse(out, strlen(out), r, cause);
-	free(out);
-	free(script);
-	return rc;
-}
-
-/* Runs a lock command that must answer with state; returns the owner it named (free it). */
-static char *site_expect(char *script, enum runlock_site_state state)
-{
-	struct runlock_site_result r;
-	char *cause = NULL;
-	if (site_run(script, &r, &cause) != 0)
-		fail_msg("lock command failed: %s", cause);
-	assert_int_equal(r.state, state);
-	return r.owner_json;
-}
-
-/* Takes the site lock for owner n; returns that owner's JSON (free it). */
-static char *site_take(const char *site, int n)
-{
-	struct runlock_owner o;
-	owner_of(&o, n);
-	char *json = runlock_owner_json(&o);
-	assert_null(site_expect(runlock_site_acquire_script(site, json), RUNLOCK_SITE_TAKEN));
-	return json;
-}
-
-/* Fails unless the site lock file holds exactly json and a newline. */
-static void site_holds(const struct scratch *s, const char *json)
-{
-	char *text = slurp(s->lock), *want = xasprintf("%s\n", json);
-	assert_non_null(text);
-	assert_string_equal(text, want);
-	free(want);
-	free(text);
-}
-
-/* Taken (the folder made), then held by the owner exactly, for a second console. */
-static void test_site_taken_held(void **state)
-{
-	struct scratch *s = *state;
-	char *a = site_take(s->site, 1);
-	site_holds(s, a);
-	struct runlock_owner b;
-	owner_of(&b, 2);
-	char *bjson = runlock_owner_json(&b);
-	struct runlock_site_result r;
-	char *cause = NULL;
-	assert_int_equal(site_run(runlock_site_acquire_script(s->site, bjson), &r, &cause), 0);
-	assert_int_equal(r.state, RUNLOCK_SITE_HELD);
-	assert_string_equal(r.owner_json, a);
-	struct runlock_owner want;
-	owner_of(&want, 1);
-	owner_equal(&r.owner, &want);
-	runlock_site_result_free(&r);
-	site_holds(s, a);
-	struct stat st;
-	assert_int_equal(stat(s->lock, &st), 0);
-	assert_int_equal(st.st_nlink, 1); /* the private file is gone */
-	free(bjson);
-	free(a);
-}
-
-/* Released only by its own run; otherwise "not ours" with the owner; then absent. */
-static void test_site_release(void **state)
-{
-	struct scratch *s = *state;
-	char *a = site_take(s->site, 1);
-	char *owner = site_expect(runlock_site_release_script(s->site, "20261127T061500Z-2"),
-	                          RUNLOCK_SITE_NOT_OURS);
-	assert_string_equal(owner, a);
-	free(owner);
-	/* A run id that is a prefix of the owner's is not the owner's. */
-	free(site_expect(runlock_site_release_script(s->site, "20261127T061500Z-"),
-	                 RUNLOCK_SITE_NOT_OURS));
-	site_holds(s, a);
-	assert_null(site_expect(runlock_site_release_script(s->site, "20261127T061500Z-1"),
-	                        RUNLOCK_SITE_RELEASED));
-	assert_int_equal(access(s->lock, F_OK), -1);
-	assert_null(site_expect(runlock_site_release_script(s->site, "20261127T061500Z-1"),
-	                        RUNLOCK_SITE_ABSENT));
-	char *missing = xasprintf("%s/nowhere", s->dir);
-	assert_null(site_expect(runlock_site_release_script(missing, "r"), RUNLOCK_SITE_ABSENT));
-	assert_int_equal(access(missing, F_OK), -1);
-	free(missing);
-	free(a);
-}
-
-/* A takeover replaces exactly the expected owner, refuses any other, and takes an absent lock. */
-static void test_site_takeover(void **state)
-{
-	struct scratch *s = *state;
-	char *a = site_take(s->site, 1);
-	struct runlock_owner o;
-	owner_of(&o, 2);
-	char *b = runlock_owner_json(&o);
-	owner_of(&o, 3);
-	char *c = runlock_owner_json(&o);
-	assert_null(site_expect(runlock_site_takeover_script(s->site, a, b), RUNLOCK_SITE_TAKEN));
-	site_holds(s, b);
-	char *held = site_expect(runlock_site_takeover_script(s->site, a, c), RUNLOCK_SITE_HELD);
-	assert_string_equal(held, b);
-	site_holds(s, b);
-	free(held);
-	assert_null(site_expect(runlock_site_release_script(s->site, "20261127T061500Z-2"),
-	                        RUNLOCK_SITE_RELEASED));
-	assert_null(site_expect(runlock_site_takeover_script(s->site, a, c), RUNLOCK_SITE_TAKEN));
-	site_holds(s, c);
-	free(a);
-	free(b);
-	free(c);
-}
-
-/* A lock file without a readable owner is held by an unknown owner, and can be taken over. */
-static void test_site_empty_owner(void **state)
-{
-	struct scratch *s = *state;
-	assert_int_equal(mkdir(s->site, 0700), 0);
-	FILE *f = fopen(s->lock, "w");
-	fclose(f);
-	struct runlock_site_result r;
-	char *cause = NULL, *a = NULL;
-	struct runlock_owner o;
-	owner_of(&o, 1);
-	a = runlock_owner_json(&o);
-	assert_int_equal(site_run(runlock_site_acquire_script(s->site, a), &r, &cause), 0);
-	assert_int_equal(r.state, RUNLOCK_SITE_HELD);
-	assert_string_equal(r.owner_json, "");
-	assert_false(r.owner.known);
-	runlock_site_result_free(&r);
-	assert_null(site_expect(runlock_site_takeover_script(s->site, "", a), RUNLOCK_SITE_TAKEN));
-	site_holds(s, a);
-	free(a);
-}
-
-/* Fails unless the path does not exist (an injected command would have made it). */
-static void not_created(const char *path)
-{
-	if (access(path, F_OK) == 0)
-		fail_msg("%s exists: a value was executed", path);
-}
-
-/* Quotes, $(...), backticks and newlines in an owner are stored literally; nothing runs. */
-static void test_site_hostile_owner(void **state)
-{
-	struct scratch *s = *state;
-	char *marker = xasprintf("%s/pwned", s->dir);
-	struct runlock_owner o;
-	owner_of(&o, 1);
-	snprintf(o.operator, sizeof o.operator, "'\"$(touch %s)`touch %s`\n;x", marker, marker);
-	char *json = runlock_owner_json(&o);
-	assert_non_null(strstr(json, "$(touch"));
-	assert_null(site_expect(runlock_site_acquire_script(s->site, json), RUNLOCK_SITE_TAKEN));
-	site_holds(s, json);
-	char *held = site_expect(runlock_site_acquire_script(s->site, json), RUNLOCK_SITE_HELD);
-	assert_string_equal(held, json);
-	free(held);
-	/* Written by hand: a JSON escape of a newline and a quote, and a backslash, for the shell. */
-	char *raw = xasprintf("{\"operator\":\"'$(touch %s)`touch %s`\\n\\\"\\\\\"}", marker,
-	                      marker);
-	assert_null(
-	    site_expect(runlock_site_takeover_script(s->site, json, raw), RUNLOCK_SITE_TAKEN));
-	site_holds(s, raw);
-	free(
-	    site_expect(runlock_site_release_script(s->site, "$(touch x)"), RUNLOCK_SITE_NOT_OURS));
-	not_created(marker);
-	free(raw);
-	free(json);
-	free(marker);
-}
-
-/* Fails unless the command answers "lock error" with a message holding want. */
-static void site_error(char *script, const char *want)
-{
-	struct runlock_site_result r;
-	char *cause = NULL;
-	assert_int_equal(site_run(script, &r, &cause), -1);
-	assert_int_equal(r.state, RUNLOCK_SITE_NONE);
-	if (strstr(cause, want) == NULL)
-		fail_msg("cause [%s] lacks [%s]", cause, want);
-	free(cause);
-}
-
-/* Unusable arguments, a folder in the lock's place and a stuck critical section are errors. */
-static void test_site_errors(void **state)
-{
-	struct scratch *s = *state;
-	char *marker = xasprintf("%s/pwned", s->dir);
-	char *raw = xasprintf("{\"a\":1}\n$(touch %s)", marker);
-	site_error(runlock_site_acquire_script(s->site, raw), "one line of JSON");
-	site_error(runlock_site_acquire_script(s->site, ""), "one line of JSON");
-	site_error(runlock_site_acquire_script("relative/dir", "{}"), "absolute path");
-	site_error(runlock_site_acquire_script("/tmp/a\nb", "{}"), "absolute path");
-	site_error(runlock_site_release_script(s->site, "a\nb"), "run id");
-	site_error(runlock_site_takeover_script(s->site, "{}\n", "{}"), "one line");
-	not_created(marker);
-	assert_int_equal(access(s->site, F_OK), -1);
-	assert_int_equal(mkdir(s->site, 0700), 0);
-	assert_int_equal(mkdir(s->lock, 0700), 0);
-	site_error(runlock_site_acquire_script(s->site, "{}"), "is a folder");
-	assert_int_equal(rmdir(s->lock), 0);
-	free(site_take(s->site, 1));
-	char *busy = xasprintf("%s.busy", s->lock);
-	assert_int_equal(mkdir(busy, 0700), 0);
-	site_error(runlock_site_takeover_script(s->site, "x", "{}"), "busy is in the way");
-	assert_int_equal(rmdir(busy), 0);
-	free(busy);
-	free(raw);
-	free(marker);
-}
-
-/* Fails unless out is refused by the parser, leaving no answer. */
-static void garbage(const char *out, size_t len, const char *want)
-{
-	struct runlock_site_result r;
-	char *cause = NULL;
-	assert_int_equal(runlock_site_parse(out, len, &r, &cause), -1);
-	assert_int_equal(r.state, RUNLOCK_SITE_NONE);
-	assert_null(r.owner_json);
-	if (strstr(cause, want) == NULL)
-		fail_msg("output [%.*s]: cause [%s] lacks [%s]", (int)len, out ? out : "", cause,
-		         want);
-	free(cause);
-}
-
-/* Parses a string that must give state, returning the owner text (free it). */
-static char *answer(const char *out, enum runlock_site_state state)
-{
-	struct runlock_site_result r;
-	char *cause = NULL;
-	assert_int_equal(runlock_site_parse(out, strlen(out), &r, &cause), 0);
-	assert_int_equal(r.state, state);
-	return r.owner_json;
-}
-
-/* Anything but one known answer after the header is an error, never "taken". */
-static void test_parse(void **state)
+/* My run on my host: this very console, its earlier self, or a live process that is not me. */
+static void test_owner_is_mine(void **state)
 {
 	(void)state;
-	garbage(NULL, 0, "not text");
-	garbage("", 0, "no 'drlock 1' header");
-	garbage("lock taken\n", 11, "no 'drlock 1' header");
-	garbage("drlock 1\n", 9, "not one answer line");
-	garbage("drlock 1\nlock taken", 19, "not one answer line");
-	garbage("drlock 1\nlock taken\nlock taken\n", 31, "not one answer line");
-	garbage("drlock 1\n\n", 10, "not one answer line");
-	garbage("drlock 1\nlock taken\0\n", 21, "not text");
-	garbage("drlock 1\nlock taken now\n", 24, "unknown answer: lock taken now");
-	garbage("drlock 1\nlock takenx\n", 21, "unknown answer");
-	garbage("drlock 1\nlock held\n", 19, "unknown answer");
-	garbage("drlock 1\nLOCK TAKEN\n", 20, "unknown answer");
-	garbage("drlock 1\nsh: 1: Syntax error\n", 29, "unknown answer");
-	garbage("drlock 1\nlock error no space\n", 29, "the DR site's lock: no space");
-	garbage("drlock 1x\nlock taken\n", 21, "no 'drlock 1' header");
-	assert_null(answer("Welcome!\nlock taken\ndrlock 1\nlock taken\n", RUNLOCK_SITE_TAKEN));
-	assert_null(answer("drlock 1\nlock absent\n", RUNLOCK_SITE_ABSENT));
-	assert_null(answer("drlock 1\nlock released\n", RUNLOCK_SITE_RELEASED));
-	char *owner = answer("drlock 1\nlock held  {x} \n", RUNLOCK_SITE_HELD);
-	assert_string_equal(owner, " {x} ");
-	free(owner);
-	owner = answer("drlock 1\nlock not ours {}\n", RUNLOCK_SITE_NOT_OURS);
-	assert_string_equal(owner, "{}");
-	free(owner);
-}
-
-/* A child shell running a lock command, and what it printed. */
-struct racer {
-	FILE *out;
-	char *text;
-};
-
-/*
- * Starts script as a racer held at the gate: it closes its copy of the
- * gate's write end, then reads the gate until end of file, which comes only
- * once every racer and the parent have closed theirs, so all start together.
- */
-static void racer_start(struct racer *r, const int gate[2], const char *script)
-{
-	char *cmd = xasprintf("exec %d>&-; read -r x <&%d; exec %d<&-; %s", gate[1], gate[0],
-	                      gate[0], script);
-	r->out = popen(cmd, "r");
-	assert_non_null(r->out);
-	free(cmd);
-}
-
-/* Collects a racer's answer. */
-static void racer_finish(struct racer *r)
-{
-	r->text = read_all(r->out);
-	assert_int_equal(pclose(r->out), 0);
-}
-
-/*
- * Runs two commands at once; returns how many got the lock. The loser must
- * name the winner, whose owner (owners[winner]) the lock then holds.
- */
-static int race_once(const struct scratch *s, char *const scripts[2], char *const owners[2])
-{
-	struct racer r[2];
-	int gate[2];
-	assert_int_equal(pipe(gate), 0);
-	for (int i = 0; i < 2; i++)
-		racer_start(&r[i], gate, scripts[i]);
-	close(gate[1]);
-	close(gate[0]);
-	int wins = 0, winner = -1;
-	struct runlock_site_result res[2];
-	for (int i = 0; i < 2; i++) {
-		char *cause = NULL;
-		racer_finish(&r[i]);
-		if (runlock_site_parse(r[i].text, strlen(r[i].text), &res[i], &cause) != 0)
-			fail_msg("racer %d: %s", i, cause);
-		if (res[i].state == RUNLOCK_SITE_TAKEN) {
-			wins++;
-			winner = i;
-		}
-		free(r[i].text);
-	}
-	if (wins == 1) {
-		assert_int_equal(res[1 - winner].state, RUNLOCK_SITE_HELD);
-		assert_string_equal(res[1 - winner].owner_json, owners[winner]);
-		site_holds(s, owners[winner]);
-	}
-	runlock_site_result_free(&res[0]);
-	runlock_site_result_free(&res[1]);
-	return wins;
-}
-
-/* Makes the two racers' owners (consoles 1 and 2). */
-static void racers_owners(char *owners[2])
-{
-	for (int i = 0; i < 2; i++) {
-		struct runlock_owner o;
-		owner_of(&o, i + 1);
-		owners[i] = runlock_owner_json(&o);
-	}
-}
-
-/* Two shells acquiring at once: exactly one wins, every round. */
-static void test_site_race_acquire(void **state)
-{
-	struct scratch *s = *state;
-	char *owners[2], *scripts[2];
-	racers_owners(owners);
-	for (int i = 0; i < 2; i++)
-		scripts[i] = runlock_site_acquire_script(s->site, owners[i]);
-	int double_wins = 0, no_wins = 0;
-	for (int round = 0; round < RACE_ROUNDS; round++) {
-		unlink(s->lock);
-		int wins = race_once(s, scripts, owners);
-		double_wins += wins > 1;
-		no_wins += wins == 0;
-	}
-	print_message("acquire race: %d rounds, %d double wins, %d without a winner\n", RACE_ROUNDS,
-	              double_wins, no_wins);
-	assert_int_equal(double_wins, 0);
-	assert_int_equal(no_wins, 0);
-	for (int i = 0; i < 2; i++) {
-		free(scripts[i]);
-		free(owners[i]);
-	}
-}
-
-/* Two shells taking over the same stale owner at once: exactly one wins, every round. */
-static void test_site_race_takeover(void **state)
-{
-	struct scratch *s = *state;
-	char *owners[2], *scripts[2];
-	racers_owners(owners);
-	struct runlock_owner o;
-	owner_of(&o, 9);
-	char *stale = runlock_owner_json(&o);
-	for (int i = 0; i < 2; i++)
-		scripts[i] = runlock_site_takeover_script(s->site, stale, owners[i]);
-	assert_int_equal(mkdir(s->site, 0700), 0);
-	int double_wins = 0, no_wins = 0;
-	for (int round = 0; round < RACE_ROUNDS; round++) {
-		FILE *f = fopen(s->lock, "w");
-		assert_non_null(f);
-		fprintf(f, "%s\n", stale);
-		fclose(f);
-		int wins = race_once(s, scripts, owners);
-		double_wins += wins > 1;
-		no_wins += wins == 0;
-	}
-	print_message("takeover race: %d rounds, %d double wins, %d without a winner\n",
-	              RACE_ROUNDS, double_wins, no_wins);
-	assert_int_equal(double_wins, 0);
-	assert_int_equal(no_wins, 0);
-	for (int i = 0; i < 2; i++) {
-		free(scripts[i]);
-		free(owners[i]);
-	}
-	free(stale);
+	struct runlock_owner me, lock;
+	owner_of(&me, 1);
+	lock = me;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_LIVE_SELF);
+	lock.started_ms -= 60000; /* my pid, before a reboot */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_STALE);
+	lock = me;
+	lock.pid = 101; /* my run before a restart, its process gone */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_MINE_STALE);
+	lock.pid = 100; /* my run, but a process with its pid runs here */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	snprintf(lock.host, sizeof lock.host, "jump2"); /* my run id from another host */
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock.pid = 101;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	owner_of(&lock, 2); /* another run of this host, its process gone */
+	lock.pid = 101;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	lock.known = 0;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	lock = me;
+	me.run[0] = lock.run[0] = '\0';
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, only_100_alive), RUNLOCK_NOT_MINE);
+	owner_of(&me, 1);
+	lock = me;
+	pid_t child = fork();
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	lock.pid = child;
+	assert_int_equal(runlock_owner_is_mine(&lock, &me, NULL), RUNLOCK_MINE_STALE);
 }
 
 /* Runs the tests. */
@@ -864,15 +402,7 @@ int main(void)
 	    T(test_owner_roundtrip),
 	    T(test_owner_refused),
 	    T(test_is_stale),
-	    T(test_site_taken_held),
-	    T(test_site_release),
-	    T(test_site_takeover),
-	    T(test_site_empty_owner),
-	    T(test_site_hostile_owner),
-	    T(test_site_errors),
-	    T(test_parse),
-	    T(test_site_race_acquire),
-	    T(test_site_race_takeover),
+	    T(test_owner_is_mine),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,9 +13,12 @@
  * chain where it stands. A record is written with one write() and fsync()ed
  * before journal_append returns; a line holds at most JOURNAL_LINE_MAX bytes
  * (the longest strings are cut at a UTF-8 boundary and data gets
- * "truncated": true). Secrets never enter: a string that carries one, the
- * value of a password-like key, and a key that carries one are replaced by
- * JOURNAL_REDACTED.
+ * "truncated": true). Every string and key is made valid UTF-8 (utf8.c: an
+ * invalid byte becomes U+FFFD), so a record never loses a field to jansson;
+ * data that could not be built at all (NULL: a json_pack that failed) is
+ * refused rather than written empty. Secrets never enter: a string that
+ * carries one, the value of a password-like key, and a key that carries one
+ * are replaced by JOURNAL_REDACTED.
  *
  * Resuming checks the whole file first (journal_read.c). A console that died
  * while writing leaves a last line without its newline: that is a warning,
@@ -39,6 +42,7 @@
 #include "journal.h"
 #include "paths.h"
 #include "secret.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define JOURNAL_MAX_PER_SECOND 1000 /* runs started in one second */
@@ -247,7 +251,7 @@ static json_t *journal_clean(json_t *v)
 	if (json_is_string(v))
 		return journal_text_secret(v)
 		           ? json_string(JOURNAL_REDACTED)
-		           : json_stringn(json_string_value(v), json_string_length(v));
+		           : utf8_json_stringn(json_string_value(v), json_string_length(v));
 	if (json_is_array(v)) {
 		json_t *a = json_array();
 		json_array_foreach(v, i, sub) json_array_append_new(a, journal_clean(sub));
@@ -259,8 +263,10 @@ static json_t *journal_clean(json_t *v)
 	json_object_foreach(v, key, sub)
 	{
 		int leaks = secret_in_text(key), hide = leaks || secret_key_name(key);
-		json_object_set_new(o, leaks ? JOURNAL_REDACTED : key,
+		char *name = utf8_clean(key, strlen(key), 0, NULL);
+		json_object_set_new(o, leaks ? JOURNAL_REDACTED : name,
 		                    hide ? json_string(JOURNAL_REDACTED) : journal_clean(sub));
+		free(name);
 	}
 	return o;
 }
@@ -287,12 +293,8 @@ static int journal_cut_longest(json_t *data, size_t excess)
 	if (s == NULL || json_string_length(s) == 0)
 		return -1;
 	const char *v = json_string_value(s);
-	size_t len = json_string_length(s), keep = len > excess ? len - excess : 0;
-	while (keep > 0 && ((unsigned char)v[keep] & 0xc0) == 0x80)
-		keep--; /* never keep half of a character */
-	char *cut = xstrndup(v, keep);
-	json_string_set(s, cut);
-	free(cut);
+	size_t len = json_string_length(s);
+	json_string_setn(s, v, utf8_cut(v, len, len > excess ? len - excess : 0));
 	return 0;
 }
 
@@ -365,13 +367,14 @@ static int journal_write(struct journal *j, const char *line, size_t len, char *
 }
 
 /*
- * Appends one record of type with data (an object or NULL; the reference is
- * stolen). Returns when the line is on disk, or -1 with *cause. After a
- * failed fsync the journal refuses every further record.
+ * Appends one record of type with data (an object; the reference is stolen).
+ * data NULL, what a json_pack that failed returns, is refused: no record is
+ * written without its fields. Returns when the line is on disk, or -1 with
+ * *cause. After a failed fsync the journal refuses every further record.
  */
 int journal_append(struct journal *j, const char *type, json_t *data, char **cause)
 {
-	json_t *clean = data != NULL ? journal_clean(data) : json_object();
+	json_t *clean = data != NULL ? journal_clean(data) : NULL;
 	json_decref(data);
 	size_t len = 0;
 	char *line = NULL;
@@ -379,6 +382,11 @@ int journal_append(struct journal *j, const char *type, json_t *data, char **cau
 		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
 	else if (!journal_type_ok(type))
 		*cause = xasprintf("'%s' is not a record type (a-z, 0-9 and _)", type);
+	else if (clean == NULL)
+		*cause = xasprintf("a %s record could not be built (its data is missing: a value "
+		                   "was not valid UTF-8, or a required text was NULL); nothing "
+		                   "was written",
+		                   type);
 	else if (!json_is_object(clean))
 		*cause = xasprintf("the data of a %s record is not a JSON object", type);
 	else

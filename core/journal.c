@@ -402,6 +402,13 @@ int journal_append(struct journal *j, const char *type, json_t *data, char **cau
 	return 0;
 }
 
+/* Journals that the console quits during the run (why it does); -1 with *cause. */
+int journal_detach(struct journal *j, const char *why, char **cause)
+{
+	return journal_append(j, JOURNAL_DETACHED,
+	                      json_pack("{s:o}", "why", utf8_json_string(why ? why : "")), cause);
+}
+
 /* Returns the seq of the last record written (0 before the first). */
 int64_t journal_seq(const struct journal *j)
 {

@@ -2,7 +2,7 @@
  * The run journal: one file per guided run, <state_dir>/runs/<UTC stamp>-<n>.jsonl,
  * one JSON record per line, each chained to the line before it by SHA-256.
  * Writing and resuming are in journal.c, reading, checking and finding runs
- * in journal_read.c.
+ * in journal_read.c, what state a run is in in journal_state.c.
  */
 #ifndef DR_JOURNAL_H
 #define DR_JOURNAL_H
@@ -33,7 +33,9 @@
 #define JOURNAL_NOTE             "note"             /* text */
 #define JOURNAL_LOCK_TAKEN_OVER  "lock_taken_over"  /* lock, previous holder */
 #define JOURNAL_HOSTKEY_ACCEPTED "hostkey_accepted" /* site, host, fingerprint */
-#define JOURNAL_RUN_FINISHED     "run_finished"     /* result */
+#define JOURNAL_RUN_FINISHED     "run_finished"     /* result: done or aborted, reason */
+#define JOURNAL_RUN_RESUMED      "run_resumed"      /* steps_done, steps */
+#define JOURNAL_DETACHED         "detached"         /* why: the console quit during the run */
 
 /* One record as read back. */
 struct journal_record {
@@ -54,10 +56,22 @@ struct journal_records {
 	char last_hash[JOURNAL_HASH_HEX + 1]; /* the next record's prev */
 };
 
+/* What a run's journal says about it (journal_state). */
+enum journal_state {
+	JOURNAL_IS_EMPTY,      /* no record yet */
+	JOURNAL_IS_DAMAGED,    /* its journal has errors */
+	JOURNAL_IS_UNFINISHED, /* no run_finished: the console stopped (killed, crashed) */
+	JOURNAL_IS_DETACHED,   /* no run_finished, and the console quit during the run */
+	JOURNAL_IS_LIVE,       /* unfinished or detached, and a console holds its run lock now */
+	JOURNAL_IS_FINISHED,   /* a run_finished (not aborted), whatever follows it */
+	JOURNAL_IS_ABORTED,    /* a run_finished with result aborted */
+};
+
 /* The runs in a state dir, newest first. */
 struct journal_runs {
-	char *dir;    /* <state_dir>/runs */
-	char **names; /* file names in dir */
+	char *dir;                  /* <state_dir>/runs */
+	char **names;               /* file names in dir */
+	enum journal_state *states; /* journal_unfinished only, else NULL */
 	size_t n;
 };
 
@@ -67,6 +81,7 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
                                char **cause);
 struct journal *journal_resume(const char *path, int64_t (*now_ms)(void), struct diag *d);
 int journal_append(struct journal *j, const char *type, json_t *data, char **cause);
+int journal_detach(struct journal *j, const char *why, char **cause);
 int64_t journal_seq(const struct journal *j);
 void journal_close(struct journal *j);
 void journal_hash(const char *s, size_t len, char *hex);
@@ -84,5 +99,12 @@ int journal_list(const char *state_dir, struct journal_runs *out, char **cause);
 void journal_runs_free(struct journal_runs *runs);
 int journal_find(const char *state_dir, const char *run, char **path, char **cause);
 int journal_last(const char *state_dir, char **path, char **cause);
+
+enum journal_state journal_state_of(const struct journal_records *r);
+enum journal_state journal_state(const char *state_dir, const char *path,
+                                 const struct journal_records *r, int damaged);
+const char *journal_state_name(enum journal_state s);
+int journal_unfinished(const char *state_dir, struct journal_runs *out, char **cause);
+int journal_resumable(const char *state_dir, char **path, char **cause);
 
 #endif

@@ -424,6 +424,7 @@ void journal_runs_free(struct journal_runs *runs)
 	for (size_t i = 0; i < runs->n; i++)
 		free(runs->names[i]);
 	free(runs->names);
+	free(runs->states);
 	free(runs->dir);
 	memset(runs, 0, sizeof *runs);
 }

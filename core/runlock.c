@@ -14,6 +14,10 @@
  * holds the old one. The descriptor is O_CLOEXEC, so programs the console
  * starts do not inherit the lock (a child forked without exec shares it).
  *
+ * Whether a run is live, run by a console now, is read from these locks
+ * (runlock_run_live): a lock whose owner names the run and that a process
+ * holds.
+ *
  * The DR-site lock is <dir>/drconsole-run.lock on the DR site, made by POSIX
  * sh commands that the site agent runs over SSH; this file writes those
  * commands and reads their answers, and runs nothing itself. Each command
@@ -48,6 +52,7 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -769,4 +774,56 @@ int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
 	if (pid_alive == NULL)
 		pid_alive = runlock_pid_alive;
 	return pid_alive(holder->pid) ? RUNLOCK_LIVE : RUNLOCK_STALE;
+}
+
+/*
+ * Tells whether the jump-host lock open on fd, whose owner names the run, is
+ * held by a live process. An owner whose process is gone from this host left
+ * the lock behind (not held: the kernel dropped it); otherwise a shared
+ * flock is tried and dropped at once: refused means held.
+ */
+static int runlock_held(int fd, const struct runlock_owner *o)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0)
+		host[0] = '\0';
+	if (runlock_is_stale(o, host, NULL) == RUNLOCK_STALE)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
+}
+
+/*
+ * Tells whether a console runs the run run_id now: a jump-host lock in
+ * <state_dir>/locks names it as its owner and a live process holds it. Reads
+ * only (a lock whose owner is alive is tried for a moment with a shared
+ * flock, which a holder's exclusive one refuses).
+ */
+int runlock_run_live(const char *state_dir, const char *run_id)
+{
+	char *dir = xasprintf("%s/locks", state_dir);
+	DIR *dp = opendir(dir);
+	int live = 0;
+	for (struct dirent *de; dp != NULL && !live && (de = readdir(dp)) != NULL;) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".lock") != 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct runlock_owner o;
+		struct stat st;
+		if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    runlock_read_owner(fd, &o) == 0 && strcmp(o.run, run_id) == 0)
+			live = runlock_held(fd, &o);
+		if (fd != -1)
+			close(fd);
+		free(path);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	free(dir);
+	return live;
 }

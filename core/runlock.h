@@ -90,5 +90,6 @@ void runlock_site_result_free(struct runlock_site_result *r);
 int runlock_pid_alive(int pid);
 int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
                      int (*pid_alive)(int pid));
+int runlock_run_live(const char *state_dir, const char *run_id);
 
 #endif

@@ -3,12 +3,15 @@
 # on copies damaged in each way the chain must catch (a changed byte, a
 # removed, swapped or duplicated line, bad JSON, a torn last line), with the
 # exact output and exit status; finding runs by path, file name, id and
-# --last; list; usage errors. The intact run is tests/data/journal/*.jsonl.
+# --last; list, with each run's state (finished, aborted, detached,
+# unfinished, live, damaged, empty) from journals built here; usage errors.
+# The intact run is tests/data/journal/*.jsonl.
 set -u
 srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 prog="${TOP_BUILDDIR:-$srcdir}/drconsole"
 good="$srcdir/tests/data/journal/20261127T061500Z-1.jsonl"
-tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT || exit 99
+holder=
+tmp=$(mktemp -d) && trap 'if [ -n "$holder" ]; then kill "$holder"; fi; rm -rf "$tmp"' EXIT || exit 99
 ran=0 failed=0
 
 # Tells whether text got is want exactly, or holds what follows a leading '~' in want.
@@ -42,6 +45,38 @@ damage() {
 	name=$1
 	shift
 	"$@" <"$good" >"$tmp/state/runs/$name.jsonl"
+}
+
+# Prints the SHA-256 of the last line of FILE (its newline left out), 64 zeros when it is empty.
+last_hash() {
+	if [ -s "$1" ]; then
+		tail -n 1 "$1" | tr -d '\n' | sha256sum | cut -c1-64
+	else
+		printf '%064d\n' 0
+	fi
+}
+
+# record FILE TYPE DATA: appends a record chained to the last line of FILE.
+record() {
+	n=$(($(wc -l <"$1") + 1))
+	printf '{"seq":%d,"ts":"2026-11-27T07:00:%02d.000Z","type":"%s","prev":"%s","data":%s}\n' \
+		"$n" "$n" "$2" "$(last_hash "$1")" "$3" >>"$1"
+}
+
+# run FILE TYPE...: writes a run of those record types (run_finished:aborted for an aborted run).
+run() {
+	file=$1
+	shift
+	: >"$file"
+	for type in "$@"; do
+		case $type in
+		run_started) record "$file" run_started '{"scenario":"데이터베이스 장애","mode":"incident"}' ;;
+		run_finished) record "$file" run_finished '{"result":"done"}' ;;
+		run_finished:aborted) record "$file" run_finished '{"result":"aborted","reason":"drill"}' ;;
+		detached) record "$file" detached '{"why":"the console quit"}' ;;
+		*) record "$file" "$type" '{"step":1,"action":"promote_standby"}' ;;
+		esac
+	done
 }
 
 mkdir -p "$tmp/state/runs" "$tmp/empty"
@@ -110,12 +145,49 @@ head -n 3 "$good" >"$tmp/state/runs/20261127T061500Z-2.jsonl"
 sed 2d "$good" >"$tmp/state/runs/20261127T054500Z-1.jsonl"
 expect "list: newest first, with start, records, state and scenario" 0 \
 	"RUN                    STARTED                  RECORDS  STATE         SCENARIO
-20261127T061500Z-2     2026-11-27T06:15:00.123Z       3  not finished  데이터베이스 장애
+20261127T061500Z-2     2026-11-27T06:15:00.123Z       3  unfinished    데이터베이스 장애
 20261127T061500Z-1     2026-11-27T06:15:00.123Z       7  finished      데이터베이스 장애
 20261127T054500Z-1     2026-11-27T06:15:00.123Z       5  damaged       데이터베이스 장애
 
 1 damaged: 'drconsole journal verify RUN' shows the problems" "" \
 	journal list --state-dir "$tmp/state"
+# Runs in every state, built here. The live one's jump-host lock is held by a process of this
+# script (its owner names the run and this shell's pid), as a console holds it during a run.
+runs="$tmp/states/runs"
+mkdir -p "$runs" "$tmp/states/locks"
+run "$runs/20261127T070000Z-1.jsonl" run_started step_started run_finished split_brain fence_on_return
+run "$runs/20261127T070000Z-2.jsonl" run_started step_started run_finished:aborted
+run "$runs/20261127T070000Z-3.jsonl" run_started step_started detached
+run "$runs/20261127T070000Z-4.jsonl" run_started step_started detached run_resumed step_finished
+run "$runs/20261127T070000Z-5.jsonl" run_started step_started
+run "$runs/20261127T070000Z-6.jsonl" run_started step_started detached run_resumed
+run "$runs/20261127T070000Z-7.jsonl"
+lock="$tmp/states/locks/datacenter-2.lock"
+printf '{"operator":"kim","host":"%s","pid":%d,"started":"2026-11-27T07:00:00.000Z","run":"20261127T070000Z-6"}\n' \
+	"$(uname -n)" $$ >"$lock"
+(flock -n 9 && : >"$tmp/held" && exec sleep 60) 9<"$lock" &
+holder=$!
+while [ ! -e "$tmp/held" ] && kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+expect "list: finished (whatever follows run_finished), aborted, detached, unfinished, live, empty" 0 \
+	"RUN                    STARTED                  RECORDS  STATE         SCENARIO
+20261127T070000Z-7     -                              0  empty         -
+20261127T070000Z-6     2026-11-27T07:00:01.000Z       4  live          데이터베이스 장애
+20261127T070000Z-5     2026-11-27T07:00:01.000Z       2  unfinished    데이터베이스 장애
+20261127T070000Z-4     2026-11-27T07:00:01.000Z       5  unfinished    데이터베이스 장애
+20261127T070000Z-3     2026-11-27T07:00:01.000Z       3  detached      데이터베이스 장애
+20261127T070000Z-2     2026-11-27T07:00:01.000Z       3  aborted       데이터베이스 장애
+20261127T070000Z-1     2026-11-27T07:00:01.000Z       5  finished      데이터베이스 장애" "" \
+	journal list --state-dir "$tmp/states"
+kill "$holder"
+wait "$holder" 2>/dev/null
+holder=
+expect "list: a run whose console's lock was let go is no longer live" 0 \
+	"~20261127T070000Z-6     2026-11-27T07:00:01.000Z       4  unfinished" "" \
+	journal list --state-dir "$tmp/states"
+for n in 1 2 3 4 5 6; do
+	expect "each run built here verifies ($n)" 0 "~runs/20261127T070000Z-$n.jsonl: " "" \
+		journal verify "20261127T070000Z-$n" --state-dir "$tmp/states"
+done
 expect "--last takes the newest run (-2 after -1)" 0 "~runs/20261127T061500Z-2.jsonl: 3 records" "" \
 	journal verify --last --state-dir "$tmp/state"
 expect "list with no runs says so" 0 "no runs in $tmp/empty/runs" "" \

@@ -3,7 +3,7 @@
  * verify reads a run's journal record by record, checks its hash chain line
  * by line and prints a one-line summary, or every problem as FILE:LINE:COL;
  * list shows the runs newest first with their scenario, start, size and
- * whether they finished. The state dir is --state-dir, else the config's
+ * state (journal_state). The state dir is --state-dir, else the config's
  * state_dir (the default one when there is no config at all). Reads only.
  */
 #include "config.h"
@@ -31,8 +31,10 @@ static const char journal_usage[] =
     "  verify RUN   read every record and check the chain; print a summary, or\n"
     "               every problem as FILE:LINE:COL. RUN is a path, a file name in\n"
     "               runs/, or a run id such as 20261127T061500Z-1\n"
-    "  list         the runs, newest first: id, start, records, whether the run\n"
-    "               finished, and its scenario\n"
+    "  list         the runs, newest first: id, start, records, state\n"
+    "               (finished, aborted, detached: its console quit, unfinished:\n"
+    "               its console stopped, live: a console runs it now, damaged,\n"
+    "               empty), and its scenario\n"
     "\n"
     "  --last            verify the newest run\n"
     "  --state-dir DIR   where the runs are (default: the config's state_dir, or\n"
@@ -161,19 +163,17 @@ static const char *journal_cmd_scenario(const struct journal_records *r)
 }
 
 /* Prints one run of the list; returns 1 when its journal is damaged. */
-static int journal_cmd_list_run(const char *dir, const char *name)
+static int journal_cmd_list_run(const char *state_dir, const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct journal_records r;
 	struct diag d;
 	diag_init(&d);
 	int damaged = journal_read(path, &r, &d) == -1;
-	const char *state = damaged ? "damaged"
-	                    : r.n > 0 && strcmp(r.items[r.n - 1].type, JOURNAL_RUN_FINISHED) == 0
-	                        ? "finished"
-	                        : "not finished";
+	enum journal_state state = journal_state(state_dir, path, &r, damaged);
 	printf("%-22.*s %-24s %7zu  %-12s  %s\n", (int)(strlen(name) - strlen(".jsonl")), name,
-	       r.n > 0 ? r.items[0].ts : "-", r.n, state, journal_cmd_scenario(&r));
+	       r.n > 0 ? r.items[0].ts : "-", r.n, journal_state_name(state),
+	       journal_cmd_scenario(&r));
 	journal_records_free(&r);
 	diag_free(&d);
 	free(path);
@@ -188,7 +188,6 @@ static int journal_cmd_list(const struct journal_opts *o)
 		return 1;
 	struct journal_runs runs;
 	int rc = journal_list(dir, &runs, &cause), damaged = 0;
-	free(dir);
 	if (rc == -1) {
 		fprintf(stderr, "drconsole: journal: %s\n", cause);
 		free(cause);
@@ -198,7 +197,8 @@ static int journal_cmd_list(const struct journal_opts *o)
 		printf("%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS", "STATE",
 		       "SCENARIO");
 	for (size_t i = 0; i < runs.n; i++)
-		damaged += journal_cmd_list_run(runs.dir, runs.names[i]);
+		damaged += journal_cmd_list_run(dir, runs.dir, runs.names[i]);
+	free(dir);
 	if (damaged > 0)
 		printf("\n%d damaged: 'drconsole journal verify RUN' shows the problems\n",
 		       damaged);

@@ -226,6 +226,7 @@ static void journal_keep(struct journal_reader *r, size_t i, int64_t seq, const 
 	struct journal_record *rec = &out->items[out->n++];
 	rec->line = (int)i + 1;
 	rec->seq = seq;
+	memcpy(rec->hash, r->lines[i].hash, sizeof rec->hash);
 	rec->ts = xstrdup(ts);
 	rec->type = xstrdup(type);
 	rec->data = json_incref(data);

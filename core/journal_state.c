@@ -62,7 +62,7 @@ static char *journal_run_id(const char *path)
 
 /*
  * Classifies the run journaled at path (read into r; damaged when
- * journal_read found errors): damaged, or journal_state_of's answer, made
+ * journal_verify found errors): damaged, or journal_state_of's answer, made
  * live when it did not end and a console holds the run lock naming it in
  * <state_dir>/locks (state_dir NULL: not asked).
  */
@@ -89,7 +89,7 @@ static enum journal_state journal_state_read(const char *state_dir, const char *
 	struct journal_records r;
 	struct diag d;
 	diag_init(&d);
-	int damaged = journal_read(path, &r, &d) == -1;
+	int damaged = journal_verify(path, &r, &d) == -1;
 	enum journal_state st = journal_state(state_dir, path, &r, damaged);
 	*records = r.n;
 	journal_records_free(&r);

@@ -1,7 +1,7 @@
 /*
  * What the unit tests of the journal share: a scratch state dir per test, a
  * fake wall clock that moves on 1.5 s a reading, reading and writing files
- * whole, and writing records that must succeed.
+ * whole, and writing records and runs that must succeed.
  */
 #ifndef DR_JOURNAL_FIXTURE_H
 #define DR_JOURNAL_FIXTURE_H
@@ -96,6 +96,48 @@ static inline struct journal *create_ok(const char *dir, char **path)
 	if (j == NULL)
 		fail_msg("journal_create: %s", cause);
 	return j;
+}
+
+/*
+ * Writes a finished run of n records (n >= 3): run_started, notes,
+ * run_finished and the seal that follows it; returns its path.
+ */
+static inline char *write_run(const char *dir, int n)
+{
+	char *path;
+	struct journal *j = create_ok(dir, &path);
+	append_ok(j, JOURNAL_RUN_STARTED,
+	          json_pack("{s:s, s:s}", "scenario", "데이터베이스 장애", "mode", "incident"));
+	for (int i = 2; i < n - 1; i++)
+		append_ok(j, JOURNAL_NOTE, json_pack("{s:i, s:s}", "n", i, "text", "단계 완료"));
+	append_ok(j, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", "done"));
+	assert_int_equal(journal_seq(j), n);
+	journal_close(j);
+	return path;
+}
+
+/* Reads path into r, failing unless there is no error and there are that many warnings. */
+static inline void read_ok(const char *path, struct journal_records *r, struct diag *d,
+                           size_t warnings)
+{
+	diag_init(d);
+	if (journal_read(path, r, d) != 0 || d->errors != 0 || d->warnings != warnings) {
+		diag_print(d, stderr);
+		fail_msg("%s: expected no error and %zu warnings", path, warnings);
+	}
+}
+
+/* Reads path and fails unless it has n records, a clean chain and no warning. */
+static inline void expect_intact(const char *path, size_t n)
+{
+	struct journal_records r;
+	struct diag d;
+	read_ok(path, &r, &d, 0);
+	assert_int_equal(r.n, n);
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(r.items[i].seq, (int64_t)i + 1);
+	journal_records_free(&r);
+	diag_free(&d);
 }
 
 #endif

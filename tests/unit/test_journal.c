@@ -15,139 +15,13 @@
 
 #include "unit.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "journal.h"
+#include "journal_fixture.h"
 #include "utf8.h"
-
-#define T0    1795760100123LL /* 2026-11-27T06:15:00.123Z */
-#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
-
-static int64_t fake_now = T0;
-
-/* The tests' wall clock: fake_now, moved on 1.5 s by every reading. */
-static int64_t fake_clock(void)
-{
-	int64_t now = fake_now;
-	fake_now += 1500;
-	return now;
-}
-
-/* Makes a scratch state dir and resets the clock. */
-static int scratch_setup(void **state)
-{
-	char *dir = xstrdup("/tmp/drconsole-journal-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	fake_now = T0;
-	*state = dir;
-	return 0;
-}
-
-/* Removes the folder at path and everything in it. */
-static void scratch_remove(const char *path)
-{
-	DIR *dp = opendir(path);
-	for (struct dirent *de; dp != NULL && (de = readdir(dp)) != NULL;) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *sub = xasprintf("%s/%s", path, de->d_name);
-		if (unlink(sub) == -1)
-			scratch_remove(sub);
-		free(sub);
-	}
-	if (dp != NULL)
-		closedir(dp);
-	rmdir(path);
-}
-
-/* Removes the scratch state dir. */
-static int scratch_teardown(void **state)
-{
-	scratch_remove(*state);
-	free(*state);
-	return 0;
-}
-
-/* Returns the bytes of a file (NUL-terminated); *len gets their count. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	char *buf = xmalloc(1 << 20);
-	*len = fread(buf, 1, (1 << 20) - 1, fp);
-	buf[*len] = '\0';
-	fclose(fp);
-	return buf;
-}
-
-/* Writes text to path, replacing what was there. */
-static void spill(const char *path, const char *text, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, len, fp), len);
-	fclose(fp);
-}
-
-/* Appends a record, failing the test when it cannot. */
-static void append_ok(struct journal *j, const char *type, json_t *data)
-{
-	char *cause = NULL;
-	if (journal_append(j, type, data, &cause) != 0)
-		fail_msg("journal_append %s: %s", type, cause);
-}
-
-/* Starts a journal in dir, failing the test when it cannot; *path gets its path. */
-static struct journal *create_ok(const char *dir, char **path)
-{
-	char *cause = NULL;
-	struct journal *j = journal_create(dir, fake_clock, path, &cause);
-	if (j == NULL)
-		fail_msg("journal_create: %s", cause);
-	return j;
-}
-
-/* Writes a finished run of n records (run_started, steps, run_finished); returns its path. */
-static char *write_run(const char *dir, int n)
-{
-	char *path;
-	struct journal *j = create_ok(dir, &path);
-	append_ok(j, JOURNAL_RUN_STARTED,
-	          json_pack("{s:s, s:s}", "scenario", "데이터베이스 장애", "mode", "incident"));
-	for (int i = 2; i < n; i++)
-		append_ok(j, JOURNAL_NOTE, json_pack("{s:i, s:s}", "n", i, "text", "단계 완료"));
-	append_ok(j, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", "ok"));
-	journal_close(j);
-	return path;
-}
-
-/* Reads path into r, failing unless there is no error and there are that many warnings. */
-static void read_ok(const char *path, struct journal_records *r, struct diag *d, size_t warnings)
-{
-	diag_init(d);
-	if (journal_read(path, r, d) != 0 || d->errors != 0 || d->warnings != warnings) {
-		diag_print(d, stderr);
-		fail_msg("%s: expected no error and %zu warnings", path, warnings);
-	}
-}
-
-/* Reads path and fails unless it has n records, a clean chain and no warning. */
-static void expect_intact(const char *path, size_t n)
-{
-	struct journal_records r;
-	struct diag d;
-	read_ok(path, &r, &d, 0);
-	assert_int_equal(r.n, n);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(r.items[i].seq, (int64_t)i + 1);
-	journal_records_free(&r);
-	diag_free(&d);
-}
 
 /* A problem expected on a line. */
 struct want {
@@ -221,7 +95,7 @@ static void test_journal_round_trip(void **state)
 	append_ok(j, JOURNAL_STEP_FINISHED,
 	          json_pack("{s:i, s:s, s:i, s:i}", "step", 1, "result", "ok", "exit_status", 0,
 	                    "duration_ms", 840));
-	append_ok(j, JOURNAL_RUN_FINISHED, json_object());
+	append_ok(j, JOURNAL_NOTE, json_object());
 	assert_int_equal(journal_seq(j), 3);
 	journal_close(j);
 
@@ -368,15 +242,15 @@ static void test_journal_torn_tail(void **state)
 /* Resume after a clean close continues seq and prev; damage or a lock refuses it. */
 static void test_journal_resume(void **state)
 {
-	char *path = write_run(*state, 2);
+	char *path = write_run(*state, 3);
 	struct diag d;
 	diag_init(&d);
 	struct journal *j = journal_resume(path, fake_clock, &d);
 	assert_non_null(j);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(journal_seq(j), 2);
-	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "after resume"));
 	assert_int_equal(journal_seq(j), 3);
+	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "after resume"));
+	assert_int_equal(journal_seq(j), 4);
 
 	struct journal *again = journal_resume(path, fake_clock, &d);
 	assert_null(again);
@@ -384,7 +258,7 @@ static void test_journal_resume(void **state)
 	unit_expect_only(&d, -1, path, 0, 0, want);
 	journal_close(j);
 	diag_free(&d);
-	expect_intact(path, 3);
+	expect_intact(path, 4);
 
 	size_t len;
 	char *text = slurp(path, &len);
@@ -673,7 +547,7 @@ static void test_journal_names_and_modes(void **state)
 /* A state dir that is not a folder is refused, with the reason. */
 static void test_journal_create_refused(void **state)
 {
-	char *file = write_run(*state, 2), *path = NULL, *cause = NULL;
+	char *file = write_run(*state, 3), *path = NULL, *cause = NULL;
 	assert_null(journal_create(file, fake_clock, &path, &cause));
 	assert_null(path);
 	char *want = xasprintf("cannot create %s/runs: Not a directory", file);

@@ -47,7 +47,7 @@ static enum journal_state state_at(const char *state_dir, const char *path)
 	struct journal_records r;
 	struct diag d;
 	diag_init(&d);
-	int damaged = journal_read(path, &r, &d) == -1;
+	int damaged = journal_verify(path, &r, &d) == -1;
 	enum journal_state st = journal_state(state_dir, path, &r, damaged);
 	journal_records_free(&r);
 	diag_free(&d);

@@ -13,14 +13,27 @@
  * chain where it stands. A record is written with one write() and fsync()ed
  * before journal_append returns; a line holds at most JOURNAL_LINE_MAX bytes
  * (the longest strings are cut at a UTF-8 boundary and data gets
- * "truncated": true). Secrets never enter: a string that carries one, the
- * value of a password-like key, and a key that carries one are replaced by
- * JOURNAL_REDACTED.
+ * "truncated": true). Every string and key is made valid UTF-8 (utf8.c: an
+ * invalid byte becomes U+FFFD), so a record never loses a field to jansson;
+ * data that could not be built at all (NULL: a json_pack that failed) is
+ * refused rather than written empty. Secrets never enter: a string that
+ * carries one, the value of a password-like key, and a key that carries one
+ * are replaced by JOURNAL_REDACTED.
  *
- * Resuming checks the whole file first (journal_read.c). A console that died
- * while writing leaves a last line without its newline: that is a warning,
- * and resume cuts it off before it appends; any other damage refuses resume.
- * The file is locked (flock) while a console appends to it.
+ * The tail is anchored (journal_tail.c): after each record the head file
+ * <stamp>-<n>.head is replaced, atomically, by the record count and the last
+ * line's hash; and the run's end is sealed: a run_finished or detached record
+ * is followed at once by a run_sealed record (journal_seal), holding the
+ * count and hash of the records before it. A line removed from the end then
+ * shows, against the head file and by the missing seal.
+ *
+ * Resuming checks the whole file first (journal_read.c), and the head file.
+ * A console that died while writing leaves a last line without its newline:
+ * that is a warning, and resume cuts it off before it appends; a head file
+ * one record behind (the console died between the line and the head) is
+ * brought up to date; any other damage, or a file shorter than its head file
+ * says, refuses resume. The file is locked (flock) while a console appends
+ * to it.
  */
 #include "config.h"
 
@@ -40,6 +53,7 @@
 #include "paths.h"
 #include "runid.h"
 #include "secret.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 #define JOURNAL_CREATE_TRIES 3 /* new ids tried when one is taken */
@@ -54,6 +68,7 @@ struct journal {
 	char prev[JOURNAL_HASH_HEX + 1]; /* the hash of the last line */
 	off_t size;                      /* bytes in the file */
 	char *broken;                    /* why appending stopped for good, or NULL */
+	int sealed;                      /* the last record is a run_sealed */
 };
 
 /* Writes the lowercase hex SHA-256 of len bytes at s into hex (65 bytes). */
@@ -202,8 +217,9 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
 	char *dir = xasprintf("%s/runs", state_dir), *path = NULL;
 	int fd =
 	    journal_mkdirs(dir, cause) == 0 ? journal_create_file(dir, now(), &path, cause) : -1;
-	if (fd >= 0 && journal_lock(fd, path, cause) == 0 && journal_sync_dir(dir, cause) == 0 &&
-	    journal_sync_dir(state_dir, cause) == 0) {
+	if (fd >= 0 && journal_lock(fd, path, cause) == 0 &&
+	    journal_head_write(path, 0, JOURNAL_HASH_ZERO, cause) == 0 &&
+	    journal_sync_dir(dir, cause) == 0 && journal_sync_dir(state_dir, cause) == 0) {
 		struct journal *j = journal_new(fd, path, now);
 		if (path_out != NULL)
 			*path_out = path;
@@ -214,7 +230,7 @@ struct journal *journal_create(const char *state_dir, int64_t (*now_ms)(void), c
 	}
 	if (fd >= 0) {
 		close(fd);
-		unlink(path);
+		journal_unlink(path);
 	}
 	free(path);
 	free(dir);
@@ -243,7 +259,7 @@ static json_t *journal_clean(json_t *v)
 	if (json_is_string(v))
 		return journal_text_secret(v)
 		           ? json_string(JOURNAL_REDACTED)
-		           : json_stringn(json_string_value(v), json_string_length(v));
+		           : utf8_json_stringn(json_string_value(v), json_string_length(v));
 	if (json_is_array(v)) {
 		json_t *a = json_array();
 		json_array_foreach(v, i, sub) json_array_append_new(a, journal_clean(sub));
@@ -255,8 +271,10 @@ static json_t *journal_clean(json_t *v)
 	json_object_foreach(v, key, sub)
 	{
 		int leaks = secret_in_text(key), hide = leaks || secret_key_name(key);
-		json_object_set_new(o, leaks ? JOURNAL_REDACTED : key,
+		char *name = utf8_clean(key, strlen(key), 0, NULL);
+		json_object_set_new(o, leaks ? JOURNAL_REDACTED : name,
 		                    hide ? json_string(JOURNAL_REDACTED) : journal_clean(sub));
+		free(name);
 	}
 	return o;
 }
@@ -283,12 +301,8 @@ static int journal_cut_longest(json_t *data, size_t excess)
 	if (s == NULL || json_string_length(s) == 0)
 		return -1;
 	const char *v = json_string_value(s);
-	size_t len = json_string_length(s), keep = len > excess ? len - excess : 0;
-	while (keep > 0 && ((unsigned char)v[keep] & 0xc0) == 0x80)
-		keep--; /* never keep half of a character */
-	char *cut = xstrndup(v, keep);
-	json_string_set(s, cut);
-	free(cut);
+	size_t len = json_string_length(s);
+	json_string_setn(s, v, utf8_cut(v, len, len > excess ? len - excess : 0));
 	return 0;
 }
 
@@ -360,34 +374,108 @@ static int journal_write(struct journal *j, const char *line, size_t len, char *
 	return 0;
 }
 
-/*
- * Appends one record of type with data (an object or NULL; the reference is
- * stolen). Returns when the line is on disk, or -1 with *cause. After a
- * failed fsync the journal refuses every further record.
- */
-int journal_append(struct journal *j, const char *type, json_t *data, char **cause)
+/* Appends one record (data a clean object, its reference kept); -1 with *cause. */
+static int journal_put(struct journal *j, const char *type, json_t *data, char **cause)
 {
-	json_t *clean = data != NULL ? journal_clean(data) : json_object();
-	json_decref(data);
 	size_t len = 0;
-	char *line = NULL;
-	if (j->broken != NULL)
-		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
-	else if (!journal_type_ok(type))
-		*cause = xasprintf("'%s' is not a record type (a-z, 0-9 and _)", type);
-	else if (!json_is_object(clean))
-		*cause = xasprintf("the data of a %s record is not a JSON object", type);
-	else
-		line = journal_render(j, type, clean, &len, cause);
-	json_decref(clean);
+	char *line = journal_render(j, type, data, &len, cause);
 	if (line == NULL || journal_write(j, line, len, cause) == -1) {
 		free(line);
 		return -1;
 	}
 	journal_hash(line, len - 1, j->prev);
 	j->seq++;
+	j->sealed = strcmp(type, JOURNAL_RUN_SEALED) == 0;
 	free(line);
-	return 0;
+	char *why = NULL;
+	if (journal_head_write(j->path, j->seq, j->prev, &why) == 0)
+		return 0;
+	*cause = xasprintf("record %lld is written, but %s", (long long)j->seq, why);
+	free(why);
+	return -1;
+}
+
+/*
+ * Appends a run_sealed record: the count of the records before it and the
+ * last one's hash, so that lines removed from the end show. Does nothing
+ * when the last record is a seal already. -1 with *cause.
+ */
+int journal_seal(struct journal *j, char **cause)
+{
+	if (j->broken != NULL) {
+		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
+		return -1;
+	}
+	if (j->sealed)
+		return 0;
+	json_t *data = json_pack("{s:I, s:s}", "records", (json_int_t)j->seq, "last_hash", j->prev);
+	int rc = journal_put(j, JOURNAL_RUN_SEALED, data, cause);
+	json_decref(data);
+	return rc;
+}
+
+/* Tells whether a record of type ends a console's hold on the run (a seal follows it). */
+static int journal_ends_run(const char *type)
+{
+	return strcmp(type, JOURNAL_RUN_FINISHED) == 0 || strcmp(type, JOURNAL_DETACHED) == 0;
+}
+
+/*
+ * Appends one record of type with data (an object; the reference is stolen).
+ * data NULL, what a json_pack that failed returns, is refused: no record is
+ * written without its fields. A run_finished or detached record is sealed
+ * at once (journal_seal); run_sealed itself is journal_seal's alone. Returns
+ * when the line is on disk, or -1 with *cause (journal_seq tells whether the
+ * record went in: a head file that could not be updated is an error after
+ * the line). After a failed fsync the journal refuses every further record.
+ */
+int journal_append(struct journal *j, const char *type, json_t *data, char **cause)
+{
+	json_t *clean = data != NULL ? journal_clean(data) : NULL;
+	json_decref(data);
+	int64_t before = j->seq;
+	int rc = -1;
+	if (j->broken != NULL)
+		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
+	else if (!journal_type_ok(type))
+		*cause = xasprintf("'%s' is not a record type (a-z, 0-9 and _)", type);
+	else if (clean == NULL)
+		*cause = xasprintf("a %s record could not be built (its data is missing: a value "
+		                   "was not valid UTF-8, or a required text was NULL); nothing "
+		                   "was written",
+		                   type);
+	else if (!json_is_object(clean))
+		*cause = xasprintf("the data of a %s record is not a JSON object", type);
+	else if (strcmp(type, JOURNAL_RUN_SEALED) == 0)
+		*cause = xstrdup("run_sealed records are written by journal_seal only");
+	else
+		rc = journal_put(j, type, clean, cause);
+	json_decref(clean);
+	char *why = NULL;
+	if (j->seq > before && journal_ends_run(type) && journal_seal(j, &why) == -1) {
+		if (rc == 0)
+			*cause = why;
+		else
+			free(why);
+		rc = -1;
+	}
+	return rc;
+}
+
+/* Journals that the console quits during the run (why it does), and seals it; -1 with *cause. */
+int journal_detach(struct journal *j, const char *why, char **cause)
+{
+	return journal_append(j, JOURNAL_DETACHED,
+	                      json_pack("{s:o}", "why", utf8_json_string(why ? why : "")), cause);
+}
+
+/* Removes a journal and its head file (a run that never started). */
+void journal_unlink(const char *path)
+{
+	char *head = journal_head_path(path);
+	unlink(path);
+	unlink(head);
+	free(head);
 }
 
 /* Returns the seq of the last record written (0 before the first). */
@@ -408,7 +496,10 @@ void journal_close(struct journal *j)
 	free(j);
 }
 
-/* Checks the journal open on fd; when intact, readies it for appending (a torn line cut off). */
+/*
+ * Checks the journal open on fd and its head file; when intact, readies it
+ * for appending (a torn line cut off, the head file brought up to date).
+ */
 static int journal_resume_fd(struct journal *j, struct diag *d)
 {
 	struct journal_records r = {0};
@@ -416,24 +507,31 @@ static int journal_resume_fd(struct journal *j, struct diag *d)
 	int rc = journal_lock(j->fd, j->path, &cause);
 	if (rc == 0)
 		rc = journal_read_fd(j->fd, j->path, &r, d);
+	if (rc == 0)
+		rc = journal_check_head(j->path, &r, d);
 	if (rc == 0 && r.torn && (ftruncate(j->fd, (off_t)r.good_len) == -1 || fsync(j->fd) == -1))
 		cause = xasprintf("cannot cut off the incomplete last line: %s", strerror(errno));
+	j->seq = r.n > 0 ? r.items[r.n - 1].seq : 0;
+	j->sealed = r.n > 0 && strcmp(r.items[r.n - 1].type, JOURNAL_RUN_SEALED) == 0;
+	memcpy(j->prev, r.last_hash, sizeof j->prev);
+	j->size = (off_t)r.good_len;
+	if (rc == 0 && cause == NULL)
+		journal_head_write(j->path, j->seq, j->prev, &cause);
 	if (cause != NULL) {
 		diag_error(d, j->path, 0, 0, "%s", cause);
 		free(cause);
 		rc = -1;
 	}
-	j->seq = r.n > 0 ? r.items[r.n - 1].seq : 0;
-	memcpy(j->prev, r.last_hash, sizeof j->prev);
-	j->size = (off_t)r.good_len;
 	journal_records_free(&r);
 	return rc;
 }
 
 /*
- * Opens the journal at path to append to it, after checking its chain; seq
- * and prev go on from its last record. An incomplete last line is reported as
- * a warning and cut off; any other damage refuses (NULL, errors in d).
+ * Opens the journal at path to append to it, after checking its chain and
+ * its head file; seq and prev go on from its last record. An incomplete last
+ * line, and a missing head file, are reported as warnings (the line is cut
+ * off, the head file rewritten); any other damage, and a file shorter than
+ * its head file says, refuses (NULL, errors in d).
  */
 struct journal *journal_resume(const char *path, int64_t (*now_ms)(void), struct diag *d)
 {

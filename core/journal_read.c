@@ -227,6 +227,7 @@ static void journal_keep(struct journal_reader *r, size_t i, int64_t seq, const 
 	struct journal_record *rec = &out->items[out->n++];
 	rec->line = (int)i + 1;
 	rec->seq = seq;
+	memcpy(rec->hash, r->lines[i].hash, sizeof rec->hash);
 	rec->ts = xstrdup(ts);
 	rec->type = xstrdup(type);
 	rec->data = json_incref(data);
@@ -429,6 +430,7 @@ void journal_runs_free(struct journal_runs *runs)
 	for (size_t i = 0; i < runs->n; i++)
 		free(runs->names[i]);
 	free(runs->names);
+	free(runs->states);
 	free(runs->dir);
 	memset(runs, 0, sizeof *runs);
 }

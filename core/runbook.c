@@ -19,8 +19,15 @@
 #include "probe_sql.h"
 #include "runbook.h"
 #include "runbook_int.h"
+#include "utf8.h"
 #include "verdict.h"
 #include "xmalloc.h"
+
+/* Returns text as a JSON string that is always valid UTF-8 (null for NULL): never a lost record. */
+static json_t *rb_str(const char *text)
+{
+	return utf8_json_string(text);
+}
 
 /* Returns the engine's clock. */
 static int64_t runbook_now(const struct runbook *rb)
@@ -125,10 +132,19 @@ static void runbook_why(struct rb_step *st, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void runbook_why(struct rb_step *st, const char *fmt, ...)
 {
+	char *text, *clean;
+	size_t len;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(st->why, sizeof st->why, fmt, ap);
+	text = xvasprintf(fmt, ap);
 	va_end(ap);
+	/* valid UTF-8 whatever a site sent, cut between characters */
+	clean = utf8_clean(text, strlen(text), 0, &len);
+	len = utf8_cut(clean, len, sizeof st->why - 1);
+	memcpy(st->why, clean, len);
+	st->why[len] = '\0';
+	free(clean);
+	free(text);
 }
 
 /* Fills the guards' context from the live state and the run's own facts. */
@@ -209,8 +225,8 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 	rb->current = rb->n;
 	rb->ended_ms = runbook_now(rb);
 	runbook_log(rb, "run_finished",
-	            json_pack("{s:s, s:I, s:s?}", "result", result, "elapsed_ms",
-	                      (json_int_t)runbook_elapsed_ms(rb), "reason", reason),
+	            json_pack("{s:s, s:I, s:o}", "result", result, "elapsed_ms",
+	                      (json_int_t)runbook_elapsed_ms(rb), "reason", rb_str(reason)),
 	            NULL);
 }
 
@@ -538,26 +554,15 @@ void runbook_enter(struct runbook *rb)
 	}
 }
 
-/* Appends text to a bounded buffer, keeping its end, never starting inside a UTF-8 character. */
+/* Appends text to a bounded buffer, keeping its end, never starting inside a character. */
 static void runbook_tail(char *buf, size_t size, const char *out)
 {
+	size_t len;
 	if (out == NULL || *out == '\0')
 		return;
-	size_t have = strlen(buf), add = strlen(out), cap = size - 1;
-	if (add >= cap) {
-		out += add - cap;
-		add = cap;
-		have = 0;
-	} else if (have + add > cap) {
-		memmove(buf, buf + (have + add - cap), have - (have + add - cap) + 1);
-		have -= have + add - cap;
-	}
-	memcpy(buf + have, out, add + 1);
-	size_t skip = 0;
-	while (buf[skip] != '\0' && ((unsigned char)buf[skip] & 0xC0) == 0x80)
-		skip++;
-	if (skip > 0)
-		memmove(buf, buf + skip, strlen(buf + skip) + 1);
+	char *clean = utf8_clean(out, strlen(out), 0, &len);
+	utf8_append_tail(buf, size, clean);
+	free(clean);
 }
 
 /* Writes why an operation failed into the step: the executor's own words when it has them. */
@@ -593,7 +598,8 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 		snprintf(rb->alarm, sizeof rb->alarm,
 		         "SPLIT BRAIN: %s answered as a writable primary after the promotion",
 		         old ? old->name : "the old primary");
-		runbook_log(rb, "split_brain", json_pack("{s:s}", "evidence", rb->alarm), NULL);
+		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
+		            NULL);
 	}
 	rb->fence_request = 0;
 	rb->fence_armed = 0;
@@ -601,7 +607,7 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 	if (res->ok)
 		rb->fenced = 1;
 	runbook_log(rb, "fence_on_return",
-	            json_pack("{s:b, s:s?}", "ok", res->ok, "detail", res->detail), NULL);
+	            json_pack("{s:b, s:o}", "ok", res->ok, "detail", rb_str(res->detail)), NULL);
 }
 
 /* Journals an operation's outcome. */
@@ -611,11 +617,11 @@ static void runbook_log_result(struct runbook *rb, const struct rb_flight *f,
 	const char *type = f->op == RB_OP_CHECK    ? "check_result"
 	                   : f->op == RB_OP_STATUS ? "step_status"
 	                                           : "step_output";
-	json_t *data =
-	    json_pack("{s:b, s:i, s:b, s:b, s:s?, s:s?, s:s?, s:I, s:I}", "ok", res->ok,
-	              "exit_status", res->exit_status, "timed_out", res->timed_out, "lost",
-	              res->lost, "detail", res->detail, "output", res->output, "stderr",
-	              res->errout, "cut_bytes", (json_int_t)res->cut, "lsn", (json_int_t)res->lsn);
+	json_t *data = json_pack("{s:b, s:i, s:b, s:b, s:o, s:o, s:o, s:I, s:I}", "ok", res->ok,
+	                         "exit_status", res->exit_status, "timed_out", res->timed_out,
+	                         "lost", res->lost, "detail", rb_str(res->detail), "output",
+	                         rb_str(res->output), "stderr", rb_str(res->errout), "cut_bytes",
+	                         (json_int_t)res->cut, "lsn", (json_int_t)res->lsn);
 	if (data != NULL) {
 		json_object_set_new(data, "op", json_integer(f->id));
 		if (res->pid > 0)
@@ -840,14 +846,16 @@ static void runbook_watch(struct runbook *rb)
 		rb->split_brain = 1;
 		rb->fenced = 0;
 		snprintf(rb->alarm, sizeof rb->alarm, "SPLIT BRAIN: %s after the promotion", why);
-		runbook_log(rb, "split_brain", json_pack("{s:s}", "evidence", rb->alarm), NULL);
+		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
+		            NULL);
 	}
 	/* Armed from the promotion on, and again after each fence that worked. */
 	if (rb->fence_on_return && rb->fence_request == 0 && !rb->fence_failed)
 		runbook_fence_returned(rb, 1);
 	if (!writable && rb->split_brain && rb->fenced) {
 		rb->split_brain = 0;
-		runbook_log(rb, "split_brain_resolved", json_pack("{s:s}", "evidence", why), NULL);
+		runbook_log(rb, "split_brain_resolved", json_pack("{s:o}", "evidence", rb_str(why)),
+		            NULL);
 		snprintf(rb->alarm, sizeof rb->alarm, "%s", "");
 	}
 }
@@ -954,8 +962,8 @@ int runbook_override(struct runbook *rb, const char *typed)
 	for (size_t i = 0; i < st->n_guards; i++)
 		if (!st->guards[i].pass)
 			json_array_append_new(
-			    failed, json_pack("{s:s, s:s}", "guard", st->plan->action->guards[i],
-			                      "evidence", st->guards[i].evidence));
+			    failed, json_pack("{s:s, s:o}", "guard", st->plan->action->guards[i],
+			                      "evidence", rb_str(st->guards[i].evidence)));
 	if (runbook_intent(rb, "guard_override", json_pack("{s:o}", "failed", failed), st) == -1)
 		return -1;
 	st->overridden = 1;
@@ -973,9 +981,9 @@ int runbook_attest(struct runbook *rb, const char *typed)
 	    strcmp(typed, p->name) != 0 || rb->held)
 		return -1;
 	if (runbook_intent(rb, "attested",
-	                   json_pack("{s:s, s:s, s:s}", "site", p->name, "statement",
+	                   json_pack("{s:s, s:s, s:o}", "site", p->name, "statement",
 	                             "the old primary is down and stays down", "evidence",
-	                             s->error),
+	                             rb_str(s->error)),
 	                   NULL) == -1)
 		return -1;
 	rb->attested = 1;
@@ -1011,8 +1019,9 @@ int runbook_skip(struct runbook *rb, const char *reason)
 	if (st == NULL || reason == NULL || *reason == '\0' || st->pending > 0 || rb->held)
 		return -1;
 	if (runbook_intent(rb, "step_finished",
-	                   json_pack("{s:s, s:s, s:I}", "result", "skipped", "reason", reason,
-	                             "step_ms", (json_int_t)runbook_step_elapsed_ms(rb, st)),
+	                   json_pack("{s:s, s:o, s:I}", "result", "skipped", "reason",
+	                             rb_str(reason), "step_ms",
+	                             (json_int_t)runbook_step_elapsed_ms(rb, st)),
 	                   st) == -1)
 		return -1;
 	st->state = RB_SKIPPED;
@@ -1043,7 +1052,7 @@ int runbook_manual_done(struct runbook *rb)
 /* Journals a note of the operator's; -1 when the journal cannot take it. */
 int runbook_note(struct runbook *rb, const char *text)
 {
-	return runbook_intent(rb, "note", json_pack("{s:s}", "text", text ? text : ""),
+	return runbook_intent(rb, "note", json_pack("{s:o}", "text", rb_str(text ? text : "")),
 	                      rb->current < rb->n ? &rb->steps[rb->current] : NULL);
 }
 
@@ -1067,7 +1076,7 @@ void runbook_detach(struct runbook *rb, const char *reason)
 		return;
 	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	runbook_log(rb, "detached",
-	            json_pack("{s:s, s:s?}", "reason", reason, "state",
+	            json_pack("{s:o, s:s?}", "reason", rb_str(reason), "state",
 	                      st ? runbook_state_name(st->state) : NULL),
 	            st);
 }

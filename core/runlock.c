@@ -15,9 +15,14 @@
  * starts do not inherit the lock (a child forked without exec shares it).
  *
  * The DR-site lock's commands are in runlock_site.c.
+ *
+ * Whether a run is live, run by a console now, is read from these locks
+ * (runlock_run_live): a lock whose owner names the run and that a process
+ * holds.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -510,4 +515,56 @@ int runlock_owner_is_mine(const struct runlock_owner *lock, const struct runlock
 		                                          : RUNLOCK_MINE_STALE;
 	return runlock_is_stale(lock, me->host, pid_alive) == RUNLOCK_STALE ? RUNLOCK_MINE_STALE
 	                                                                    : RUNLOCK_NOT_MINE;
+}
+
+/*
+ * Tells whether the jump-host lock open on fd, whose owner names the run, is
+ * held by a live process. An owner whose process is gone from this host left
+ * the lock behind (not held: the kernel dropped it); otherwise a shared
+ * flock is tried and dropped at once: refused means held.
+ */
+static int runlock_held(int fd, const struct runlock_owner *o)
+{
+	char host[256] = "";
+	if (gethostname(host, sizeof host - 1) != 0)
+		host[0] = '\0';
+	if (runlock_is_stale(o, host, NULL) == RUNLOCK_STALE)
+		return 0;
+	if (flock(fd, LOCK_SH | LOCK_NB) == 0) {
+		flock(fd, LOCK_UN);
+		return 0;
+	}
+	return errno == EWOULDBLOCK;
+}
+
+/*
+ * Tells whether a console runs the run run_id now: a jump-host lock in
+ * <state_dir>/locks names it as its owner and a live process holds it. Reads
+ * only (a lock whose owner is alive is tried for a moment with a shared
+ * flock, which a holder's exclusive one refuses).
+ */
+int runlock_run_live(const char *state_dir, const char *run_id)
+{
+	char *dir = xasprintf("%s/locks", state_dir);
+	DIR *dp = opendir(dir);
+	int live = 0;
+	for (struct dirent *de; dp != NULL && !live && (de = readdir(dp)) != NULL;) {
+		size_t len = strlen(de->d_name);
+		if (len <= 5 || strcmp(de->d_name + len - 5, ".lock") != 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, de->d_name);
+		int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		struct runlock_owner o;
+		struct stat st;
+		if (fd != -1 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    runlock_read_owner(fd, &o) == 0 && strcmp(o.run, run_id) == 0)
+			live = runlock_held(fd, &o);
+		if (fd != -1)
+			close(fd);
+		free(path);
+	}
+	if (dp != NULL)
+		closedir(dp);
+	free(dir);
+	return live;
 }

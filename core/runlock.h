@@ -104,5 +104,6 @@ int runlock_is_stale(const struct runlock_owner *holder, const char *my_host,
                      int (*pid_alive)(int pid));
 int runlock_owner_is_mine(const struct runlock_owner *lock, const struct runlock_owner *me,
                           int (*pid_alive)(int pid));
+int runlock_run_live(const char *state_dir, const char *run_id);
 
 #endif

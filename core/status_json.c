@@ -29,29 +29,7 @@
 /* Returns text as a JSON string (invalid UTF-8 replaced), or null when it is NULL or empty. */
 static json_t *status_json_text(const char *s)
 {
-	if (s == NULL || *s == '\0')
-		return json_null();
-	size_t len = strlen(s);
-	if (utf8_invalid_offset(s, len) == (size_t)-1)
-		return json_string(s);
-	char *out = xmalloc(len * 3 + 1), *o = out;
-	for (size_t i = 0; i < len;) {
-		unsigned int cp;
-		int n = utf8_decode(s + i, len - i, &cp);
-		if (n > 0) {
-			memcpy(o, s + i, (size_t)n);
-			o += n;
-			i += (size_t)n;
-		} else {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-		}
-	}
-	*o = '\0';
-	json_t *j = json_string(out);
-	free(out);
-	return j;
+	return s != NULL && *s != '\0' ? utf8_json_string(s) : json_null();
 }
 
 /* Returns an optional integer, null when unknown. */

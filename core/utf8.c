@@ -2,12 +2,22 @@
  * Strict UTF-8 decoding (no overlong forms, no surrogates, nothing past
  * U+10FFFF) and display widths from wcwidth, so Korean text, which takes two
  * columns a character, can be measured and cut without splitting a character.
+ *
+ * Text from outside (command output, site errors, what an operator typed) is
+ * made valid here, by one sanitizer (utf8_clean: each invalid byte becomes
+ * U+FFFD) and cut here, by bytes (utf8_cut keeps a head, utf8_tail and
+ * utf8_append_tail keep an end) or by columns (utf8_fit), never in the middle
+ * of a character. The journal, status --json and the screen all use them, so
+ * jansson, which refuses invalid UTF-8, is never handed any.
  */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
 #include <wchar.h>
 
 #include "utf8.h"
+#include "xmalloc.h"
 
 /* Decodes one character at s; returns its length in bytes, or -1 if invalid. */
 int utf8_decode(const char *s, size_t len, unsigned int *cp)
@@ -105,4 +115,133 @@ size_t utf8_fit(const char *s, int cols, int *used)
 	if (used != NULL)
 		*used = w;
 	return i;
+}
+
+/* Tells whether cp is a C1 control or a bidi control (they reorder or hide what follows). */
+static int utf8_cp_hidden(unsigned int cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+}
+
+/* Returns what replaces the character cp (n bytes, -1 when invalid) under flags, or NULL to keep
+ * it. */
+static const char *utf8_replacement(unsigned int cp, int n, int flags)
+{
+	const char *bad = flags & UTF8_CLEAN_ASCII ? "?" : UTF8_REPLACEMENT;
+	if (n < 0)
+		return bad;
+	if (flags & UTF8_CLEAN_CONTROLS) {
+		if (cp < 0x20 || cp == 0x7f)
+			return " ";
+		if (utf8_cp_hidden(cp))
+			return bad;
+	}
+	return cp >= 0x80 && (flags & UTF8_CLEAN_ASCII) ? "?" : NULL;
+}
+
+/*
+ * Returns a copy of len bytes at s that is valid UTF-8: each invalid byte
+ * becomes U+FFFD. flags may add UTF8_CLEAN_CONTROLS (C0 and DEL become a
+ * space, C1 and bidi controls U+FFFD) and UTF8_CLEAN_ASCII (every non-ASCII
+ * character, and each invalid byte, becomes '?'). The copy is
+ * NUL-terminated, newly allocated; *out_len (optional) gets its length.
+ */
+char *utf8_clean(const char *s, size_t len, int flags, size_t *out_len)
+{
+	char *out = xmalloc(len * 3 + 1);
+	size_t o = 0;
+	for (size_t i = 0; i < len;) {
+		unsigned int cp = 0;
+		int n = utf8_decode(s + i, len - i, &cp);
+		const char *with = utf8_replacement(cp, n, flags);
+		size_t take = n < 0 ? 1 : (size_t)n;
+		if (with != NULL) {
+			memcpy(out + o, with, strlen(with));
+			o += strlen(with);
+		} else {
+			memcpy(out + o, s + i, take);
+			o += take;
+		}
+		i += take;
+	}
+	out[o] = '\0';
+	if (out_len != NULL)
+		*out_len = o;
+	return out;
+}
+
+/*
+ * Returns how many bytes of the len at s make the longest head of at most max
+ * bytes that ends between characters (an invalid byte counts as one).
+ */
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	size_t i = 0;
+	if (len <= max)
+		return len;
+	while (i < len) {
+		unsigned int cp;
+		int n = utf8_decode(s + i, len - i, &cp);
+		size_t take = n < 0 ? 1 : (size_t)n;
+		if (i + take > max)
+			break;
+		i += take;
+	}
+	return i;
+}
+
+/*
+ * Returns where the longest tail of at most max bytes of the len at s starts
+ * between characters: continuation bytes at the cut (at most three, the rest
+ * of one character) are left out with it.
+ */
+size_t utf8_tail(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return 0;
+	size_t start = len - max;
+	for (int k = 0; k < 3 && start < len && ((unsigned char)s[start] & 0xc0) == 0x80; k++)
+		start++;
+	return start;
+}
+
+/*
+ * Appends add to the string in buf (size bytes, its NUL included), keeping
+ * the end when it does not fit: whole characters are dropped from the front.
+ */
+void utf8_append_tail(char *buf, size_t size, const char *add)
+{
+	if (size == 0 || add == NULL)
+		return;
+	size_t have = strlen(buf), more = strlen(add), cap = size - 1;
+	if (more >= cap) {
+		size_t from = utf8_tail(add, more, cap);
+		memmove(buf, add + from, more - from + 1);
+		return;
+	}
+	if (have + more > cap) {
+		size_t from = utf8_tail(buf, have, cap - more);
+		memmove(buf, buf + from, have - from);
+		have -= from;
+	}
+	memcpy(buf + have, add, more + 1);
+}
+
+/* Returns len bytes at s as a JSON string, made valid UTF-8 first (never NULL). */
+json_t *utf8_json_stringn(const char *s, size_t len)
+{
+	if (utf8_invalid_offset(s, len) == (size_t)-1)
+		return json_stringn_nocheck(s, len);
+	size_t n;
+	char *clean = utf8_clean(s, len, 0, &n);
+	json_t *j = json_stringn_nocheck(clean, n);
+	free(clean);
+	return j;
+}
+
+/* Returns s as a JSON string made valid UTF-8, or JSON null when s is NULL (never NULL). */
+json_t *utf8_json_string(const char *s)
+{
+	return s != NULL ? utf8_json_stringn(s, strlen(s)) : json_null();
 }

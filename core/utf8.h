@@ -1,12 +1,27 @@
-/* UTF-8 validation and display width of text, measured the way a terminal draws it. */
+/* UTF-8 validation, one sanitizer, cuts between characters, and display width of text. */
 #ifndef DR_UTF8_H
 #define DR_UTF8_H
 
 #include <stddef.h>
 
+#include <jansson.h>
+
+#define UTF8_REPLACEMENT "\xef\xbf\xbd" /* U+FFFD, what an invalid byte becomes */
+
+/* utf8_clean: what is replaced besides invalid bytes. */
+#define UTF8_CLEAN_CONTROLS 1 /* C0 and DEL become ' ', C1 and bidi controls U+FFFD */
+#define UTF8_CLEAN_ASCII    2 /* every non-ASCII character and invalid byte becomes '?' */
+
 size_t utf8_invalid_offset(const char *s, size_t len);
 int utf8_decode(const char *s, size_t len, unsigned int *cp);
 int utf8_width(const char *s);
 size_t utf8_fit(const char *s, int cols, int *used);
+
+char *utf8_clean(const char *s, size_t len, int flags, size_t *out_len);
+size_t utf8_cut(const char *s, size_t len, size_t max);
+size_t utf8_tail(const char *s, size_t len, size_t max);
+void utf8_append_tail(char *buf, size_t size, const char *add);
+json_t *utf8_json_stringn(const char *s, size_t len);
+json_t *utf8_json_string(const char *s);
 
 #endif

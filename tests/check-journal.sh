@@ -1,14 +1,19 @@
 #!/bin/sh
 # Command-line behaviour of "drconsole journal": verify on an intact run and
 # on copies damaged in each way the chain must catch (a changed byte, a
-# removed, swapped or duplicated line, bad JSON, a torn last line), with the
-# exact output and exit status; finding runs by path, file name, id and
-# --last; list; usage errors. The intact run is tests/data/journal/*.jsonl.
+# removed, swapped or duplicated line, bad JSON, a torn last line) and the
+# tail must (the last line, the last five lines removed; a finished run with
+# no seal), with the exact output and exit status; finding runs by path, file
+# name, id and --last; list, with each run's state (finished, aborted,
+# detached, unfinished, live, damaged, empty) from journals built here; usage
+# errors. The intact run is tests/data/journal/*.jsonl and its head file.
 set -u
 srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 prog="${TOP_BUILDDIR:-$srcdir}/drconsole"
 good="$srcdir/tests/data/journal/20261127T061500Z-1.jsonl"
-tmp=$(mktemp -d) && trap 'rm -rf "$tmp"' EXIT || exit 99
+goodhead="$srcdir/tests/data/journal/20261127T061500Z-1.head"
+holder=
+tmp=$(mktemp -d) && trap 'if [ -n "$holder" ]; then kill "$holder"; fi; rm -rf "$tmp"' EXIT || exit 99
 ran=0 failed=0
 
 # Tells whether text got is want exactly, or holds what follows a leading '~' in want.
@@ -37,17 +42,63 @@ expect() {
 	failed=$((failed + 1))
 }
 
-# Makes runs/NAME.jsonl from the intact run through the filter that follows.
+# Makes runs/NAME.jsonl from the intact run through the filter that follows, its head file beside it.
 damage() {
 	name=$1
 	shift
 	"$@" <"$good" >"$tmp/state/runs/$name.jsonl"
+	cp "$goodhead" "$tmp/state/runs/$name.head"
+}
+
+# Prints the SHA-256 of the last line of FILE (its newline left out), 64 zeros when it is empty.
+last_hash() {
+	if [ -s "$1" ]; then
+		tail -n 1 "$1" | tr -d '\n' | sha256sum | cut -c1-64
+	else
+		printf '%064d\n' 0
+	fi
+}
+
+# Writes the head file of the journal FILE as a console does: its record count and last hash.
+head_of() {
+	printf '{"records":%d,"last_hash":"%s"}\n' "$(wc -l <"$1")" "$(last_hash "$1")" \
+		>"${1%.jsonl}.head"
+}
+
+# record FILE TYPE DATA: appends a record chained to the last line of FILE.
+record() {
+	n=$(($(wc -l <"$1") + 1))
+	printf '{"seq":%d,"ts":"2026-11-27T07:00:%02d.000Z","type":"%s","prev":"%s","data":%s}\n' \
+		"$n" "$n" "$2" "$(last_hash "$1")" "$3" >>"$1"
+}
+
+# seal FILE: appends the run_sealed record a console writes after run_finished and detached.
+seal() {
+	record "$1" run_sealed "{\"records\":$(wc -l <"$1"),\"last_hash\":\"$(last_hash "$1")\"}"
+}
+
+# run FILE TYPE...: writes a run of those record types (a seal after run_finished and
+# detached; run_finished:aborted for an aborted run) and its head file.
+run() {
+	file=$1
+	shift
+	: >"$file"
+	for type in "$@"; do
+		case $type in
+		run_started) record "$file" run_started '{"scenario":"데이터베이스 장애","mode":"incident"}' ;;
+		run_finished) record "$file" run_finished '{"result":"done"}' && seal "$file" ;;
+		run_finished:aborted) record "$file" run_finished '{"result":"aborted","reason":"drill"}' && seal "$file" ;;
+		detached) record "$file" detached '{"why":"the console quit"}' && seal "$file" ;;
+		*) record "$file" "$type" '{"step":1,"action":"promote_standby"}' ;;
+		esac
+	done
+	head_of "$file"
 }
 
 mkdir -p "$tmp/state/runs" "$tmp/empty"
-cp "$good" "$tmp/state/runs/"
+cp "$good" "$goodhead" "$tmp/state/runs/"
 id=20261127T061500Z-1
-intact="7 records, chain intact, from 2026-11-27T06:15:00.123Z to 2026-11-27T06:15:09.123Z; last record: run_finished"
+intact="8 records, chain intact, from 2026-11-27T06:15:00.123Z to 2026-11-27T06:15:10.623Z; last record: run_finished, sealed"
 seq="(removed, duplicated or reordered lines)"
 chain="the chain breaks here: prev does not match line"
 why="(edited, removed or reordered lines)"
@@ -67,15 +118,40 @@ expect "the state dir comes from the config" 0 "$tmp/state/runs/$id.jsonl: $inta
 
 damage edited sed '3s/"step":1/"step":2/'
 expect "a changed byte: the next line breaks the chain, exit 1" 1 \
-	"runs/edited.jsonl: damaged: 1 problem in 7 lines" \
+	"runs/edited.jsonl: damaged: 1 problem in 8 lines" \
 	"runs/edited.jsonl:4:1: error: $chain 3 $why" \
 	journal verify runs/edited.jsonl
 
 damage removed sed 4d
-expect "a removed line: seq and chain at its place" 1 "~damaged: 2 problems in 6 lines" \
+expect "a removed line: seq and chain at its place, one line short of the head file" 1 \
+	"~damaged: 3 problems in 7 lines" \
 	"runs/removed.jsonl:4:1: error: seq 5 follows 3 $seq
-runs/removed.jsonl:4:1: error: $chain 3 $why" \
+runs/removed.jsonl:4:1: error: $chain 3 $why
+runs/removed.jsonl:8:1: error: the journal has 7 lines, but its head file says 8 records: lines were removed" \
 	journal verify runs/removed.jsonl
+
+nosealfinished="the run finished (line 7) but no seal follows: lines were removed from the end of the journal, or its console stopped before sealing it"
+damage cut1 sed '$d'
+expect "the last line removed: the head file and the missing seal say so, exit 1" 1 \
+	"runs/cut1.jsonl: damaged: 2 problems in 7 lines" \
+	"runs/cut1.jsonl:8:1: error: the journal ends after 7 lines, but its head file says 8 records: 1 record was removed from its end
+runs/cut1.jsonl:8:1: error: $nosealfinished" \
+	journal verify runs/cut1.jsonl
+damage cut5 head -n 3
+expect "the last five lines removed: the head file says so, exit 1" 1 \
+	"runs/cut5.jsonl: damaged: 1 problem in 3 lines" \
+	"runs/cut5.jsonl:4:1: error: the journal ends after 3 lines, but its head file says 8 records: 5 records were removed from its end" \
+	journal verify runs/cut5.jsonl
+damage unsealed sed '$d'
+head_of "$tmp/state/runs/unsealed.jsonl"
+expect "a finished run with no seal after run_finished (its head file agreeing): exit 1" 1 \
+	"runs/unsealed.jsonl: damaged: 1 problem in 7 lines" "runs/unsealed.jsonl:8:1: error: $nosealfinished" \
+	journal verify runs/unsealed.jsonl
+rm "$tmp/state/runs/cut5.head"
+expect "the head file gone with the lines: a warning only, nothing shows what was lost" 0 \
+	"~runs/cut5.jsonl: 3 records, chain intact" \
+	"runs/cut5.head: warning: no head file: whether lines were removed from the end of the journal cannot be told" \
+	journal verify runs/cut5.jsonl
 
 damage swapped awk 'NR == 3 { held = $0; next } { print } NR == 4 { print held }'
 expect "two swapped lines: each named, with the line its prev belongs to" 1 "~damaged" \
@@ -99,23 +175,64 @@ expect "bad JSON: jansson's message at its column" 1 "~damaged" \
 runs/not-json.jsonl:3:1: error: $chain 2 $why" \
 	journal verify runs/not-json.jsonl
 
-damage torn head -c -20
+head -n 6 "$good" >"$tmp/state/runs/torn.jsonl"
+head_of "$tmp/state/runs/torn.jsonl"
+sed -n 7p "$good" | head -c 40 >>"$tmp/state/runs/torn.jsonl"
 expect "a torn last line is a warning; the rest verifies, exit 0" 0 \
 	"runs/torn.jsonl: 6 records, chain intact, from 2026-11-27T06:15:00.123Z to 2026-11-27T06:15:07.623Z; last record: note, then an incomplete line" \
 	"runs/torn.jsonl:7:1: warning: the last line is incomplete (no newline: the console stopped while writing it); it is not part of the chain, and resuming the run cuts it off" \
 	journal verify runs/torn.jsonl
 
-rm "$tmp/state/runs/"[a-z]*.jsonl
+rm "$tmp/state/runs/"[a-z]*.jsonl "$tmp/state/runs/"[a-z]*.head
 head -n 3 "$good" >"$tmp/state/runs/20261127T061500Z-2.jsonl"
+head_of "$tmp/state/runs/20261127T061500Z-2.jsonl"
 sed 2d "$good" >"$tmp/state/runs/20261127T054500Z-1.jsonl"
 expect "list: newest first, with start, records, state and scenario" 0 \
 	"RUN                    STARTED                  RECORDS  STATE         SCENARIO
-20261127T061500Z-2     2026-11-27T06:15:00.123Z       3  not finished  데이터베이스 장애
-20261127T061500Z-1     2026-11-27T06:15:00.123Z       7  finished      데이터베이스 장애
-20261127T054500Z-1     2026-11-27T06:15:00.123Z       5  damaged       데이터베이스 장애
+20261127T061500Z-2     2026-11-27T06:15:00.123Z       3  unfinished    데이터베이스 장애
+20261127T061500Z-1     2026-11-27T06:15:00.123Z       8  finished      데이터베이스 장애
+20261127T054500Z-1     2026-11-27T06:15:00.123Z       6  damaged       데이터베이스 장애
 
 1 damaged: 'drconsole journal verify RUN' shows the problems" "" \
 	journal list --state-dir "$tmp/state"
+
+# Runs in every state, built here. The live one's jump-host lock is held by a process of this
+# script (its owner names the run and this shell's pid), as a console holds it during a run.
+runs="$tmp/states/runs"
+mkdir -p "$runs" "$tmp/states/locks"
+run "$runs/20261127T070000Z-1.jsonl" run_started step_started run_finished split_brain fence_on_return
+run "$runs/20261127T070000Z-2.jsonl" run_started step_started run_finished:aborted
+run "$runs/20261127T070000Z-3.jsonl" run_started step_started detached
+run "$runs/20261127T070000Z-4.jsonl" run_started step_started detached run_resumed step_finished
+run "$runs/20261127T070000Z-5.jsonl" run_started step_started
+run "$runs/20261127T070000Z-6.jsonl" run_started step_started detached run_resumed
+run "$runs/20261127T070000Z-7.jsonl"
+lock="$tmp/states/locks/datacenter-2.lock"
+printf '{"operator":"kim","host":"%s","pid":%d,"started":"2026-11-27T07:00:00.000Z","run":"20261127T070000Z-6"}\n' \
+	"$(uname -n)" $$ >"$lock"
+(flock -n 9 && : >"$tmp/held" && exec sleep 60) 9<"$lock" &
+holder=$!
+while [ ! -e "$tmp/held" ] && kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+expect "list: finished (whatever follows run_finished), aborted, detached, unfinished, live, empty" 0 \
+	"RUN                    STARTED                  RECORDS  STATE         SCENARIO
+20261127T070000Z-7     -                              0  empty         -
+20261127T070000Z-6     2026-11-27T07:00:01.000Z       5  live          데이터베이스 장애
+20261127T070000Z-5     2026-11-27T07:00:01.000Z       2  unfinished    데이터베이스 장애
+20261127T070000Z-4     2026-11-27T07:00:01.000Z       6  unfinished    데이터베이스 장애
+20261127T070000Z-3     2026-11-27T07:00:01.000Z       4  detached      데이터베이스 장애
+20261127T070000Z-2     2026-11-27T07:00:01.000Z       4  aborted       데이터베이스 장애
+20261127T070000Z-1     2026-11-27T07:00:01.000Z       6  finished      데이터베이스 장애" "" \
+	journal list --state-dir "$tmp/states"
+kill "$holder"
+wait "$holder" 2>/dev/null
+holder=
+expect "list: a run whose console's lock was let go is no longer live" 0 \
+	"~20261127T070000Z-6     2026-11-27T07:00:01.000Z       5  unfinished" "" \
+	journal list --state-dir "$tmp/states"
+for n in 1 2 3 4 5 6; do
+	expect "each run built here verifies ($n)" 0 "~runs/20261127T070000Z-$n.jsonl: " "" \
+		journal verify "20261127T070000Z-$n" --state-dir "$tmp/states"
+done
 expect "--last takes the newest run (-2 after -1)" 0 "~runs/20261127T061500Z-2.jsonl: 3 records" "" \
 	journal verify --last --state-dir "$tmp/state"
 expect "list with no runs says so" 0 "no runs in $tmp/empty/runs" "" \

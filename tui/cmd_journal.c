@@ -1,9 +1,10 @@
 /*
  * drconsole journal verify RUN | list: the run journals in the state dir.
  * verify reads a run's journal record by record, checks its hash chain line
- * by line and prints a one-line summary, or every problem as FILE:LINE:COL;
- * list shows the runs newest first with their scenario, start, size and
- * whether they finished. The state dir is --state-dir, else the config's
+ * by line and its tail against its head file and seals (journal_verify),
+ * and prints a one-line summary, or every problem as FILE:LINE:COL; list
+ * shows the runs newest first with their scenario, start, size and state
+ * (journal_state). The state dir is --state-dir, else the config's
  * state_dir (the default one when there is no config at all). Reads only.
  */
 #include "config.h"
@@ -26,21 +27,28 @@ static const char journal_usage[] =
     "Every guided recovery run keeps a journal in the state dir,\n"
     "runs/<UTC start>-<n>.jsonl: one JSON record per line (seq, ts, type, prev,\n"
     "data), each holding the SHA-256 of the line before it, so an edited,\n"
-    "removed, duplicated or reordered line shows where it stands.\n"
+    "removed, duplicated or reordered line shows where it stands. Its end is\n"
+    "anchored by runs/<UTC start>-<n>.head (the record count and the last\n"
+    "hash, rewritten after every record) and by a run_sealed record after the\n"
+    "run ends, so lines removed from the end show too.\n"
     "\n"
-    "  verify RUN   read every record and check the chain; print a summary, or\n"
-    "               every problem as FILE:LINE:COL. RUN is a path, a file name in\n"
-    "               runs/, or a run id such as 20261127T061500Z-1\n"
-    "  list         the runs, newest first: id, start, records, whether the run\n"
-    "               finished, and its scenario\n"
+    "  verify RUN   read every record, check the chain, the head file and the\n"
+    "               seal; print a summary, or every problem as FILE:LINE:COL.\n"
+    "               RUN is a path, a file name in runs/, or a run id such as\n"
+    "               20261127T061500Z-1\n"
+    "  list         the runs, newest first: id, start, records, state\n"
+    "               (finished, aborted, detached: its console quit, unfinished:\n"
+    "               its console stopped, live: a console runs it now, damaged,\n"
+    "               empty), and its scenario\n"
     "\n"
     "  --last            verify the newest run\n"
     "  --state-dir DIR   where the runs are (default: the config's state_dir, or\n"
     "                    $XDG_STATE_HOME/drconsole when there is no config)\n"
     "\n"
     "Exit status: 0 intact (a torn last line, left by a console that died while\n"
-    "writing it, is only a warning: resuming the run cuts it off), 1 damaged or\n"
-    "not found, 2 usage error.\n";
+    "writing it, is only a warning: resuming the run cuts it off; so is a\n"
+    "missing head file, until the journal has a seal), 1 damaged or not found,\n"
+    "2 usage error.\n";
 
 /* What the options ask for. */
 struct journal_opts {
@@ -124,9 +132,18 @@ static void journal_cmd_summary(const char *path, const struct journal_records *
 		return;
 	}
 	const struct journal_record *first = &r->items[0], *last = &r->items[r->n - 1];
-	printf("%s: %zu record%s, chain intact, from %s to %s; last record: %s%s\n", path, r->n,
-	       r->n == 1 ? "" : "s", first->ts, last->ts, last->type,
-	       r->torn ? ", then an incomplete line" : "");
+	int sealed = strcmp(last->type, JOURNAL_RUN_SEALED) == 0 && r->n > 1;
+	printf("%s: %zu record%s, chain intact, from %s to %s; last record: %s%s%s\n", path, r->n,
+	       r->n == 1 ? "" : "s", first->ts, last->ts, sealed ? last[-1].type : last->type,
+	       sealed ? ", sealed" : "", r->torn ? ", then an incomplete line" : "");
+}
+
+/* Tells whether the journal at path could be read (its own first problem is not that). */
+static int journal_cmd_read(const char *path, const struct journal_records *r, const struct diag *d)
+{
+	const struct diag_item *first = d->n > 0 ? &d->items[0] : NULL;
+	return r->lines > 0 || first == NULL || first->line != 0 || first->file == NULL ||
+	       strcmp(first->file, path) != 0;
 }
 
 /* Runs "drconsole journal verify". */
@@ -138,11 +155,11 @@ static int journal_cmd_verify(const struct journal_opts *o, const char *run)
 	struct journal_records r;
 	struct diag d;
 	diag_init(&d);
-	int rc = journal_read(path, &r, &d);
+	int rc = journal_verify(path, &r, &d);
 	diag_print(&d, stderr);
 	if (rc == 0)
 		journal_cmd_summary(path, &r);
-	else if (r.lines > 0)
+	else if (journal_cmd_read(path, &r, &d))
 		printf("%s: damaged: %zu problem%s in %zu line%s\n", path, d.errors,
 		       d.errors == 1 ? "" : "s", r.lines, r.lines == 1 ? "" : "s");
 	journal_records_free(&r);
@@ -161,19 +178,17 @@ static const char *journal_cmd_scenario(const struct journal_records *r)
 }
 
 /* Prints one run of the list; returns 1 when its journal is damaged. */
-static int journal_cmd_list_run(const char *dir, const char *name)
+static int journal_cmd_list_run(const char *state_dir, const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct journal_records r;
 	struct diag d;
 	diag_init(&d);
-	int damaged = journal_read(path, &r, &d) == -1;
-	const char *state = damaged ? "damaged"
-	                    : r.n > 0 && strcmp(r.items[r.n - 1].type, JOURNAL_RUN_FINISHED) == 0
-	                        ? "finished"
-	                        : "not finished";
+	int damaged = journal_verify(path, &r, &d) == -1;
+	enum journal_state state = journal_state(state_dir, path, &r, damaged);
 	printf("%-22.*s %-24s %7zu  %-12s  %s\n", (int)(strlen(name) - strlen(".jsonl")), name,
-	       r.n > 0 ? r.items[0].ts : "-", r.n, state, journal_cmd_scenario(&r));
+	       r.n > 0 ? r.items[0].ts : "-", r.n, journal_state_name(state),
+	       journal_cmd_scenario(&r));
 	journal_records_free(&r);
 	diag_free(&d);
 	free(path);
@@ -188,7 +203,6 @@ static int journal_cmd_list(const struct journal_opts *o)
 		return 1;
 	struct journal_runs runs;
 	int rc = journal_list(dir, &runs, &cause), damaged = 0;
-	free(dir);
 	if (rc == -1) {
 		fprintf(stderr, "drconsole: journal: %s\n", cause);
 		free(cause);
@@ -198,7 +212,8 @@ static int journal_cmd_list(const struct journal_opts *o)
 		printf("%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS", "STATE",
 		       "SCENARIO");
 	for (size_t i = 0; i < runs.n; i++)
-		damaged += journal_cmd_list_run(runs.dir, runs.names[i]);
+		damaged += journal_cmd_list_run(dir, runs.dir, runs.names[i]);
+	free(dir);
 	if (damaged > 0)
 		printf("\n%d damaged: 'drconsole journal verify RUN' shows the problems\n",
 		       damaged);

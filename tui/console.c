@@ -535,9 +535,10 @@ static void console_loop(struct console *c, int sigfd)
 		if (n > 0 && pfd[2].revents) {
 			unsigned char sig;
 			while (read(sigfd, &sig, 1) == 1)
-				console_quit(c, sig == SIGINT    ? NULL
-				                : sig == SIGHUP ? "SIGHUP: the terminal went away"
-				                                : "SIGTERM: the console was told to stop");
+				console_quit(c, sig == SIGINT ? NULL
+				                : sig == SIGHUP
+				                    ? "SIGHUP: the terminal went away"
+				                    : "SIGTERM: the console was told to stop");
 		}
 		if (n > 0 && pfd[1].revents) {
 			/* A pipe read takes all that waits: a short one left it empty. */

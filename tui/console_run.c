@@ -202,36 +202,61 @@ static int run_resume(struct console *c, const char *typed)
 	return 0;
 }
 
-/* Looks for an unfinished run in the state folder and offers to resume it. */
+/* Counts the unfinished runs in the state folder besides the one offered (live ones included). */
+static size_t run_others_unfinished(const struct console *c)
+{
+	struct journal_runs runs;
+	char *cause = NULL;
+	if (journal_unfinished(c->cat.cf.state_dir, &runs, &cause) == -1) {
+		free(cause);
+		return 0;
+	}
+	size_t n = runs.n > 0 ? runs.n - 1 : 0;
+	journal_runs_free(&runs);
+	return n;
+}
+
+/*
+ * Looks for the newest unfinished run (crashed, or detached by a console
+ * that quit) that no live console runs, judged from its whole journal, and
+ * offers to resume it; the others are counted.
+ */
 void console_run_offer_resume(struct console *c)
 {
 	struct journal_records recs;
 	struct diag d;
 	char *path = NULL, *cause = NULL;
 	memset(&recs, 0, sizeof recs);
-	if (journal_last(c->cat.cf.state_dir, &path, &cause) == -1) {
+	if (journal_resumable(c->cat.cf.state_dir, &path, &cause) == -1) {
 		free(cause);
 		return;
 	}
 	diag_init(&d);
 	int rc = journal_read(path, &recs, &d);
 	diag_free(&d);
-	size_t done = 0;
-	for (size_t i = 0; i < recs.n; i++)
+	size_t done = 0, last = recs.n;
+	for (size_t i = 0; i < recs.n; i++) {
 		done += strcmp(recs.items[i].type, "step_finished") == 0 &&
 		        strcmp(journal_text(recs.items[i].data, "result", ""), "failed") != 0;
-	if (rc == 0 && recs.n > 0 && strcmp(recs.items[0].type, "run_started") == 0 &&
-	    strcmp(recs.items[recs.n - 1].type, "run_finished") != 0) {
+		if (strcmp(recs.items[i].type, "run_sealed") != 0)
+			last = i;
+	}
+	if (rc == 0 && recs.n > 0 && last < recs.n &&
+	    strcmp(recs.items[0].type, "run_started") == 0) {
+		size_t others = run_others_unfinished(c);
 		c->resume_path = path;
 		path = NULL;
 		prompt_open(
 		    &c->prompt, PROMPT_RESUME, "unfinished run", "type resume to carry on:",
-		    "A run of %s started %s did not finish (%zu step%s done; last record: %s).\n\n"
+		    "A run of %s started %s did not finish (%zu step%s done; last record: "
+		    "%s).%s\n\n"
 		    "Resuming picks it up at the step where it stopped; a step that was running "
 		    "is checked before anything is run again. Esc leaves it "
-		    "(drconsole journal list shows it).",
+		    "(drconsole journal list shows it%s).",
 		    journal_text(recs.items[0].data, "scenario", "?"), recs.items[0].ts, done,
-		    done == 1 ? "" : "s", recs.items[recs.n - 1].type);
+		    done == 1 ? "" : "s", recs.items[last].type,
+		    strcmp(recs.items[last].type, "detached") == 0 ? " Its console quit." : "",
+		    others > 0 ? ", and the other unfinished runs" : "");
 	}
 	journal_records_free(&recs);
 	free(path);
@@ -267,9 +292,10 @@ static int run_answer(struct console *c, const char *typed)
 			c->prompt.typed[0] = '\0';
 			return -1;
 		case RB_CONFIRM_HELD:
-			snprintf(c->prompt.note, sizeof c->prompt.note, "%s",
-			         "Not confirmed: the journal cannot be written (the runbook says why); "
-			         "nothing runs until it can.");
+			snprintf(
+			    c->prompt.note, sizeof c->prompt.note, "%s",
+			    "Not confirmed: the journal cannot be written (the runbook says why); "
+			    "nothing runs until it can.");
 			return -1;
 		case RB_CONFIRM_CHANGED:
 			run_confirm_open(c, &rb->steps[rb->current]);
@@ -316,7 +342,8 @@ static int run_answer(struct console *c, const char *typed)
 		return -1;
 	case PROMPT_DETACH:
 		if (strcmp(typed, "quit") != 0) {
-			snprintf(c->prompt.note, sizeof c->prompt.note, "Type quit, or Esc to stay.");
+			snprintf(c->prompt.note, sizeof c->prompt.note,
+			         "Type quit, or Esc to stay.");
 			return -1;
 		}
 		runhost_detach(&c->run, "the operator quit");
@@ -365,13 +392,14 @@ static void run_lock_dialogs(struct console *c)
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_UNREACHABLE) {
 		const struct site *dr = conf_dr(&c->cat.cf);
-		prompt_open(&c->prompt, PROMPT_UNLOCKED, "DR site not answering",
-		            "type start to run without its lock:",
-		            "%s does not answer (%s): its run lock cannot be taken now.\n\nStarting "
-		            "without it is journaled, and the lock is taken as soon as the site "
-		            "answers; until then a console on another jump host is not kept out. "
-		            "Esc: no run.",
-		            dr ? dr->name : "The DR site", c->run.notice);
+		prompt_open(
+		    &c->prompt, PROMPT_UNLOCKED, "DR site not answering",
+		    "type start to run without its lock:",
+		    "%s does not answer (%s): its run lock cannot be taken now.\n\nStarting "
+		    "without it is journaled, and the lock is taken as soon as the site "
+		    "answers; until then a console on another jump host is not kept out. "
+		    "Esc: no run.",
+		    dr ? dr->name : "The DR site", c->run.notice);
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_REFUSED) {
 		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s",

@@ -1,8 +1,8 @@
 /*
  * Text drawing. Strings are cut by display width (utf8_fit), never in the
  * middle of a character; a string that did not fit ends in an ellipsis.
- * Invalid bytes are drawn as '?'. In a non-UTF-8 locale, anything beyond
- * ASCII is drawn as '?' too, rather than as bytes the terminal would garble.
+ * Invalid bytes are drawn as U+FFFD. In a non-UTF-8 locale, anything beyond
+ * ASCII is drawn as '?', rather than as bytes the terminal would garble.
  */
 #include "config.h"
 
@@ -27,25 +27,15 @@ static int draw_utf8(void)
 	return known;
 }
 
-/* Copies text replacing what the terminal cannot show (invalid UTF-8, or non-ASCII outside UTF-8). */
+/*
+ * Copies text through the sanitizer: controls become spaces (C1 and bidi
+ * controls U+FFFD), invalid bytes U+FFFD, and outside a UTF-8 locale
+ * anything past ASCII '?'.
+ */
 static char *draw_clean(const char *text)
 {
-	size_t len = strlen(text), o = 0;
-	char *out = xmalloc(len + 1);
-	for (size_t i = 0; i < len;) {
-		unsigned int cp;
-		int n = utf8_decode(text + i, len - i, &cp);
-		if (n < 0 || cp < 0x20 || cp == 0x7f || (cp >= 0x80 && !draw_utf8())) {
-			out[o++] = n < 0 || cp >= 0x80 ? '?' : ' ';
-			i += n < 0 ? 1 : (size_t)n;
-			continue;
-		}
-		memcpy(out + o, text + i, (size_t)n);
-		o += (size_t)n;
-		i += (size_t)n;
-	}
-	out[o] = '\0';
-	return out;
+	int flags = UTF8_CLEAN_CONTROLS | (draw_utf8() ? 0 : UTF8_CLEAN_ASCII);
+	return utf8_clean(text, strlen(text), flags, NULL);
 }
 
 /* Draws text at (y, x) in at most maxw columns; returns the columns used. */
@@ -108,7 +98,7 @@ void draw_box(WINDOW *w, const struct theme *t, const char *title, int focused)
 	wattr_off(w, a, NULL);
 	if (title != NULL && wd > 6)
 		draw_textf(w, 0, 2, wd - 4, theme_attr(t, focused ? THEME_FOCUS : THEME_TITLE),
-			   " %s ", title);
+		           " %s ", title);
 }
 
 /*
@@ -145,7 +135,8 @@ int draw_wrap(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *text)
 	return lines;
 }
 
-/* Opens a boxed window of h x w (shrunk to the screen) centred on the screen; NULL if it cannot fit. */
+/* Opens a boxed window of h x w (shrunk to the screen) centred on the screen; NULL if it cannot
+ * fit. */
 WINDOW *draw_dialog(const struct theme *t, const char *title, int h, int w)
 {
 	w = w < COLS - 2 ? w : COLS - 2;
@@ -166,7 +157,7 @@ WINDOW *draw_dialog(const struct theme *t, const char *title, int h, int w)
  * columns used. Equal values draw at mid height.
  */
 int draw_spark(WINDOW *w, int y, int x, int maxw, attr_t attr, const struct theme *t,
-	       const int64_t *values, size_t n)
+               const int64_t *values, size_t n)
 {
 	static const char *const bars[8] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
 	static const char ascii[] = "_.,-=+*#";
@@ -179,7 +170,8 @@ int draw_spark(WINDOW *w, int y, int x, int maxw, attr_t attr, const struct them
 	}
 	char *line = xcalloc(n * 3 + 1, 1);
 	for (size_t i = 0; i < n; i++) {
-		int k = hi == lo ? 3 : (int)((double)(values[i] - lo) * 7 / (double)(hi - lo) + 0.5);
+		int k =
+		    hi == lo ? 3 : (int)((double)(values[i] - lo) * 7 / (double)(hi - lo) + 0.5);
 		if (t->utf8)
 			strcat(line, bars[k]);
 		else

@@ -176,7 +176,7 @@ static void runhost_unwind(struct runhost *h, int remove_journal)
 	journal_close(h->journal);
 	h->journal = NULL;
 	if (remove_journal && h->journal_path != NULL)
-		unlink(h->journal_path);
+		journal_unlink(h->journal_path);
 	free(h->journal_path);
 	h->journal_path = NULL;
 	runlock_release(&h->lock);
@@ -341,7 +341,8 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 		snprintf(h->notice, sizeof h->notice, "%.600s", op->detail ? op->detail : "");
 		h->phase = RUNHOST_UNREACHABLE;
 		if (!op->not_run) { /* it may have been taken meanwhile: never left behind */
-			runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
+			runhost_site_send(
+			    h, runlock_site_release_script(runhost_lock_dir(h), h->me_json));
 			h->release_op = h->lock_op;
 			h->lock_op = 0;
 		}
@@ -362,18 +363,23 @@ static void runhost_site_answer(struct runhost *h, const struct op *op)
 			         sizeof h->notice - strlen(h->notice), ")");
 		free(cause);
 		h->phase = RUNHOST_REFUSED;
-		/* it may have been taken before the answer went wrong: never leave it behind */
-		runhost_site_send(h, runlock_site_release_script(runhost_lock_dir(h), h->me.run));
-		h->release_op = h->lock_op;
-		h->lock_op = 0;
-	} else if (r.state == RUNLOCK_SITE_TAKEN) {
+		if (r.state == RUNLOCK_SITE_NONE) {
+			/* it may have been taken before the answer went wrong: never left behind */
+			runhost_site_send(
+			    h, runlock_site_release_script(runhost_lock_dir(h), h->me_json));
+			h->release_op = h->lock_op;
+			h->lock_op = 0;
+		}
+	} else if (r.state == RUNLOCK_SITE_TAKEN ||
+	           (r.state == RUNLOCK_SITE_HELD &&
+	            runlock_owner_is_mine(&r.owner, &h->me, NULL) == RUNLOCK_MINE_LIVE_SELF)) {
 		h->site_locked = 1;
 		if (h->phase != RUNHOST_TAKING)
 			runhost_lock_record(h, "site_lock_taken", NULL);
 		runhost_engine(h);
-	} else if (r.state == RUNLOCK_SITE_HELD && r.owner.known &&
-	           strcmp(r.owner.run, h->me.run) == 0) {
-		/* this run's own lock, from before the console stopped */
+	} else if (r.state == RUNLOCK_SITE_HELD &&
+	           runlock_owner_is_mine(&r.owner, &h->me, NULL) == RUNLOCK_MINE_STALE) {
+		/* this run's own lock, left by its console on this host before it stopped */
 		runhost_lock_record(h, JOURNAL_LOCK_TAKEN_OVER, r.owner_json);
 		runhost_site_send(
 		    h, runlock_site_takeover_script(runhost_lock_dir(h), r.owner_json, h->me_json));
@@ -409,10 +415,10 @@ int runhost_start_unlocked(struct runhost *h, const char *typed)
 		return -1;
 	const struct site *dr = conf_dr(&h->cat->cf);
 	json_decref(h->lock_record);
-	h->lock_record = json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", "site_lock_deferred", "data",
-	                           "site", dr ? dr->name : "?", "evidence", h->notice,
-	                           "statement",
-	                           "started without the DR site's run lock: the site did not answer");
+	h->lock_record =
+	    json_pack("{s:s, s:{s:s, s:s, s:s}}", "type", "site_lock_deferred", "data", "site",
+	              dr ? dr->name : "?", "evidence", h->notice, "statement",
+	              "started without the DR site's run lock: the site did not answer");
 	h->lock_deferred = 1;
 	runhost_engine(h);
 	return 0;
@@ -446,10 +452,10 @@ static void runhost_late_answer(struct runhost *h, const struct op *op)
 		         "the DR site's run lock is held by %s: another console may be running a "
 		         "recovery; this run is stopped (a aborts it)",
 		         who);
-		runbook_log(&h->rb, "site_lock_conflict",
-		            json_pack("{s:s, s:s?}", "site", dr ? dr->name : "?", "holder",
-		                      r.owner_json),
-		            NULL);
+		runbook_log(
+		    &h->rb, "site_lock_conflict",
+		    json_pack("{s:s, s:s?}", "site", dr ? dr->name : "?", "holder", r.owner_json),
+		    NULL);
 		runbook_flush(&h->rb);
 		free(who);
 	}
@@ -628,6 +634,13 @@ void runhost_stop(struct runhost *h)
 {
 	if (!h->active)
 		return;
+	char *cause = NULL;
+	if (h->phase == RUNHOST_RUNNING && !h->rb.finished)
+		runhost_detach(h, "the console stopped the run's host");
+	else if (h->journal != NULL && journal_seq(h->journal) > 0 &&
+	         journal_seal(h->journal, &cause) == -1)
+		free(cause); /* records after the finish (a fence, an alarm): sealed when it can be
+		              */
 	if (h->phase == RUNHOST_RUNNING || h->phase == RUNHOST_REFUSED)
 		runbook_free(&h->rb);
 	runhost_unlock(h);

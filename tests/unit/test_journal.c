@@ -4,6 +4,8 @@
  * a removed, a swapped and a duplicated line at the right line, lines that
  * are not records, a torn last line (a warning, cut off on resume, the chain
  * going on), resume after a clean close and refused on damage or a lock,
+ * data that could not be built refused, text that is not UTF-8 (bad bytes,
+ * a tail or a reason cut inside a Hangul character) kept with every field,
  * secrets redacted, the 64 KiB bound cutting Korean text cleanly, a write cut
  * short leaving no partial line, file names for runs started in the same
  * second, modes 0600/0700, and finding runs. Each test works in its own
@@ -13,139 +15,14 @@
 
 #include "unit.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
-#include "journal.h"
+#include "journal_fixture.h"
 #include "runid.h"
-
-#define T0    1795760100123LL /* 2026-11-27T06:15:00.123Z */
-#define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
-
-static int64_t fake_now = T0;
-
-/* The tests' wall clock: fake_now, moved on 1.5 s by every reading. */
-static int64_t fake_clock(void)
-{
-	int64_t now = fake_now;
-	fake_now += 1500;
-	return now;
-}
-
-/* Makes a scratch state dir and resets the clock. */
-static int scratch_setup(void **state)
-{
-	char *dir = xstrdup("/tmp/drconsole-journal-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	fake_now = T0;
-	*state = dir;
-	return 0;
-}
-
-/* Removes the folder at path and everything in it. */
-static void scratch_remove(const char *path)
-{
-	DIR *dp = opendir(path);
-	for (struct dirent *de; dp != NULL && (de = readdir(dp)) != NULL;) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *sub = xasprintf("%s/%s", path, de->d_name);
-		if (unlink(sub) == -1)
-			scratch_remove(sub);
-		free(sub);
-	}
-	if (dp != NULL)
-		closedir(dp);
-	rmdir(path);
-}
-
-/* Removes the scratch state dir. */
-static int scratch_teardown(void **state)
-{
-	scratch_remove(*state);
-	free(*state);
-	return 0;
-}
-
-/* Returns the bytes of a file (NUL-terminated); *len gets their count. */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	char *buf = xmalloc(1 << 20);
-	*len = fread(buf, 1, (1 << 20) - 1, fp);
-	buf[*len] = '\0';
-	fclose(fp);
-	return buf;
-}
-
-/* Writes text to path, replacing what was there. */
-static void spill(const char *path, const char *text, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(text, 1, len, fp), len);
-	fclose(fp);
-}
-
-/* Appends a record, failing the test when it cannot. */
-static void append_ok(struct journal *j, const char *type, json_t *data)
-{
-	char *cause = NULL;
-	if (journal_append(j, type, data, &cause) != 0)
-		fail_msg("journal_append %s: %s", type, cause);
-}
-
-/* Starts a journal in dir, failing the test when it cannot; *path gets its path. */
-static struct journal *create_ok(const char *dir, char **path)
-{
-	char *cause = NULL;
-	struct journal *j = journal_create(dir, fake_clock, path, &cause);
-	if (j == NULL)
-		fail_msg("journal_create: %s", cause);
-	return j;
-}
-
-/* Writes a finished run of n records (run_started, steps, run_finished); returns its path. */
-static char *write_run(const char *dir, int n)
-{
-	char *path;
-	struct journal *j = create_ok(dir, &path);
-	append_ok(j, JOURNAL_RUN_STARTED,
-	          json_pack("{s:s, s:s}", "scenario", "데이터베이스 장애", "mode", "incident"));
-	for (int i = 2; i < n; i++)
-		append_ok(j, JOURNAL_NOTE, json_pack("{s:i, s:s}", "n", i, "text", "단계 완료"));
-	append_ok(j, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", "ok"));
-	journal_close(j);
-	return path;
-}
-
-/* Reads path into r, failing unless there is no error and there are that many warnings. */
-static void read_ok(const char *path, struct journal_records *r, struct diag *d, size_t warnings)
-{
-	diag_init(d);
-	if (journal_read(path, r, d) != 0 || d->errors != 0 || d->warnings != warnings) {
-		diag_print(d, stderr);
-		fail_msg("%s: expected no error and %zu warnings", path, warnings);
-	}
-}
-
-/* Reads path and fails unless it has n records, a clean chain and no warning. */
-static void expect_intact(const char *path, size_t n)
-{
-	struct journal_records r;
-	struct diag d;
-	read_ok(path, &r, &d, 0);
-	assert_int_equal(r.n, n);
-	for (size_t i = 0; i < n; i++)
-		assert_int_equal(r.items[i].seq, (int64_t)i + 1);
-	journal_records_free(&r);
-	diag_free(&d);
-}
+#include "utf8.h"
 
 /* A problem expected on a line. */
 struct want {
@@ -222,7 +99,7 @@ static void test_journal_round_trip(void **state)
 	append_ok(j, JOURNAL_STEP_FINISHED,
 	          json_pack("{s:i, s:s, s:i, s:i}", "step", 1, "result", "ok", "exit_status", 0,
 	                    "duration_ms", 840));
-	append_ok(j, JOURNAL_RUN_FINISHED, NULL);
+	append_ok(j, JOURNAL_NOTE, json_object());
 	assert_int_equal(journal_seq(j), 3);
 	journal_close(j);
 
@@ -369,15 +246,15 @@ static void test_journal_torn_tail(void **state)
 /* Resume after a clean close continues seq and prev; damage or a lock refuses it. */
 static void test_journal_resume(void **state)
 {
-	char *path = write_run(*state, 2);
+	char *path = write_run(*state, 3);
 	struct diag d;
 	diag_init(&d);
 	struct journal *j = journal_resume(path, fake_clock, &d);
 	assert_non_null(j);
 	assert_int_equal(d.n, 0);
-	assert_int_equal(journal_seq(j), 2);
-	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "after resume"));
 	assert_int_equal(journal_seq(j), 3);
+	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "after resume"));
+	assert_int_equal(journal_seq(j), 4);
 
 	struct journal *again = journal_resume(path, fake_clock, &d);
 	assert_null(again);
@@ -385,7 +262,7 @@ static void test_journal_resume(void **state)
 	unit_expect_only(&d, -1, path, 0, 0, want);
 	journal_close(j);
 	diag_free(&d);
-	expect_intact(path, 3);
+	expect_intact(path, 4);
 
 	size_t len;
 	char *text = slurp(path, &len);
@@ -397,6 +274,120 @@ static void test_journal_resume(void **state)
 	diag_free(&d);
 	free(want);
 	free(text);
+	free(path);
+}
+
+/* data NULL, what json_pack gives for a text that is not UTF-8, is refused with why; nothing is
+ * written. */
+static void test_journal_null_data(void **state)
+{
+	char *path, *cause = NULL;
+	struct journal *j = create_ok(*state, &path);
+	append_ok(j, JOURNAL_RUN_STARTED, json_pack("{s:s}", "scenario", "복제 지연"));
+	struct stat before, after;
+	assert_int_equal(stat(path, &before), 0);
+	json_t *data = json_pack("{s:s, s:s}", "result", "skipped", "reason", "\xea\xb0");
+	assert_null(data);
+	assert_int_equal(journal_append(j, JOURNAL_STEP_FINISHED, data, &cause), -1);
+	assert_string_equal(cause, "a step_finished record could not be built (its data is "
+	                           "missing: a value was not valid UTF-8, or a required text "
+	                           "was NULL); nothing was written");
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(after.st_size, before.st_size);
+	assert_int_equal(journal_seq(j), 1);
+	journal_close(j);
+	expect_intact(path, 1);
+	free(cause);
+	free(path);
+}
+
+/* Returns text made of prefix and then n times the character c. */
+static char *repeat(const char *prefix, const char *c, size_t n)
+{
+	size_t p = strlen(prefix), w = strlen(c);
+	char *s = xmalloc(p + n * w + 1);
+	memcpy(s, prefix, p);
+	for (size_t i = 0; i < n; i++)
+		memcpy(s + p + i * w, c, w);
+	s[p + n * w] = '\0';
+	return s;
+}
+
+/* Returns a text field of record i's data, failing when it is missing. */
+static const char *field(const struct journal_records *r, size_t i, const char *key)
+{
+	const char *v = json_string_value(json_object_get(r->items[i].data, key));
+	if (v == NULL)
+		fail_msg("record %zu (%s) lost its field '%s'", i + 1, r->items[i].type, key);
+	return v;
+}
+
+/*
+ * Text that is not valid UTF-8 keeps its record whole, with every field:
+ * output holding bytes of another encoding, a 4 KiB tail of output taken
+ * inside a Hangul character, a 255-byte skip reason cut inside one, and
+ * a value and a key made past jansson's check.
+ */
+static void test_journal_bad_utf8_kept(void **state)
+{
+	char *path;
+	struct journal *j = create_ok(*state, &path);
+	append_ok(j, JOURNAL_STEP_OUTPUT,
+	          json_pack("{s:i, s:s, s:b, s:o}", "step", 1, "action", "promote", "ok", 1,
+	                    "output", utf8_json_string("복구 \xb9\xe9\xbe\xf7 done\xff\n")));
+
+	char *big = repeat("x", "가", 2000), tail[4097] = "", naive[4097];
+	memcpy(naive, big + strlen(big) - 4096, 4097); /* starts on the 3rd byte of a 가 */
+	assert_null(json_pack("{s:s}", "output", naive));
+	utf8_append_tail(tail, sizeof tail, big);
+	append_ok(j, JOURNAL_STEP_OUTPUT,
+	          json_pack("{s:i, s:s, s:s, s:o}", "step", 1, "action", "promote", "output", tail,
+	                    "raw", utf8_json_string(naive)));
+
+	char *typed = repeat("a", "가", 85), reason[256];
+	assert_int_equal(strlen(typed), 256);
+	snprintf(reason, sizeof reason, "%s", typed); /* 255 bytes: the last 가 cut in two */
+	append_ok(j, JOURNAL_STEP_FINISHED,
+	          json_pack("{s:i, s:s, s:s, s:o}", "step", 2, "action", "fence", "result",
+	                    "skipped", "reason", utf8_json_string(reason)));
+
+	json_t *data = json_object();
+	json_object_set_new(data, "result", json_string("failed"));
+	json_object_set_new(data, "why", json_stringn_nocheck("bad \xed\x95", 6));
+	json_object_set_new_nocheck(data, "key\xff", json_true());
+	append_ok(j, JOURNAL_STEP_FINISHED, data);
+	journal_close(j);
+
+	struct journal_records r;
+	struct diag d;
+	read_ok(path, &r, &d, 0);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(
+	    field(&r, 0, "output"),
+	    "복구 " UTF8_REPLACEMENT UTF8_REPLACEMENT UTF8_REPLACEMENT UTF8_REPLACEMENT
+	    " done" UTF8_REPLACEMENT "\n");
+	assert_string_equal(field(&r, 0, "action"), "promote");
+	assert_true(json_is_true(json_object_get(r.items[0].data, "ok")));
+	char *whole = repeat("", "가", 1365);
+	assert_string_equal(field(&r, 1, "output"), whole); /* 4095 bytes: whole characters */
+	char *raw = repeat(UTF8_REPLACEMENT, "가", 1365);
+	assert_string_equal(field(&r, 1, "raw"), raw);
+	char *kept = repeat("a", "가", 84);
+	char *want = xasprintf("%s" UTF8_REPLACEMENT UTF8_REPLACEMENT, kept);
+	assert_string_equal(field(&r, 2, "result"), "skipped");
+	assert_string_equal(field(&r, 2, "reason"), want);
+	assert_int_equal(json_integer_value(json_object_get(r.items[2].data, "step")), 2);
+	assert_string_equal(field(&r, 3, "result"), "failed");
+	assert_string_equal(field(&r, 3, "why"), "bad " UTF8_REPLACEMENT UTF8_REPLACEMENT);
+	assert_true(json_is_true(json_object_get(r.items[3].data, "key" UTF8_REPLACEMENT)));
+	journal_records_free(&r);
+	diag_free(&d);
+	free(want);
+	free(kept);
+	free(raw);
+	free(whole);
+	free(typed);
+	free(big);
 	free(path);
 }
 
@@ -564,7 +555,7 @@ static void test_journal_names_and_modes(void **state)
 /* A state dir that is not a folder is refused, with the reason. */
 static void test_journal_create_refused(void **state)
 {
-	char *file = write_run(*state, 2), *path = NULL, *cause = NULL;
+	char *file = write_run(*state, 3), *path = NULL, *cause = NULL;
 	assert_null(journal_create(file, fake_clock, &path, &cause));
 	assert_null(path);
 	char *want = xasprintf("cannot create %s/runs: Not a directory", file);
@@ -680,6 +671,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_journal_torn_tail, scratch_setup,
 	                                    scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_resume, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_null_data, scratch_setup,
+	                                    scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_bad_utf8_kept, scratch_setup,
+	                                    scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_secrets, scratch_setup, scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_line_bound, scratch_setup,
 	                                    scratch_teardown),

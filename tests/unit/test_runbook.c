@@ -778,6 +778,76 @@ static void test_step_time(void **state)
 	assert_int_equal(runbook_step_elapsed_ms(&rb, &rb.steps[1]), 5 * 60000);
 }
 
+/*
+ * Text from a site that is not valid UTF-8, a tail cut inside a Hangul
+ * character, a 255-byte reason: every record keeps its fields, and a resumed
+ * run sees the skip as a skip.
+ */
+static void test_hostile_text(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	assert_non_null(mkdtemp(dir));
+	run_teardown(NULL);
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	memset(&fk, 0, sizeof fk);
+	fk.now = NOW;
+	file_journal = journal_create(dir, fake_journal_now, &path, &cause);
+	assert_non_null(file_journal);
+	start_run_keep_fake(0);
+	tick();
+	char out[5000];
+	memset(out, 'a', sizeof out);
+	memcpy(out, "\xff\xfe bad \x9b[2J", 12);
+	memcpy(out + sizeof out - 4, "\xed\x95", 2); /* 한, cut after two of its three bytes */
+	out[sizeof out - 2] = '\xc0';
+	out[sizeof out - 1] = '\0';
+	struct rb_result r = {.id = fk.req[0].id,
+	                      .ok = 1,
+	                      .exit_status = 0,
+	                      .output = out,
+	                      .detail = "caught up \xff",
+	                      .lsn = -1};
+	runbook_result(&rb, &r);
+	expect_state(0, RB_DONE);
+	char reason[256];
+	for (size_t i = 0; i + 3 <= 255; i += 3)
+		memcpy(reason + i, "확", 3);
+	reason[255] = '\0';
+	assert_int_equal(strlen(reason), 255);
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(runbook_skip(&rb, reason), 0);
+	assert_non_null(strstr(last("step_output"), "\"output\":\""));
+	assert_non_null(strstr(last("step_output"), "\"detail\":\"caught up \xef\xbf\xbd\""));
+	assert_non_null(strstr(last("step_finished"), "\"result\":\"skipped\""));
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+
+	struct journal_records recs;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	for (size_t i = 0; i < recs.n; i++)
+		assert_true(json_object_size(recs.items[i].data) > 2 ||
+		            strcmp(recs.items[i].type, "run_sealed") == 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	expect_state(0, RB_DONE);
+	expect_state(1, RB_SKIPPED);
+	journal_records_free(&recs);
+	diag_free(&d);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -802,6 +872,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_stray_result, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_full, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_step_time, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_hostile_text, run_setup, run_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

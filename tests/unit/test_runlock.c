@@ -2,7 +2,8 @@
  * Tests of core/runlock.c. The jump-host lock: a second acquisition (another
  * open file description, so it works in one process) is refused with the
  * holder exactly, a release or the death of the holder frees the lock, and
- * target names become safe file names. The owner's JSON round trip, and how
+ * target names become safe file names; a run is live exactly while a
+ * process holds the lock naming it. The owner's JSON round trip, and how
  * a lock's owner is judged: stale or live, this console's run or not.
  */
 #include "config.h"
@@ -386,6 +387,75 @@ static void test_owner_is_mine(void **state)
 	assert_int_equal(runlock_owner_is_mine(&lock, &me, NULL), RUNLOCK_MINE_STALE);
 }
 
+/* Forks a child that takes the lock for run and waits; returns its pid once it holds it. */
+static pid_t run_holder(const char *dir, const char *run)
+{
+	int gate[2];
+	assert_int_equal(pipe(gate), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct runlock_owner me, holder;
+		struct runlock l;
+		char *cause = NULL;
+		runlock_owner_me(&me, run);
+		int rc = runlock_acquire(dir, "dc2", &me, &l, &holder, &cause);
+		if (write(gate[1], rc == 0 ? "y" : "n", 1) != 1 || rc != 0)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(gate[1]);
+	char c = 0;
+	assert_int_equal(read(gate[0], &c, 1), 1);
+	assert_int_equal(c, 'y');
+	close(gate[0]);
+	return pid;
+}
+
+/*
+ * A run is live while a process holds the jump-host lock naming it: here or
+ * in a child; not once released, not after its holder died (its owner left
+ * behind), not when the owner names a live pid that holds no lock, and never
+ * for another run.
+ */
+static void test_run_live(void **state)
+{
+	struct scratch *s = *state;
+	const char *run = "20261127T061500Z-1";
+	assert_int_equal(runlock_run_live(s->dir, run), 0); /* no locks folder */
+	struct runlock_owner me, holder;
+	struct runlock l;
+	char *cause = NULL;
+	runlock_owner_me(&me, run);
+	assert_int_equal(runlock_acquire(s->dir, "dc2", &me, &l, &holder, &cause), 0);
+	assert_int_equal(runlock_run_live(s->dir, run), 1);
+	assert_int_equal(runlock_run_live(s->dir, "20261127T061500Z-2"), 0);
+	assert_int_equal(runlock_run_live(s->dir, "20261127T061500Z"), 0);
+	runlock_release(&l);
+	assert_int_equal(runlock_run_live(s->dir, run), 0);
+
+	pid_t pid = run_holder(s->dir, run);
+	assert_int_equal(runlock_run_live(s->dir, run), 1);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	char *path = xasprintf("%s/locks/dc2.lock", s->dir), *left = slurp(path);
+	assert_non_null(strstr(left, run)); /* the dead holder's owner is still there */
+	assert_int_equal(runlock_run_live(s->dir, run), 0);
+
+	/* A live pid (this one) named in a lock nobody holds: a reused pid, not a live run. */
+	char *json = runlock_owner_json(&me), *line = xasprintf("%s\n", json);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(line, f);
+	fclose(f);
+	assert_int_equal(runlock_run_live(s->dir, run), 0);
+	free(line);
+	free(json);
+	free(left);
+	free(path);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -402,6 +472,7 @@ int main(void)
 	    T(test_owner_roundtrip),
 	    T(test_owner_refused),
 	    T(test_is_stale),
+	    T(test_run_live),
 	    T(test_owner_is_mine),
 	};
 #undef T

@@ -1,8 +1,9 @@
 /*
  * Tests of core/utf8.c: strict decoding, the first invalid byte, display
  * widths and cutting text to a number of columns without splitting a wide
- * character. Width tests run twice: in C.UTF-8, where wcwidth knows Hangul,
- * and in the C locale, where utf8.c falls back on its own table.
+ * character; the sanitizer, cuts by bytes that keep a head or an end whole,
+ * and JSON strings that are always valid. Width tests run twice: in C.UTF-8, where wcwidth knows
+ * Hangul, and in the C locale, where utf8.c falls back on its own table.
  */
 #include "config.h"
 
@@ -19,7 +20,7 @@ static void decode_ok(const char *s, int len, unsigned int cp)
 	int n = utf8_decode(s, strlen(s) ? strlen(s) : 1, &got);
 	if (n != len || got != cp)
 		fail_msg("decoding gave %d bytes U+%04X, expected %d bytes U+%04X", n, got, len,
-			 cp);
+		         cp);
 }
 
 /* Decodes len bytes that must be refused, the output untouched. */
@@ -60,27 +61,27 @@ static void test_utf8_decode_invalid(void **state)
 {
 	(void)state;
 	decode_bad("", 0);
-	decode_bad("\xc0\xaf", 2);             /* overlong '/' */
-	decode_bad("\xc1\xbf", 2);             /* overlong U+007F */
-	decode_bad("\xe0\x80\xaf", 3);         /* overlong '/' in 3 bytes */
-	decode_bad("\xe0\x9f\xbf", 3);         /* overlong U+07FF */
-	decode_bad("\xf0\x80\x80\xaf", 4);     /* overlong '/' in 4 bytes */
-	decode_bad("\xf0\x8f\xbf\xbf", 4);     /* overlong U+FFFF */
-	decode_bad("\xed\xa0\x80", 3);         /* U+D800 */
-	decode_bad("\xed\xbf\xbf", 3);         /* U+DFFF */
-	decode_bad("\xf4\x90\x80\x80", 4);     /* U+110000 */
-	decode_bad("\xf5\x80\x80\x80", 4);     /* lead byte past F4 */
+	decode_bad("\xc0\xaf", 2);         /* overlong '/' */
+	decode_bad("\xc1\xbf", 2);         /* overlong U+007F */
+	decode_bad("\xe0\x80\xaf", 3);     /* overlong '/' in 3 bytes */
+	decode_bad("\xe0\x9f\xbf", 3);     /* overlong U+07FF */
+	decode_bad("\xf0\x80\x80\xaf", 4); /* overlong '/' in 4 bytes */
+	decode_bad("\xf0\x8f\xbf\xbf", 4); /* overlong U+FFFF */
+	decode_bad("\xed\xa0\x80", 3);     /* U+D800 */
+	decode_bad("\xed\xbf\xbf", 3);     /* U+DFFF */
+	decode_bad("\xf4\x90\x80\x80", 4); /* U+110000 */
+	decode_bad("\xf5\x80\x80\x80", 4); /* lead byte past F4 */
 	decode_bad("\xff", 1);
 	decode_bad("\xfe", 1);
-	decode_bad("\x80", 1);                 /* a lone continuation byte */
+	decode_bad("\x80", 1); /* a lone continuation byte */
 	decode_bad("\xbf", 1);
-	decode_bad("\xeb\x8d", 2);             /* "데" cut short */
-	decode_bad("\xeb\x8d\xb0", 2);         /* whole in memory, but len says 2 */
+	decode_bad("\xeb\x8d", 2);     /* "데" cut short */
+	decode_bad("\xeb\x8d\xb0", 2); /* whole in memory, but len says 2 */
 	decode_bad("\xf0\x9f\x98", 3);
 	decode_bad("\xc3", 1);
-	decode_bad("\xc3\x41", 2);             /* continuation is ASCII */
+	decode_bad("\xc3\x41", 2); /* continuation is ASCII */
 	decode_bad("\xeb\x41\xb0", 3);
-	decode_bad("\xeb\x8d\xc3", 3);         /* continuation is a lead byte */
+	decode_bad("\xeb\x8d\xc3", 3); /* continuation is a lead byte */
 	decode_bad("\xf0\x9f\x98\x41", 4);
 }
 
@@ -91,7 +92,7 @@ static void test_utf8_invalid_offset(void **state)
 	assert_true(utf8_invalid_offset("", 0) == (size_t)-1);
 	assert_true(utf8_invalid_offset("abc", 3) == (size_t)-1);
 	assert_true(utf8_invalid_offset("데이터베이스 장애", strlen("데이터베이스 장애")) ==
-		    (size_t)-1);
+	            (size_t)-1);
 	assert_int_equal(utf8_invalid_offset("ab\xff", 3), 2);
 	assert_int_equal(utf8_invalid_offset("\xffz", 2), 0);
 	assert_int_equal(utf8_invalid_offset("데\xeb\x8d", 5), 3);
@@ -114,10 +115,10 @@ static void test_utf8_width(void **state)
 	assert_int_equal(utf8_width("데이터베이스 장애"), 17);
 	assert_int_equal(utf8_width("장애 조치: db1"), 14);
 	assert_int_equal(utf8_width("가"), 2);
-	assert_int_equal(utf8_width("힣"), 2);                /* U+D7A3, last syllable */
-	assert_int_equal(utf8_width("\xe1\x84\x80"), 2);      /* U+1100, a leading jamo */
+	assert_int_equal(utf8_width("힣"), 2);           /* U+D7A3, last syllable */
+	assert_int_equal(utf8_width("\xe1\x84\x80"), 2); /* U+1100, a leading jamo */
 	assert_int_equal(utf8_width("漢字"), 4);
-	assert_int_equal(utf8_width("\xef\xbc\xa1"), 2);      /* U+FF21, fullwidth A */
+	assert_int_equal(utf8_width("\xef\xbc\xa1"), 2); /* U+FF21, fullwidth A */
 	/* An invalid byte counts as one column. */
 	assert_int_equal(utf8_width("a\xffz"), 3);
 	assert_int_equal(utf8_width("\xeb\x8d"), 2);
@@ -172,6 +173,120 @@ static void test_utf8_combining(void **state)
 	assert_int_equal(utf8_width("\xf0\x9f\x98\x80"), 2); /* U+1F600 */
 }
 
+#define FFFD UTF8_REPLACEMENT
+
+/* Cleans len bytes with flags and fails unless the result is want exactly (wlen bytes). */
+static void clean_is(const char *s, size_t len, int flags, const char *want, size_t wlen)
+{
+	size_t n = 0;
+	char *got = utf8_clean(s, len, flags, &n);
+	if (n != wlen || memcmp(got, want, wlen) != 0 || got[n] != '\0')
+		fail_msg("cleaning gave '%s' (%zu bytes), expected '%s' (%zu)", got, n, want, wlen);
+	assert_true(utf8_invalid_offset(got, n) == (size_t)-1);
+	free(got);
+}
+
+/* The sanitizer: each invalid byte becomes U+FFFD; controls and non-ASCII by the flags. */
+static void test_utf8_clean(void **state)
+{
+	(void)state;
+	const char *k = "데이터";
+	clean_is(k, strlen(k), 0, k, strlen(k));
+	clean_is("", 0, 0, "", 0);
+	clean_is("a\xffz", 3, 0, "a" FFFD "z", 5);
+	clean_is("데\xeb\x8d", 5, 0, "데" FFFD FFFD, 9);   /* a cut character: per byte */
+	clean_is("\xc0\xaf", 2, 0, FFFD FFFD, 6);          /* overlong */
+	clean_is("\xed\xa0\x80", 3, 0, FFFD FFFD FFFD, 9); /* surrogate */
+	clean_is("a\0b", 3, 0, "a\0b", 3);                 /* NUL is kept: len says */
+	/* Without flags, controls are kept (JSON escapes them); with CONTROLS they go. */
+	const char *ctl = "a\tb\x1b[2J\x7f\xc2\x9b\xe2\x80\xae"
+	                  "c";
+	clean_is(ctl, strlen(ctl), 0, ctl, strlen(ctl));
+	clean_is(ctl, strlen(ctl), UTF8_CLEAN_CONTROLS, "a b [2J " FFFD FFFD "c", 15);
+	clean_is("장애\xff\n", 8, UTF8_CLEAN_CONTROLS | UTF8_CLEAN_ASCII, "??? ", 4);
+	clean_is("\xe2\x80\xaeok", 5, UTF8_CLEAN_ASCII, "?ok", 3);
+}
+
+/* A head cut by bytes ends between characters; an invalid byte is a character of its own. */
+static void test_utf8_cut(void **state)
+{
+	(void)state;
+	const char *k = "a가나"; /* 7 bytes: 1 + 3 + 3 */
+	assert_int_equal(utf8_cut(k, 7, 100), 7);
+	assert_int_equal(utf8_cut(k, 7, 7), 7);
+	assert_int_equal(utf8_cut(k, 7, 6), 4);
+	assert_int_equal(utf8_cut(k, 7, 5), 4);
+	assert_int_equal(utf8_cut(k, 7, 4), 4);
+	assert_int_equal(utf8_cut(k, 7, 3), 1);
+	assert_int_equal(utf8_cut(k, 7, 0), 0);
+	assert_int_equal(utf8_cut("\xff\xfe가", 5, 4), 2);
+	assert_int_equal(utf8_cut("a\xeb\x8d", 3, 2), 2);
+}
+
+/* A tail cut by bytes starts between characters; appending keeps the end whole. */
+static void test_utf8_tail(void **state)
+{
+	(void)state;
+	const char *k = "가나다"; /* 9 bytes */
+	assert_int_equal(utf8_tail(k, 9, 100), 0);
+	assert_int_equal(utf8_tail(k, 9, 9), 0);
+	assert_int_equal(utf8_tail(k, 9, 8), 3);
+	assert_int_equal(utf8_tail(k, 9, 7), 3);
+	assert_int_equal(utf8_tail(k, 9, 6), 3);
+	assert_int_equal(utf8_tail(k, 9, 5), 6);
+	assert_int_equal(utf8_tail(k, 9, 0), 9);
+	assert_int_equal(utf8_tail("\x80\x80\x80\x80"
+	                           "ab",
+	                           6, 6),
+	                 0);
+	assert_int_equal(utf8_tail("x\x80\x80\x80\x80"
+	                           "ab",
+	                           7, 6),
+	                 4); /* 3 at most */
+
+	char buf[8] = ""; /* 7 bytes and the NUL */
+	utf8_append_tail(buf, sizeof buf, "ab");
+	assert_string_equal(buf, "ab");
+	utf8_append_tail(buf, sizeof buf, "가");
+	assert_string_equal(buf, "ab가");
+	utf8_append_tail(buf, sizeof buf, "나"); /* 8 bytes: a goes */
+	assert_string_equal(buf, "b가나");
+	utf8_append_tail(buf, sizeof buf, "c");
+	assert_string_equal(buf, "가나c");
+	utf8_append_tail(buf, sizeof buf, "d"); /* 가 goes whole */
+	assert_string_equal(buf, "나cd");
+	utf8_append_tail(buf, sizeof buf, "다라마"); /* longer than it all: its end */
+	assert_string_equal(buf, "라마");
+	utf8_append_tail(buf, sizeof buf, NULL);
+	assert_string_equal(buf, "라마");
+}
+
+/* A JSON string from any bytes: always made, always valid; NULL is JSON null. */
+static void test_utf8_json_string(void **state)
+{
+	(void)state;
+	json_t *j = utf8_json_string("skipped: \xea\xb0");
+	assert_non_null(j);
+	assert_string_equal(json_string_value(j), "skipped: " FFFD FFFD);
+	char *dump = json_dumps(j, JSON_ENCODE_ANY);
+	assert_string_equal(dump, "\"skipped: " FFFD FFFD "\"");
+	free(dump);
+	json_decref(j);
+	j = utf8_json_stringn("a\0\xff", 3);
+	assert_int_equal(json_string_length(j), 5);
+	assert_memory_equal(json_string_value(j), "a\0" FFFD, 5);
+	json_decref(j);
+	j = utf8_json_string("데이터");
+	assert_string_equal(json_string_value(j), "데이터");
+	json_decref(j);
+	j = utf8_json_string(NULL);
+	assert_true(json_is_null(j));
+	json_t *o =
+	    json_pack("{s:s, s:o}", "result", "skipped", "reason", utf8_json_string("\xff"));
+	assert_non_null(o);
+	json_decref(o);
+}
+
 /* Sets the locale for the following group, failing loudly when it is missing. */
 static int set_locale(const char *name)
 {
@@ -185,16 +300,20 @@ static int set_locale(const char *name)
 int main(void)
 {
 	const struct CMUnitTest utf8_locale[] = {
-		cmocka_unit_test(test_utf8_decode_valid),
-		cmocka_unit_test(test_utf8_decode_invalid),
-		cmocka_unit_test(test_utf8_invalid_offset),
-		cmocka_unit_test(test_utf8_width),
-		cmocka_unit_test(test_utf8_fit),
-		cmocka_unit_test(test_utf8_combining),
+	    cmocka_unit_test(test_utf8_decode_valid),
+	    cmocka_unit_test(test_utf8_decode_invalid),
+	    cmocka_unit_test(test_utf8_invalid_offset),
+	    cmocka_unit_test(test_utf8_width),
+	    cmocka_unit_test(test_utf8_fit),
+	    cmocka_unit_test(test_utf8_combining),
+	    cmocka_unit_test(test_utf8_clean),
+	    cmocka_unit_test(test_utf8_cut),
+	    cmocka_unit_test(test_utf8_tail),
+	    cmocka_unit_test(test_utf8_json_string),
 	};
 	const struct CMUnitTest c_locale[] = {
-		cmocka_unit_test(test_utf8_width),
-		cmocka_unit_test(test_utf8_fit),
+	    cmocka_unit_test(test_utf8_width),
+	    cmocka_unit_test(test_utf8_fit),
 	};
 	int failed = 0;
 	if (set_locale("C.UTF-8") != 0)

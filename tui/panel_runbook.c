@@ -122,6 +122,8 @@ static const char *runbook_hint(const struct runbook *rb, const struct rb_step *
 {
 	if (rb->finished)
 		return "s: pick a scenario";
+	if (rb->held)
+		return "held: nothing is confirmed until the journal can be written  a: abort";
 	switch (st->state) {
 	case RB_GUARDED:
 		return "o: override (type the guard's name)  t: attest the old primary is down  k: "

@@ -517,12 +517,10 @@ static void test_attest_unreachable(void **state)
 	assert_non_null(strstr(last("attested"), "connect timed out after 3s"));
 }
 
-/* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs
- * twice. */
-static void test_resume_after_kill(void **state)
+/* Starts the run again with its records also written to a real journal in dir (path set). */
+static void start_file_run(char *dir, char **path)
 {
-	(void)state;
-	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	char *cause = NULL;
 	assert_non_null(mkdtemp(dir));
 	run_teardown(NULL);
 	fx_init(&fx);
@@ -531,9 +529,18 @@ static void test_resume_after_kill(void **state)
 	fx.st[0].pg.role = PG_ROLE_DOWN;
 	memset(&fk, 0, sizeof fk);
 	fk.now = NOW;
-	file_journal = journal_create(dir, fake_journal_now, &path, &cause);
+	file_journal = journal_create(dir, fake_journal_now, path, &cause);
 	assert_non_null(file_journal);
 	start_run_keep_fake(0);
+}
+
+/* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs
+ * twice. */
+static void test_resume_after_kill(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	start_file_run(dir, &path);
 	tick();
 	answer(0, 1, "caught up");
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
@@ -787,17 +794,7 @@ static void test_hostile_text(void **state)
 {
 	(void)state;
 	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
-	assert_non_null(mkdtemp(dir));
-	run_teardown(NULL);
-	fx_init(&fx);
-	fx.st[0].generation = fx.st[1].generation = 5;
-	fx.st[0].pg.up = 0;
-	fx.st[0].pg.role = PG_ROLE_DOWN;
-	memset(&fk, 0, sizeof fk);
-	fk.now = NOW;
-	file_journal = journal_create(dir, fake_journal_now, &path, &cause);
-	assert_non_null(file_journal);
-	start_run_keep_fake(0);
+	start_file_run(dir, &path);
 	tick();
 	char out[5000];
 	memset(out, 'a', sizeof out);

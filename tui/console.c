@@ -238,7 +238,7 @@ static unsigned console_refresh(struct console *c)
 static void console_draw_help(struct console *c)
 {
 	static const char *const lines[] = {
-	    "q          quit",
+	    "q          quit (during a run: asks first; the run stays open)",
 	    "?          this help (any key closes it)",
 	    "1 .. 9     switch layout (overview, incident, drill, compact)",
 	    "Tab        move the focus to the next panel",

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "bytes.h"
 #include "duration.h"
 #include "panel.h"
 #include "runbook.h"
@@ -70,10 +71,11 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, rb->stop);
 	else if (rb->held)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD,
-		               rb->broken ? "JOURNAL: a record could not be built: the run is stopped; "
-		                            "a aborts it"
-		                          : "JOURNAL CANNOT BE WRITTEN: the run is held; nothing is "
-		                            "sent and nothing is confirmed until it can be written");
+		               rb->broken
+		                   ? "JOURNAL: a record could not be built: the run is stopped; "
+		                     "a aborts it"
+		                   : "JOURNAL CANNOT BE WRITTEN: the run is held; nothing is "
+		                     "sent and nothing is confirmed until it can be written");
 	if (rb->held && !rb->stop[0] && v->journal_error != NULL)
 		y += draw_wrap(w, y, 3, wd - 4, theme_attr(t, THEME_CRIT), v->journal_error);
 	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s",
@@ -83,6 +85,25 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 	           rb->aborted    ? "  (aborted)"
 	           : rb->finished ? "  (finished)"
 	                          : "");
+	return y;
+}
+
+/* Draws the last lines (at most most) of a tail, each after mark; returns the next line. */
+static int runbook_tail_lines(WINDOW *w, int y, int wd, const struct view *v, const char *tail,
+                              const char *mark, int most)
+{
+	const char *nl;
+	int lines = 0;
+	for (const char *p = tail; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
+		lines++;
+	for (; lines > most && (nl = strchr(tail, '\n')) != NULL; lines--)
+		tail = nl + 1;
+	for (const char *p = tail; *p != '\0'; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		char line[256];
+		snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
+		draw_textf(w, y++, 5, wd - 6, theme_attr(v->theme, THEME_DIM), "%s %s", mark, line);
+	}
 	return y;
 }
 
@@ -102,19 +123,14 @@ static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const 
 			               st->plan->targets[i].command);
 	if (st->plan->instruction != NULL && st->plan->action->kind == ACTION_MANUAL)
 		y += draw_wrap(w, y, 5, wd - 6, theme_attr(t, THEME_NORMAL), st->plan->instruction);
-	const char *tail = st->output, *nl;
-	int lines = 0;
-	for (const char *p = tail; (nl = strchr(p, '\n')) != NULL; p = nl + 1)
-		lines++;
-	for (; lines > 4 && (nl = strchr(tail, '\n')) != NULL; lines--)
-		tail = nl + 1; /* the last four lines */
-	for (const char *p = tail; *p != '\0'; p = nl ? nl + 1 : p + strlen(p)) {
-		nl = strchr(p, '\n');
-		char line[256];
-		snprintf(line, sizeof line, "%.*s", (int)(nl ? nl - p : (long)strlen(p)), p);
-		draw_textf(w, y++, 5, wd - 6, theme_attr(t, THEME_DIM), "| %s", line);
+	if (st->cut > 0) {
+		char b[32];
+		draw_textf(w, y++, 5, wd - 6, theme_attr(t, THEME_WARN),
+		           "output cut: %s not kept; the tail is below and in the journal",
+		           bytes_text(st->cut, b, sizeof b));
 	}
-	return y;
+	y = runbook_tail_lines(w, y, wd, v, st->output, "|", 4);
+	return runbook_tail_lines(w, y, wd, v, st->errout, "stderr |", 2);
 }
 
 /* Says what the operator can do now, for the current step. */
@@ -137,10 +153,11 @@ static const char *runbook_hint(const struct runbook *rb, const struct rb_step *
 	case RB_FAILED:
 		return "r: retry  k: skip (reason)  a: abort";
 	case RB_UNKNOWN:
-		return runbook_may_run(st) ? "r refused while it may still run  d: mark done (checked "
-		                             "by hand)  k: skip (reason)  a: abort"
-		                           : "r: retry  d: mark done (checked by hand)  k: skip  "
-		                             "a: abort";
+		return runbook_may_run(st)
+		           ? "r refused while it may still run  d: mark done (checked "
+		             "by hand)  k: skip (reason)  a: abort"
+		           : "r: retry  d: mark done (checked by hand)  k: skip  "
+		             "a: abort";
 	default:
 		return "n: note  a: abort";
 	}

@@ -644,7 +644,10 @@ void runhost_stop(struct runhost *h)
 	if (h->phase == RUNHOST_RUNNING || h->phase == RUNHOST_REFUSED)
 		runbook_free(&h->rb);
 	runhost_unlock(h);
+	int empty = h->journal != NULL && journal_seq(h->journal) == 0;
 	journal_close(h->journal);
+	if (empty && h->journal_path != NULL)
+		journal_unlink(h->journal_path); /* the run never started: no journal is left */
 	free(h->journal_path);
 	free(h->me_json);
 	free(h->holder_json);

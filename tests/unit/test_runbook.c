@@ -716,6 +716,18 @@ static void test_remote_stopped(void **state)
 	assert_int_equal(runbook_retry(&rb), 0);
 	expect_state(1, RB_RUNNING);
 	assert_non_null(strstr(last("step_output"), "\"stopped\":true"));
+	/* output cut: how much is told in the record and kept for the screen */
+	struct rb_result big = {.id = fk.req[fk.n_req - 1].id,
+	                        .ok = 1,
+	                        .exit_status = 0,
+	                        .output = "...last line\n",
+	                        .errout = "warning\n",
+	                        .cut = 2097152};
+	runbook_result(&rb, &big);
+	assert_int_equal(rb.steps[1].cut, 2097152);
+	assert_string_equal(rb.steps[1].errout, "warning\n");
+	assert_non_null(strstr(last("step_output"), "\"cut_bytes\":2097152"));
+	assert_non_null(strstr(last("step_output"), "\"stderr\":\"warning\\n\""));
 }
 
 /* Results of operations this run did not send are dropped and journaled, never applied. */

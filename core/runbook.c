@@ -19,6 +19,7 @@
 #include "probe_sql.h"
 #include "runbook.h"
 #include "runbook_int.h"
+#include "supervise.h"
 #include "utf8.h"
 #include "verdict.h"
 #include "xmalloc.h"
@@ -664,9 +665,9 @@ static int runbook_unlinger(struct rb_step *st, unsigned op)
 static void runbook_status(struct runbook *rb, struct rb_step *st, const struct rb_flight *f,
                            const struct rb_result *res)
 {
-	/* 1 exited, 2 stopped, 4 gone, 6 absent: enum supervise_end */
-	int ended = res->ok && (res->status_end == 1 || res->status_end == 2 ||
-	                        res->status_end == 4 || res->status_end == 6);
+	enum supervise_end e = (enum supervise_end)res->status_end;
+	int ended = res->ok && (e == SUPERVISE_EXITED || e == SUPERVISE_STOPPED ||
+	                        e == SUPERVISE_GONE || e == SUPERVISE_ABSENT);
 	if (!ended) {
 		for (size_t i = 0; i < st->n_linger; i++)
 			if (st->linger[i].op == f->of && res->pid > 0)
@@ -680,13 +681,13 @@ static void runbook_status(struct runbook *rb, struct rb_step *st, const struct 
 	st->settled = 1;
 	char seen[160];
 	snprintf(seen, sizeof seen, "%s",
-	         res->status_end == 1   ? "it has ended"
-	         : res->status_end == 2 ? "it was stopped at its deadline"
-	         : res->status_end == 6 ? "it never started on the site"
-	                                : "it has ended, killed");
+	         e == SUPERVISE_EXITED    ? "it has ended"
+	         : e == SUPERVISE_STOPPED ? "it was stopped at its deadline"
+	         : e == SUPERVISE_ABSENT  ? "it never started on the site"
+	                                  : "it has ended, killed");
 	runbook_why(st, "%s%s%s; its outcome is not known", st->cause, st->cause[0] ? "; " : "",
 	            seen);
-	if (res->status_end == 1)
+	if (e == SUPERVISE_EXITED)
 		runbook_why(st, "%s%s%s with exit status %d", st->cause, st->cause[0] ? "; " : "",
 		            seen, res->exit_status);
 	runbook_log(rb, "step_settled", json_pack("{s:s}", "why", st->why), st);

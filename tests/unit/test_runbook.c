@@ -11,6 +11,7 @@
 
 #include "catalog.h"
 #include "runbook.h"
+#include "supervise.h"
 #include "sites_fixture.h"
 
 #define MAX_REQ 32
@@ -672,8 +673,11 @@ static void test_remote_lost_lingers(void **state)
 	assert_int_equal(fk.req[2].of, fk.req[1].id);
 	assert_int_equal(runbook_retry(&rb), -1);
 	assert_non_null(strstr(types(), "retry_refused"));
-	struct rb_result running = {
-	    .id = fk.req[2].id, .ok = 1, .exit_status = -1, .pid = 4242, .status_end = 5};
+	struct rb_result running = {.id = fk.req[2].id,
+	                            .ok = 1,
+	                            .exit_status = -1,
+	                            .pid = 4242,
+	                            .status_end = SUPERVISE_RUNNING};
 	runbook_result(&rb, &running);
 	expect_state(1, RB_UNKNOWN);
 	tick();
@@ -682,7 +686,8 @@ static void test_remote_lost_lingers(void **state)
 	tick();
 	assert_int_equal(fk.n_req, 4);
 	assert_int_equal(fk.req[3].op, RB_OP_STATUS);
-	struct rb_result ended = {.id = fk.req[3].id, .ok = 1, .exit_status = 0, .status_end = 1};
+	struct rb_result ended = {
+	    .id = fk.req[3].id, .ok = 1, .exit_status = 0, .status_end = SUPERVISE_EXITED};
 	runbook_result(&rb, &ended);
 	assert_false(runbook_may_run(&rb.steps[1]));
 	/* its check decides at once */

@@ -704,7 +704,9 @@ static void runbook_failed_op(struct rb_step *st, const struct rb_flight *f,
 		return; /* known: it does not run (any more) */
 	if (res->timed_out || res->lost || res->may_run) {
 		st->state = RB_UNKNOWN;
-		snprintf(st->cause, sizeof st->cause, "%s", st->why);
+		size_t n = utf8_cut(st->why, strlen(st->why), sizeof st->cause - 1);
+		memcpy(st->cause, st->why, n); /* whole characters only */
+		st->cause[n] = '\0';
 		if (f->op == RB_OP_RUN && (res->may_run || res->lost))
 			runbook_linger(st, f, res->pid);
 	}

@@ -31,6 +31,7 @@
 #include "pgconn.h"
 #include "probe_host.h"
 #include "probe_sql.h"
+#include "rundir.h"
 #include "siteop.h"
 #include "sshconn.h"
 #include "sshloop.h"
@@ -58,7 +59,7 @@ struct agent {
 	int has_armed;            /* ... when set */
 	int stopping;
 	int bridge_ready; /* the bridge listens: the PostgreSQL thread may connect */
-	char bridge_dir[96];
+	char bridge_dir[128];
 	char data_dir[256];     /* from PostgreSQL, for the disk probe */
 	char bridge_error[256]; /* why the last tunnel failed, until the PostgreSQL thread reads it
 	                         */
@@ -685,8 +686,11 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	agent_copy(a->st.name, sizeof a->st.name, site->name);
 	a->st.backups.configured = site->backups.dir != NULL;
 	pthread_mutex_init(&a->mu, NULL);
-	snprintf(a->bridge_dir, sizeof a->bridge_dir, "/tmp/drconsole-%d-%d-%p", (int)getuid(),
-	         (int)getpid(), (void *)a);
+	/* The bridge's folder: the run-time folder's, after those of dead processes are swept. */
+	rundir_sweep();
+	char *dir = rundir_path(a);
+	agent_copy(a->bridge_dir, sizeof a->bridge_dir, dir);
+	free(dir);
 	if (pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
 		pthread_mutex_destroy(&a->mu);

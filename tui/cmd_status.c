@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "duration.h"
 #include "paths.h"
+#include "rundir.h"
 #include "status_json.h"
 #include "status_table.h"
 #include "verdict.h"
@@ -187,5 +188,6 @@ int cmd_status(int argc, char **argv)
 	fflush(stdout);
 	rc = verdict_exit_code(v.level);
 	/* A frozen site's threads may still be inside a deadline: do not wait for them. */
+	rundir_remove_own();
 	_exit(rc);
 }

@@ -10,7 +10,8 @@
  *     a dead postmaster is published at once.
  * Both write their part of the site's snapshot under the agent's mutex, bump
  * its generation and write one byte to the main thread's wakeup pipe. Every
- * remote wait is bounded by the probe timeout; a thread notices agent_stop()
+ * remote wait has a deadline (the probe timeout, plus probe.start_timeout while a
+ * new probe loop's shell starts); a thread notices agent_stop()
  * within a fraction of a second.
  */
 #include "config.h"
@@ -30,6 +31,7 @@
 #include "pgconn.h"
 #include "probe_host.h"
 #include "probe_sql.h"
+#include "rundir.h"
 #include "siteop.h"
 #include "sshconn.h"
 #include "sshloop.h"
@@ -57,12 +59,13 @@ struct agent {
 	int has_armed;            /* ... when set */
 	int stopping;
 	int bridge_ready; /* the bridge listens: the PostgreSQL thread may connect */
-	char bridge_dir[96];
+	char bridge_dir[128];
 	char data_dir[256];     /* from PostgreSQL, for the disk probe */
 	char bridge_error[256]; /* why the last tunnel failed, until the PostgreSQL thread reads it
 	                         */
 	int bridge_refused;     /* ... because nothing listened at the port */
 	int ssh_rounds, pg_rounds;
+	int64_t round_until; /* the SSH thread's round ends by then at the latest (mono clock) */
 };
 
 /* Wakes a thread through its kick pipe (a full pipe already holds a wakeup). */
@@ -167,9 +170,60 @@ static void agent_set_unreachable(struct agent *a, const char *error)
 	pthread_mutex_unlock(&a->mu);
 }
 
+/* Sets how long the SSH thread's current round may last at most (mono clock). */
+static void agent_round_until(struct agent *a, int64_t ms)
+{
+	pthread_mutex_lock(&a->mu);
+	a->round_until = clock_mono_ms() + ms;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/*
+ * Marks the site reachable, and the bridge ready again after a late answer
+ * had marked it unreachable; returns whether the PostgreSQL thread must be
+ * woken. Call with mu held.
+ */
+static int agent_reached_locked(struct agent *a)
+{
+	int again = !a->st.reachable && a->site->pg.via == PG_VIA_SSH && !a->bridge_ready;
+	agent_reach_locked(a, 1, NULL);
+	if (again)
+		a->bridge_ready = 1;
+	return again;
+}
+
+/*
+ * Publishes a host probe that got no answer while the session still holds:
+ * a late one keeps the loop but says the site did not answer in time (the
+ * deadline's word); a loop the site's shell refused leaves the site reachable
+ * (the session and the tunnel work) with the shell's own words as the
+ * probe's failure.
+ */
+static void agent_probe_missed(struct agent *a, int rc, const char *cause)
+{
+	if (rc == SSHLOOP_LATE) {
+		agent_set_unreachable(a, cause);
+		return;
+	}
+	pthread_mutex_lock(&a->mu);
+	int kick = agent_reached_locked(a);
+	a->st.health.ok = 0;
+	a->st.health.at_ms = clock_wall_ms();
+	agent_copy(a->st.health.error, sizeof a->st.health.error, cause);
+	a->st.backups.ok = 0;
+	a->st.backups.at_ms = a->st.health.at_ms;
+	agent_copy(a->st.backups.error, sizeof a->st.backups.error, cause);
+	a->st.execs_last_cycle = 1;
+	a->ssh_rounds++;
+	agent_publish_locked(a);
+	pthread_mutex_unlock(&a->mu);
+	if (kick)
+		agent_kick(a->pg_kick[1]);
+}
+
 /*
  * Runs the host probe through the site's probe loop and verifies new backups;
- * -1 when the session failed.
+ * -1 when the session must be dropped (published).
  */
 static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloop *loop,
                             struct backup_cache *cache)
@@ -184,15 +238,22 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	char *script =
 	    probe_host_script(a->site, data_dir[0] ? data_dir : NULL, check_s > 0 ? check_s : 1);
 	char *out = NULL;
+	struct sshloop_limits lim = {a->cf->probe_timeout_ms, a->cf->probe_start_ms};
+	agent_round_until(a, lim.timeout_ms + (sshloop_ready(loop) ? 0 : lim.start_ms));
 	int64_t t0 = clock_mono_ms();
 	int starts = sshloop_starts(loop);
-	int rc = sshloop_ask(loop, conn, script, a->cf->probe_timeout_ms, &out, &cause);
+	int rc = sshloop_ask(loop, conn, script, &lim, &out, &cause);
 	int64_t rtt = clock_mono_ms() - t0;
+	if (sshloop_starts(loop) != starts && sshloop_shell_ms(loop) > 0)
+		rtt -= sshloop_shell_ms(loop); /* the round trip, not the shell's startup */
 	free(script);
-	if (rc == -1) {
-		agent_set_unreachable(a, cause);
+	if (rc != SSHLOOP_ANSWERED) {
+		if (rc == SSHLOOP_FAILED)
+			agent_set_unreachable(a, cause);
+		else
+			agent_probe_missed(a, rc, cause);
 		free(cause);
-		return -1;
+		return rc == SSHLOOP_FAILED ? -1 : 0;
 	}
 	struct snap_health h;
 	struct snap_backups b;
@@ -203,8 +264,9 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	int parsed = probe_host_parse(out, a->site, now, &h, &b, &files, &cause);
 	free(out);
 	int execs = sshloop_starts(loop) - starts; /* 0 once the loop runs */
-	if (parsed == 0 &&
-	    backup_cache_verify(cache, conn, a->site, &files, a->cf->probe_timeout_ms, &b) == 1)
+	/* The check is an exec of its own: the site's shell starts again for it. */
+	if (parsed == 0 && backup_cache_verify(cache, conn, a->site, &files,
+	                                       lim.timeout_ms + lim.start_ms, &b) == 1)
 		execs++;
 	pthread_mutex_lock(&a->mu);
 	if (parsed == 0) {
@@ -216,11 +278,13 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 		a->st.health.ok = 0;
 		agent_copy(a->st.health.error, sizeof a->st.health.error, cause);
 	}
-	agent_reach_locked(a, 1, NULL);
+	int kick = agent_reached_locked(a);
 	a->st.execs_last_cycle = execs;
 	a->ssh_rounds++;
 	agent_publish_locked(a);
 	pthread_mutex_unlock(&a->mu);
+	if (kick)
+		agent_kick(a->pg_kick[1]);
 	if (parsed != 0)
 		free(cause);
 	probe_host_files_free(&files);
@@ -258,6 +322,7 @@ static void agent_hostkey_locked(struct agent *a, const struct sshconn_failure *
 static struct sshconn *agent_connect(struct agent *a)
 {
 	struct sshconn_failure fail;
+	agent_round_until(a, a->cf->probe_timeout_ms);
 	struct sshconn *conn = sshconn_open(a->site, a->cf->probe_timeout_ms, &fail);
 	if (conn == NULL) {
 		pthread_mutex_lock(&a->mu);
@@ -621,8 +686,11 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 	agent_copy(a->st.name, sizeof a->st.name, site->name);
 	a->st.backups.configured = site->backups.dir != NULL;
 	pthread_mutex_init(&a->mu, NULL);
-	snprintf(a->bridge_dir, sizeof a->bridge_dir, "/tmp/drconsole-%d-%d-%p", (int)getuid(),
-	         (int)getpid(), (void *)a);
+	/* The bridge's folder: the run-time folder's, after those of dead processes are swept. */
+	rundir_sweep();
+	char *dir = rundir_path(a);
+	agent_copy(a->bridge_dir, sizeof a->bridge_dir, dir);
+	free(dir);
 	if (pipe2(a->stop_pipe, O_CLOEXEC | O_NONBLOCK) == -1) {
 		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
 		pthread_mutex_destroy(&a->mu);
@@ -705,6 +773,19 @@ int agent_rounds(struct agent *a)
 		n = a->ssh_rounds;
 	pthread_mutex_unlock(&a->mu);
 	return n;
+}
+
+/*
+ * Returns when the SSH round under way ends at the latest (mono clock): the
+ * probe timeout after it began, plus probe.start_timeout while a new probe
+ * loop's shell starts.
+ */
+int64_t agent_round_deadline(struct agent *a)
+{
+	pthread_mutex_lock(&a->mu);
+	int64_t until = a->round_until;
+	pthread_mutex_unlock(&a->mu);
+	return until;
 }
 
 /* Stops the threads (each notices within a fraction of a second) and frees the agent. */

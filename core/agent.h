@@ -19,6 +19,7 @@ struct agent *agent_start(const struct conf *cf, const struct site *site, int wa
 			  char **cause);
 void agent_snapshot(struct agent *a, struct site_status *out);
 int agent_rounds(struct agent *a);
+int64_t agent_round_deadline(struct agent *a);
 void agent_retry(struct agent *a);
 void agent_set_eager(struct agent *a, int on);
 void agent_submit(struct agent *a, struct op *op);

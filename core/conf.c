@@ -19,6 +19,7 @@
 
 #define CONF_DEFAULT_INTERVAL_MS 2000
 #define CONF_DEFAULT_TIMEOUT_MS 3000
+#define CONF_DEFAULT_START_MS 15000
 
 /* Reads a path key, expanded against the config's folder. */
 static int conf_path(struct yctx *c, const struct conf *cf, const struct ynode *map,
@@ -191,7 +192,7 @@ static void conf_read_sites(struct yctx *c, struct conf *cf, const struct ynode 
 /* Reads the probe: block. */
 static void conf_read_probe(struct yctx *c, struct conf *cf, const struct ynode *n)
 {
-	static const char *const keys[] = {"interval", "timeout", NULL};
+	static const char *const keys[] = {"interval", "timeout", "start_timeout", NULL};
 	if (!yfield_is_map(c, n, "key 'probe'"))
 		return;
 	yfield_check_keys(c, n, "probe", keys);
@@ -201,6 +202,10 @@ static void conf_read_probe(struct yctx *c, struct conf *cf, const struct ynode 
 	if (yfield_duration(c, n, "timeout", &cf->probe_timeout_ms) == 1 &&
 	    cf->probe_timeout_ms < 100)
 		yfield_error(c, yfield_get(n, "timeout"), "key 'timeout' must be at least 100ms");
+	if (yfield_duration(c, n, "start_timeout", &cf->probe_start_ms) == 1 &&
+	    cf->probe_start_ms < 100)
+		yfield_error(c, yfield_get(n, "start_timeout"),
+		             "key 'start_timeout' must be at least 100ms");
 }
 
 /* Reads the params: mapping of deployment values used as {{params.NAME}}. */
@@ -313,6 +318,8 @@ static void conf_defaults(struct conf *cf)
 		cf->probe_interval_ms = CONF_DEFAULT_INTERVAL_MS;
 	if (cf->probe_timeout_ms == 0)
 		cf->probe_timeout_ms = CONF_DEFAULT_TIMEOUT_MS;
+	if (cf->probe_start_ms == 0)
+		cf->probe_start_ms = CONF_DEFAULT_START_MS;
 	if (cf->scenarios_dir == NULL)
 		cf->scenarios_dir = paths_data_dir("scenarios");
 	if (cf->layouts_dir == NULL)

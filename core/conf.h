@@ -68,6 +68,7 @@ struct conf {
 	int64_t probe_interval_ms;
 	int fence_on_return; /* fence an old primary that comes back writable after a promotion */
 	int64_t probe_timeout_ms;
+	int64_t probe_start_ms; /* for a site's shell to start the probe loop (startup files) */
 	char *scenarios_dir;
 	char *layouts_dir;
 	char *state_dir;

@@ -8,9 +8,12 @@
  *   load 0.12                   1-minute load from /proc/loadavg
  *   df data|backup TOTAL AVAIL  df -Pk, in KiB, of the data and backup folders
  *   svc I STATUS                exit status of configured service check I
- *   bk SIZE MTIME NAME          one backup file (name last: it may hold spaces)
+ *   bk SIZE MTIME NAME          one of the newest backup files, newest first
+ *                               (name last: it may hold spaces)
+ *   bkn COUNT BYTES EXPIRED     every matching file: how many, their size, and
+ *                               how many are older than retention_days
  *   bkodd N                     files skipped for a newline in their name
- *   bkrc STATUS|nodir           how the listing ended
+ *   bkrc STATUS|nodir           how the listing ended (124 or 137: out of time)
  *   end                         the output is complete
  *
  * Sections run one after the other without "set -e", each with its stderr
@@ -96,19 +99,33 @@ static void probe_host_add_services(char **buf, const struct site *s)
 		probe_host_add(buf, "wait; ");
 }
 
-/* Appends the backup folder listing: size, mtime and name of each matching file. */
+/*
+ * Appends the backup folder listing, bounded whatever the folder holds: one
+ * find (under $T) prints "MTIME SIZE NAME" per matching file ("O" for a name
+ * with a newline) and then its exit status; sort puts the newest first, and
+ * awk prints the newest PROBE_HOST_LISTED files and the totals (count, bytes,
+ * older than retention by the site's clock). A folder of 100,000 files costs
+ * the same few kilobytes of output as one of ten.
+ */
 static void probe_host_add_listing(char **buf, const struct site *s)
 {
 	char *dir = shquote(s->backups.dir);
 	char *pat = shquote(s->backups.pattern ? s->backups.pattern : "*");
-	probe_host_add(buf,
-	               "if [ -d %s ]; then N=$(printf '\\n_'); N=${N%%_}; "
-	               "find -H %s -maxdepth 1 -type f -name %s ! -name \"*$N*\" "
-	               "-printf 'bk %%s %%T@ %%f\\n' 2>/dev/null; echo \"bkrc $?\"; "
-	               "echo \"bkodd $(find -H %s -maxdepth 1 -type f -name %s -name \"*$N*\" "
-	               "-printf x 2>/dev/null | wc -c)\"; "
-	               "else echo 'bkrc nodir'; fi; ",
-	               dir, dir, pat, dir, pat);
+	long keep_s = s->backups.retention_days > 0 ? (long)s->backups.retention_days * 86400 : 0;
+	probe_host_add(
+	    buf,
+	    "if [ -d %s ]; then N=$(printf '\\n_'); N=${N%%_}; C=0; "
+	    "[ %ld -gt 0 ] && C=$(( $(date +%%s) - %ld )); "
+	    "{ $T find -H %s -maxdepth 1 -type f -name %s \\( -name \"*$N*\" -printf "
+	    "'O\\n' -o -printf '%%T@ %%s %%f\\n' \\) 2>/dev/null; echo \"X $?\"; } | "
+	    "LC_ALL=C sort -k1,1nr 2>/dev/null | LC_ALL=C awk -v k=%d -v c=\"$C\" '"
+	    "$1 == \"X\" { rc = $2; next } $1 == \"O\" { odd++; next } "
+	    "{ n++; s += $2; if (c > 0 && $1 < c) ex++; "
+	    "if (n <= k) print \"bk\", $2, $1, substr($0, length($1) + length($2) + 3) } "
+	    "END { printf \"bkn %%d %%.0f %%d\\n\", n, s, ex; print \"bkodd\", odd + 0; "
+	    "print \"bkrc\", rc == \"\" ? \"?\" : rc }'; "
+	    "else echo 'bkrc nodir'; fi; ",
+	    dir, keep_s, keep_s, dir, pat, PROBE_HOST_LISTED);
 	free(dir);
 	free(pat);
 }
@@ -187,6 +204,9 @@ struct probe_host_parse {
 	int listing_seen;
 	int64_t odd_names;
 	int ended;
+	int totals_seen;                  /* a "bkn" line came ... */
+	int64_t count, bytes, expired;    /* ... with these totals */
+	int64_t rejected, rejected_bytes; /* listed files whose name is unusable */
 };
 
 /* Handles "load X". */
@@ -245,6 +265,8 @@ static void probe_host_bk(struct probe_host_parse *ps, const char *rest)
 		return;
 	if (!probe_host_name_ok(rest)) {
 		ps->odd_names++;
+		ps->rejected++;
+		ps->rejected_bytes += size;
 		return;
 	}
 	struct probe_host_files *f = ps->files;
@@ -261,9 +283,27 @@ static void probe_host_bkrc(struct probe_host_parse *ps, const char *rest)
 	if (strcmp(rest, "nodir") == 0)
 		snprintf(b->error, sizeof b->error, "backup folder %s does not exist",
 		         ps->site->backups.dir);
+	else if (ps->timeout_used && (strcmp(rest, "124") == 0 || strcmp(rest, "137") == 0))
+		snprintf(b->error, sizeof b->error,
+		         "backup folder %s is too large to list in the probe's time (%lld matching "
+		         "files seen before it ran out)",
+		         ps->site->backups.dir, (long long)ps->count);
 	else if (!b->ok)
 		snprintf(b->error, sizeof b->error, "listing %s failed (find exit status %.8s)",
 		         ps->site->backups.dir, rest);
+}
+
+/* Handles "bkn COUNT BYTES EXPIRED": the totals over every matching file. */
+static void probe_host_bkn(struct probe_host_parse *ps, const char *rest)
+{
+	int64_t n, bytes, expired;
+	if (probe_host_field(&rest, &n, 0, 0) != 0 || probe_host_field(&rest, &bytes, 0, 0) != 0 ||
+	    probe_host_field(&rest, &expired, 0, 1) != 0)
+		return;
+	ps->totals_seen = 1;
+	ps->count = n;
+	ps->bytes = bytes;
+	ps->expired = expired;
 }
 
 /* Handles "bkodd N". */
@@ -282,7 +322,8 @@ static void probe_host_line(struct probe_host_parse *ps, const char *line)
 		void (*fn)(struct probe_host_parse *, const char *);
 	} handlers[] = {{"load ", probe_host_load}, {"df ", probe_host_df},
 	                {"svc ", probe_host_svc},   {"bk ", probe_host_bk},
-	                {"bkrc ", probe_host_bkrc}, {"bkodd ", probe_host_bkodd}};
+	                {"bkrc ", probe_host_bkrc}, {"bkodd ", probe_host_bkodd},
+	                {"bkn ", probe_host_bkn}};
 	if (strcmp(line, "tmo 1") == 0)
 		ps->timeout_used = 1;
 	else if (strcmp(line, "end") == 0)
@@ -427,6 +468,12 @@ static void probe_host_backups_finish(struct probe_host_parse *ps)
 		return;
 	}
 	probe_host_backups_sum(b, ps->site, ps->files, ps->now_ms);
+	if (ps->totals_seen) {
+		/* Only the newest files are listed: the totals are the site's. */
+		b->count = (int)(ps->count - ps->rejected);
+		b->total_bytes = ps->bytes - ps->rejected_bytes;
+		b->expired = (int)ps->expired;
+	}
 	if (ps->odd_names > 0)
 		snprintf(b->error, sizeof b->error,
 		         "%lld file%s skipped for an unusable name (newline or control character)",
@@ -454,7 +501,8 @@ int probe_host_parse(const char *out, const struct site *s, int64_t now_wall_ms,
 	}
 	probe_host_health_init(h, s, now_wall_ms);
 	probe_host_backups_init(b, s, now_wall_ms);
-	struct probe_host_parse ps = {s, now_wall_ms, h, b, files, 0, 0, 0, 0};
+	struct probe_host_parse ps = {
+	    .site = s, .now_ms = now_wall_ms, .h = h, .b = b, .files = files};
 	probe_host_each_line(body, probe_host_line_cb, &ps);
 	free(body);
 	if (!ps.ended)

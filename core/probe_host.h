@@ -17,6 +17,9 @@
 #define PROBE_HOST_CHECK_TIMEOUT_S  10
 #define PROBE_HOST_VERIFY_TIMEOUT_S 60
 
+/* Backup files listed per probe, newest first (the rest are only counted). */
+#define PROBE_HOST_LISTED 32
+
 /* One backup file in the listing. */
 struct probe_host_file {
 	char *name; /* inside the backup folder, never holds '/' or control characters */
@@ -24,7 +27,7 @@ struct probe_host_file {
 	int64_t mtime_s; /* epoch seconds */
 };
 
-/* The backup folder listing, in the order the host gave it. */
+/* The newest files of the backup folder (at most PROBE_HOST_LISTED), newest first. */
 struct probe_host_files {
 	struct probe_host_file *items;
 	size_t n;

@@ -1,17 +1,27 @@
 /*
  * The remote loop. The command started on the site is
  *
- *   exec /bin/sh -c 'while IFS= read -r drseq; do drout=$(BODY); printf ...; done'
+ *   exec /bin/sh -c 'echo drloop; while IFS= read -r drseq && IFS= read -r drbody;
+ *                    do drout=$(eval "$drbody"); printf ...; done'
  *
- * so each line sent ("17\n") runs BODY once, and its output comes back whole,
- * followed by a line "drseq 17": one packet out and usually one back per
- * cycle. The output before that line is the answer (the first one may begin
- * with a chatty shell startup file's text, which the body's parser skips).
+ * so the lines "17" and BODY sent run BODY once, and its output comes back
+ * whole, followed by a line "drseq 17": one packet out and usually one back
+ * per cycle. Each ask sends its own body, so a body that changes (the data
+ * folder learnt from PostgreSQL) never restarts the loop.
  *
- * The loop is started again when its body changes, when it ended, when its
- * session was lost, and after an answer that did not come in time (which may
- * still be running and would answer late): an answer is never mistaken for
- * another's. Every wait is bounded by the caller's timeout.
+ * Starting a loop pays the site's shell startup (its startup files, banners,
+ * a slow home folder) once: the "drloop" line says the shell runs, and until
+ * it comes the wait is bounded by the start budget, not by the answer's
+ * timeout; whatever the startup printed before it is dropped. A shell that
+ * refuses the command (a restricted shell) ends it with its own words on
+ * stderr, which become the cause.
+ *
+ * An answer that does not come in time leaves the loop running: the next
+ * ask sends nothing and waits for that answer, so a site that is merely slow
+ * keeps its loop and its startup is not paid again. An answer that misses
+ * twice in a row drops the loop (the site may be frozen). An answer is never
+ * mistaken for another's: one probe is outstanding at a time, and its closing
+ * line carries its number. Every wait is bounded by the caller's limits.
  */
 #include "config.h"
 
@@ -20,21 +30,29 @@
 #include <string.h>
 
 #include "clock.h"
-#include "shquote.h"
+#include "sshexec.h"
 #include "sshloop.h"
 #include "xmalloc.h"
 
+#define SSHLOOP_READY "drloop\n"
+
 struct sshloop {
 	struct sshexec *exec;
-	char *body;        /* the body the running loop was started with */
-	unsigned long seq; /* of the last line sent */
-	int starts;        /* loops started, for tests and benchmarks */
+	unsigned long seq;  /* of the last probe sent */
+	int waiting;        /* that probe is not answered yet */
+	int misses;         /* asks in a row that found no answer in time */
+	int ready;          /* the loop's shell printed its ready line */
+	int64_t started_ms; /* when the loop was started */
+	int64_t shell_ms;   /* how long its shell took to start; -1 until known */
+	int starts;         /* loops started, for tests and benchmarks */
 };
 
 /* Creates a loop holder; nothing runs until the first sshloop_ask. */
 struct sshloop *sshloop_new(void)
 {
-	return xcalloc(1, sizeof(struct sshloop));
+	struct sshloop *l = xcalloc(1, sizeof(struct sshloop));
+	l->shell_ms = -1;
+	return l;
 }
 
 /* Stops the remote loop (its channel is closed); the next ask starts another. */
@@ -42,14 +60,27 @@ void sshloop_reset(struct sshloop *l)
 {
 	sshexec_free(l->exec);
 	l->exec = NULL;
-	free(l->body);
-	l->body = NULL;
+	l->waiting = 0;
+	l->misses = 0;
+	l->ready = 0;
 }
 
 /* Returns how many times a remote loop was started. */
 int sshloop_starts(const struct sshloop *l)
 {
 	return l->starts;
+}
+
+/* Tells whether a loop runs whose shell has started (an ask then needs no start budget). */
+int sshloop_ready(const struct sshloop *l)
+{
+	return l->exec != NULL && l->ready && !sshexec_done(l->exec);
+}
+
+/* Returns how long the shell of the last loop took to start, or -1 when it did not. */
+int64_t sshloop_shell_ms(const struct sshloop *l)
+{
+	return l->shell_ms;
 }
 
 /* Frees the holder, stopping its loop. */
@@ -61,94 +92,201 @@ void sshloop_free(struct sshloop *l)
 	free(l);
 }
 
-/* Starts the remote loop for body on c; -1 and *cause when the session is dead. */
-static int sshloop_start(struct sshloop *l, struct sshconn *c, const char *body, char **cause)
+/* Starts the remote loop on c; -1 and *cause when the session is dead. */
+static int sshloop_start(struct sshloop *l, struct sshconn *c, char **cause)
 {
-	char *loop = xasprintf("while IFS= read -r drseq; do drout=$(%s); "
-	                       "printf '%%s\\ndrseq %%s\\n' \"$drout\" \"$drseq\"; done",
-	                       body);
-	/* Run by /bin/sh whatever the account's login shell (csh and fish read the quoting alike). */
-	char *cmd = sshexec_sh_line(loop);
-	free(loop);
+	/* Run by /bin/sh whatever the account's login shell (csh and fish read the quoting alike).
+	 */
+	char *cmd = sshexec_sh_line("echo drloop; "
+	                            "while IFS= read -r drseq && IFS= read -r drbody; do "
+	                            "drout=$(eval \"$drbody\"); "
+	                            "printf '%s\\ndrseq %s\\n' \"$drout\" \"$drseq\"; done");
 	l->exec = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
 	free(cmd);
 	if (l->exec == NULL)
 		return -1;
-	l->body = xstrdup(body);
+	l->started_ms = clock_mono_ms();
+	l->shell_ms = -1;
 	l->starts++;
 	return 0;
 }
 
-/* Returns the length of the answer to seq when its closing line has come, else -1. */
-static long sshloop_answer_len(const struct sshexec *e, unsigned long seq)
+/* Sends the next probe (its number, then its one-line body); -1 and *cause on failure. */
+static int sshloop_send(struct sshloop *l, const char *body, char **cause)
+{
+	char *msg = xasprintf("%lu\n%s\n", ++l->seq, body);
+	int rc = sshexec_write(l->exec, msg, strlen(msg), cause);
+	free(msg);
+	if (rc == 0)
+		l->waiting = 1;
+	return rc;
+}
+
+/* Notices the ready line (dropping what the shell's startup printed); 1 the first time. */
+static int sshloop_take_ready(struct sshloop *l)
+{
+	if (l->ready)
+		return 0;
+	const char *out = sshexec_stdout(l->exec, NULL, NULL);
+	const char *p = strstr(out, SSHLOOP_READY);
+	if (p == NULL)
+		return 0;
+	sshexec_consume(l->exec, (size_t)(p - out) + strlen(SSHLOOP_READY));
+	l->ready = 1;
+	l->shell_ms = clock_mono_ms() - l->started_ms;
+	return 1;
+}
+
+/* Returns the length of the answer to the last probe when its closing line has come, else -1. */
+static long sshloop_answer_len(const struct sshloop *l)
 {
 	char mark[40];
-	const char *out = sshexec_stdout(e, NULL, NULL);
-	snprintf(mark, sizeof mark, "drseq %lu\n", seq);
+	if (!l->ready || !l->waiting)
+		return -1;
+	const char *out = sshexec_stdout(l->exec, NULL, NULL);
+	snprintf(mark, sizeof mark, "drseq %lu\n", l->seq);
 	for (const char *p = out; (p = strstr(p, mark)) != NULL; p++)
 		if (p == out || p[-1] == '\n')
 			return p - out;
 	return -1;
 }
 
-/* Says why a loop that was waited for gave no answer. */
-static char *sshloop_failure(const struct sshexec *e, int64_t start)
+/* Returns the last non-empty line the loop wrote on stderr (at most 200 bytes), or NULL. */
+static char *sshloop_stderr_tail(const struct sshexec *e)
 {
-	if (sshexec_error(e) != NULL)
-		return xstrdup(sshexec_error(e));
-	if (sshexec_done(e) && sshexec_signal(e) != NULL)
-		return xasprintf("the remote command loop was killed (signal %s)",
-		                 sshexec_signal(e));
-	if (sshexec_done(e))
-		return xasprintf("the remote command loop ended (exit status %d)",
-		                 sshexec_status(e));
-	return xasprintf("command timed out after %.1f s (%s)",
-	                 (double)(clock_mono_ms() - start) / 1000.0, sshexec_waiting_for(e));
+	size_t len;
+	const char *err = sshexec_stderr(e, &len, NULL);
+	while (len > 0 && (err[len - 1] == '\n' || err[len - 1] == '\r' || err[len - 1] == ' '))
+		len--;
+	if (len == 0)
+		return NULL;
+	size_t from = len;
+	while (from > 0 && err[from - 1] != '\n')
+		from--;
+	if (len - from > 200)
+		from = len - 200;
+	return xstrndup(err + from, len - from);
+}
+
+/* Says why a loop ended on the site: its exit status or signal, and its last words. */
+static char *sshloop_ended(const struct sshloop *l)
+{
+	const struct sshexec *e = l->exec;
+	char how[64];
+	if (sshexec_signal(e) != NULL)
+		snprintf(how, sizeof how, "killed by signal %s", sshexec_signal(e));
+	else
+		snprintf(how, sizeof how, "exit status %d", sshexec_status(e));
+	char *said = sshloop_stderr_tail(e);
+	char *cause = l->ready ? xasprintf("the remote command loop ended (%s)%s%s", how,
+	                                   said ? ": " : "", said ? said : "")
+	                       : xasprintf("the site's shell would not run the probe loop (%s)%s%s",
+	                                   how, said ? ": " : "", said ? said : "");
+	free(said);
+	return cause;
 }
 
 /*
- * Runs body once on the site through the loop (started first if needed) and
- * waits for its output, driving the session meanwhile. Returns 0 with *out
- * (the caller frees it); -1 and *cause after the timeout or a failure, the
- * loop then stopped.
+ * Says why no answer came in time, and whether the loop is kept: a shell
+ * that did not start, or a second miss, drops it (SSHLOOP_FAILED).
  */
-int sshloop_ask(struct sshloop *l, struct sshconn *c, const char *body, int64_t timeout_ms,
-                char **out, char **cause)
+static int sshloop_missed(struct sshloop *l, const struct sshloop_limits *lim, int64_t start,
+                          int fresh, char **cause)
 {
-	int64_t start = clock_mono_ms(), deadline = start + timeout_ms;
+	const char *what = sshexec_waiting_for(l->exec);
+	double waited = (double)(clock_mono_ms() - start) / 1000.0;
+	if (!l->ready) {
+		*cause = xasprintf(
+		    "the site's shell takes more than %.1f s to start (probe.start_timeout;"
+		    " %s)",
+		    (double)lim->start_ms / 1000.0, what);
+		return SSHLOOP_FAILED;
+	}
+	char shell[80] = "";
+	if (fresh && l->shell_ms >= 1000)
+		snprintf(shell, sizeof shell, "; the site's shell took %.1f s to start",
+		         (double)l->shell_ms / 1000.0);
+	if (++l->misses >= 2) {
+		*cause = xasprintf("command timed out after %.1f s, twice in a row (%s)%s", waited,
+		                   what, shell);
+		return SSHLOOP_FAILED;
+	}
+	*cause = xasprintf("command timed out after %.1f s (%s)%s", waited, what, shell);
+	return SSHLOOP_LATE;
+}
+
+/* Moves the answer to the last probe into *out and drops it from the loop's output. */
+static void sshloop_take(struct sshloop *l, long n, char **out)
+{
+	char mark[40];
+	*out = xstrndup(sshexec_stdout(l->exec, NULL, NULL), (size_t)n);
+	snprintf(mark, sizeof mark, "drseq %lu\n", l->seq);
+	sshexec_consume(l->exec, (size_t)n + strlen(mark));
+	l->waiting = 0;
+	l->misses = 0;
+}
+
+/*
+ * Runs body (one line of sh) once on the site through the loop, started
+ * first if needed, and waits for its output, driving the session meanwhile:
+ * a new loop's shell has lim->start_ms to start, then the answer has
+ * lim->timeout_ms. An answer still owed from an earlier ask is waited for
+ * instead, and stands for this one. Returns SSHLOOP_ANSWERED with *out (the
+ * caller frees it), or another enum sshloop_result with *cause.
+ */
+int sshloop_ask(struct sshloop *l, struct sshconn *c, const char *body,
+                const struct sshloop_limits *lim, char **out, char **cause)
+{
+	int64_t start = clock_mono_ms(), deadline = start + lim->timeout_ms;
 	*out = NULL;
 	*cause = NULL;
-	if (l->exec != NULL && (sshexec_done(l->exec) || strcmp(l->body, body) != 0))
+	if (strchr(body, '\n') != NULL) {
+		*cause = xstrdup("the probe command holds a newline");
+		return SSHLOOP_ENDED;
+	}
+	if (l->exec != NULL && sshexec_done(l->exec))
 		sshloop_reset(l);
-	if (l->exec == NULL && sshloop_start(l, c, body, cause) == -1)
-		return -1;
+	if (l->exec == NULL && sshloop_start(l, c, cause) == -1)
+		return SSHLOOP_FAILED;
+	int64_t ready_by = l->started_ms + lim->start_ms;
 	/* The wake descriptor is for the idle loop: here it would end every wait at once. */
-	int wake = c->wake_fd, sent = 0;
+	int wake = c->wake_fd, fresh = 0;
+	char *unsent = NULL; /* why the probe could not be sent: the loop may be ending */
 	c->wake_fd = -1;
 	long n = -1;
-	char line[32];
-	snprintf(line, sizeof line, "%lu\n", ++l->seq);
-	while (!sshexec_done(l->exec)) {
-		if (!sent && sshexec_running(l->exec)) {
-			if (sshexec_write(l->exec, line, strlen(line), cause) == -1)
-				break;
-			sent = 1;
+	for (;;) {
+		if (!l->waiting && unsent == NULL && sshexec_running(l->exec))
+			sshloop_send(l, body, &unsent);
+		if (sshloop_take_ready(l)) {
+			fresh = 1;
+			deadline = clock_mono_ms() + lim->timeout_ms;
 		}
-		if (sent && (n = sshloop_answer_len(l->exec, l->seq)) >= 0)
+		if ((n = sshloop_answer_len(l)) >= 0 || sshexec_done(l->exec))
 			break;
-		int left = clock_left_ms(deadline);
+		int left = clock_left_ms(l->ready ? deadline : ready_by);
 		if (left == 0 || sshconn_poll(c, left) == -1)
 			break;
 	}
 	c->wake_fd = wake;
-	if (n < 0) {
-		if (*cause == NULL)
-			*cause = sshloop_failure(l->exec, start);
-		sshloop_reset(l);
-		return -1;
+	if (n >= 0) {
+		free(unsent);
+		sshloop_take(l, n, out);
+		return SSHLOOP_ANSWERED;
 	}
-	const char *text = sshexec_stdout(l->exec, NULL, NULL);
-	*out = xstrndup(text, (size_t)n);
-	sshexec_consume(l->exec, (size_t)n + strlen(line) + strlen("drseq "));
-	return 0;
+	int rc = SSHLOOP_FAILED;
+	if (sshexec_error(l->exec) != NULL) {
+		*cause = xstrdup(sshexec_error(l->exec));
+	} else if (sshexec_done(l->exec)) {
+		*cause = sshloop_ended(l);
+		rc = SSHLOOP_ENDED;
+	} else if (unsent != NULL) {
+		*cause = unsent;
+		unsent = NULL;
+	} else {
+		rc = sshloop_missed(l, lim, start, fresh, cause);
+	}
+	free(unsent);
+	if (rc != SSHLOOP_LATE)
+		sshloop_reset(l);
+	return rc;
 }

@@ -23,6 +23,7 @@
 #include "clock.h"
 #include "duration.h"
 #include "paths.h"
+#include "rundir.h"
 #include "status_json.h"
 #include "status_table.h"
 #include "verdict.h"
@@ -88,17 +89,27 @@ static int status_options(int argc, char **argv, const char **config, int *json,
 	return CLI_PARSED;
 }
 
-/* Waits until every agent has finished one round or the deadline passes. */
+/*
+ * Waits until every agent has finished one round or the deadline passes; a
+ * site whose shell is still starting its probe loop has until its own round's
+ * deadline (probe.start_timeout more).
+ */
 static void status_wait(struct agent **agents, size_t n, int wake_fd, int64_t deadline)
 {
 	for (;;) {
 		size_t done = 0;
-		for (size_t i = 0; i < n; i++)
-			done += agent_rounds(agents[i]) >= 1;
+		int64_t until = deadline;
+		for (size_t i = 0; i < n; i++) {
+			int64_t own = agent_round_deadline(agents[i]) + 800;
+			if (agent_rounds(agents[i]) >= 1)
+				done++;
+			else if (own > until)
+				until = own;
+		}
 		if (done == n)
 			return;
 		struct pollfd pfd = {wake_fd, POLLIN, 0};
-		int left = clock_left_ms(deadline);
+		int left = clock_left_ms(until);
 		if (left == 0)
 			return;
 		if (poll(&pfd, 1, left) > 0) {
@@ -177,5 +188,6 @@ int cmd_status(int argc, char **argv)
 	fflush(stdout);
 	rc = verdict_exit_code(v.level);
 	/* A frozen site's threads may still be inside a deadline: do not wait for them. */
+	rundir_remove_own();
 	_exit(rc);
 }

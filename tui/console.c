@@ -34,6 +34,7 @@
 #include "knownhosts.h"
 #include "layout.h"
 #include "panel.h"
+#include "rundir.h"
 #include "status_read.h"
 #include "theme.h"
 #include "utf8.h"
@@ -630,6 +631,7 @@ static int console_run(struct console *c)
 		       (long long)(settle_ms / 1000));
 	fflush(stdout);
 	/* A frozen site's agent may sit in a deadline: leave without waiting for it. */
+	rundir_remove_own();
 	_exit(0);
 }
 

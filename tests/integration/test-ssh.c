@@ -1067,15 +1067,17 @@ static void test_frozen_exec(void **state)
 static char *ask(struct sshloop *l, struct sshconn *c, const char *body)
 {
 	char *out = NULL, *cause = NULL;
-	if (sshloop_ask(l, c, body, 5000, &out, &cause) != 0)
+	struct sshloop_limits lim = {5000, 5000};
+	if (sshloop_ask(l, c, body, &lim, &out, &cause) != SSHLOOP_ANSWERED)
 		fail_msg("sshloop_ask(%s): %s", body, cause);
 	return out;
 }
 
 /*
  * The probe loop: one remote command answers many asks, each answer whole and
- * its own; a new body, an answer that came too late and a loop that died each
- * start another, and an answer that came late is never taken for the next.
+ * its own, whatever the body; an answer that came too late keeps the loop and
+ * is what the next ask gets; a second miss and a loop that died each start
+ * another.
  */
 static void test_loop(void **state)
 {
@@ -1098,11 +1100,14 @@ static void test_loop(void **state)
 	out = ask(l, c, "echo 'drseq 1'; echo x");
 	assert_string_equal(out, "drseq 1\nx\n");
 	free(out);
-	assert_int_equal(sshloop_starts(l), 2);
+	assert_int_equal(sshloop_starts(l), 1);
 
+	/* Merely slow: the loop is kept, and the late answer is the next ask's. */
 	char *cause = NULL;
+	struct sshloop_limits quick = {500, 5000};
 	t0 = clock_mono_ms();
-	assert_int_equal(sshloop_ask(l, c, "sleep 2; echo late", 500, &out, &cause), -1);
+	assert_int_equal(sshloop_ask(l, c, "sleep 2; echo late", &quick, &out, &cause),
+	                 SSHLOOP_LATE);
 	int64_t took = clock_mono_ms() - t0;
 	printf("# a slow answer: given up after %lld ms: %s\n", (long long)took, cause);
 	assert_non_null(strstr(cause, "timed out after"));
@@ -1110,18 +1115,35 @@ static void test_loop(void **state)
 	assert_null(out);
 	free(cause);
 	out = ask(l, c, "echo after");
+	assert_string_equal(out, "late\n");
+	free(out);
+	out = ask(l, c, "echo after");
 	assert_string_equal(out, "after\n");
 	free(out);
-	assert_int_equal(sshloop_starts(l), 4);
+	assert_int_equal(sshloop_starts(l), 1);
 
-	/* The loop's shell killed ($$ in the body is the loop's shell). */
-	assert_int_equal(sshloop_ask(l, c, "kill -9 $$", 3000, &out, &cause), -1);
-	printf("# the loop killed: %s\n", cause);
+	/* Missed twice in a row: the loop is dropped. */
+	assert_int_equal(sshloop_ask(l, c, "sleep 3", &quick, &out, &cause), SSHLOOP_LATE);
+	free(cause);
+	assert_int_equal(sshloop_ask(l, c, "sleep 3", &quick, &out, &cause), SSHLOOP_FAILED);
+	printf("# missed twice: %s\n", cause);
+	assert_non_null(strstr(cause, "twice in a row"));
 	free(cause);
 	out = ask(l, c, "echo again");
 	assert_string_equal(out, "again\n");
 	free(out);
-	assert_int_equal(sshloop_starts(l), 6);
+	assert_int_equal(sshloop_starts(l), 2);
+
+	/* The loop's shell killed ($$ in the body is the loop's shell): ended, not a lost session.
+	 */
+	assert_int_equal(sshloop_ask(l, c, "kill -9 $$", &quick, &out, &cause), SSHLOOP_ENDED);
+	printf("# the loop killed: %s\n", cause);
+	assert_non_null(strstr(cause, "signal KILL"));
+	free(cause);
+	out = ask(l, c, "echo again");
+	assert_string_equal(out, "again\n");
+	free(out);
+	assert_int_equal(sshloop_starts(l), 3);
 	sshloop_free(l);
 	sshconn_free(c);
 	site_free(&s);

@@ -69,6 +69,11 @@ Commands (SITE is 1, 2, datacenter-1 or datacenter-2):
   freeze SITE       SIGSTOP the site's sshd and postgres process trees
   thaw SITE         SIGCONT them again
   rekey SITE        give the site's sshd a new host key (known_hosts untouched)
+  shell SITE MODE   the site account's shell startup: plain (silent, at once),
+                    slow (banners on stdout and stderr, then sleep
+                    \${LAB_SHELL_SLEEP:-3} s, on every SSH command) or restricted
+                    (bash's restricted mode, as rbash: exec and '/' in command
+                    names refused)
   psql SITE [ARGS]  run psql on the site's PostgreSQL (database erp_chatbot,
                     user postgres, unless ARGS say otherwise)
   env               print DIR/lab.env (shell variables for tests)
@@ -95,12 +100,12 @@ parse_args() {
         esac
     done
     case $COMMAND in
-        kill-pg|start-pg|freeze|thaw|rekey|psql)
+        kill-pg|start-pg|freeze|thaw|rekey|psql|shell)
             [ $# -ge 1 ] || die "$COMMAND needs a SITE (1 or 2)"
             SITE_ARG=$1; shift ;;
     esac
     REST=("$@")
-    [ "$COMMAND" = psql ] || [ ${#REST[@]} -eq 0 ] || die "unexpected argument: ${REST[0]}"
+    case $COMMAND in psql|shell) ;; *) [ ${#REST[@]} -eq 0 ] || die "unexpected argument: ${REST[0]}" ;; esac
 }
 
 # setup_globals: derive the port base, lab folder, users and tool paths.
@@ -1004,6 +1009,26 @@ cmd_psql() {
     fi
 }
 
+# cmd_shell N MODE: write site N's shell startup file (BASH_ENV) for MODE.
+cmd_shell() {
+    local n=$1 mode=${2:-} rc
+    need_lab
+    rc="$(site_dir "$n")/shellrc"
+    case $mode in
+        plain) : >"$rc" ;;
+        slow)
+            cat >"$rc" <<EOF
+echo "Welcome to $(site_name "$n"): authorized use only (banner on stdout)"
+echo "Last login: somewhere (banner on stderr)" >&2
+sleep ${LAB_SHELL_SLEEP:-3}
+EOF
+            ;;
+        restricted) echo 'set -r' >"$rc" ;;
+        *) die "shell needs a MODE: plain, slow or restricted" ;;
+    esac
+    say "site $n: shell startup $mode"
+}
+
 # cmd_env: print DIR/lab.env.
 cmd_env() {
     [ -f "$LAB_DIR/lab.env" ] || die "no lab.env in $LAB_DIR (run '$PROG up' first)"
@@ -1029,6 +1054,7 @@ main() {
         thaw)     cmd_thaw "$n" ;;
         rekey)    cmd_rekey "$n" ;;
         psql)     cmd_psql "$n" "${REST[@]}" ;;
+        shell)    cmd_shell "$n" "${REST[@]}" ;;
         env)      cmd_env ;;
         *)        die "unknown command: $COMMAND (see --help)" ;;
     esac

@@ -116,6 +116,7 @@ static void test_conf_full(void **state)
 		     "probe:\n"
 		     "  interval: 1500ms\n"
 		     "  timeout: 4s\n"
+		     "  start_timeout: 40s\n"
 		     "scenarios_dir: data/scenarios\n"
 		     "layouts_dir: /opt/drconsole/layouts\n"
 		     "state_dir: ~/state/drconsole\n"
@@ -172,6 +173,7 @@ static void test_conf_full(void **state)
 	assert_int_equal(cf->dr.dr_col, 12);
 	assert_int_equal(cf->probe_interval_ms, 1500);
 	assert_int_equal(cf->probe_timeout_ms, 4000);
+	assert_int_equal(cf->probe_start_ms, 40000);
 
 	char *want = xasprintf("%s/data/scenarios", fx.dir);
 	assert_string_equal(cf->scenarios_dir, want);
@@ -182,7 +184,7 @@ static void test_conf_full(void **state)
 	assert_int_equal(cf->n_sites, 2);
 	const struct site *s = &cf->sites[0];
 	assert_string_equal(s->name, "datacenter-1");
-	assert_int_equal(s->line, 13);
+	assert_int_equal(s->line, 14);
 	assert_int_equal(s->col, 5);
 	assert_string_equal(s->ssh.host, "db1.dc1.example.com");
 	assert_int_equal(s->ssh.port, 2222);
@@ -254,6 +256,7 @@ static void test_conf_defaults(void **state)
 	assert_int_equal(fx.rc, 0);
 	assert_int_equal(fx.cf.probe_interval_ms, 2000);
 	assert_int_equal(fx.cf.probe_timeout_ms, 3000);
+	assert_int_equal(fx.cf.probe_start_ms, 15000);
 	assert_string_equal(fx.cf.scenarios_dir, "/srv/drdata/scenarios");
 	assert_string_equal(fx.cf.layouts_dir, "/srv/drdata/layouts");
 	assert_string_equal(fx.cf.state_dir, "/home/unit/.local/state/drconsole");

@@ -407,6 +407,107 @@ static void test_script_runs(void **state)
 	remove_dir(dir);
 }
 
+/* Creates n empty files db_backup_NNNNN.dump in dir, file i modified i s after base. */
+static void make_many(const char *dir, int n, time_t base)
+{
+	for (int i = 0; i < n; i++) {
+		char path[512];
+		snprintf(path, sizeof path, "%s/db_backup_%05d.dump", dir, i);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fclose(f);
+		struct timeval tv[2] = {{base + i, 0}, {base + i, 0}};
+		assert_int_equal(utimes(path, tv), 0);
+	}
+}
+
+/*
+ * 15,004 files (past the 1 MiB output cap of an exec when listed whole):
+ * the answer stays a few kilobytes, lists the newest files newest first,
+ * and still counts every file and the expired ones.
+ */
+static void test_script_many_files(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/drconsole-unit-many-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	time_t now = time(NULL);
+	make_many(dir, 15000, now - 15010);
+	make_file(dir, "db_backup_old1.dump", 7, now - 40 * 86400);
+	make_file(dir, "db_backup_old2.dump", 7, now - 41 * 86400);
+	make_file(dir, "db_backup_with  spaces.dump", 5, now - 1);
+	make_file(dir, "db_backup_\033[31mred.dump", 50, now - 2);
+	struct site s = lab_site(dir);
+	s.n_services = 0;
+	char *sh = probe_host_script(&s, dir, PROBE_HOST_CHECK_TIMEOUT_S);
+	char *out = run_sh(sh);
+	assert_true(strlen(out) < 8192);
+	struct snap_health h;
+	struct snap_backups b;
+	struct probe_host_files files;
+	memset(&h, 0, sizeof h);
+	memset(&b, 0, sizeof b);
+	parse_ok(out, &s, (int64_t)now * 1000, &h, &b, &files);
+	assert_string_equal(h.error, "");
+	assert_true(b.ok);
+	assert_int_equal(b.count, 15003);
+	assert_int_equal(b.total_bytes, 19);
+	assert_int_equal(b.expired, 2);
+	assert_int_equal(files.n, PROBE_HOST_LISTED - 1); /* the red one is not usable */
+	assert_string_equal(files.items[0].name, "db_backup_with  spaces.dump");
+	assert_string_equal(files.items[1].name, "db_backup_14999.dump");
+	assert_string_equal(b.newest_name, "db_backup_with  spaces.dump");
+	assert_int_equal(b.newest_age_s.v, 1);
+	assert_int_equal(b.n_trend, SNAPSHOT_MAX_TREND);
+	probe_host_files_free(&files);
+	free(out);
+	free(sh);
+	remove_dir(dir);
+}
+
+/* A folder whose listing outlasts the probe's time is said to be too large, in words. */
+static void test_script_listing_too_slow(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/drconsole-unit-slow-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	/* A find that prints one file, then hangs as on a huge folder. */
+	char *fake = xasprintf("%s/find", dir);
+	FILE *f = fopen(fake, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nprintf '1700000000.5 12 db_backup_a.dump\\n'\nexec sleep 5\n", f);
+	fclose(f);
+	assert_int_equal(chmod(fake, 0755), 0);
+	struct site s = lab_site(dir);
+	s.n_services = 0;
+	char *sh = probe_host_script(&s, NULL, 1);
+	char *q = shquote(dir);
+	char *cmd = xasprintf("PATH=%s:$PATH; %s", q, sh);
+	char *out = run_sh(cmd);
+	struct snap_health h;
+	struct snap_backups b;
+	struct probe_host_files files;
+	memset(&h, 0, sizeof h);
+	memset(&b, 0, sizeof b);
+	parse_ok(out, &s, 1700000001000LL, &h, &b, &files);
+	assert_string_equal(h.error, "");
+	assert_false(b.ok);
+	char *want = xasprintf("backup folder %s is too large to list in the probe's time (1 "
+	                       "matching files seen before it ran out)",
+	                       dir);
+	assert_string_equal(b.error, want);
+	probe_host_files_free(&files);
+	free(want);
+	free(out);
+	free(cmd);
+	free(q);
+	free(sh);
+	free(fake);
+	remove_dir(dir);
+}
+
 /* Sections fail alone: missing folders leave their values unknown and the rest still answers. */
 static void test_script_sections_independent(void **state)
 {
@@ -510,6 +611,8 @@ int main(void)
 	    cmocka_unit_test(test_parse_bad),
 	    cmocka_unit_test(test_too_many_services),
 	    cmocka_unit_test(test_script_runs),
+	    cmocka_unit_test(test_script_many_files),
+	    cmocka_unit_test(test_script_listing_too_slow),
 	    cmocka_unit_test(test_script_sections_independent),
 	    cmocka_unit_test(test_verify_text),
 	    cmocka_unit_test(test_verify_parse_lab),

@@ -308,8 +308,10 @@ static int guard_health(const struct guard_ctx *g, const struct site_status *s,
 		                 s->pg.error[0] ? s->pg.error : "no fresh data");
 	if (guard_services(g, s, r) == 0 && !r->pass)
 		return 0;
+	char services[sizeof r->evidence]; /* never printed into the buffer it is read from */
+	snprintf(services, sizeof services, "%s", r->evidence);
 	return guard_say(r, 1, "%s answers SSH and PostgreSQL (%s); %s", s->name,
-	                 verdict_role_name(verdict_site_role(s)), r->evidence);
+	                 verdict_role_name(verdict_site_role(s)), services);
 }
 
 /* backup_verify: the newest backup is fresh and no backup failed verification. */

@@ -69,6 +69,8 @@ struct journal {
 	off_t size;                      /* bytes in the file */
 	char *broken;                    /* why appending stopped for good, or NULL */
 	int sealed;                      /* the last record is a run_sealed */
+	int head_stale;                  /* the head file is behind the last record written */
+	int seal_due;                    /* the run ended, but its seal could not be written */
 };
 
 /* Writes the lowercase hex SHA-256 of len bytes at s into hex (65 bytes). */
@@ -388,11 +390,30 @@ static int journal_put(struct journal *j, const char *type, json_t *data, char *
 	j->sealed = strcmp(type, JOURNAL_RUN_SEALED) == 0;
 	free(line);
 	char *why = NULL;
-	if (journal_head_write(j->path, j->seq, j->prev, &why) == 0)
-		return 0;
-	*cause = xasprintf("record %lld is written, but %s", (long long)j->seq, why);
+	/* The record is in: it is never refused (and written again) for its head file, which is
+	 * brought up to date before the next record goes in (journal_catch_up). */
+	if (journal_head_write(j->path, j->seq, j->prev, &why) == -1)
+		j->head_stale = 1;
 	free(why);
-	return -1;
+	(void)cause;
+	return 0;
+}
+
+/* Brings the head file up to date; -1 with *cause (no further record goes in meanwhile). */
+static int journal_head_catch_up(struct journal *j, char **cause)
+{
+	char *why = NULL;
+	if (!j->head_stale)
+		return 0;
+	if (journal_head_write(j->path, j->seq, j->prev, &why) == -1) {
+		*cause = xasprintf("record %lld is written, but %s; no further record goes in until "
+		                   "it is updated",
+		                   (long long)j->seq, why);
+		free(why);
+		return -1;
+	}
+	j->head_stale = 0;
+	return 0;
 }
 
 /*
@@ -406,11 +427,15 @@ int journal_seal(struct journal *j, char **cause)
 		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
 		return -1;
 	}
+	if (journal_head_catch_up(j, cause) == -1)
+		return -1;
 	if (j->sealed)
 		return 0;
 	json_t *data = json_pack("{s:I, s:s}", "records", (json_int_t)j->seq, "last_hash", j->prev);
 	int rc = journal_put(j, JOURNAL_RUN_SEALED, data, cause);
 	json_decref(data);
+	if (rc == 0)
+		j->seal_due = 0;
 	return rc;
 }
 
@@ -425,9 +450,11 @@ static int journal_ends_run(const char *type)
  * data NULL, what a json_pack that failed returns, is refused: no record is
  * written without its fields. A run_finished or detached record is sealed
  * at once (journal_seal); run_sealed itself is journal_seal's alone. Returns
- * when the line is on disk, or -1 with *cause (journal_seq tells whether the
- * record went in: a head file that could not be updated is an error after
- * the line). After a failed fsync the journal refuses every further record.
+ * 0 once the line is on disk, or -1 with *cause and nothing written. A record
+ * on disk is never refused for what follows it (so never written twice): a
+ * head file or a seal that could not be written then is written before the
+ * next record, which is refused until they are. After a failed fsync the
+ * journal refuses every further record.
  */
 int journal_append(struct journal *j, const char *type, json_t *data, char **cause)
 {
@@ -437,6 +464,9 @@ int journal_append(struct journal *j, const char *type, json_t *data, char **cau
 	int rc = -1;
 	if (j->broken != NULL)
 		*cause = xasprintf("%s cannot take more records: %s", j->path, j->broken);
+	else if (journal_head_catch_up(j, cause) == -1 ||
+	         (j->seal_due && !j->sealed && journal_seal(j, cause) == -1))
+		; /* the journal's end is anchored before anything follows it */
 	else if (!journal_type_ok(type))
 		*cause = xasprintf("'%s' is not a record type (a-z, 0-9 and _)", type);
 	else if (clean == NULL)
@@ -452,13 +482,9 @@ int journal_append(struct journal *j, const char *type, json_t *data, char **cau
 		rc = journal_put(j, type, clean, cause);
 	json_decref(clean);
 	char *why = NULL;
-	if (j->seq > before && journal_ends_run(type) && journal_seal(j, &why) == -1) {
-		if (rc == 0)
-			*cause = why;
-		else
-			free(why);
-		rc = -1;
-	}
+	if (j->seq > before && journal_ends_run(type) && journal_seal(j, &why) == -1)
+		j->seal_due = 1; /* the record is in (never written twice): sealed before the next */
+	free(why);
 	return rc;
 }
 

@@ -62,13 +62,28 @@ void op_free(struct op *op)
 	op->command = op->run = op->output = op->errout = op->detail = NULL;
 }
 
-/* Returns a copy of the last OPQUEUE_OUTPUT_MAX bytes of text, starting on a whole character. */
-static char *op_tail(const char *text, size_t len)
+/*
+ * Returns a copy of the last OPQUEUE_OUTPUT_MAX bytes of text, starting on a
+ * whole character, with each NUL byte made U+FFFD (a C string would end
+ * there and lose the rest); *kept is how many bytes of text it holds.
+ */
+static char *op_tail(const char *text, size_t len, size_t *kept)
 {
 	size_t skip = len > OPQUEUE_OUTPUT_MAX ? len - OPQUEUE_OUTPUT_MAX : 0;
 	while (skip < len && skip > 0 && ((unsigned char)text[skip] & 0xC0) == 0x80)
 		skip++; /* not in the middle of a UTF-8 sequence */
-	return xstrndup(text + skip, len - skip);
+	char *out = xmalloc((len - skip) * 3 + 1), *p = out;
+	for (size_t i = skip; i < len; i++) {
+		if (text[i] == '\0') {
+			memcpy(p, "\xEF\xBF\xBD", 3);
+			p += 3;
+		} else {
+			*p++ = text[i];
+		}
+	}
+	*p = '\0';
+	*kept = len - skip;
+	return out;
 }
 
 /*
@@ -80,9 +95,10 @@ void op_set_output(struct op *op, const char *out, size_t len, const char *err, 
 {
 	free(op->output);
 	free(op->errout);
-	op->output = op_tail(out ? out : "", out ? len : 0);
-	op->errout = err != NULL && err_len > 0 ? op_tail(err, err_len) : NULL;
-	int64_t kept = (int64_t)strlen(op->output) + (op->errout ? (int64_t)strlen(op->errout) : 0);
+	size_t kept_out = 0, kept_err = 0;
+	op->output = op_tail(out ? out : "", out ? len : 0, &kept_out);
+	op->errout = err != NULL && err_len > 0 ? op_tail(err, err_len, &kept_err) : NULL;
+	int64_t kept = (int64_t)kept_out + (int64_t)kept_err;
 	int64_t all = total >= 0 ? total : (int64_t)(len + err_len);
 	op->cut = all > kept ? all - kept : 0;
 }

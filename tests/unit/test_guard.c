@@ -180,6 +180,19 @@ static void test_simple_guards(void **state)
 	       "datacenter-1 unreachable: connect timed out after 3s");
 }
 
+/* site_health says what its service checks found, once, in its own words. */
+static void test_site_health_evidence(void **state)
+{
+	(void)state;
+	struct fx f;
+	init(&f);
+	struct guard_ctx g = {&f.cf, f.st, f.n, NOW, -1, 0, 0};
+	struct guard_result r;
+	assert_int_equal(guard_builtin("site_health", &f.cf.sites[1], &g, &r), 0);
+	expect(r, 1, "datacenter-2 answers SSH and PostgreSQL (standby); datacenter-2: 1 service "
+	             "check pass");
+}
+
 /* An unknown guard name is refused, with a failing result. */
 static void test_unknown(void **state)
 {
@@ -205,7 +218,8 @@ int main(void)
 		cmocka_unit_test(test_caught_up),
 		cmocka_unit_test(test_caught_up_refuses),
 		cmocka_unit_test(test_simple_guards),
-		cmocka_unit_test(test_unknown),
+		cmocka_unit_test(test_site_health_evidence),
+	    cmocka_unit_test(test_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -305,6 +305,68 @@ static void test_tail_resume_cut(void **state)
 	free(path);
 }
 
+/* Counts the lines of the file at path. */
+static size_t count_lines(const char *path)
+{
+	size_t len, n = 0;
+	char *text = slurp(path, &len);
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	free(text);
+	return n;
+}
+
+/*
+ * A record whose line is on disk but whose head file cannot be replaced (a
+ * full disk) is in: never refused, so never written twice by a caller that
+ * tries again; the next record is refused, with nothing written, until the
+ * head file catches up; then all goes on, each record once.
+ */
+static void test_tail_head_fails(void **state)
+{
+	char *path, *cause = NULL;
+	struct journal *j = create_ok(*state, &path);
+	append_ok(j, JOURNAL_RUN_STARTED, json_pack("{s:s}", "scenario", "복제 지연"));
+	char *head = journal_head_path(path), *tmp = xasprintf("%s.tmp", head);
+	assert_int_equal(mkdir(tmp, 0700), 0); /* the head file cannot be replaced */
+	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "one"));
+	assert_int_equal(journal_seq(j), 2);
+	assert_int_equal(journal_append(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "two"), &cause),
+	                 -1);
+	assert_non_null(strstr(cause, "record 2 is written"));
+	free(cause);
+	cause = NULL;
+	assert_int_equal(journal_seq(j), 2);
+	assert_int_equal(count_lines(path), 2);
+	assert_int_equal(journal_detach(j, "quit", &cause), -1);
+	free(cause);
+	cause = NULL;
+	assert_int_equal(rmdir(tmp), 0);
+	append_ok(j, JOURNAL_NOTE, json_pack("{s:s}", "text", "two"));
+	expect_head(path, 3);
+	/* the seal of a run's end that cannot be written comes before the next record */
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	assert_int_equal(journal_detach(j, "quit", &cause), 0);
+	assert_int_equal(journal_seq(j), 4);
+	assert_int_equal(rmdir(tmp), 0);
+	append_ok(j, JOURNAL_RUN_RESUMED, json_pack("{s:i, s:i}", "steps_done", 0, "steps", 2));
+	struct journal_records r;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &r, &d), 0);
+	assert_int_equal(r.n, 6);
+	assert_string_equal(r.items[3].type, JOURNAL_DETACHED);
+	expect_seal(&r, 4);
+	assert_string_equal(r.items[5].type, JOURNAL_RUN_RESUMED);
+	journal_records_free(&r);
+	diag_free(&d);
+	expect_head(path, 6);
+	journal_close(j);
+	free(tmp);
+	free(head);
+	free(path);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
@@ -315,6 +377,7 @@ int main(void)
 	    T(test_tail_end_replaced),
 	    T(test_tail_resume_head_behind),
 	    T(test_tail_resume_cut),
+	    T(test_tail_head_fails),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

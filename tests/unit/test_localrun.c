@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "localrun.h"
+#include "opqueue.h"
 #include "xmalloc.h"
 
 /* Runs cmd with a timeout; returns the op (free with op_free) and how long it took. */
@@ -151,12 +152,25 @@ static void test_runner(void **state)
 	close(wake[1]);
 }
 
+/* A NUL byte in a stream never ends what is kept of it: what follows is kept too. */
+static void test_output_nul(void **state)
+{
+	(void)state;
+	struct op op;
+	memset(&op, 0, sizeof op);
+	op_set_output(&op, "A\0B after\n", 10, "E1\0E2\n", 6, -1);
+	assert_string_equal(op.output, "A\xEF\xBF\xBD" "B after\n");
+	assert_string_equal(op.errout, "E1\xEF\xBF\xBD" "E2\n");
+	assert_int_equal(op.cut, 0);
+	op_free(&op);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_output_status), cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_background),    cmocka_unit_test(test_tail),
-	    cmocka_unit_test(test_runner),
+	    cmocka_unit_test(test_runner),        cmocka_unit_test(test_output_nul),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -227,6 +227,28 @@ static void test_background(void **state)
 	free(out);
 }
 
+/*
+ * A command that kills its own shell but runs on is neither "stopped" at the
+ * deadline (it ended long before) nor "gone" while its group still runs:
+ * "gone" comes once the group has ended, without an exit status.
+ */
+static void test_parent_killed(void **state)
+{
+	(void)state;
+	struct supervise_result r;
+	int64_t took;
+	char cmd[256], landed[96];
+	snprintf(landed, sizeof landed, "%s/landed", home);
+	snprintf(cmd, sizeof cmd, "kill -9 $PPID; sleep 2; echo landed >%s", landed);
+	char *out = run_step("r4k", 1, 10000, cmd, &r, &took);
+	print_message("# its shell killed, the command ran on: %s after %lld ms\n",
+	              supervise_end_name(r.end), (long long)took);
+	assert_int_equal(r.end, SUPERVISE_GONE);
+	assert_true(took >= 2000 && took < 8000);
+	assert_int_equal(access(landed, F_OK), 0);
+	free(out);
+}
+
 /* The tail of a long output comes back, with how much there was in all. */
 static void test_long_output(void **state)
 {
@@ -322,6 +344,7 @@ int main(void)
 	    cmocka_unit_test(test_line_is_plain), cmocka_unit_test(test_exit_and_streams),
 	    cmocka_unit_test(test_login_shells),  cmocka_unit_test(test_forged_lines),
 	    cmocka_unit_test(test_deadline),      cmocka_unit_test(test_background),
+	    cmocka_unit_test(test_parent_killed),
 	    cmocka_unit_test(test_long_output),   cmocka_unit_test(test_status),
 	    cmocka_unit_test(test_once),          cmocka_unit_test(test_parse),
 	};

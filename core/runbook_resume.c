@@ -149,6 +149,24 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 	}
 }
 
+/*
+ * Gives each step up to the current one the time it became current: the
+ * run's start for the first, the finish of the step before for the others,
+ * so that a resumed step's time does not start again from zero.
+ */
+static void resume_current_times(struct runbook *rb)
+{
+	int64_t since = rb->started_ms;
+	for (size_t i = 0; i < rb->n; i++) {
+		struct rb_step *st = &rb->steps[i];
+		st->current_ms = since;
+		if (st->state != RB_DONE && st->state != RB_SKIPPED)
+			break;
+		if (st->finished_ms > 0)
+			since = st->finished_ms;
+	}
+}
+
 /* Returns the scenario a journal is a run of, or NULL with *cause. */
 static const struct scenario *resume_scenario(const struct catalog *cat,
                                               const struct journal_records *recs, char **cause)
@@ -179,6 +197,7 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 		return -1;
 	for (size_t i = 0; i < recs->n; i++)
 		resume_apply(rb, &recs->items[i]);
+	resume_current_times(rb);
 	if (rb->finished) {
 		*cause = xstrdup("the run already finished");
 		runbook_free(rb);

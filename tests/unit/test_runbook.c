@@ -563,6 +563,8 @@ static void test_resume_after_kill(void **state)
 	expect_state(0, RB_DONE);
 	/* the promotion's outcome is not known, and it may still be going on for a minute */
 	expect_state(1, RB_UNKNOWN);
+	/* its time runs from when it became current, before the console died */
+	assert_true(runbook_step_elapsed_ms(&rb, &rb.steps[1]) >= 30000);
 	assert_int_equal(fk.n_req, before);
 	assert_string_equal(rb.steps[1].why, "its outcome is not known: its check runs in 60 s, "
 	                                     "when the command's time is up");

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "textout.h"
 #include "xmalloc.h"
 
 /* Prepares an empty list. */
@@ -133,12 +134,12 @@ char *diag_format(const struct diag_item *it)
 	return xasprintf("%s:%d:%d: %s: %s", it->file, it->line, it->col, level, it->message);
 }
 
-/* Prints every item, one per line. */
+/* Prints every item, one per line, cleaned (a message may quote what it refuses). */
 void diag_print(const struct diag *d, FILE *fp)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		char *s = diag_format(&d->items[i]);
-		fprintf(fp, "%s\n", s);
+		textout_printf(fp, "%s\n", s);
 		free(s);
 	}
 }

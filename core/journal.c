@@ -308,10 +308,13 @@ static int journal_cut_longest(json_t *data, size_t excess)
 	return 0;
 }
 
-/* Dumps a record as one line with its newline; *len gets its length. */
+/*
+ * Dumps a record as one line with its newline, every control character in it
+ * escaped (a journal read with cat acts on none); *len gets its length.
+ */
 static char *journal_dump(const json_t *rec, size_t *len)
 {
-	char *text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	char *text = utf8_json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	if (text == NULL)
 		abort(); /* only out of memory: every value was made by jansson */
 	*len = strlen(text);

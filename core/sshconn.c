@@ -56,6 +56,7 @@
 #include "sshjump.h"
 #include "sshconn.h"
 #include "sshexec.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static pthread_once_t sshconn_once = PTHREAD_ONCE_INIT;
@@ -127,7 +128,10 @@ void sshconn_failure_free(struct sshconn_failure *fail)
 	memset(fail, 0, sizeof *fail);
 }
 
-/* Records the failure kind and message (the first one recorded wins). */
+/*
+ * Records the failure kind and message (the first one recorded wins), made
+ * one line with its controls visible: it may quote what a server sent.
+ */
 static void __attribute__((format(printf, 3, 4)))
 sshconn_fail(struct sshconn_failure *fail, enum sshconn_fail_kind kind, const char *fmt, ...)
 {
@@ -136,8 +140,23 @@ sshconn_fail(struct sshconn_failure *fail, enum sshconn_fail_kind kind, const ch
 	va_list ap;
 	va_start(ap, fmt);
 	fail->kind = kind;
-	fail->message = xvasprintf(fmt, ap);
+	char *raw = xvasprintf(fmt, ap);
 	va_end(ap);
+	fail->message = utf8_clean(raw, strlen(raw), UTF8_CLEAN_CONTROLS, NULL);
+	free(raw);
+}
+
+/*
+ * Returns libssh's error e, or, when e quotes the server's version banner (a
+ * server that does not speak SSH-2), a message without it: the banner comes
+ * before any authentication, so anyone on the path can write it (OpenSSH
+ * says only "Protocol major versions differ").
+ */
+static const char *sshconn_unquote_banner(const char *e)
+{
+	if (strstr(e, "(banner:") != NULL || strncmp(e, "Protocol mismatch", 17) == 0)
+		return "the server does not speak SSH protocol 2 (protocol major versions differ)";
+	return e;
 }
 
 /* Returns libssh's last error for the session, or the thread's last warning. */
@@ -145,9 +164,9 @@ static const char *sshconn_libssh_error(ssh_session s)
 {
 	const char *e = s != NULL ? ssh_get_error(s) : NULL;
 	if (e != NULL && *e != '\0')
-		return e;
+		return sshconn_unquote_banner(e);
 	if (sshconn_last_log[0] != '\0')
-		return sshconn_last_log;
+		return sshconn_unquote_banner(sshconn_last_log);
 	return "no reason given";
 }
 

@@ -345,7 +345,7 @@ char *status_json_render(const struct conf *cf, const struct site_status *sites,
 	status_json_set(root, "sites", list);
 	status_json_set(root, "replication", status_json_replication(cf, sites, n));
 	char *text =
-	    json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
+	    utf8_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
 	if (text == NULL)
 		abort(); /* only out of memory: every value above is valid */

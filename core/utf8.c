@@ -5,13 +5,17 @@
  *
  * Text from outside (command output, site errors, what an operator typed) is
  * made valid here, by one sanitizer (utf8_clean: each invalid byte becomes
- * U+FFFD) and cut here, by bytes (utf8_cut keeps a head, utf8_tail and
+ * U+FFFD; with UTF8_CLEAN_CONTROLS every byte a terminal would act on, C0, C1,
+ * ESC, DEL, bidi controls and invalid bytes, is written as a visible escape)
+ * and cut here, by bytes (utf8_cut keeps a head, utf8_tail and
  * utf8_append_tail keep an end) or by columns (utf8_fit), never in the middle
- * of a character. The journal, status --json and the screen all use them, so
- * jansson, which refuses invalid UTF-8, is never handed any.
+ * of a character. The journal, status --json, the command line (textout.c)
+ * and the screen all use them, so jansson, which refuses invalid UTF-8, is
+ * never handed any, and no terminal is ever handed a control from outside.
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -117,58 +121,112 @@ size_t utf8_fit(const char *s, int cols, int *used)
 	return i;
 }
 
-/* Tells whether cp is a C1 control or a bidi control (they reorder or hide what follows). */
+/*
+ * Tells whether cp is a C1 control, a bidi control (they reorder or hide what
+ * follows) or a line or paragraph separator.
+ */
 static int utf8_cp_hidden(unsigned int cp)
 {
 	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e || cp == 0x200f ||
-	       (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069);
 }
 
-/* Returns what replaces the character cp (n bytes, -1 when invalid) under flags, or NULL to keep
- * it. */
-static const char *utf8_replacement(unsigned int cp, int n, int flags)
+/* Writes text at out; returns its length. */
+static size_t utf8_put(char *out, const char *text)
 {
-	const char *bad = flags & UTF8_CLEAN_ASCII ? "?" : UTF8_REPLACEMENT;
-	if (n < 0)
-		return bad;
-	if (flags & UTF8_CLEAN_CONTROLS) {
-		if (cp < 0x20 || cp == 0x7f)
-			return " ";
-		if (utf8_cp_hidden(cp))
-			return bad;
+	size_t n = strlen(text);
+	memcpy(out, text, n);
+	return n;
+}
+
+/*
+ * Writes at out what replaces a control character cp under flags (a
+ * UTF8_CLEAN_CONTROLS clean); returns the bytes written, or 0 to keep cp.
+ */
+static size_t utf8_replace_control(unsigned int cp, int flags, char *out)
+{
+	if (cp == '\t' || cp == '\n')
+		return flags & UTF8_CLEAN_LINES ? 0 : utf8_put(out, " ");
+	if (cp < 0x20 || cp == 0x7f)
+		return (size_t)sprintf(out, flags & UTF8_CLEAN_JSON ? "\\u%04x" : "\\x%02x", cp);
+	if (utf8_cp_hidden(cp))
+		return (size_t)sprintf(out, "\\u%04x", cp);
+	return 0;
+}
+
+/*
+ * Writes at out what replaces the character cp (n bytes at s, n -1 when the
+ * byte at s is invalid) under flags; returns the bytes written, or 0 to keep it.
+ */
+static size_t utf8_replace(const char *s, unsigned int cp, int n, int flags, char *out)
+{
+	if (n < 0) {
+		if ((flags & UTF8_CLEAN_CONTROLS) && !(flags & UTF8_CLEAN_JSON))
+			return (size_t)sprintf(out, "\\x%02x", (unsigned char)*s);
+		return utf8_put(out, flags & UTF8_CLEAN_ASCII ? "?" : UTF8_REPLACEMENT);
 	}
-	return cp >= 0x80 && (flags & UTF8_CLEAN_ASCII) ? "?" : NULL;
+	if (flags & UTF8_CLEAN_CONTROLS) {
+		size_t w = utf8_replace_control(cp, flags, out);
+		if (w > 0)
+			return w;
+	}
+	return cp >= 0x80 && (flags & UTF8_CLEAN_ASCII) ? utf8_put(out, "?") : 0;
 }
 
 /*
  * Returns a copy of len bytes at s that is valid UTF-8: each invalid byte
- * becomes U+FFFD. flags may add UTF8_CLEAN_CONTROLS (C0 and DEL become a
- * space, C1 and bidi controls U+FFFD) and UTF8_CLEAN_ASCII (every non-ASCII
- * character, and each invalid byte, becomes '?'). The copy is
- * NUL-terminated, newly allocated; *out_len (optional) gets its length.
+ * becomes U+FFFD. flags may add:
+ *   UTF8_CLEAN_CONTROLS  what a terminal would act on is made visible: a
+ *                        control byte (C0, ESC, DEL) or an invalid byte
+ *                        becomes \xNN, a C1 or bidi control \uNNNN; tab
+ *                        and newline become a space
+ *   UTF8_CLEAN_LINES     with CONTROLS: tab and newline are kept
+ *   UTF8_CLEAN_JSON      with CONTROLS, for JSON text: every control becomes
+ *                        \uNNNN, an invalid byte U+FFFD
+ *   UTF8_CLEAN_ASCII     every other non-ASCII character becomes '?', and
+ *                        so does an invalid byte without CONTROLS
+ * The copy is NUL-terminated, newly allocated; *out_len (optional) gets its
+ * length. Cleaning a cleaned text again changes nothing.
  */
 char *utf8_clean(const char *s, size_t len, int flags, size_t *out_len)
 {
-	char *out = xmalloc(len * 3 + 1);
+	char *out = xmalloc(len * UTF8_CLEAN_GROWTH + 1);
 	size_t o = 0;
 	for (size_t i = 0; i < len;) {
 		unsigned int cp = 0;
 		int n = utf8_decode(s + i, len - i, &cp);
-		const char *with = utf8_replacement(cp, n, flags);
 		size_t take = n < 0 ? 1 : (size_t)n;
-		if (with != NULL) {
-			memcpy(out + o, with, strlen(with));
-			o += strlen(with);
-		} else {
+		size_t w = utf8_replace(s + i, cp, n, flags, out + o);
+		if (w == 0) {
 			memcpy(out + o, s + i, take);
-			o += take;
+			w = take;
 		}
+		o += w;
 		i += take;
 	}
 	out[o] = '\0';
 	if (out_len != NULL)
 		*out_len = o;
 	return out;
+}
+
+/*
+ * Returns the offset of the first byte in len bytes at s that a clean with
+ * UTF8_CLEAN_CONTROLS | UTF8_CLEAN_LINES would change (a control other than
+ * tab and newline, or an invalid byte), or (size_t)-1 when there is none.
+ */
+size_t utf8_control_offset(const char *s, size_t len)
+{
+	char tmp[8];
+	for (size_t i = 0; i < len;) {
+		unsigned int cp = 0;
+		int n = utf8_decode(s + i, len - i, &cp);
+		if (n < 0 ||
+		    utf8_replace(s + i, cp, n, UTF8_CLEAN_CONTROLS | UTF8_CLEAN_LINES, tmp) > 0)
+			return i;
+		i += (size_t)n;
+	}
+	return (size_t)-1;
 }
 
 /*
@@ -244,4 +302,21 @@ json_t *utf8_json_stringn(const char *s, size_t len)
 json_t *utf8_json_string(const char *s)
 {
 	return s != NULL ? utf8_json_stringn(s, strlen(s)) : json_null();
+}
+
+/*
+ * Returns j dumped as JSON text (json_dumps flags), with every control
+ * character jansson leaves raw (DEL, C1, bidi controls) written as \uNNNN,
+ * so the text is still the same JSON but safe on a terminal; NULL when
+ * jansson fails. Newly allocated.
+ */
+char *utf8_json_dumps(const json_t *j, size_t flags)
+{
+	char *raw = json_dumps(j, flags);
+	if (raw == NULL)
+		return NULL;
+	char *clean = utf8_clean(raw, strlen(raw),
+	                         UTF8_CLEAN_CONTROLS | UTF8_CLEAN_LINES | UTF8_CLEAN_JSON, NULL);
+	free(raw);
+	return clean;
 }

@@ -224,6 +224,25 @@ static int yaml_build_check_props(struct yaml_build *b, yaml_mark_t mark,
 	return 0;
 }
 
+/*
+ * Reports a control character (at s, len bytes left) in a scalar: a name or a
+ * value that a terminal would act on when it is printed (ESC, BEL, C1, bidi
+ * controls) is an error; tab and newline are allowed. The build goes on, so
+ * every such string is reported.
+ */
+static void yaml_build_control_error(struct yaml_build *b, yaml_mark_t mark, const char *s,
+                                     size_t len)
+{
+	unsigned int cp = 0;
+	int n = utf8_decode(s, len, &cp);
+	char *shown = utf8_clean(s, n > 0 ? (size_t)n : 1, UTF8_CLEAN_CONTROLS, NULL);
+	diag_error(b->diag, b->doc->file, (int)mark.line + 1, (int)mark.column + 1,
+	           "a string may not contain a control character (%s): terminals act on them; "
+	           "only tab and newline are allowed",
+	           shown);
+	free(shown);
+}
+
 /* Handles a scalar event. */
 static void yaml_build_scalar(struct yaml_build *b, yaml_event_t *ev)
 {
@@ -236,6 +255,9 @@ static void yaml_build_scalar(struct yaml_build *b, yaml_event_t *ev)
 		yaml_build_error(b, ev->start_mark, "a string may not contain a NUL character");
 		return;
 	}
+	size_t ctl = utf8_control_offset(value, len);
+	if (ctl != (size_t)-1)
+		yaml_build_control_error(b, ev->start_mark, value + ctl, len - ctl);
 	struct ynode *n = yaml_build_node(b, YNODE_SCALAR, ev->start_mark);
 	if (n == NULL)
 		return;

@@ -12,6 +12,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "paths.h"
+#include "textout.h"
 
 /*
  * Parses a command's options (-c FILE, -h). Returns CLI_PARSED to go on,
@@ -50,10 +51,10 @@ int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings
 	char *tried = NULL;
 	char *path = paths_find_config(config, &tried);
 	if (path == NULL) {
-		fprintf(stderr,
-			"drconsole: no config found (tried %s); give one with -c FILE or "
-			"$DRCONSOLE_CONFIG\n",
-			tried);
+		textout_printf(stderr,
+		               "drconsole: no config found (tried %s); give one with -c FILE or "
+		               "$DRCONSOLE_CONFIG\n",
+		               tried);
 		free(tried);
 		memset(cat, 0, sizeof *cat);
 		return -1;

@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "filekind.h"
+#include "textout.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -36,75 +37,72 @@ static void check_print_sites(const struct conf *cf)
 	for (size_t i = 0; i < cf->n_sites; i++) {
 		const struct site *s = &cf->sites[i];
 		const char *role = s == conf_primary(cf) ? "primary" : s == conf_dr(cf) ? "dr" : "-";
-		printf("%-11s%s (%s): ssh %s%s%s", i == 0 ? "sites" : "", s->name, role,
-		       s->ssh.user ? s->ssh.user : "", s->ssh.user ? "@" : "", s->ssh.host);
+		textout_printf(stdout, "%-11s%s (%s): ssh %s%s%s", i == 0 ? "sites" : "", s->name,
+		               role, s->ssh.user ? s->ssh.user : "", s->ssh.user ? "@" : "",
+		               s->ssh.host);
 		if (s->ssh.port)
-			printf(":%ld", s->ssh.port);
+			textout_printf(stdout, ":%ld", s->ssh.port);
 		if (s->ssh.jump)
-			printf(" via %s", s->ssh.jump);
-		printf(", postgres %ld/%s%s", s->pg.port, s->pg.dbname,
-		       s->pg.via == PG_VIA_DIRECT ? " (direct)" : "");
+			textout_printf(stdout, " via %s", s->ssh.jump);
+		textout_printf(stdout, ", postgres %ld/%s%s", s->pg.port, s->pg.dbname,
+		               s->pg.via == PG_VIA_DIRECT ? " (direct)" : "");
 		if (s->backups.dir)
-			printf(", backups %s", s->backups.dir);
-		printf(", %zu service check%s\n", s->n_services, s->n_services == 1 ? "" : "s");
+			textout_printf(stdout, ", backups %s", s->backups.dir);
+		textout_printf(stdout, ", %zu service check%s\n", s->n_services,
+		               s->n_services == 1 ? "" : "s");
 	}
 	char *budget = duration_format(cf->dr.sync_interval_ms);
-	printf("%-11sfailover %s, lag budget %s (from %s)\n", "dr",
-	       configmap_mode_name(cf->dr.failover_mode), budget, cf->dr.source);
+	textout_printf(stdout, "%-11sfailover %s, lag budget %s (from %s)\n", "dr",
+	               configmap_mode_name(cf->dr.failover_mode), budget, cf->dr.source);
 	free(budget);
-}
-
-/* Prints a name padded to cols display columns (Korean counts two a character). */
-static void check_print_padded(const char *s, int cols)
-{
-	int w = utf8_width(s);
-	fputs(s, stdout);
-	for (; w < cols; w++)
-		putchar(' ');
 }
 
 /* Prints the summary of a loaded catalog. */
 static void check_print_summary(const struct catalog *cat)
 {
 	size_t overridden = 0;
-	printf("%-11s%s\n", "config", cat->cf.file);
+	textout_printf(stdout, "%-11s%s\n", "config", cat->cf.file);
 	check_print_sites(&cat->cf);
 	for (size_t i = 0; i < cat->actions.n; i++)
 		overridden += cat->actions.items[i].overridden;
-	printf("%-11s%zu (%zu from the config)\n", "actions", cat->actions.n, overridden);
-	printf("%-11s%zu in %s\n", "scenarios", cat->scenarios.n, cat->scenarios.file);
+	textout_printf(stdout, "%-11s%zu (%zu from the config)\n", "actions", cat->actions.n,
+	               overridden);
+	textout_printf(stdout, "%-11s%zu in %s\n", "scenarios", cat->scenarios.n,
+	               cat->scenarios.file);
 	for (size_t i = 0; i < cat->scenarios.n; i++) {
 		const struct scenario *sc = &cat->scenarios.items[i];
 		char *est = duration_format(sc->estimated_ms);
 		char *sum = duration_format(catalog_scenario_estimate(cat, sc));
-		printf("%11s%zu. ", "", i + 1);
-		check_print_padded(sc->name, 22);
-		printf(" %zu steps, estimated %s (steps %s)\n", sc->n_steps, est, sum);
+		textout_printf(stdout, "%11s%zu. ", "", i + 1);
+		textout_padded(stdout, sc->name, 22);
+		textout_printf(stdout, " %zu steps, estimated %s (steps %s)\n", sc->n_steps, est,
+		               sum);
 		free(est);
 		free(sum);
 	}
-	printf("%-11s%zu in %s\n", "drills", cat->drills.n, cat->drills.file);
+	textout_printf(stdout, "%-11s%zu in %s\n", "drills", cat->drills.n, cat->drills.file);
 	for (size_t i = 0; i < cat->drills.n; i++) {
-		printf("%11s%zu. ", "", i + 1);
-		check_print_padded(cat->drills.items[i].scenario, 22);
-		printf(" %zu steps\n", cat->drills.items[i].n_steps);
+		textout_printf(stdout, "%11s%zu. ", "", i + 1);
+		textout_padded(stdout, cat->drills.items[i].scenario, 22);
+		textout_printf(stdout, " %zu steps\n", cat->drills.items[i].n_steps);
 	}
-	printf("%-11s%zu in %s\n", "tests", cat->schedule.n, cat->schedule.file);
+	textout_printf(stdout, "%-11s%zu in %s\n", "tests", cat->schedule.n, cat->schedule.file);
 	for (size_t i = 0; i < cat->schedule.n; i++) {
 		const struct schedule_test *t = &cat->schedule.items[i];
 		char *dur = duration_format(t->duration_ms);
-		printf("%11s%zu. ", "", i + 1);
-		check_print_padded(t->name, 30);
-		printf(" %s, %s, %zu participant%s\n", schedule_freq_name(t->frequency),
-		       t->duration_ms ? dur : "duration not given", t->n_participants,
-		       t->n_participants == 1 ? "" : "s");
+		textout_printf(stdout, "%11s%zu. ", "", i + 1);
+		textout_padded(stdout, t->name, 30);
+		textout_printf(stdout, " %s, %s, %zu participant%s\n",
+		               schedule_freq_name(t->frequency),
+		               t->duration_ms ? dur : "duration not given", t->n_participants,
+		               t->n_participants == 1 ? "" : "s");
 		free(dur);
 	}
-	printf("%-11s%zu in %s:", "layouts", cat->layouts.n, cat->cf.layouts_dir);
+	textout_printf(stdout, "%-11s%zu in %s:", "layouts", cat->layouts.n, cat->cf.layouts_dir);
 	for (size_t i = 0; i < cat->layouts.n; i++)
-		printf("%s %s (%dx%d)", i ? "," : "", cat->layouts.items[i].name,
-		       cat->layouts.items[i].min_w, cat->layouts.items[i].min_h);
-	printf("\n");
+		textout_printf(stdout, "%s %s (%dx%d)", i ? "," : "", cat->layouts.items[i].name,
+		               cat->layouts.items[i].min_w, cat->layouts.items[i].min_h);
+	textout_printf(stdout, "\n");
 }
 
 /* Checks one file on its own; returns the number of errors. */
@@ -166,7 +164,7 @@ static size_t check_file(const char *file)
 	diag_print(&d, stderr);
 	size_t errors = d.errors;
 	if (errors == 0)
-		printf("%s: %s, OK\n", file, filekind_name(k));
+		textout_printf(stdout, "%s: %s, OK\n", file, filekind_name(k));
 	diag_free(&d);
 	return errors;
 }

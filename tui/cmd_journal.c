@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "journal.h"
 #include "paths.h"
+#include "textout.h"
 #include "xmalloc.h"
 
 static const char journal_usage[] =
@@ -117,7 +118,7 @@ static char *journal_cmd_find(const struct journal_opts *o, const char *run)
 	int rc =
 	    run != NULL ? journal_find(dir, run, &path, &cause) : journal_last(dir, &path, &cause);
 	if (rc == -1) {
-		fprintf(stderr, "drconsole: journal: %s\n", cause);
+		textout_printf(stderr, "drconsole: journal: %s\n", cause);
 		free(cause);
 	}
 	free(dir);
@@ -128,14 +129,16 @@ static char *journal_cmd_find(const struct journal_opts *o, const char *run)
 static void journal_cmd_summary(const char *path, const struct journal_records *r)
 {
 	if (r->n == 0) {
-		printf("%s: no records yet%s\n", path, r->torn ? ", only an incomplete line" : "");
+		textout_printf(stdout, "%s: no records yet%s\n", path,
+		               r->torn ? ", only an incomplete line" : "");
 		return;
 	}
 	const struct journal_record *first = &r->items[0], *last = &r->items[r->n - 1];
 	int sealed = strcmp(last->type, JOURNAL_RUN_SEALED) == 0 && r->n > 1;
-	printf("%s: %zu record%s, chain intact, from %s to %s; last record: %s%s%s\n", path, r->n,
-	       r->n == 1 ? "" : "s", first->ts, last->ts, sealed ? last[-1].type : last->type,
-	       sealed ? ", sealed" : "", r->torn ? ", then an incomplete line" : "");
+	textout_printf(
+	    stdout, "%s: %zu record%s, chain intact, from %s to %s; last record: %s%s%s\n", path,
+	    r->n, r->n == 1 ? "" : "s", first->ts, last->ts, sealed ? last[-1].type : last->type,
+	    sealed ? ", sealed" : "", r->torn ? ", then an incomplete line" : "");
 }
 
 /* Tells whether the journal at path could be read (its own first problem is not that). */
@@ -160,8 +163,8 @@ static int journal_cmd_verify(const struct journal_opts *o, const char *run)
 	if (rc == 0)
 		journal_cmd_summary(path, &r);
 	else if (journal_cmd_read(path, &r, &d))
-		printf("%s: damaged: %zu problem%s in %zu line%s\n", path, d.errors,
-		       d.errors == 1 ? "" : "s", r.lines, r.lines == 1 ? "" : "s");
+		textout_printf(stdout, "%s: damaged: %zu problem%s in %zu line%s\n", path, d.errors,
+		               d.errors == 1 ? "" : "s", r.lines, r.lines == 1 ? "" : "s");
 	journal_records_free(&r);
 	diag_free(&d);
 	free(path);
@@ -186,9 +189,11 @@ static int journal_cmd_list_run(const char *state_dir, const char *dir, const ch
 	diag_init(&d);
 	int damaged = journal_verify(path, &r, &d) == -1;
 	enum journal_state state = journal_state(state_dir, path, &r, damaged);
-	printf("%-22.*s %-24s %7zu  %-12s  %s\n", (int)(strlen(name) - strlen(".jsonl")), name,
-	       r.n > 0 ? r.items[0].ts : "-", r.n, journal_state_name(state),
-	       journal_cmd_scenario(&r));
+	char *scenario = textout_line(journal_cmd_scenario(&r));
+	textout_printf(stdout, "%-22.*s %-24s %7zu  %-12s  %s\n",
+	               (int)(strlen(name) - strlen(".jsonl")), name, r.n > 0 ? r.items[0].ts : "-",
+	               r.n, journal_state_name(state), scenario);
+	free(scenario);
 	journal_records_free(&r);
 	diag_free(&d);
 	free(path);
@@ -204,19 +209,20 @@ static int journal_cmd_list(const struct journal_opts *o)
 	struct journal_runs runs;
 	int rc = journal_list(dir, &runs, &cause), damaged = 0;
 	if (rc == -1) {
-		fprintf(stderr, "drconsole: journal: %s\n", cause);
+		textout_printf(stderr, "drconsole: journal: %s\n", cause);
 		free(cause);
 	} else if (runs.n == 0)
-		printf("no runs in %s\n", runs.dir);
+		textout_printf(stdout, "no runs in %s\n", runs.dir);
 	else
-		printf("%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS", "STATE",
-		       "SCENARIO");
+		textout_printf(stdout, "%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS",
+		               "STATE", "SCENARIO");
 	for (size_t i = 0; i < runs.n; i++)
 		damaged += journal_cmd_list_run(dir, runs.dir, runs.names[i]);
 	free(dir);
 	if (damaged > 0)
-		printf("\n%d damaged: 'drconsole journal verify RUN' shows the problems\n",
-		       damaged);
+		textout_printf(stdout,
+		               "\n%d damaged: 'drconsole journal verify RUN' shows the problems\n",
+		               damaged);
 	journal_runs_free(&runs);
 	return rc == 0 ? 0 : 1;
 }

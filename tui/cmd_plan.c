@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "plan.h"
+#include "textout.h"
 #include "xmalloc.h"
 
 static const char plan_usage[] =
@@ -42,17 +43,18 @@ static void plan_print_confirm(const struct action *a, const struct plan_step *s
 {
 	switch (a->confirm) {
 	case CONFIRM_NONE:
-		printf("     confirm: none (runs when reached)\n");
+		textout_printf(stdout, "     confirm: none (runs when reached)\n");
 		break;
 	case CONFIRM_KEY:
-		printf("     confirm: press Enter\n");
+		textout_printf(stdout, "     confirm: press Enter\n");
 		break;
 	case CONFIRM_TYPED:
 		if (st->n_targets > 0 && st->targets[0].site != NULL)
-			printf("     confirm: type the site's name \"%s\"\n",
-			       plan_confirm_word(st));
+			textout_printf(stdout, "     confirm: type the site's name \"%s\"\n",
+			               plan_confirm_word(st));
 		else
-			printf("     confirm: type \"%s\"\n", plan_confirm_word(st));
+			textout_printf(stdout, "     confirm: type \"%s\"\n",
+			               plan_confirm_word(st));
 		break;
 	}
 }
@@ -62,37 +64,39 @@ static void plan_print_step(const struct catalog *cat, size_t i, const struct pl
 {
 	const struct action *a = st->action;
 	char *est = duration_format(a->estimate_ms), *tmo = duration_format(a->timeout_ms);
-	printf("%2zu. %s  [%s]\n", i + 1, a->title, a->name);
+	textout_printf(stdout, "%2zu. %s  [%s]\n", i + 1, a->title, a->name);
 	if (st->n_targets == 0)
-		printf("     site:    this console (local)\n");
+		textout_printf(stdout, "     site:    this console (local)\n");
 	for (size_t t = 0; t < st->n_targets; t++) {
 		const struct plan_target *pt = &st->targets[t];
 		char *site = plan_site_text(&cat->cf, pt->site);
-		printf("     site:    %s\n", site);
+		textout_printf(stdout, "     site:    %s\n", site);
 		free(site);
 		if (a->kind == ACTION_RUN)
-			printf("     run:     %s\n", pt->command);
+			textout_printf(stdout, "     run:     %s\n", pt->command);
 		else if (a->kind == ACTION_BUILTIN)
-			printf("     builtin: %s: %s\n", a->builtin, pt->command);
+			textout_printf(stdout, "     builtin: %s: %s\n", a->builtin, pt->command);
 		if (pt->check != NULL)
-			printf("     check:   %s%s\n", a->check_builtin ? "built-in: " : "",
-			       pt->check);
+			textout_printf(stdout, "     check:   %s%s\n",
+			               a->check_builtin ? "built-in: " : "", pt->check);
 	}
 	if (a->kind == ACTION_MANUAL)
-		printf("     manual:  %s\n", st->instruction ? st->instruction : "");
+		textout_printf(stdout, "     manual:  %s\n",
+		               st->instruction ? st->instruction : "");
 	else if (st->instruction != NULL)
-		printf("     note:    %s\n", st->instruction);
+		textout_printf(stdout, "     note:    %s\n", st->instruction);
 	if (a->n_guards > 0) {
-		printf("     guards: ");
+		textout_printf(stdout, "     guards: ");
 		for (size_t g = 0; g < a->n_guards; g++)
-			printf(" %s%s", a->guards[g], g + 1 < a->n_guards ? "," : "");
-		printf("\n");
+			textout_printf(stdout, " %s%s", a->guards[g],
+			               g + 1 < a->n_guards ? "," : "");
+		textout_printf(stdout, "\n");
 	}
 	plan_print_confirm(a, st);
 	if (a->kind == ACTION_MANUAL)
-		printf("     time:    estimate %s\n", est);
+		textout_printf(stdout, "     time:    estimate %s\n", est);
 	else
-		printf("     time:    estimate %s, timeout %s\n", est, tmo);
+		textout_printf(stdout, "     time:    estimate %s, timeout %s\n", est, tmo);
 	free(est);
 	free(tmo);
 }
@@ -103,19 +107,22 @@ static void plan_print(const struct catalog *cat, const struct plan *p, size_t i
 	const struct scenario *sc = p->scenario;
 	char *est = duration_format(sc->estimated_ms), *total = duration_format(p->total_ms);
 	char *budget = duration_format(cat->cf.dr.sync_interval_ms);
-	printf("Scenario %zu: %s (%zu steps, estimated time %s)\n", index, sc->name, p->n, est);
-	printf("Primary %s, DR %s, failover %s, lag budget %s\n\n", cat->cf.dr.primary_site,
-	       cat->cf.dr.dr_site, configmap_mode_name(cat->cf.dr.failover_mode), budget);
+	textout_printf(stdout, "Scenario %zu: %s (%zu steps, estimated time %s)\n", index, sc->name,
+	               p->n, est);
+	textout_printf(stdout, "Primary %s, DR %s, failover %s, lag budget %s\n\n",
+	               cat->cf.dr.primary_site, cat->cf.dr.dr_site,
+	               configmap_mode_name(cat->cf.dr.failover_mode), budget);
 	for (size_t i = 0; i < p->n; i++)
 		plan_print_step(cat, i, &p->steps[i]);
-	printf("\nTotal: steps estimated at %s against the scenario's %s", total, est);
+	textout_printf(stdout, "\nTotal: steps estimated at %s against the scenario's %s", total,
+	               est);
 	if (p->total_ms > sc->estimated_ms) {
 		char *over = duration_format(p->total_ms - sc->estimated_ms);
-		printf(": OVER by %s\n", over);
+		textout_printf(stdout, ": OVER by %s\n", over);
 		free(over);
 	} else {
 		char *spare = duration_format(sc->estimated_ms - p->total_ms);
-		printf(" (%s to spare)\n", spare);
+		textout_printf(stdout, " (%s to spare)\n", spare);
 		free(spare);
 	}
 	free(est);
@@ -126,9 +133,9 @@ static void plan_print(const struct catalog *cat, const struct plan *p, size_t i
 /* Lists the scenarios, for an error message. */
 static void plan_list_scenarios(const struct catalog *cat)
 {
-	fprintf(stderr, "Scenarios:\n");
+	textout_printf(stderr, "Scenarios:\n");
 	for (size_t i = 0; i < cat->scenarios.n; i++)
-		fprintf(stderr, "  %zu. %s\n", i + 1, cat->scenarios.items[i].name);
+		textout_printf(stderr, "  %zu. %s\n", i + 1, cat->scenarios.items[i].name);
 }
 
 /* Runs "drconsole plan". */
@@ -151,7 +158,7 @@ int cmd_plan(int argc, char **argv)
 	}
 	const struct scenario *sc = scenario_find(&cat.scenarios, argv[optind]);
 	if (sc == NULL) {
-		fprintf(stderr, "drconsole: plan: no scenario '%s'\n", argv[optind]);
+		textout_printf(stderr, "drconsole: plan: no scenario '%s'\n", argv[optind]);
 		plan_list_scenarios(&cat);
 		catalog_free(&cat);
 		return 1;

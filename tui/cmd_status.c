@@ -26,6 +26,7 @@
 #include "rundir.h"
 #include "status_json.h"
 #include "status_table.h"
+#include "textout.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
@@ -162,7 +163,7 @@ int cmd_status(int argc, char **argv)
 		char *cause = NULL;
 		agents[i] = agent_start(cf, &cf->sites[i], wake[1], &cause);
 		if (agents[i] == NULL) {
-			fprintf(stderr, "drconsole: status: %s\n", cause);
+			textout_printf(stderr, "drconsole: status: %s\n", cause);
 			free(cause);
 			return 3;
 		}

@@ -33,9 +33,11 @@
 #include "hostkey_dialog.h"
 #include "knownhosts.h"
 #include "layout.h"
+#include "logpipe.h"
 #include "panel.h"
 #include "rundir.h"
 #include "status_read.h"
+#include "textout.h"
 #include "theme.h"
 #include "utf8.h"
 #include "verdict.h"
@@ -78,15 +80,19 @@ static void console_signal(int sig)
 	errno = saved;
 }
 
-/* Sends stderr (libpq, libssh, and anything else) to a log file before curses starts. */
-static void console_redirect_stderr(const struct conf *cf)
+/*
+ * Sends stderr (libpq, libssh, and anything else) to a log file before curses
+ * starts, through the sanitizer (logpipe): a server's text in it is harmless
+ * to read.
+ */
+static void console_redirect_stderr(struct console *c)
 {
-	mkdir(cf->state_dir, 0700);
-	char *path = xasprintf("%s/console.log", cf->state_dir);
-	int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-	if (fd >= 0) {
-		dup2(fd, STDERR_FILENO);
-		close(fd);
+	mkdir(c->cat.cf.state_dir, 0700);
+	char *path = xasprintf("%s/console.log", c->cat.cf.state_dir), *cause = NULL;
+	c->log = logpipe_start(path, STDERR_FILENO, &cause);
+	if (c->log == NULL) {
+		textout_printf(stderr, "drconsole: %s\n", cause);
+		free(cause);
 	}
 	free(path);
 }
@@ -574,16 +580,17 @@ static struct console *console_new(const char *config, const char *layout_name)
 	            : c->cat.layouts.n ? &c->cat.layouts.items[0]
 	                               : NULL;
 	if (c->layout == NULL) {
-		fprintf(stderr, "drconsole: no layout '%s'\n", layout_name ? layout_name : "");
+		textout_printf(stderr, "drconsole: no layout '%s'\n",
+		               layout_name ? layout_name : "");
 		return NULL;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		fprintf(stderr, "drconsole: the console needs a terminal; for scripts, use "
-		                "'drconsole status'\n");
+		textout_printf(stderr, "drconsole: the console needs a terminal; for scripts, use "
+		                       "'drconsole status'\n");
 		return NULL;
 	}
 	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		fprintf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
+		textout_printf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
 		return NULL;
 	}
 	struct conf *cf = &c->cat.cf;
@@ -602,7 +609,7 @@ static int console_run(struct console *c)
 {
 	int sig[2];
 	if (console_signals(sig) == -1) {
-		fprintf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
+		textout_printf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
 		return 1;
 	}
 	initscr();
@@ -626,10 +633,13 @@ static int console_run(struct console *c)
 	/* A run that just ended gives the DR site's lock back before the console leaves. */
 	int64_t settle_ms = 2 * c->cat.cf.probe_timeout_ms;
 	if (runhost_settle(&c->run, settle_ms) == -1)
-		printf("drconsole: the DR site's run lock was not given back within %lld s; the "
-		       "next run offers to take it over\n",
-		       (long long)(settle_ms / 1000));
+		textout_printf(
+		    stdout,
+		    "drconsole: the DR site's run lock was not given back within %lld s; the "
+		    "next run offers to take it over\n",
+		    (long long)(settle_ms / 1000));
 	fflush(stdout);
+	logpipe_stop(c->log, 300);
 	/* A frozen site's agent may sit in a deadline: leave without waiting for it. */
 	rundir_remove_own();
 	_exit(0);
@@ -642,19 +652,19 @@ int cmd_console(const char *config, const char *layout_name)
 	if (c == NULL)
 		return 1;
 	struct conf *cf = &c->cat.cf;
-	console_redirect_stderr(cf);
+	console_redirect_stderr(c);
 	c->agents = xcalloc(cf->n_sites, sizeof *c->agents);
 	for (size_t i = 0; i < cf->n_sites; i++) {
 		char *cause = NULL;
 		c->agents[i] = agent_start(cf, &cf->sites[i], c->wake[1], &cause);
 		if (c->agents[i] == NULL) {
-			fprintf(stderr, "drconsole: %s\n", cause);
+			textout_printf(stderr, "drconsole: %s\n", cause);
 			return 1;
 		}
 	}
 	char *cause = NULL;
 	if ((c->local = localrun_start(c->wake[1], &cause)) == NULL) {
-		fprintf(stderr, "drconsole: %s\n", cause);
+		textout_printf(stderr, "drconsole: %s\n", cause);
 		return 1;
 	}
 	console_run_offer_resume(c);

@@ -13,6 +13,7 @@
 #include "events.h"
 #include "hostkey_dialog.h"
 #include "layout.h"
+#include "logpipe.h"
 #include "panel.h"
 #include "prompt.h"
 #include "runhost.h"
@@ -54,6 +55,7 @@ struct console {
 	int eager;             /* the agents wake the loop on every round (during a run) */
 	int64_t recorded_ms;   /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
+	struct logpipe *log;   /* stderr, cleaned into console.log */
 };
 
 void console_dirty_all(struct console *c);

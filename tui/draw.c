@@ -1,8 +1,10 @@
 /*
  * Text drawing. Strings are cut by display width (utf8_fit), never in the
  * middle of a character; a string that did not fit ends in an ellipsis.
- * Invalid bytes are drawn as U+FFFD. In a non-UTF-8 locale, anything beyond
- * ASCII is drawn as '?', rather than as bytes the terminal would garble.
+ * Every string passes the sanitizer first: controls and invalid bytes are
+ * drawn as visible escapes (\x1b, \u202e), never handed to the terminal. In
+ * a non-UTF-8 locale, anything else beyond ASCII is drawn as '?', rather than
+ * as bytes the terminal would garble.
  */
 #include "config.h"
 
@@ -28,9 +30,9 @@ static int draw_utf8(void)
 }
 
 /*
- * Copies text through the sanitizer: controls become spaces (C1 and bidi
- * controls U+FFFD), invalid bytes U+FFFD, and outside a UTF-8 locale
- * anything past ASCII '?'.
+ * Copies text through the sanitizer: controls and invalid bytes become
+ * visible escapes, tabs and newlines spaces, and outside a UTF-8 locale
+ * anything else past ASCII '?'.
  */
 static char *draw_clean(const char *text)
 {

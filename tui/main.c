@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "textout.h"
 
 static const char main_usage[] =
 	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
@@ -57,7 +58,7 @@ void cli_usage_error(const char *fmt, ...)
 	va_list ap;
 	fputs("drconsole: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	textout_vprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\nTry 'drconsole --help' for more information.\n", stderr);
 }

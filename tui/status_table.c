@@ -2,7 +2,9 @@
  * The status table. The verdict and its reasons come first (split brain, if
  * any, is the first line), then one line per site. Unknown values print as
  * "?", never as 0; names are padded by display width, so Korean site names
- * line up.
+ * line up. Everything printed passes the sanitizer (textout): an error
+ * message from a site or a backup's name arrives from the network, and its
+ * controls are printed as visible escapes, each value on its own line.
  */
 #include "config.h"
 
@@ -13,17 +15,9 @@
 #include "bytes.h"
 #include "duration.h"
 #include "status_table.h"
+#include "textout.h"
 #include "utf8.h"
 #include "xmalloc.h"
-
-/* Prints s padded with spaces to cols display columns. */
-static void status_table_cell(FILE *fp, const char *s, int cols)
-{
-	int w = utf8_width(s);
-	fputs(s, fp);
-	for (; w < cols; w++)
-		fputc(' ', fp);
-}
 
 /* Describes the SSH side: ok with its round trip, or unreachable. */
 static void status_table_ssh(char *buf, size_t len, const struct site_status *s)
@@ -90,42 +84,67 @@ static void status_table_backups(char *buf, size_t len, const struct site_status
 		 b->invalid, b->unverified ? ", some unverified" : "");
 }
 
+/* Prints a value from a site (an error, a reason) on a line of its own after indent columns. */
+static void status_table_note(FILE *fp, int indent, const char *text)
+{
+	char *line = textout_line(text);
+	fprintf(fp, "%*s%s\n", indent, "", line);
+	free(line);
+}
+
+/* Prints one site's line, and its error on the next. */
+static void status_table_site(FILE *fp, const struct site_status *s, int namew, int64_t now)
+{
+	char ssh[64], lag[96], bk[160], tl[16] = "?";
+	status_table_ssh(ssh, sizeof ssh, s);
+	status_table_lag(lag, sizeof lag, s);
+	status_table_backups(bk, sizeof bk, s, now);
+	if (s->pg.timeline.known)
+		snprintf(tl, sizeof tl, "%lld", (long long)s->pg.timeline.v);
+	textout_padded(fp, s->name, namew + 2);
+	char *line =
+	    xasprintf("%-9s%-16s%-10s%-4s%-32s%s", verdict_role_name(verdict_site_role(s)), ssh,
+	              s->pg.up                     ? "up"
+	              : s->pg.role == PG_ROLE_DOWN ? "down"
+	                                           : "?",
+	              tl, lag, bk);
+	status_table_note(fp, 0, line);
+	free(line);
+	if (!s->reachable && s->error[0])
+		status_table_note(fp, namew + 2, s->error);
+	else if (!s->pg.up && s->pg.error[0])
+		status_table_note(fp, namew + 2, s->pg.error);
+}
+
 /* Prints the verdict, its reasons and the table. */
 void status_table_print(FILE *fp, const struct conf *cf, const struct site_status *sites,
 			size_t n, const struct verdict *v, int64_t now_wall_ms)
 {
 	int namew = 4;
-	for (size_t i = 0; i < n; i++)
-		if (utf8_width(sites[i].name) > namew)
-			namew = utf8_width(sites[i].name);
+	for (size_t i = 0; i < n; i++) {
+		char *name = textout_line(sites[i].name);
+		if (utf8_width(name) > namew)
+			namew = utf8_width(name);
+		free(name);
+	}
 	char *upper = xstrdup(verdict_name(v->level));
 	for (char *p = upper; *p; p++)
 		*p = (char)(*p >= 'a' && *p <= 'z' ? *p - 32 : *p);
 	fprintf(fp, "drconsole status: %s\n", upper);
 	free(upper);
-	for (size_t i = 0; i < v->n; i++)
-		fprintf(fp, "  %-8s %s\n", verdict_name(v->reasons[i].level), v->reasons[i].text);
+	for (size_t i = 0; i < v->n; i++) {
+		char *reason =
+		    xasprintf("%-8s %s", verdict_name(v->reasons[i].level), v->reasons[i].text);
+		status_table_note(fp, 2, reason);
+		free(reason);
+	}
 	if (v->dropped)
 		fprintf(fp, "  (%zu more)\n", v->dropped);
 	fputc('\n', fp);
-	status_table_cell(fp, "SITE", namew + 2);
+	textout_padded(fp, "SITE", namew + 2);
 	fprintf(fp, "%-9s%-16s%-10s%-4s%-32s%s\n", "ROLE", "SSH", "POSTGRES", "TL", "REPLICATION",
 		"BACKUPS");
-	for (size_t i = 0; i < n; i++) {
-		const struct site_status *s = &sites[i];
-		char ssh[64], lag[96], bk[160], tl[16] = "?";
-		status_table_ssh(ssh, sizeof ssh, s);
-		status_table_lag(lag, sizeof lag, s);
-		status_table_backups(bk, sizeof bk, s, now_wall_ms);
-		if (s->pg.timeline.known)
-			snprintf(tl, sizeof tl, "%lld", (long long)s->pg.timeline.v);
-		status_table_cell(fp, s->name, namew + 2);
-		fprintf(fp, "%-9s%-16s%-10s%-4s%-32s%s\n", verdict_role_name(verdict_site_role(s)), ssh,
-			s->pg.up ? "up" : s->pg.role == PG_ROLE_DOWN ? "down" : "?", tl, lag, bk);
-		if (!s->reachable && s->error[0])
-			fprintf(fp, "%*s%s\n", namew + 2, "", s->error);
-		else if (!s->pg.up && s->pg.error[0])
-			fprintf(fp, "%*s%s\n", namew + 2, "", s->pg.error);
-	}
+	for (size_t i = 0; i < n; i++)
+		status_table_site(fp, &sites[i], namew, now_wall_ms);
 	(void)cf;
 }

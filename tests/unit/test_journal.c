@@ -391,6 +391,41 @@ static void test_journal_bad_utf8_kept(void **state)
 	free(path);
 }
 
+/*
+ * Controls in a record (a site's output holding escape sequences, C1 and
+ * bidi controls) are in the file only as JSON escapes, so reading the journal
+ * with cat acts on none; read back, the text is exactly what was appended.
+ */
+static void test_journal_controls_escaped(void **state)
+{
+	char *path;
+	struct journal *j = create_ok(*state, &path);
+	const char *hostile =
+	    "\x1b]0;t\x07\x1b]52;c;eA==\x07\x1b[2J\x7f\xc2\x9b\xe2\x80\xae\xe2\x81\xa6";
+	append_ok(j, JOURNAL_STEP_OUTPUT,
+	          json_pack("{s:i, s:s, s:s}", "step", 1, "action", "promote", "output", hostile));
+	journal_close(j);
+	size_t len;
+	char *text = slurp(path, &len);
+	assert_null(memchr(text, '\x1b', len));
+	assert_null(memchr(text, '\x07', len));
+	assert_null(memchr(text, '\x7f', len));
+	assert_null(strstr(text, "\xc2\x9b"));
+	assert_null(strstr(text, "\xe2\x80\xae"));
+	assert_null(strstr(text, "\xe2\x81\xa6"));
+	assert_non_null(strstr(text, "\\u001B]0;t\\u0007"));
+	assert_non_null(strstr(text, "\\u007f\\u009b\\u202e\\u2066"));
+	struct journal_records r;
+	struct diag d;
+	read_ok(path, &r, &d, 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(field(&r, 0, "output"), hostile);
+	journal_records_free(&r);
+	diag_free(&d);
+	free(text);
+	free(path);
+}
+
 /* Secrets never reach the file: in values, under password keys, in keys, nested. */
 static void test_journal_secrets(void **state)
 {
@@ -674,6 +709,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_journal_null_data, scratch_setup,
 	                                    scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_bad_utf8_kept, scratch_setup,
+	                                    scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_journal_controls_escaped, scratch_setup,
 	                                    scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_secrets, scratch_setup, scratch_teardown),
 	    cmocka_unit_test_setup_teardown(test_journal_line_bound, scratch_setup,

@@ -202,9 +202,88 @@ static void test_utf8_clean(void **state)
 	const char *ctl = "a\tb\x1b[2J\x7f\xc2\x9b\xe2\x80\xae"
 	                  "c";
 	clean_is(ctl, strlen(ctl), 0, ctl, strlen(ctl));
-	clean_is(ctl, strlen(ctl), UTF8_CLEAN_CONTROLS, "a b [2J " FFFD FFFD "c", 15);
-	clean_is("장애\xff\n", 8, UTF8_CLEAN_CONTROLS | UTF8_CLEAN_ASCII, "??? ", 4);
+	const char *vis = "a b\\x1b[2J\\x7f\\u009b\\u202ec";
+	clean_is(ctl, strlen(ctl), UTF8_CLEAN_CONTROLS, vis, strlen(vis));
+	clean_is("장애\xff\n", 8, UTF8_CLEAN_CONTROLS | UTF8_CLEAN_ASCII, "??\\xff ", 7);
 	clean_is("\xe2\x80\xaeok", 5, UTF8_CLEAN_ASCII, "?ok", 3);
+}
+
+/* Made visible: every control a terminal acts on, in each of its spellings, and nothing else. */
+static void test_utf8_clean_visible(void **state)
+{
+	(void)state;
+	const int f = UTF8_CLEAN_CONTROLS;
+	/* OSC 0 (title), OSC 52 (clipboard), CSI 2J, BEL: no ESC or BEL is left. */
+	const char *osc = "\x1b]0;t\x07\x1b]52;c;eA==\x07\x1b[2J";
+	const char *osc_v = "\\x1b]0;t\\x07\\x1b]52;c;eA==\\x07\\x1b[2J";
+	clean_is(osc, strlen(osc), f, osc_v, strlen(osc_v));
+	/* C1 CSI raw (an invalid byte) and encoded (U+009B); NEL; DEL; NUL. */
+	clean_is("\x9b"
+	         "31m",
+	         4, f, "\\x9b31m", 7);
+	clean_is("\xc2\x9b"
+	         "31m\xc2\x85",
+	         7, f, "\\u009b31m\\u0085", 15);
+	clean_is("\x7f\0", 2, f, "\\x7f\\x00", 8);
+	/* Bidi overrides and isolates, the Arabic letter mark, line separators. */
+	clean_is("\xe2\x80\xaa\xe2\x81\xa6\xe2\x81\xa9\xd8\x9c\xe2\x80\xa8", 14, f,
+	         "\\u202a\\u2066\\u2069\\u061c\\u2028", 30);
+	/* Tab and newline: spaces on one line, kept with LINES; a carriage return is visible. */
+	clean_is("a\tb\nc\rd", 7, f, "a b c\\x0dd", 10);
+	clean_is("a\tb\nc\rd", 7, f | UTF8_CLEAN_LINES, "a\tb\nc\\x0dd", 10);
+	/* What is harmless stays: Korean, combining marks, emoji, a backslash. */
+	const char *ok = "데이터 e\xcc\x81 \xf0\x9f\x98\x80 C:\\x";
+	clean_is(ok, strlen(ok), f, ok, strlen(ok));
+	/* JSON text: every control as \\uNNNN, which is still JSON; invalid bytes U+FFFD. */
+	clean_is("\"\x7f\xc2\x9b\xe2\x80\xae\xff\"\n", 10, f | UTF8_CLEAN_LINES | UTF8_CLEAN_JSON,
+	         "\"\\u007f\\u009b\\u202e" FFFD "\"\n", 24);
+	/* The worst growth: every byte a control. */
+	char wide[64];
+	memset(wide, 0x1b, sizeof wide);
+	size_t n;
+	char *got = utf8_clean(wide, sizeof wide, f, &n);
+	assert_int_equal(n, sizeof wide * UTF8_CLEAN_GROWTH);
+	/* Cleaning twice changes nothing. */
+	char *again = utf8_clean(got, n, f, NULL);
+	assert_string_equal(again, got);
+	free(again);
+	free(got);
+}
+
+/* The first control is found where a clean would change the text; tab and newline are not. */
+static void test_utf8_control_offset(void **state)
+{
+	(void)state;
+	assert_true(utf8_control_offset("데이터\t a\n", 13) == (size_t)-1);
+	assert_true(utf8_control_offset("", 0) == (size_t)-1);
+	assert_int_equal(utf8_control_offset("ab\x1b", 3), 2);
+	assert_int_equal(utf8_control_offset("ab\r", 3), 2);
+	assert_int_equal(utf8_control_offset("a\xc2\x9b", 3), 1);
+	assert_int_equal(utf8_control_offset("데\xe2\x80\xae", 6), 3);
+	assert_int_equal(utf8_control_offset("a\xff", 2), 1);
+	assert_int_equal(utf8_control_offset("a\x7f", 2), 1);
+}
+
+/* A JSON dump keeps its meaning with every control escaped. */
+static void test_utf8_json_dumps(void **state)
+{
+	(void)state;
+	const char *hostile = "\x1b]0;t\x07\x7f\xc2\x9b\xe2\x80\xae\xe2\x81\xa6데이터";
+	json_t *o = json_pack("{s:s}", "error", hostile);
+	char *text = utf8_json_dumps(o, JSON_INDENT(2));
+	assert_non_null(text);
+	assert_null(strstr(text, "\x1b"));
+	assert_null(strstr(text, "\x7f"));
+	assert_null(strstr(text, "\xc2\x9b"));
+	assert_null(strstr(text, "\xe2\x80\xae"));
+	assert_non_null(strstr(text, "\\u202e"));
+	json_error_t err;
+	json_t *back = json_loads(text, 0, &err);
+	assert_non_null(back);
+	assert_string_equal(json_string_value(json_object_get(back, "error")), hostile);
+	json_decref(back);
+	json_decref(o);
+	free(text);
 }
 
 /* A head cut by bytes ends between characters; an invalid byte is a character of its own. */
@@ -307,6 +386,9 @@ int main(void)
 	    cmocka_unit_test(test_utf8_fit),
 	    cmocka_unit_test(test_utf8_combining),
 	    cmocka_unit_test(test_utf8_clean),
+	    cmocka_unit_test(test_utf8_clean_visible),
+	    cmocka_unit_test(test_utf8_control_offset),
+	    cmocka_unit_test(test_utf8_json_dumps),
 	    cmocka_unit_test(test_utf8_cut),
 	    cmocka_unit_test(test_utf8_tail),
 	    cmocka_unit_test(test_utf8_json_string),

@@ -534,6 +534,40 @@ static void test_yaml_doc_nul(void **state)
 		      "t.yml:2:4: error: a string may not contain a NUL character");
 }
 
+/*
+ * A string holding a control a terminal acts on (written as an escape in a
+ * quoted scalar, or raw where YAML allows it) is an error at its position,
+ * quoted visibly; every such string is reported, and tab and newline pass.
+ */
+static void test_yaml_doc_controls(void **state)
+{
+	struct fx *f = *state;
+	const char *text = "name: \"dc\\e]0;x\\a\"\n"
+	                   "\"k\\x9b\": 1\n"
+	                   "rtl: \"a\\u202Eb\"\n"
+	                   "raw: a\xe2\x81\xa6"
+	                   "b\n"
+	                   "del: \"\\x7f\"\n"
+	                   "cr: \"a\\rb\"\n"
+	                   "ok: \"tab\\there\\nand a line\"\n";
+	assert_int_equal(parse(&f->doc, &f->d, text), -1);
+	assert_int_equal(f->d.errors, 6);
+	static const char *const want[] = {"t.yml:1:7: error: a string may not contain a control "
+	                                   "character (\\x1b): terminals act on them; only tab and "
+	                                   "newline are allowed",
+	                                   "t.yml:2:1:", "(\\u009b)", "t.yml:3:6:", "(\\u202e)",
+	                                   "t.yml:4:6:", "(\\u2066)", "(\\x7f)", "t.yml:6:5:",
+	                                   "(\\x0d)"};
+	char *first = unit_first_diag(&f->d);
+	assert_string_equal(first, want[0]);
+	free(first);
+	for (size_t i = 1; i < sizeof want / sizeof *want; i++)
+		if (!unit_diag_has(&f->d, want[i]))
+			fail_msg("no diagnostic has '%s'", want[i]);
+	/* The strings are kept as they are: the loaders see them, and the load fails. */
+	assert_string_equal(f->doc.root->pairs[6].value->str, "tab\there\nand a line");
+}
+
 /* Syntax errors carry libyaml's own problem and position. */
 static void test_yaml_doc_syntax_errors(void **state)
 {
@@ -857,6 +891,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_yaml_doc_max_nodes, fx_setup, fx_teardown),
 		cmocka_unit_test(test_yaml_doc_bad_utf8),
 		cmocka_unit_test(test_yaml_doc_nul),
+		cmocka_unit_test_setup_teardown(test_yaml_doc_controls, fx_setup, fx_teardown),
 		cmocka_unit_test(test_yaml_doc_syntax_errors),
 		cmocka_unit_test_setup_teardown(test_yaml_doc_bom_columns, fx_setup, fx_teardown),
 		cmocka_unit_test(test_yaml_doc_cr_line_ends),

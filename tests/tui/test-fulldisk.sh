@@ -66,7 +66,16 @@ check "the confirmation is refused: the journal cannot be written" \
 	shows "Not confirmed: the journal cannot be written" 20
 T send-keys Escape
 check "the runbook says so in red" shows "JOURNAL CANNOT BE WRITTEN" 20
-check "with the cause" shows "disk full" 10
+# shows_any REGEX SECONDS: waits (bounded) until the pane matches REGEX.
+shows_any() {
+	local end=$((SECONDS + $2))
+	while [ "$SECONDS" -le "$end" ]; do
+		T capture-pane -p | grep -qE -- "$1" && return 0
+		sleep 0.2
+	done
+	return 1
+}
+check "with the cause" shows_any "No space left|disk full" 10
 sleep 2
 after=$(wc -l <"$LAB_DIR/app/actions.log" 2>/dev/null || echo 0)
 if [ "$before" = "$after" ]; then ok "nothing was sent to the site"; else notok "nothing was sent to the site: $(tail -n 2 "$LAB_DIR/app/actions.log")"; fi

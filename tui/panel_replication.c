@@ -73,7 +73,7 @@ static int repl_state(WINDOW *w, int y, int wd, const struct view *v, int p, siz
 
 /*
  * Draws the stream to one standby from line y: its state, then the
- * primary's row (dimmed, with its age, when the primary did not answer
+ * primary's row (dimmed, its age first, when the primary did not answer
  * lately) and the standby's lag (likewise); returns the next free line.
  */
 static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, size_t s)
@@ -89,14 +89,13 @@ static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, si
 		return y;
 	const struct snap_standby *st = &ps->pg.standbys[vs.row];
 	if (!vs.row_fresh) {
-		/* The primary's last answer: shown as such, with its age. */
+		/* The primary's last answer: shown as such, its age first. */
 		panel_age(age, sizeof age, v, ps->pg.at_ms);
-		snprintf(seen, sizeof seen, " (%s %s, %s)", st->state, st->sync_state, age);
+		snprintf(seen, sizeof seen, "as of %s: ", age);
 	}
 	draw_textf(w, y, 3, wd - 4, theme_attr(t, vs.row_fresh ? THEME_NORMAL : THEME_STALE),
-	           "replay %s flush %s sent %s%s", repl_lsn(&st->replay_lsn, c, sizeof c),
-	           repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a),
-	           seen);
+	           "%sreplay %s flush %s sent %s", seen, repl_lsn(&st->replay_lsn, c, sizeof c),
+	           repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a));
 	y++;
 	int known = verdict_lag_ms(ss, &lag) == 0, stale = panel_is_stale(v, ss->pg.at_ms);
 	enum theme_role r = !known ? THEME_UNKNOWN : stale ? THEME_STALE : THEME_NORMAL;

@@ -16,6 +16,12 @@
  * below it. The band last reported is remembered in the log per site, so a
  * lag that wavers around a line does not flap, however many snapshots it takes.
  *
+ * events_verdict tells of the overall verdict: its level changing, the kind
+ * of reason heading it changing (a split brain, the primary, the stream, lag,
+ * backups), a split brain appearing or going. Its sentences, ages included,
+ * change with the clock and are no news. From "nothing known" to ok tells
+ * nothing, as for the parts.
+ *
  * Every event is stamped with the wall clock the caller passes in: when the
  * console saw the change.
  */
@@ -429,4 +435,59 @@ void events_diff(const struct conf *cf, const struct site_status *before,
 	events_invalid(&c);
 	events_services(&c);
 	events_findings(&c);
+}
+
+/* Returns the kind of reason heading a verdict, or -1 when all is ok. */
+static int events_top_kind(const struct verdict *v)
+{
+	const struct verdict_reason *top = verdict_top(v);
+	return top != NULL ? (int)top->kind : -1;
+}
+
+/* Tells whether a verdict holds a split brain. */
+static int events_split(const struct verdict *v)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->reasons[i].kind == VERDICT_KIND_SPLIT && v->reasons[i].level != VERDICT_OK)
+			return 1;
+	return 0;
+}
+
+/* Tells whether a verdict is the one of nothing known at all (the console's start). */
+static int events_knows_nothing(const struct verdict *v)
+{
+	return v->level == VERDICT_UNKNOWN && events_top_kind(v) == VERDICT_KIND_OTHER;
+}
+
+/* Returns the event level a verdict level is told at. */
+static enum event_level events_verdict_level(enum verdict_level level)
+{
+	return level == VERDICT_CRITICAL ? EVENT_CRITICAL
+	       : level == VERDICT_OK     ? EVENT_INFO
+	                                 : EVENT_WARNING;
+}
+
+/* Appends an event when the overall verdict changed in level, in what heads it, or in split brain.
+ */
+void events_verdict(const struct verdict *before, const struct verdict *after, int64_t now_wall_ms,
+                    struct event_log *log)
+{
+	int split_was = events_split(before), split_is = events_split(after);
+	if ((before->level == after->level && events_top_kind(before) == events_top_kind(after) &&
+	     split_was == split_is) ||
+	    (events_knows_nothing(before) && after->level == VERDICT_OK))
+		return;
+	const struct verdict_reason *top = verdict_top(after);
+	char was[40] = "", more[40] = "";
+	size_t n = verdict_more(after);
+	if (before->level != after->level)
+		snprintf(was, sizeof was, " (was %s)", verdict_name(before->level));
+	else
+		snprintf(was, sizeof was, ", now headed by");
+	if (n > 0)
+		snprintf(more, sizeof more, " (+%zu more)", n);
+	event_log_add(log, now_wall_ms, events_verdict_level(after->level), top ? top->site : "",
+	              "%sverdict %s%s%s%s%s", split_was && !split_is ? "split brain over; " : "",
+	              verdict_name(after->level), was, top ? (was[0] == ',' ? " " : ": ") : "",
+	              top ? top->text : "", more);
 }

@@ -2,8 +2,9 @@
  * The event log of the console's events panel: timestamped state changes of
  * the sites (down and up again, lag over budget, a new backup, a failed
  * verification), found by comparing each site's previous snapshot with its
- * new one, kept in a bounded ring whose oldest entries are dropped. Pure: no
- * I/O and no clock, times come in as arguments.
+ * new one, and changes of the overall verdict (its level, what heads it, a
+ * split brain seen or over), kept in a bounded ring whose oldest entries are
+ * dropped. Pure: no I/O and no clock, times come in as arguments.
  */
 #ifndef DR_EVENTS_H
 #define DR_EVENTS_H
@@ -13,6 +14,7 @@
 
 #include "conf.h"
 #include "snapshot.h"
+#include "verdict.h"
 
 #define EVENT_LOG_DEFAULT_CAPACITY 500
 #define EVENT_LOG_MAX_SITES        8
@@ -54,5 +56,7 @@ const char *event_level_name(enum event_level level);
 
 void events_diff(const struct conf *cf, const struct site_status *before,
                  const struct site_status *after, int64_t now_wall_ms, struct event_log *log);
+void events_verdict(const struct verdict *before, const struct verdict *after, int64_t now_wall_ms,
+                    struct event_log *log);
 
 #endif

@@ -36,6 +36,34 @@ static int64_t runbook_now(const struct runbook *rb)
 	return rb->env.now_ms(rb->env.arg);
 }
 
+/* Tells the host's event log (when it gave one) of a split brain or a fence, stamped now. */
+__attribute__((format(printf, 4, 5))) static void
+runbook_event(struct runbook *rb, enum event_level level, const char *site, const char *fmt, ...)
+{
+	if (rb->env.events == NULL)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *text = xvasprintf(fmt, ap);
+	va_end(ap);
+	event_log_add(rb->env.events, runbook_now(rb), level, site, "%s", text);
+	free(text);
+}
+
+/* Tells the event log how a fence of site ended: why is its evidence, or why it failed. */
+static void runbook_event_fence(struct runbook *rb, const struct site *site, int ok, int on_return,
+                                const char *why)
+{
+	const char *name = site ? site->name : "the old primary";
+	const char *what = on_return ? "the fence on return of" : "the fence of";
+	if (ok)
+		runbook_event(rb, EVENT_INFO, name, "%s %s worked%s%s", what, name, why ? ": " : "",
+		              why ? why : "");
+	else
+		runbook_event(rb, EVENT_CRITICAL, name, "%s %s failed: %s", what, name,
+		              why ? why : "no reason given");
+}
+
 /* Keeps a record for later, in order (the journal cannot take it now); the run is held. */
 static void runbook_keep(struct runbook *rb, const char *type, json_t *data)
 {
@@ -601,12 +629,17 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 		         old ? old->name : "the old primary");
 		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
 		            NULL);
+		runbook_event(rb, EVENT_CRITICAL, old ? old->name : "", "%s", rb->alarm);
 	}
 	rb->fence_request = 0;
 	rb->fence_armed = 0;
 	rb->fence_failed = !res->ok;
 	if (res->ok)
 		rb->fenced = 1;
+	runbook_event_fence(rb, conf_primary(&rb->cat->cf), res->ok, 1,
+	                    res->detail      ? res->detail
+	                    : res->timed_out ? "it did not finish in time: its outcome is not known"
+	                                     : NULL);
 	runbook_log(rb, "fence_on_return",
 	            json_pack("{s:b, s:o}", "ok", res->ok, "detail", rb_str(res->detail)), NULL);
 }
@@ -759,6 +792,8 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 	} else if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "fence") == 0) {
 		rb->fenced = 1;
 	}
+	if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "fence") == 0)
+		runbook_event_fence(rb, f.site, res->ok, 0, res->ok ? res->detail : st->why);
 	if (res->ok && res->detail != NULL && f.op != RB_OP_CHECK && res->id != 0)
 		runbook_why(st, "%s", res->detail);
 	if (st->pending > 0)
@@ -824,6 +859,13 @@ static void runbook_fence_returned(struct runbook *rb, int armed)
 		rb->fence_request = req.id;
 		rb->fence_armed = armed;
 	}
+	if (rb->fence_request == 0)
+		runbook_event(rb, EVENT_CRITICAL, old ? old->name : "",
+		              "the fence of %s could not be %s",
+		              old ? old->name : "the old primary", armed ? "armed" : "sent");
+	else if (!armed)
+		runbook_event(rb, EVENT_WARNING, old ? old->name : "",
+		              "fence sent to %s: stop its PostgreSQL", old ? old->name : "?");
 	runbook_log(rb, armed ? "fence_armed" : "fence_on_return",
 	            json_pack("{s:s, s:b}", "site", old ? old->name : "?", armed ? "armed" : "sent",
 	                      rb->fence_request != 0),
@@ -851,6 +893,7 @@ static void runbook_watch(struct runbook *rb)
 		snprintf(rb->alarm, sizeof rb->alarm, "SPLIT BRAIN: %s after the promotion", why);
 		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
 		            NULL);
+		runbook_event(rb, EVENT_CRITICAL, "", "%s", rb->alarm);
 	}
 	/* Armed from the promotion on, and again after each fence that worked. */
 	if (rb->fence_on_return && rb->fence_request == 0 && !rb->fence_failed)
@@ -859,6 +902,8 @@ static void runbook_watch(struct runbook *rb)
 		rb->split_brain = 0;
 		runbook_log(rb, "split_brain_resolved", json_pack("{s:o}", "evidence", rb_str(why)),
 		            NULL);
+		runbook_event(rb, EVENT_INFO, "",
+		              "split brain over: the old primary is fenced (%s)", why);
 		snprintf(rb->alarm, sizeof rb->alarm, "%s", "");
 	}
 }
@@ -990,6 +1035,8 @@ int runbook_attest(struct runbook *rb, const char *typed)
 	                   NULL) == -1)
 		return -1;
 	rb->attested = 1;
+	runbook_event(rb, EVENT_WARNING, p->name,
+	              "%s attested down by the operator instead of a fence (journaled)", p->name);
 	runbook_enter(rb);
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "catalog.h"
+#include "events.h"
 #include "guard.h"
 #include "journal.h"
 #include "plan.h"
@@ -104,6 +105,7 @@ struct rb_env {
 	int (*journal)(void *arg, const char *type, json_t *data);
 	void *arg;
 	unsigned first_id; /* this run's operation ids start after it (unique in the process) */
+	struct event_log *events; /* split brain and fence outcomes are told here too, or NULL */
 };
 
 /* An operation of a step that may still run on its site: asked about until it is seen ended. */

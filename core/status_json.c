@@ -2,6 +2,8 @@
  * drconsole status --json. One object:
  *
  *   overall, exit_code, time, reasons[]   the verdict
+ *   error          why no status could be taken (a config or usage error:
+ *                  overall is then "unknown"), else null
  *   sites[]        name, role, configured_as, reachable, error, age_s, and
  *                  postgres{}, health{}, backups{}, probe{} (round trips)
  *   replication[]  from the primary to each other site: state, lag_bytes,
@@ -15,6 +17,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -330,9 +333,9 @@ static json_t *status_json_time(int64_t now)
 	return json_string(buf);
 }
 
-/* Renders status --json (newly allocated, free it with free). */
-char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
-                         const struct verdict *v, int64_t now_wall_ms)
+/* Renders the object, with error (or null) as why no status could be taken. */
+static char *status_json_build(const struct conf *cf, const struct site_status *sites, size_t n,
+                               const struct verdict *v, int64_t now_wall_ms, const char *error)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -342,6 +345,7 @@ char *status_json_render(const struct conf *cf, const struct site_status *sites,
 	status_json_set(root, "exit_code", json_integer(verdict_exit_code(v->level)));
 	status_json_set(root, "time", status_json_time(now_wall_ms));
 	status_json_set(root, "reasons", status_json_reasons(v));
+	status_json_set(root, "error", status_json_text(error));
 	status_json_set(root, "sites", list);
 	status_json_set(root, "replication", status_json_replication(cf, sites, n));
 	char *text =
@@ -349,5 +353,31 @@ char *status_json_render(const struct conf *cf, const struct site_status *sites,
 	json_decref(root);
 	if (text == NULL)
 		abort(); /* only out of memory: every value above is valid */
+	return text;
+}
+
+/* Renders status --json (newly allocated, free it with free). */
+char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
+                         const struct verdict *v, int64_t now_wall_ms)
+{
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL);
+}
+
+/*
+ * Renders status --json when no status could be taken (the config does not
+ * load, the command line is wrong): overall "unknown", the error as its one
+ * reason, no sites; a monitoring pipeline always has an object to parse.
+ */
+char *status_json_render_error(const char *error, int64_t now_wall_ms)
+{
+	static const struct conf none;
+	struct verdict *v = xcalloc(1, sizeof *v); /* large: not on the stack */
+	v->level = VERDICT_UNKNOWN;
+	v->n = 1;
+	v->reasons[0].level = VERDICT_UNKNOWN;
+	v->reasons[0].kind = VERDICT_KIND_OTHER;
+	snprintf(v->reasons[0].text, sizeof v->reasons[0].text, "%s", error);
+	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error);
+	free(v);
 	return text;
 }

@@ -15,5 +15,6 @@
 
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
                          const struct verdict *v, int64_t now_wall_ms);
+char *status_json_render_error(const char *error, int64_t now_wall_ms);
 
 #endif

@@ -11,8 +11,20 @@
  * backups still present, a failing service check, a nearly full disk, parts
  * of a snapshot older than two probe intervals (stale), configuration
  * conformity findings, parts of a site never heard from.
- * Unknown: nothing at all is known about any site.
+ * Unknown: nothing at all is known about any site; whether a standby streams,
+ * when neither the primary nor the standby answered within two probe
+ * intervals.
  * Reasons of level ok carry information (who streams, how far behind).
+ *
+ * Stale data is never counted as streaming or healthy: a stream is judged
+ * from the primary's row only while the primary answers within two probe
+ * intervals, else from the standby's own WAL receiver while that answers,
+ * else it is unknown; a replay delay older than that is unknown too. The
+ * judgement moves with the clock alone, so the console judges at every tick.
+ *
+ * Reasons are ordered by level (critical, unknown, warning, ok), then by
+ * kind: what endangers recovery most comes first (split brain, the primary,
+ * the DR side's stream, lag, backups, the rest), then in the order found.
  *
  * Replication lag is judged in seconds on the standby's side: the delay of
  * the last replayed transaction, taken as zero while the standby has replayed
@@ -58,9 +70,17 @@ static int verdict_rank(enum verdict_level level)
 	return rank[level];
 }
 
-/* Adds a reason; when the list is full, it replaces the least severe one if it is more severe. */
-__attribute__((format(printf, 4, 5))) static void
-verdict_add(struct verdict *v, enum verdict_level level, const char *site, const char *fmt, ...)
+/* Tells whether a reason of level la and kind ka goes before one of lb and kb. */
+static int verdict_before(enum verdict_level la, enum verdict_kind ka, enum verdict_level lb,
+                          enum verdict_kind kb)
+{
+	return verdict_rank(la) > verdict_rank(lb) || (la == lb && ka < kb);
+}
+
+/* Adds a reason; when the list is full, it replaces the last in order if it goes before it. */
+__attribute__((format(printf, 5, 6))) static void
+verdict_add(struct verdict *v, enum verdict_level level, enum verdict_kind kind, const char *site,
+            const char *fmt, ...)
 {
 	struct verdict_reason *r;
 	if (v->n < VERDICT_MAX_REASONS) {
@@ -69,12 +89,14 @@ verdict_add(struct verdict *v, enum verdict_level level, const char *site, const
 		v->dropped++;
 		r = &v->reasons[0];
 		for (size_t i = 1; i < v->n; i++)
-			if (verdict_rank(v->reasons[i].level) <= verdict_rank(r->level))
+			if (!verdict_before(v->reasons[i].level, v->reasons[i].kind, r->level,
+			                    r->kind))
 				r = &v->reasons[i];
-		if (verdict_rank(level) <= verdict_rank(r->level))
+		if (!verdict_before(level, kind, r->level, r->kind))
 			return;
 	}
 	r->level = level;
+	r->kind = kind;
 	snprintf(r->site, sizeof r->site, "%s", site ? site : "");
 	va_list ap;
 	va_start(ap, fmt);
@@ -82,13 +104,15 @@ verdict_add(struct verdict *v, enum verdict_level level, const char *site, const
 	va_end(ap);
 }
 
-/* Orders the reasons most severe first, keeping the order of equals (split brain stays first). */
+/* Orders the reasons most severe first, then by kind, keeping the order of equals. */
 static void verdict_sort(struct verdict *v)
 {
 	for (size_t i = 1; i < v->n; i++) {
 		struct verdict_reason r = v->reasons[i];
 		size_t j = i;
-		for (; j > 0 && verdict_rank(v->reasons[j - 1].level) < verdict_rank(r.level); j--)
+		for (; j > 0 && verdict_before(r.level, r.kind, v->reasons[j - 1].level,
+		                               v->reasons[j - 1].kind);
+		     j--)
 			v->reasons[j] = v->reasons[j - 1];
 		v->reasons[j] = r;
 	}
@@ -140,10 +164,22 @@ const char *verdict_role_name(enum pg_role role)
 	}
 }
 
+/* Returns the probe interval, with the default when the config has none. */
+static int64_t verdict_interval(const struct conf *cf)
+{
+	return cf->probe_interval_ms > 0 ? cf->probe_interval_ms : VERDICT_DEFAULT_INTERVAL_MS;
+}
+
+/* Tells whether a part refreshed at at_ms is, at now, no older than two probe intervals. */
+int verdict_fresh_at(const struct conf *cf, int64_t at_ms, int64_t now_wall_ms)
+{
+	return at_ms > 0 && now_wall_ms - at_ms <= 2 * verdict_interval(cf);
+}
+
 /* Tells whether a part refreshed at at_ms is younger than two probe intervals. */
 static int verdict_fresh(const struct judge *j, int64_t at_ms)
 {
-	return at_ms > 0 && j->now - at_ms <= 2 * j->interval_ms;
+	return verdict_fresh_at(j->cf, at_ms, j->now);
 }
 
 /* Tells whether a site answers as primary. */
@@ -157,12 +193,6 @@ static int verdict_find(const struct site_status *sites, size_t n, const char *n
 {
 	const struct site_status *s = snapshot_find(sites, n, name);
 	return s != NULL ? (int)(s - sites) : -1;
-}
-
-/* Returns the probe interval, with the default when the config has none. */
-static int64_t verdict_interval(const struct conf *cf)
-{
-	return cf->probe_interval_ms > 0 ? cf->probe_interval_ms : VERDICT_DEFAULT_INTERVAL_MS;
 }
 
 /*
@@ -256,10 +286,11 @@ static int verdict_judge_nothing(struct judge *j)
 		if (verdict_has_data(&j->sites[i]))
 			return 0;
 	for (size_t i = 0; i < j->n; i++)
-		verdict_add(j->v, VERDICT_UNKNOWN, j->sites[i].name, "nothing known about %s: %s",
-		            j->sites[i].name, verdict_why(j->sites[i].error));
+		verdict_add(j->v, VERDICT_UNKNOWN, VERDICT_KIND_OTHER, j->sites[i].name,
+		            "nothing known about %s: %s", j->sites[i].name,
+		            verdict_why(j->sites[i].error));
 	if (j->n == 0)
-		verdict_add(j->v, VERDICT_UNKNOWN, "", "no site is configured");
+		verdict_add(j->v, VERDICT_UNKNOWN, VERDICT_KIND_OTHER, "", "no site is configured");
 	return 1;
 }
 
@@ -283,8 +314,9 @@ static void verdict_judge_split(struct judge *j)
 	if (count < 2)
 		return;
 	j->split = 1;
-	verdict_add(j->v, VERDICT_CRITICAL, "", "SPLIT BRAIN: %s%s %s writes as primary",
-	            count == 2 ? "both " : "", names, count == 2 ? "accept" : "all accept");
+	verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_SPLIT, "",
+	            "SPLIT BRAIN: %s%s %s writes as primary", count == 2 ? "both " : "", names,
+	            count == 2 ? "accept" : "all accept");
 }
 
 /* Rule: the primary answers; if not, it is down, unreachable, or no site is primary. */
@@ -292,7 +324,7 @@ static void verdict_judge_primary(struct judge *j)
 {
 	const char *configured = j->cf->dr.primary_site;
 	if (j->primary < 0) {
-		verdict_add(j->v, VERDICT_CRITICAL, "",
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, "",
 		            "no site answers as primary (the configured primary %s is not a "
 		            "probed site)",
 		            configured ? configured : "(none)");
@@ -301,28 +333,29 @@ static void verdict_judge_primary(struct judge *j)
 	const struct site_status *p = &j->sites[j->primary];
 	enum pg_role role = verdict_site_role(p);
 	if (j->primary_up && !p->reachable)
-		verdict_add(j->v, VERDICT_CRITICAL, p->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
 		            "primary %s is unreachable over SSH (%s); PostgreSQL still answered",
 		            p->name, verdict_why(p->error));
 	else if (j->primary_up && configured != NULL && strcmp(p->name, configured) != 0 &&
 	         !j->split)
-		verdict_add(j->v, VERDICT_OK, p->name,
+		verdict_add(j->v, VERDICT_OK, VERDICT_KIND_PRIMARY, p->name,
 		            "%s is the primary (configured primary: %s): the sites have failed "
 		            "over",
 		            p->name, configured);
 	else if (!j->primary_up && !p->reachable)
-		verdict_add(j->v, VERDICT_CRITICAL, p->name, "primary %s is unreachable: %s",
-		            p->name, verdict_why(p->error));
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
+		            "primary %s is unreachable: %s", p->name, verdict_why(p->error));
 	else if (role == PG_ROLE_DOWN)
-		verdict_add(j->v, VERDICT_CRITICAL, p->name, "PostgreSQL on primary %s is down: %s",
-		            p->name, verdict_why(p->pg.error));
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
+		            "PostgreSQL on primary %s is down: %s", p->name,
+		            verdict_why(p->pg.error));
 	else if (role == PG_ROLE_STANDBY)
-		verdict_add(j->v, VERDICT_CRITICAL, p->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
 		            "no site answers as primary (%s, the configured primary, is a "
 		            "standby)",
 		            p->name);
 	else if (!j->primary_up)
-		verdict_add(j->v, VERDICT_CRITICAL, p->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
 		            "PostgreSQL on primary %s does not answer: %s", p->name,
 		            verdict_why(p->pg.error));
 }
@@ -335,64 +368,116 @@ static void verdict_judge_old_primary(struct judge *j, size_t i)
 	if ((int)i == j->primary || j->split || !verdict_is_primary(s) ||
 	    verdict_fresh(j, s->pg.at_ms))
 		return;
-	verdict_add(j->v, VERDICT_WARNING, s->name,
+	verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_PRIMARY, s->name,
 	            "%s answered as primary %s ago and has not been heard from since: make sure "
 	            "it is fenced before it comes back",
 	            s->name, duration_text(j->now - s->pg.at_ms, age, sizeof age));
 }
 
-/* Tells whether standby site i streams: its row on the primary, else its own receiver. */
-static int verdict_streams(const struct judge *j, size_t i)
-{
-	if (j->primary_up) {
-		int row = verdict_match_standby(j->cf, j->sites, j->n, (size_t)j->primary, i);
-		if (row >= 0)
-			return strcmp(j->sites[j->primary].pg.standbys[row].state, "streaming") ==
-			       0;
-	}
-	const struct site_status *s = &j->sites[i];
-	return verdict_site_role(s) == PG_ROLE_STANDBY &&
-	       strcmp(s->pg.receiver_status, "streaming") == 0;
-}
-
-/* Describes why a standby site does not stream, into buf. */
+/* Appends to buf why a standby site does not stream. */
 static void verdict_not_streaming(const struct site_status *s, char *buf, size_t len)
 {
 	enum pg_role role = verdict_site_role(s);
 	if (!s->reachable && role != PG_ROLE_STANDBY)
-		snprintf(buf, len, "%s is unreachable: %s", s->name, verdict_why(s->error));
+		verdict_append(buf, len, "; ", "%s is unreachable: %s", s->name,
+		               verdict_why(s->error));
 	else if (role == PG_ROLE_DOWN)
-		snprintf(buf, len, "PostgreSQL on %s is down: %s", s->name,
-		         verdict_why(s->pg.error));
+		verdict_append(buf, len, "; ", "PostgreSQL on %s is down: %s", s->name,
+		               verdict_why(s->pg.error));
 	else if (role == PG_ROLE_PRIMARY)
-		snprintf(buf, len, "%s is itself a primary", s->name);
+		verdict_append(buf, len, "; ", "%s is itself a primary", s->name);
 	else if (role == PG_ROLE_STANDBY)
-		snprintf(buf, len, "the WAL receiver of %s is %s", s->name,
-		         s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
+		verdict_append(buf, len, "; ", "the WAL receiver of %s is %s", s->name,
+		               s->pg.receiver_status[0] ? s->pg.receiver_status : "not running");
 	else
-		snprintf(buf, len, "PostgreSQL on %s does not answer: %s", s->name,
-		         verdict_why(s->pg.error));
+		verdict_append(buf, len, "; ", "PostgreSQL on %s does not answer: %s", s->name,
+		               verdict_why(s->pg.error));
 }
 
-/* Rule: at least one other site streams from the answering primary. */
+/* Tells whether a site's PostgreSQL answered within two probe intervals. */
+static int verdict_answers(const struct conf *cf, const struct site_status *s, int64_t now)
+{
+	return s->pg.up && verdict_fresh_at(cf, s->pg.at_ms, now);
+}
+
+/* Appends to buf when a site's PostgreSQL last answered, or why it cannot. */
+static void verdict_last_heard(const struct site_status *s, int64_t now, char *buf, size_t len)
+{
+	char age[32];
+	if (!s->reachable)
+		verdict_append(buf, len, "; ", "%s is unreachable: %s", s->name,
+		               verdict_why(s->error));
+	else if (s->pg.at_ms == 0)
+		verdict_append(buf, len, "; ", "PostgreSQL on %s has not answered: %s", s->name,
+		               verdict_why(s->pg.error));
+	else
+		verdict_append(buf, len, "; ", "PostgreSQL on %s last answered %s ago", s->name,
+		               duration_text(now - s->pg.at_ms, age, sizeof age));
+}
+
+/*
+ * Tells whether site standby streams from site primary, from fresh data
+ * only: the primary's row while the primary answers, else the standby's own
+ * WAL receiver while it answers; not streaming when a fresh answer rules it
+ * out (no row on the primary, the standby down or a primary itself), and
+ * unknown when nothing fresh tells.
+ */
+void verdict_stream(const struct conf *cf, const struct site_status *sites, size_t n,
+                    size_t primary, size_t standby, int64_t now_wall_ms, struct verdict_stream *out)
+{
+	const struct site_status *p = &sites[primary], *s = &sites[standby];
+	int p_fresh = verdict_is_primary(p) && verdict_answers(cf, p, now_wall_ms);
+	int s_fresh = verdict_answers(cf, s, now_wall_ms);
+	out->row = verdict_match_standby(cf, sites, n, primary, standby);
+	out->row_fresh = out->row >= 0 && p_fresh;
+	out->why[0] = '\0';
+	if (out->row_fresh) {
+		const char *state = p->pg.standbys[out->row].state;
+		out->state =
+		    strcmp(state, "streaming") == 0 ? VERDICT_STREAM_YES : VERDICT_STREAM_NO;
+		snprintf(out->why, sizeof out->why, "%s reports the stream to %s as %s", p->name,
+		         s->name, state[0] ? state : "without a state");
+	} else if (s_fresh && verdict_site_role(s) == PG_ROLE_STANDBY &&
+	           strcmp(s->pg.receiver_status, "streaming") == 0) {
+		out->state = VERDICT_STREAM_YES;
+	} else if (p_fresh || s_fresh || verdict_site_role(s) == PG_ROLE_DOWN) {
+		out->state = VERDICT_STREAM_NO;
+		verdict_not_streaming(s, out->why, sizeof out->why);
+	} else {
+		out->state = VERDICT_STREAM_UNKNOWN;
+		verdict_last_heard(p, now_wall_ms, out->why, sizeof out->why);
+		verdict_last_heard(s, now_wall_ms, out->why, sizeof out->why);
+	}
+}
+
+/* Rule: at least one other site streams from the answering primary, as fresh data tells. */
 static void verdict_judge_streaming(struct judge *j)
 {
-	char why[512] = "";
+	char no[512] = "", unknown[512] = "";
+	struct verdict_stream st;
 	if (!j->primary_up)
 		return;
 	for (size_t i = 0; i < j->n; i++) {
 		if ((int)i == j->primary)
 			continue;
-		if (verdict_streams(j, i))
+		verdict_stream(j->cf, j->sites, j->n, (size_t)j->primary, i, j->now, &st);
+		if (st.state == VERDICT_STREAM_YES)
 			return;
-		char one[256];
-		verdict_not_streaming(&j->sites[i], one, sizeof one);
-		verdict_append(why, sizeof why, "; ", "%s", one);
+		if (st.state == VERDICT_STREAM_NO)
+			verdict_append(no, sizeof no, "; ", "%s", st.why);
+		else
+			verdict_append(unknown, sizeof unknown, "; ", "%s", st.why);
 	}
 	j->no_stream = 1;
-	verdict_add(j->v, VERDICT_CRITICAL, j->sites[j->primary].name,
-	            "no standby is streaming from primary %s%s%s%s", j->sites[j->primary].name,
-	            why[0] ? " (" : "", why, why[0] ? ")" : "");
+	const char *p = j->sites[j->primary].name;
+	if (unknown[0] != '\0')
+		verdict_add(j->v, VERDICT_UNKNOWN, VERDICT_KIND_STANDBY, p,
+		            "whether a standby streams from primary %s is unknown (%s%s%s)", p,
+		            unknown, no[0] ? "; " : "", no);
+	else
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_STANDBY, p,
+		            "no standby is streaming from primary %s%s%s%s", p, no[0] ? " (" : "",
+		            no, no[0] ? ")" : "");
 }
 
 /* Writes ", N bytes behind the primary" when the primary's row tells, into buf. */
@@ -405,9 +490,8 @@ static void verdict_byte_lag(const struct judge *j, size_t i, char *buf, size_t 
 	buf[0] = '\0';
 	if (row < 0 || !j->sites[j->primary].pg.standbys[row].replay_lag_bytes.known)
 		return;
-	snprintf(
-	    buf, len, ", %s of WAL behind the primary",
-	    bytes_text(j->sites[j->primary].pg.standbys[row].replay_lag_bytes.v, b, sizeof b));
+	snprintf(buf, len, ", %s of WAL behind the primary",
+	         bytes_text(j->sites[j->primary].pg.standbys[row].replay_lag_bytes.v, b, sizeof b));
 }
 
 /* Rule: a standby's replay delay against sync_interval (critical) and half of it (warning). */
@@ -419,26 +503,34 @@ static void verdict_judge_lag(struct judge *j, size_t i)
 	if (verdict_site_role(s) != PG_ROLE_STANDBY)
 		return;
 	verdict_byte_lag(j, i, bytes, sizeof bytes);
+	if (!verdict_fresh(j, s->pg.at_ms)) {
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_LAG, s->name,
+		            "the replay delay of standby %s is unknown: PostgreSQL on %s last "
+		            "answered %s ago%s",
+		            s->name, s->name,
+		            duration_text(j->now - s->pg.at_ms, lag_s, sizeof lag_s), bytes);
+		return;
+	}
 	if (verdict_lag_ms(s, &lag) != 0) {
-		verdict_add(j->v, VERDICT_WARNING, s->name,
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_LAG, s->name,
 		            "the replay delay of standby %s is unknown%s", s->name, bytes);
 		return;
 	}
 	duration_text(lag, lag_s, sizeof lag_s);
 	duration_text(budget, budget_s, sizeof budget_s);
 	if (budget > 0 && lag > budget)
-		verdict_add(j->v, VERDICT_CRITICAL, s->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_LAG, s->name,
 		            "standby %s is %s behind in replay, beyond sync_interval %s%s", s->name,
 		            lag_s, budget_s, bytes);
 	else if (budget > 0 && lag > budget / 2)
-		verdict_add(j->v, VERDICT_WARNING, s->name,
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_LAG, s->name,
 		            "standby %s is %s behind in replay, over half of sync_interval %s%s",
 		            s->name, lag_s, budget_s, bytes);
 	else
-		verdict_add(j->v, VERDICT_OK, s->name, "standby %s is %s behind in replay%s",
-		            s->name, lag_s, bytes);
+		verdict_add(j->v, VERDICT_OK, VERDICT_KIND_LAG, s->name,
+		            "standby %s is %s behind in replay%s", s->name, lag_s, bytes);
 	if (s->pg.replay_paused)
-		verdict_add(j->v, VERDICT_WARNING, s->name,
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_LAG, s->name,
 		            "WAL replay is paused on standby %s (SELECT pg_wal_replay_resume() "
 		            "resumes it)",
 		            s->name);
@@ -450,8 +542,8 @@ static void verdict_judge_reach(struct judge *j, size_t i)
 	const struct site_status *s = &j->sites[i];
 	if ((int)i == j->primary || s->reachable || j->no_stream)
 		return;
-	verdict_add(j->v, VERDICT_WARNING, s->name, "%s is unreachable: %s", s->name,
-	            verdict_why(s->error));
+	verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_STANDBY, s->name, "%s is unreachable: %s",
+	            s->name, verdict_why(s->error));
 }
 
 /* Rule: the backup listing worked and the newest backup is younger than max_age. */
@@ -462,21 +554,23 @@ static void verdict_judge_newest(struct judge *j, const struct site_status *s,
 	char age_s[32], max_s[32];
 	int64_t age;
 	if (!b->ok) {
-		verdict_add(j->v, VERDICT_WARNING, s->name, "the backups on %s are unknown: %s",
-		            s->name, verdict_why(b->error));
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_BACKUPS, s->name,
+		            "the backups on %s are unknown: %s", s->name, verdict_why(b->error));
 		return;
 	}
 	if (b->error[0] != '\0')
-		verdict_add(j->v, VERDICT_WARNING, s->name, "backups on %s: %s", s->name, b->error);
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_BACKUPS, s->name,
+		            "backups on %s: %s", s->name, b->error);
 	if (b->count == 0 || verdict_backup_age_s(b, j->now, &age) != 0) {
-		verdict_add(j->v, VERDICT_CRITICAL, s->name, "no backup matches %s in %s on %s",
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_BACKUPS, s->name,
+		            "no backup matches %s in %s on %s",
 		            site && site->backups.pattern ? site->backups.pattern : "the pattern",
 		            site && site->backups.dir ? site->backups.dir : "the backup folder",
 		            s->name);
 		return;
 	}
 	if (site != NULL && site->backups.max_age_ms > 0 && age * 1000 > site->backups.max_age_ms)
-		verdict_add(j->v, VERDICT_CRITICAL, s->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_BACKUPS, s->name,
 		            "the newest backup on %s is %s old, beyond max_age %s: %s", s->name,
 		            duration_text(age * 1000, age_s, sizeof age_s),
 		            duration_text(site->backups.max_age_ms, max_s, sizeof max_s),
@@ -492,8 +586,8 @@ static void verdict_judge_backups(struct judge *j, size_t i)
 	if (!b->configured || (b->at_ms == 0 && !s->reachable))
 		return;
 	if (b->at_ms == 0) {
-		verdict_add(j->v, VERDICT_WARNING, s->name, "the backups on %s are not listed yet",
-		            s->name);
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_BACKUPS, s->name,
+		            "the backups on %s are not listed yet", s->name);
 		return;
 	}
 	verdict_judge_newest(j, s, site);
@@ -501,13 +595,13 @@ static void verdict_judge_backups(struct judge *j, size_t i)
 		char names[160] = "";
 		for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)
 			verdict_append(names, sizeof names, ", ", "%s", b->invalid_names[k]);
-		verdict_add(j->v, VERDICT_CRITICAL, s->name,
+		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_BACKUPS, s->name,
 		            "%d backup%s on %s fail%s pg_restore --list: %s", b->invalid,
 		            b->invalid == 1 ? "" : "s", s->name, b->invalid == 1 ? "s" : "", names);
 	}
 	if (b->ok && b->expired > 0)
 		verdict_add(
-		    j->v, VERDICT_WARNING, s->name,
+		    j->v, VERDICT_WARNING, VERDICT_KIND_BACKUPS, s->name,
 		    "%d backup%s on %s %s older than retention_days (%ld) and still present",
 		    b->expired, b->expired == 1 ? "" : "s", s->name, b->expired == 1 ? "is" : "are",
 		    site ? site->backups.retention_days : 0L);
@@ -521,7 +615,7 @@ static void verdict_judge_disk(struct judge *j, const struct site_status *s, con
 	if (!avail->known || !total->known || total->v <= 0 ||
 	    avail->v * 100 >= total->v * VERDICT_DISK_LOW_PERCENT)
 		return;
-	verdict_add(j->v, VERDICT_WARNING, s->name,
+	verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
 	            "the %s filesystem on %s is nearly full: %s free of %s", what, s->name,
 	            bytes_text(avail->v, a, sizeof a), bytes_text(total->v, t, sizeof t));
 }
@@ -534,28 +628,28 @@ static void verdict_judge_health(struct judge *j, size_t i)
 	if (!s->reachable)
 		return;
 	if (h->at_ms == 0 && h->error[0] == '\0') {
-		verdict_add(j->v, VERDICT_WARNING, s->name,
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
 		            "the host probe of %s has not answered yet", s->name);
 		return;
 	}
 	if (h->at_ms == 0 || !h->ok) {
-		verdict_add(j->v, VERDICT_WARNING, s->name, "the host probe of %s failed: %s",
-		            s->name, verdict_why(h->error));
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
+		            "the host probe of %s failed: %s", s->name, verdict_why(h->error));
 		return;
 	}
 	if (h->error[0] != '\0')
-		verdict_add(j->v, VERDICT_WARNING, s->name, "the host probe of %s: %s", s->name,
-		            h->error);
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
+		            "the host probe of %s: %s", s->name, h->error);
 	for (size_t k = 0; k < h->n_services && k < SNAPSHOT_MAX_SERVICES; k++) {
 		const struct snap_service *svc = &h->services[k];
 		if (svc->ok)
 			continue;
 		if (svc->exit_status < 0)
-			verdict_add(j->v, VERDICT_WARNING, s->name,
+			verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
 			            "the check of service %s on %s did not finish", svc->name,
 			            s->name);
 		else
-			verdict_add(j->v, VERDICT_WARNING, s->name,
+			verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
 			            "service %s on %s fails its check (exit status %d)", svc->name,
 			            s->name, svc->exit_status);
 	}
@@ -585,8 +679,9 @@ static void verdict_judge_stale(struct judge *j, size_t i)
 		verdict_stale_part(j, "backups", s->backups.at_ms, parts, sizeof parts);
 	if (parts[0] == '\0')
 		return;
-	verdict_add(j->v, VERDICT_WARNING, s->name, "stale data from %s: %s (probe every %s)",
-	            s->name, parts, duration_text(j->interval_ms, every, sizeof every));
+	verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name,
+	            "stale data from %s: %s (probe every %s)", s->name, parts,
+	            duration_text(j->interval_ms, every, sizeof every));
 }
 
 /* Rule: configuration conformity findings are warnings. */
@@ -594,7 +689,8 @@ static void verdict_judge_findings(struct judge *j, size_t i)
 {
 	const struct site_status *s = &j->sites[i];
 	for (size_t k = 0; k < s->pg.n_findings && k < SNAPSHOT_MAX_FINDINGS; k++)
-		verdict_add(j->v, VERDICT_WARNING, s->name, "%s: %s", s->name, s->pg.findings[k]);
+		verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_OTHER, s->name, "%s: %s", s->name,
+		            s->pg.findings[k]);
 }
 
 /*
@@ -607,9 +703,9 @@ static void verdict_judge_standby_silent(struct judge *j, size_t i)
 	const struct site_status *s = &j->sites[i];
 	if ((int)i == j->primary || !s->reachable || s->pg.up)
 		return;
-	verdict_add(j->v, VERDICT_WARNING, s->name,
-		    "PostgreSQL on %s does not answer, so its replay cannot be judged: %s", s->name,
-		    s->pg.error[0] ? s->pg.error : "no reason given");
+	verdict_add(j->v, VERDICT_WARNING, VERDICT_KIND_STANDBY, s->name,
+	            "PostgreSQL on %s does not answer, so its replay cannot be judged: %s", s->name,
+	            s->pg.error[0] ? s->pg.error : "no reason given");
 }
 
 /* Judges one site's own rules. */
@@ -652,6 +748,23 @@ void verdict_judge(const struct conf *cf, const struct site_status *sites, size_
 	}
 	verdict_sort(v);
 	verdict_settle(v);
+}
+
+/* Returns the reason that heads the verdict (the first of its level), or NULL when all is ok. */
+const struct verdict_reason *verdict_top(const struct verdict *v)
+{
+	return v->level != VERDICT_OK && v->n > 0 && v->reasons[0].level == v->level
+	           ? &v->reasons[0]
+	           : NULL;
+}
+
+/* Returns how many reasons above ok there are besides the top one, those left out included. */
+size_t verdict_more(const struct verdict *v)
+{
+	size_t more = v->dropped;
+	for (size_t i = 0; i < v->n; i++)
+		more += v->reasons[i].level != VERDICT_OK;
+	return more > 0 && verdict_top(v) != NULL ? more - 1 : more;
 }
 
 /* Returns the exit code of a level: 0 ok, 1 warning, 2 critical, 3 unknown. */

@@ -56,6 +56,27 @@ run status --bogus
 check "a usage error of status is unknown (3), as monitoring plugins expect" eval 'rc_is 3 && err_has "status: unknown option"'
 run status -c "$tmp/none.yml"
 check "status without a readable config is unknown (3)" eval 'rc_is 3 && err_has "cannot open"'
+# status --json always prints one object a monitoring pipeline can parse.
+# json_is FILTER: stdout is one JSON object for which FILTER holds (jq, else a plain look).
+json_is() {
+	if command -v jq >/dev/null 2>&1; then
+		jq -s -e "length == 1 and (.[0] | $1)" "$tmp/out" >/dev/null
+	else
+		out_has '"overall": "unknown"' && out_has '"error": "'
+	fi
+}
+run status --json -c "$tmp/none.yml"
+check "status --json without a readable config: unknown (3) and one object with the error" \
+	eval 'rc_is 3 && json_is '"'"'.overall == "unknown" and .exit_code == 3 and (.error | test("cannot open")) and .reasons[0].level == "unknown" and .sites == []'"'"' && err_has "cannot open"'
+printf 'dr:\n  primary_site: [\n' >"$tmp/bad.yml"
+run status -c "$tmp/bad.yml" --json
+check "status --json on a config that does not parse: the error with its position" \
+	eval 'rc_is 3 && json_is '"'"'.overall == "unknown" and (.error | startswith("'"$tmp"'/bad.yml:"))'"'"''
+run status --bogus --json
+check "status --json after a bad option: unknown (3), the usage error in the object" \
+	eval 'rc_is 3 && json_is ".overall == \"unknown\" and (.error | test(\"status: unknown option .--bogus.\"))" && err_has "status: unknown option"'
+run status -c "$tmp/none.yml"
+check "status without --json prints nothing on stdout for a bad config" eval 'rc_is 3 && [ ! -s "$tmp/out" ]'
 run check --help
 check "check --help explains FILE:LINE:COL" eval 'rc_is 0 && out_has "FILE:LINE:COL"'
 

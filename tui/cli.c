@@ -13,6 +13,7 @@
 #include "cli.h"
 #include "paths.h"
 #include "textout.h"
+#include "xmalloc.h"
 
 /*
  * Parses a command's options (-c FILE, -h). Returns CLI_PARSED to go on,
@@ -22,8 +23,8 @@
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-					     {"help", no_argument, NULL, 'h'},
-					     {NULL, 0, NULL, 0}};
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
 	int ch;
 	while ((ch = getopt_long(argc, argv, ":c:h", opts, NULL)) != -1) {
 		switch (ch) {
@@ -44,19 +45,36 @@ int cli_parse_options(int argc, char **argv, const char *usage, const char **con
 	return CLI_PARSED;
 }
 
-/* Loads the catalog for a config, printing every problem; returns 0 when there are no errors. */
-int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
+/* Returns the first error of d as "FILE:LINE:COL: message" (newly allocated), or NULL. */
+static char *cli_first_error(const struct diag *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].level == DIAG_ERROR)
+			return diag_format(&d->items[i]);
+	return d->errors > 0 ? xstrdup("the config has errors") : NULL;
+}
+
+/*
+ * Loads the catalog for a config, printing every problem; returns 0 when
+ * there are no errors, else -1 with *error (when error is not NULL) set to
+ * the first one (newly allocated).
+ */
+int cli_load_catalog_why(const char *config, struct catalog *cat, int quiet_warnings, char **error)
 {
 	struct diag d;
 	char *tried = NULL;
 	char *path = paths_find_config(config, &tried);
 	if (path == NULL) {
-		textout_printf(stderr,
-		               "drconsole: no config found (tried %s); give one with -c FILE or "
-		               "$DRCONSOLE_CONFIG\n",
-		               tried);
+		char *why = xasprintf("no config found (tried %s); give one with -c FILE or "
+		                      "$DRCONSOLE_CONFIG",
+		                      tried);
+		textout_printf(stderr, "drconsole: %s\n", why);
 		free(tried);
 		memset(cat, 0, sizeof *cat);
+		if (error != NULL)
+			*error = why;
+		else
+			free(why);
 		return -1;
 	}
 	free(tried);
@@ -67,6 +85,14 @@ int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings
 	if (d.errors > 0 || !quiet_warnings)
 		diag_print(&d, stderr);
 	int rc = d.errors > 0 ? -1 : 0;
+	if (rc == -1 && error != NULL)
+		*error = cli_first_error(&d);
 	diag_free(&d);
 	return rc;
+}
+
+/* Loads the catalog for a config, printing every problem; returns 0 when there are no errors. */
+int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
+{
+	return cli_load_catalog_why(config, cat, quiet_warnings, NULL);
 }

@@ -3,7 +3,7 @@
 #define DR_CLI_H
 
 #define CLI_EXIT_USAGE 2
-#define CLI_PARSED -1
+#define CLI_PARSED     -1
 
 struct catalog;
 
@@ -16,6 +16,7 @@ int cmd_view(int argc, char **argv, const char *layout_name);
 int console_view(const char *config, const char *layout_name, const char *path);
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config);
 int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings);
+int cli_load_catalog_why(const char *config, struct catalog *cat, int quiet_warnings, char **error);
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

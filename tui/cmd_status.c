@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,11 +44,50 @@ static const char status_usage[] =
 	"                  reported unreachable, with what timed out\n"
 	"\n"
 	"Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (monitoring-plugin\n"
-	"convention; a usage or config error is unknown). The rules are in README.md.\n";
+	"convention; a usage or config error is unknown, and with --json still\n"
+	"prints one object: overall \"unknown\" and the error). The rules are in\n"
+	"README.md.\n";
 
-/* Parses status's options; returns CLI_PARSED to go on. */
+/* Tells whether the command line asks for --json, wherever it stands (even after a bad option). */
+static int status_wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--json") == 0 || strcmp(argv[i], "-j") == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Ends status as unknown (3): with --json, one object on stdout saying why
+ * (overall "unknown", the error); why goes to stderr too unless said already.
+ */
+static int status_unknown(int json, int said, const char *why)
+{
+	if (!said)
+		textout_printf(stderr, "drconsole: %s\n", why);
+	if (json) {
+		char *text = status_json_render_error(why, clock_wall_ms());
+		printf("%s\n", text);
+		free(text);
+		fflush(stdout);
+	}
+	return 3;
+}
+
+/* Says a usage error of status on stderr and keeps its words in why. */
+__attribute__((format(printf, 3, 4))) static void status_usage_error(char *why, size_t len,
+                                                                     const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	cli_usage_error("%s", why);
+}
+
+/* Parses status's options; returns CLI_PARSED to go on, else an exit code (why: a usage error). */
 static int status_options(int argc, char **argv, const char **config, int *json,
-			  int64_t *timeout_ms)
+                          int64_t *timeout_ms, char *why, size_t whylen)
 {
 	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
 					     {"json", no_argument, NULL, 'j'},
@@ -67,8 +107,8 @@ static int status_options(int argc, char **argv, const char **config, int *json,
 		case 't':
 			if (duration_parse(optarg, timeout_ms, err, sizeof err) == -1 ||
 			    *timeout_ms < 100) {
-				cli_usage_error("status: --timeout: %s",
-						*timeout_ms < 100 ? "at least 0.1 s" : err);
+				status_usage_error(why, whylen, "status: --timeout: %s",
+				                   *timeout_ms < 100 ? "at least 0.1 s" : err);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -76,15 +116,17 @@ static int status_options(int argc, char **argv, const char **config, int *json,
 			fputs(status_usage, stdout);
 			return 0;
 		case ':':
-			cli_usage_error("status: option '%s' needs a value", argv[optind - 1]);
+			status_usage_error(why, whylen, "status: option '%s' needs a value",
+			                   argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		default:
-			cli_usage_error("status: unknown option '%s'", argv[optind - 1]);
+			status_usage_error(why, whylen, "status: unknown option '%s'",
+			                   argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		cli_usage_error("status: unexpected argument '%s'", argv[optind]);
+		status_usage_error(why, whylen, "status: unexpected argument '%s'", argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_PARSED;
@@ -136,25 +178,28 @@ static void status_mark_timeout(struct site_status *s, int64_t timeout_ms)
 int cmd_status(int argc, char **argv)
 {
 	const char *config = NULL;
-	int json = 0;
+	int json = status_wants_json(argc, argv);
 	int64_t timeout_ms = 0;
-	int rc = status_options(argc, argv, &config, &json, &timeout_ms);
+	char why[300] = "", *error = NULL;
+	int rc = status_options(argc, argv, &config, &json, &timeout_ms, why, sizeof why);
 	if (rc != CLI_PARSED) /* a monitoring system reads a usage error as unknown, not critical */
-		return rc == CLI_EXIT_USAGE ? 3 : rc;
+		return rc == CLI_EXIT_USAGE ? status_unknown(json, 1, why) : rc;
 
 	struct catalog cat;
-	if (cli_load_catalog(config, &cat, 1) == -1) {
+	if (cli_load_catalog_why(config, &cat, 1, &error) == -1) {
 		catalog_free(&cat);
-		return 3;
+		rc = status_unknown(json, 1, error ? error : "the config cannot be loaded");
+		free(error);
+		return rc;
 	}
 	struct conf *cf = &cat.cf;
 	if (timeout_ms > 0)
 		cf->probe_timeout_ms = timeout_ms;
 	int wake[2];
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		fprintf(stderr, "drconsole: status: cannot create a pipe: %s\n", strerror(errno));
+		snprintf(why, sizeof why, "status: cannot create a pipe: %s", strerror(errno));
 		catalog_free(&cat);
-		return 3;
+		return status_unknown(json, 0, why);
 	}
 	struct agent **agents = xcalloc(cf->n_sites, sizeof *agents);
 	struct site_status *snaps = xcalloc(cf->n_sites, sizeof *snaps);
@@ -163,9 +208,9 @@ int cmd_status(int argc, char **argv)
 		char *cause = NULL;
 		agents[i] = agent_start(cf, &cf->sites[i], wake[1], &cause);
 		if (agents[i] == NULL) {
-			textout_printf(stderr, "drconsole: status: %s\n", cause);
+			snprintf(why, sizeof why, "status: %s", cause);
 			free(cause);
-			return 3;
+			return status_unknown(json, 0, why);
 		}
 	}
 	/* The timeout is the site's whole budget; what is not in by then is reported as such. */

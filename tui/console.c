@@ -211,17 +211,26 @@ static unsigned console_take(struct console *c, size_t i, const struct site_stat
 	return in;
 }
 
-/* Judges the verdict again; returns PANEL_IN_VERDICT when it changed. */
+/*
+ * Judges the verdict again at now (freshness moves with the clock alone, so
+ * this runs at every tick: pure computation), telling its changes as events;
+ * returns the panel inputs that changed.
+ */
 static unsigned console_judge(struct console *c, int64_t now)
 {
 	struct verdict before = c->verdict;
+	size_t events_before = c->events.n + c->events.dropped;
 	verdict_judge(&c->cat.cf, c->snaps, c->cat.cf.n_sites, now, &c->verdict);
-	return memcmp(&before, &c->verdict, sizeof before) != 0 ? PANEL_IN_VERDICT : 0;
+	if (memcmp(&before, &c->verdict, sizeof before) == 0)
+		return 0;
+	events_verdict(&before, &c->verdict, now, &c->events);
+	return PANEL_IN_VERDICT |
+	       (c->events.n + c->events.dropped != events_before ? PANEL_IN_EVENTS : 0);
 }
 
 /*
- * Copies the agents' snapshots; turns what changed into events and a new
- * verdict; returns the panel inputs that changed.
+ * Copies the agents' snapshots; turns what changed into events; judges the
+ * verdict again; returns the panel inputs that changed.
  */
 static unsigned console_refresh(struct console *c)
 {
@@ -234,8 +243,7 @@ static unsigned console_refresh(struct console *c)
 		if (st.generation != c->snaps[i].generation)
 			in |= console_take(c, i, &st, now);
 	}
-	if (in != 0)
-		in |= console_judge(c, now);
+	in |= console_judge(c, now);
 	if (c->events.n + c->events.dropped != events_before)
 		in |= PANEL_IN_EVENTS;
 	return in;

@@ -174,7 +174,7 @@ static int run_pick(struct console *c, const char *typed)
 		return -1;
 	}
 	runhost_stop(&c->run); /* the finished run before, if any */
-	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track};
+	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
 		free(cause);
@@ -192,7 +192,7 @@ static int run_resume(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Type resume, or Esc to leave it.");
 		return -1;
 	}
-	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track};
+	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events};
 	if (runhost_resume(&c->run, &c->cat, c->resume_path, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
 		free(cause);
@@ -409,13 +409,19 @@ static void run_lock_dialogs(struct console *c)
 	}
 }
 
-/* Delivers results to the run and gives it the live snapshots; marks the runbook panel. */
+/*
+ * Delivers results to the run and gives it the live snapshots; marks the
+ * runbook panel, and the events panel when the run told of a split brain or
+ * a fence.
+ */
 void console_run_pump(struct console *c)
 {
 	if (!c->run.active)
 		return;
+	size_t events = c->events.n + c->events.dropped;
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites);
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites); /* results computed during the first */
 	run_lock_dialogs(c);
-	console_mark(c, PANEL_IN_RUN);
+	console_mark(c, PANEL_IN_RUN |
+	                    (c->events.n + c->events.dropped != events ? PANEL_IN_EVENTS : 0));
 }

@@ -1,4 +1,5 @@
-/* The panel registry, and what every panel shares: how old a value is, and whether that is stale. */
+/* The panel registry, and what every panel shares: how old a value is, and whether that is stale.
+ */
 #include "config.h"
 
 #include <stdio.h>
@@ -8,8 +9,8 @@
 #include "panel.h"
 
 static const struct panel_class *const panel_classes[] = {
-	&panel_header, &panel_health,  &panel_replication, &panel_backups,
-	&panel_events, &panel_runbook, &panel_schedule,
+    &panel_header, &panel_health,  &panel_replication, &panel_backups,
+    &panel_events, &panel_runbook, &panel_schedule,
 };
 
 /* Finds a panel class by the name layouts use. */
@@ -24,7 +25,7 @@ const struct panel_class *panel_find(const char *name)
 /* Tells whether a value refreshed at at_ms is older than two probe intervals. */
 int panel_is_stale(const struct view *v, int64_t at_ms)
 {
-	return at_ms == 0 || v->now_ms - at_ms > 2 * v->cf->probe_interval_ms;
+	return !verdict_fresh_at(v->cf, at_ms, v->now_ms);
 }
 
 /* Writes a value's age ("12s ago", "never") into buf. */

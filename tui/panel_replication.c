@@ -2,7 +2,9 @@
  * Replication: from the primary to each standby: the stream's state, sent,
  * flush and replay LSNs, lag in bytes (the primary's view) and in time (the
  * standby's replay delay) with a bar against the sync_interval budget,
- * timelines, slots and configuration findings.
+ * timelines, slots and configuration findings. The state is the verdict's
+ * (fresh data only: streaming, not streaming, or unknown); older values are
+ * dimmed and carry their age, and never stand for the state.
  */
 #include "config.h"
 
@@ -26,7 +28,7 @@ static const char *repl_lsn(const struct opt_i64 *l, char *buf, size_t len)
 
 /* Draws the lag bar: filled in proportion to lag / budget, coloured by how close it is. */
 static void repl_bar(WINDOW *w, int y, int x, int width, const struct view *v, int64_t lag,
-		     int64_t budget)
+                     int64_t budget)
 {
 	const struct theme *t = v->theme;
 	if (width < 4 || budget <= 0)
@@ -35,48 +37,76 @@ static void repl_bar(WINDOW *w, int y, int x, int width, const struct view *v, i
 	enum theme_role r = lag > budget ? THEME_CRIT : lag > budget / 2 ? THEME_WARN : THEME_OK;
 	for (int i = 0; i < width; i++)
 		draw_text(w, y, x + i, 1, theme_attr(t, i < fill ? r : THEME_DIM),
-			  i < fill ? theme_glyph(t, "█", "#") : theme_glyph(t, "·", "."));
+		          i < fill ? theme_glyph(t, "█", "#") : theme_glyph(t, "·", "."));
 }
 
-/* Draws the stream to one standby from line y; returns the next free line. */
+/*
+ * Draws what is known of the stream to standby s: its state from fresh data
+ * only (verdict_stream), and why when it does not stream or cannot be told.
+ * Returns the next free line.
+ */
+static int repl_state(WINDOW *w, int y, int wd, const struct view *v, int p, size_t s,
+                      const struct verdict_stream *vs)
+{
+	const struct theme *t = v->theme;
+	const struct snap_standby *st = vs->row >= 0 ? &v->sites[p].pg.standbys[vs->row] : NULL;
+	const char *to = theme_glyph(t, "→", "->"), *name = v->sites[s].name;
+	if (vs->row_fresh && vs->state == VERDICT_STREAM_YES)
+		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_OK), "%s %s: %s %s", to, name,
+		           st->state, st->sync_state);
+	else if (vs->state == VERDICT_STREAM_YES)
+		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_OK),
+		           "%s %s: streaming (its WAL receiver)", to, name);
+	else
+		draw_textf(
+		    w, y, 1, wd - 2,
+		    theme_attr(t, vs->state == VERDICT_STREAM_NO ? THEME_CRIT : THEME_UNKNOWN),
+		    "%s %s: %s", to, name,
+		    vs->state == VERDICT_STREAM_NO ? "not streaming" : "stream unknown");
+	if (vs->why[0] == '\0' || vs->state == VERDICT_STREAM_YES)
+		return y + 1;
+	draw_text(w, y + 1, 3, wd - 4,
+	          theme_attr(t, vs->state == VERDICT_STREAM_NO ? THEME_CRIT : THEME_UNKNOWN),
+	          vs->why);
+	return y + 2;
+}
+
+/*
+ * Draws the stream to one standby from line y: its state, then the
+ * primary's row (dimmed, its age first, when the primary did not answer
+ * lately) and the standby's lag (likewise); returns the next free line.
+ */
 static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, size_t s)
 {
 	const struct theme *t = v->theme;
 	const struct site_status *ps = &v->sites[p], *ss = &v->sites[s];
-	int row = verdict_match_standby(v->cf, v->sites, v->n_sites, (size_t)p, s);
-	char a[24], b[24], c[24], lagb[32], lagt[32];
+	struct verdict_stream vs;
+	char a[24], b[24], c[24], lagb[32], lagt[32], age[32], seen[48] = "";
 	int64_t lag;
-	int stale = panel_is_stale(v, ps->pg.at_ms);
-	if (row < 0) {
-		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT), "%s %s: not streaming%s%s",
-			   theme_glyph(t, "→", "->"), ss->name,
-			   ss->pg.receiver_status[0] ? ", receiver " : "", ss->pg.receiver_status);
-		return y + 1;
+	verdict_stream(v->cf, v->sites, v->n_sites, (size_t)p, s, v->now_ms, &vs);
+	y = repl_state(w, y, wd, v, p, s, &vs);
+	if (vs.row < 0)
+		return y;
+	const struct snap_standby *st = &ps->pg.standbys[vs.row];
+	if (!vs.row_fresh) {
+		/* The primary's last answer: shown as such, its age first. */
+		panel_age(age, sizeof age, v, ps->pg.at_ms);
+		snprintf(seen, sizeof seen, "as of %s: ", age);
 	}
-	const struct snap_standby *st = &ps->pg.standbys[row];
-	char seen[48] = "";
-	if (!ps->pg.up || stale) {
-		/* The primary's last answer: shown as such, with its age. */
-		stale = 1;
-		panel_age(a, sizeof a, v, ps->pg.at_ms);
-		snprintf(seen, sizeof seen, " (as of %s)", a);
-	}
-	draw_textf(w, y, 1, wd - 2, theme_attr(t, stale ? THEME_STALE : THEME_OK), "%s %s: %s %s%s",
-		   theme_glyph(t, "→", "->"), ss->name, st->state, st->sync_state, seen);
+	draw_textf(w, y, 3, wd - 4, theme_attr(t, vs.row_fresh ? THEME_NORMAL : THEME_STALE),
+	           "%sreplay %s flush %s sent %s", seen, repl_lsn(&st->replay_lsn, c, sizeof c),
+	           repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a));
 	y++;
-	draw_textf(w, y, 3, wd - 4, theme_attr(t, stale ? THEME_STALE : THEME_NORMAL),
-		   "replay %s flush %s sent %s", repl_lsn(&st->replay_lsn, c, sizeof c),
-		   repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a));
-	y++;
-	int known = verdict_lag_ms(ss, &lag) == 0;
-	int x = draw_textf(w, y, 3, wd - 4, theme_attr(t, known ? THEME_NORMAL : THEME_UNKNOWN),
-			   "lag %s, %s of %s ",
-			   st->replay_lag_bytes.known
-				   ? bytes_text(st->replay_lag_bytes.v, lagb, sizeof lagb)
-				   : "?",
-			   known ? duration_text(lag, lagt, sizeof lagt) : "?",
-			   duration_text(v->cf->dr.sync_interval_ms, c, sizeof c));
-	if (known)
+	int known = verdict_lag_ms(ss, &lag) == 0, stale = panel_is_stale(v, ss->pg.at_ms);
+	enum theme_role r = !known ? THEME_UNKNOWN : stale ? THEME_STALE : THEME_NORMAL;
+	panel_age(age, sizeof age, v, ss->pg.at_ms);
+	int x = draw_textf(
+	    w, y, 3, wd - 4, theme_attr(t, r), "lag %s, %s of %s %s",
+	    st->replay_lag_bytes.known ? bytes_text(st->replay_lag_bytes.v, lagb, sizeof lagb)
+	                               : "?",
+	    known ? duration_text(lag, lagt, sizeof lagt) : "?",
+	    duration_text(v->cf->dr.sync_interval_ms, c, sizeof c), known && stale ? age : "");
+	if (known && !stale)
 		repl_bar(w, y, 3 + x, wd - 5 - x, v, lag, v->cf->dr.sync_interval_ms);
 	return y + 1;
 }
@@ -92,12 +122,12 @@ static int repl_details(WINDOW *w, int y, int wd, const struct view *v, int p)
 			snprintf(tl, sizeof tl, "%lld", (long long)pg->timeline.v);
 		y++;
 		draw_textf(w, y - 1, 1, wd - 2, theme_attr(t, THEME_DIM), "%s: timeline %s%s",
-			   v->sites[i].name, tl,
-			   (int)i == p && pg->n_slots ? ", slots:" : "");
+		           v->sites[i].name, tl, (int)i == p && pg->n_slots ? ", slots:" : "");
 		for (size_t k = 0; (int)i == p && k < pg->n_slots; k++, y++)
 			draw_textf(w, y, 3, wd - 4,
-				   theme_attr(t, pg->slots[k].active ? THEME_NORMAL : THEME_WARN),
-				   "%s %s", pg->slots[k].name, pg->slots[k].active ? "active" : "inactive");
+			           theme_attr(t, pg->slots[k].active ? THEME_NORMAL : THEME_WARN),
+			           "%s %s", pg->slots[k].name,
+			           pg->slots[k].active ? "active" : "inactive");
 		for (size_t k = 0; k < pg->n_findings; k++, y++)
 			draw_text(w, y, 3, wd - 4, theme_attr(t, THEME_WARN), pg->findings[k]);
 	}
@@ -121,7 +151,10 @@ static int repl_draw(WINDOW *w, const struct view *v, int scroll)
 }
 
 const struct panel_class panel_replication = {
-	.name = "replication", .title = "replication", .min_w = 36, .min_h = 4,
-	.inputs = PANEL_IN_REACH | PANEL_IN_PG,
-	.draw = repl_draw,
+    .name = "replication",
+    .title = "replication",
+    .min_w = 36,
+    .min_h = 4,
+    .inputs = PANEL_IN_REACH | PANEL_IN_PG,
+    .draw = repl_draw,
 };

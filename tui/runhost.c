@@ -193,6 +193,7 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	h->runner = io->local;
 	h->snaps = io->snaps;
 	h->seen = io->seen;
+	h->events = io->events;
 	h->lock.fd = -1;
 }
 
@@ -284,8 +285,9 @@ int runhost_resume(struct runhost *h, const struct catalog *cat, const char *pat
 static void runhost_engine(struct runhost *h)
 {
 	static unsigned runs; /* each run of this process has ids of its own */
-	struct rb_env env = {runhost_now, runhost_submit, runhost_journal, h,
-	                     (++runs % 2048) * RUNBOOK_ID_SPAN};
+	struct rb_env env = {
+	    runhost_now, runhost_submit, runhost_journal, h, (++runs % 2048) * RUNBOOK_ID_SPAN,
+	    h->events};
 	char *cause = NULL;
 	int rc;
 	if (h->sc != NULL) {

@@ -25,11 +25,11 @@ struct runhost_local {
 
 /* Where the host stands: a run starts once the DR site's run lock is ours. */
 enum runhost_phase {
-	RUNHOST_LOCKING, /* the DR site's lock asked for */
-	RUNHOST_HELD,    /* another holder that may be stale: the operator may take it over */
-	RUNHOST_TAKING,  /* a takeover asked for */
-	RUNHOST_RUNNING, /* the engine runs */
-	RUNHOST_REFUSED, /* it cannot go on: notice says why */
+	RUNHOST_LOCKING,     /* the DR site's lock asked for */
+	RUNHOST_HELD,        /* another holder that may be stale: the operator may take it over */
+	RUNHOST_TAKING,      /* a takeover asked for */
+	RUNHOST_RUNNING,     /* the engine runs */
+	RUNHOST_REFUSED,     /* it cannot go on: notice says why */
 	RUNHOST_UNREACHABLE, /* the DR site does not answer: it may start unlocked, if typed */
 };
 
@@ -52,6 +52,7 @@ struct runhost {
 	struct agent **agents;
 	struct localrun *runner; /* commands on the operator's side */
 	const struct site_status *snaps;
+	struct event_log *events;
 	struct journal *journal;
 	char *journal_path;
 	struct runlock lock;     /* one run at a time on this jump host, for the DR site */
@@ -66,6 +67,7 @@ struct runhost_io {
 	struct localrun *local;
 	const struct site_status *snaps;
 	const struct rb_track *seen; /* the old primary's WAL as followed so far */
+	struct event_log *events;    /* where split brain and fence outcomes are told, or NULL */
 };
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,

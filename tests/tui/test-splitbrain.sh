@@ -116,5 +116,8 @@ if grep '"type":"fence_on_return"' "$last" | grep -q '"ok":true'; then
 else
 	notok "journaled: fence_on_return, the fence succeeded"
 fi
+# The fence's outcome is an event too (the overview layout shows more of them).
+T send-keys 1
+check "the fence's outcome is an event" shows "the fence on return of datacenter-1 worked" 10
 
 finish

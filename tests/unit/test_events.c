@@ -470,6 +470,92 @@ static void test_events_korean(void **state)
 	assert_int_equal(utf8_invalid_offset(e->text, len), (size_t)-1);
 }
 
+/* Makes a verdict of one level whose reasons (of that level) are given as kind and text. */
+static void fx_verdict(struct verdict *v, enum verdict_level level, size_t n,
+                       const enum verdict_kind *kinds, const char *const *texts)
+{
+	memset(v, 0, sizeof *v);
+	v->level = level;
+	for (size_t i = 0; i < n; i++) {
+		v->reasons[i].level = level;
+		v->reasons[i].kind = kinds[i];
+		snprintf(v->reasons[i].site, sizeof v->reasons[i].site, "datacenter-1");
+		snprintf(v->reasons[i].text, sizeof v->reasons[i].text, "%s", texts[i]);
+	}
+	v->n = n;
+}
+
+/* Tells the change from *was to *is, expecting exactly one event (text NULL: none); *was becomes
+ * *is. */
+static void fx_verdict_step(struct fx *f, struct verdict *was, const struct verdict *is,
+                            enum event_level level, const char *text)
+{
+	size_t before = event_log_count(&f->log);
+	events_verdict(was, is, f->now, &f->log);
+	*was = *is;
+	if (text == NULL) {
+		assert_int_equal(event_log_count(&f->log), before);
+		return;
+	}
+	assert_int_equal(event_log_count(&f->log), before + 1);
+	const struct event *e = event_log_get(&f->log, 0);
+	assert_string_equal(e->text, text);
+	assert_int_equal(e->level, level);
+	assert_int_equal(e->at_ms, f->now);
+}
+
+/*
+ * The overall verdict: its level, what heads it and a split brain are
+ * events; its sentences moving with the clock are not; from nothing known
+ * to ok tells nothing.
+ */
+static void test_events_verdict(void **state)
+{
+	struct fx *f = *state;
+	static const enum verdict_kind other[] = {VERDICT_KIND_OTHER, VERDICT_KIND_OTHER};
+	static const enum verdict_kind down[] = {VERDICT_KIND_PRIMARY, VERDICT_KIND_BACKUPS};
+	static const enum verdict_kind split[] = {VERDICT_KIND_SPLIT, VERDICT_KIND_PRIMARY};
+	static const enum verdict_kind stream[] = {VERDICT_KIND_STANDBY};
+	static const char *const nothing[] = {"nothing known about datacenter-1: no answer yet",
+	                                      "nothing known about datacenter-2: no answer yet"};
+	static const char *const down_t[] = {"PostgreSQL on primary datacenter-1 is down: refused",
+	                                     "no backup matches"};
+	static const char *const split_t[] = {
+	    "SPLIT BRAIN: both datacenter-1 and datacenter-2 accept writes as primary",
+	    "datacenter-1 answered as primary 4s ago"};
+	static const char *const stream_t[] = {"whether a standby streams from primary "
+	                                       "datacenter-1 is unknown (x)"};
+	struct verdict was, is;
+	fx_verdict(&was, VERDICT_UNKNOWN, 2, other, nothing);
+	fx_verdict(&is, VERDICT_OK, 0, NULL, NULL);
+	fx_verdict_step(f, &was, &is, EVENT_INFO, NULL);
+	fx_verdict(&is, VERDICT_CRITICAL, 2, down, down_t);
+	fx_verdict_step(f, &was, &is, EVENT_CRITICAL,
+	                "verdict critical (was ok): PostgreSQL on primary datacenter-1 is down: "
+	                "refused (+1 more)");
+	/* the same judgement in other words (an age grew): no news */
+	snprintf(is.reasons[0].text, sizeof is.reasons[0].text, "%s",
+	         "PostgreSQL on primary "
+	         "datacenter-1 is down: gone");
+	fx_verdict_step(f, &was, &is, EVENT_INFO, NULL);
+	fx_verdict(&is, VERDICT_CRITICAL, 2, split, split_t);
+	fx_verdict_step(f, &was, &is, EVENT_CRITICAL,
+	                "verdict critical, now headed by SPLIT BRAIN: both datacenter-1 and "
+	                "datacenter-2 accept writes as primary (+1 more)");
+	fx_verdict(&is, VERDICT_CRITICAL, 2, down, down_t);
+	fx_verdict_step(f, &was, &is, EVENT_CRITICAL,
+	                "split brain over; verdict critical, now headed by PostgreSQL on primary "
+	                "datacenter-1 is down: refused (+1 more)");
+	fx_verdict(&is, VERDICT_OK, 0, NULL, NULL);
+	fx_verdict_step(f, &was, &is, EVENT_INFO, "verdict ok (was critical)");
+	fx_verdict(&is, VERDICT_UNKNOWN, 1, stream, stream_t);
+	fx_verdict_step(f, &was, &is, EVENT_WARNING,
+	                "verdict unknown (was ok): whether a standby streams from primary "
+	                "datacenter-1 is unknown (x)");
+	fx_verdict(&is, VERDICT_OK, 0, NULL, NULL);
+	fx_verdict_step(f, &was, &is, EVENT_INFO, "verdict ok (was unknown)");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -491,6 +577,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_events_service, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_events_finding, fx_setup, fx_teardown),
 	    cmocka_unit_test_setup_teardown(test_events_korean, fx_setup, fx_teardown),
+	    cmocka_unit_test_setup_teardown(test_events_verdict, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,7 @@ struct fake {
 };
 
 static struct catalog cat;
+static struct event_log events; /* what the run told the console's events panel */
 static struct fake fk;
 static struct fx fx;
 static struct runbook rb;
@@ -107,6 +108,7 @@ static int group_teardown(void **state)
 {
 	(void)state;
 	catalog_free(&cat);
+	event_log_free(&events);
 	return 0;
 }
 
@@ -114,7 +116,9 @@ static int group_teardown(void **state)
 static void start_run_keep_fake(int refuse)
 {
 	fk.refuse = refuse;
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
+	event_log_free(&events);
+	event_log_init(&events, 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, &events};
 	char *cause = NULL;
 	const struct scenario *sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
 	assert_non_null(sc);
@@ -198,6 +202,19 @@ static char *types(void)
 	for (size_t i = 0; i < fk.n_rec; i++)
 		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s%s", i ? " " : "",
 		         fk.rec[i]);
+	return buf;
+}
+
+/* Returns the events the run told, oldest first, as "level: text" lines. */
+static char *told(void)
+{
+	static char buf[4096];
+	buf[0] = '\0';
+	for (size_t i = event_log_count(&events); i-- > 0;) {
+		const struct event *e = event_log_get(&events, i);
+		snprintf(buf + strlen(buf), sizeof buf - strlen(buf), "%s: %s\n",
+		         event_level_name(e->level), e->text);
+	}
 	return buf;
 }
 
@@ -455,6 +472,13 @@ static void test_split_brain_fenced_on_return(void **state)
 	assert_false(rb.split_brain);
 	assert_non_null(strstr(
 	    types(), "fence_armed split_brain fence_on_return fence_armed split_brain_resolved"));
+	/* the alarm, the fence's outcome and the end of the alarm are events too */
+	assert_string_equal(told(),
+	                    "critical: SPLIT BRAIN: datacenter-1 answers as a writable primary "
+	                    "(timeline 1, WAL at 0/4191890) after the promotion\n"
+	                    "info: the fence on return of datacenter-1 worked: PostgreSQL stopped\n"
+	                    "info: split brain over: the old primary is fenced (datacenter-1 does "
+	                    "not answer as a writable primary)\n");
 	/* armed again, should it come back once more */
 	assert_int_equal(fk.n_req, before + 2);
 	assert_string_equal(fk.req_text[before + 1], "builtin datacenter-1 fence on return");
@@ -480,6 +504,11 @@ static void test_split_brain_fired_unseen(void **state)
 	assert_int_equal(runbook_fence_returned_now(&rb), 0);
 	assert_int_equal(fk.n_req, before + 2);
 	assert_string_equal(fk.req_text[before + 1], "builtin datacenter-1 fence");
+	assert_string_equal(told(), "critical: SPLIT BRAIN: datacenter-1 answered as a writable "
+	                            "primary after the promotion\n"
+	                            "critical: the fence on return of datacenter-1 failed: "
+	                            "PostgreSQL did not stop\n"
+	                            "warning: fence sent to datacenter-1: stop its PostgreSQL\n");
 }
 
 /* With fence_on_return off the alarm is raised and nothing is sent until the operator fences. */
@@ -516,6 +545,8 @@ static void test_attest_unreachable(void **state)
 	assert_int_equal(runbook_attest(&rb, "datacenter-1"), 0);
 	expect_state(1, RB_AWAITING);
 	assert_non_null(strstr(last("attested"), "connect timed out after 3s"));
+	assert_string_equal(told(), "warning: datacenter-1 attested down by the operator instead "
+	                            "of a fence (journaled)\n");
 }
 
 /* Starts the run again with its records also written to a real journal in dir (path set). */
@@ -556,7 +587,7 @@ static void test_resume_after_kill(void **state)
 	diag_init(&d);
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	size_t before = fk.n_req;
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
 	struct rb_live live = {fx.st, 2, NULL, NULL};
 	fk.now += 30000;
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
@@ -627,7 +658,7 @@ static void start_net_run(void)
 	runbook_free(&rb);
 	memset(&fk, 0, sizeof fk);
 	fk.now = NOW;
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 7 * RUNBOOK_ID_SPAN};
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 7 * RUNBOOK_ID_SPAN, NULL};
 	char *cause = NULL;
 	assert_int_equal(runbook_start(&rb, &net_cat,
 	                               scenario_find(&net_cat.scenarios, "네트워크 장애"), &env,
@@ -850,7 +881,7 @@ static void test_hostile_text(void **state)
 	for (size_t i = 0; i < recs.n; i++)
 		assert_true(json_object_size(recs.items[i].data) > 2 ||
 		            strcmp(recs.items[i].type, "run_sealed") == 0);
-	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0};
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
 	struct rb_live live = {fx.st, 2, NULL, NULL};
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	expect_state(0, RB_DONE);

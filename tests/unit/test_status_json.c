@@ -183,8 +183,10 @@ static void test_keys(void **state)
 	struct fx f;
 	fx_init(&f);
 	json_t *root = fx_render(&f);
-	const char *top[] = {"overall", "exit_code", "time", "reasons", "sites", "replication"};
-	expect_keys(root, "", top, 6);
+	const char *top[] = {"overall", "exit_code", "time",       "reasons",
+	                     "error",   "sites",     "replication"};
+	expect_keys(root, "", top, 7);
+	expect_null(root, "error");
 	const char *site[] = {"name",  "role",     "configured_as", "reachable", "error",
 	                      "age_s", "postgres", "health",        "backups",   "probe"};
 	expect_keys(root, "sites.0", site, 10);
@@ -434,6 +436,27 @@ static void test_bad_utf8(void **state)
 	json_decref(root);
 }
 
+/* No status could be taken (a bad config): still one object, unknown, with the error. */
+static void test_error(void **state)
+{
+	(void)state;
+	char *text = status_json_render_error("drconsole.yml:3:5: error: bad \xff", NOW);
+	json_t *root = json_loads(text, 0, NULL);
+	assert_non_null(root);
+	free(text);
+	const char *top[] = {"overall", "exit_code", "time",       "reasons",
+	                     "error",   "sites",     "replication"};
+	expect_keys(root, "", top, 7);
+	expect_str(root, "overall", "unknown");
+	expect_int(root, "exit_code", 3);
+	expect_str(root, "error", "drconsole.yml:3:5: error: bad \xef\xbf\xbd");
+	expect_str(root, "reasons.0.level", "unknown");
+	expect_str(root, "reasons.0.text", "drconsole.yml:3:5: error: bad \xef\xbf\xbd");
+	expect_json(root, "sites", "[]");
+	expect_json(root, "replication", "[]");
+	json_decref(root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -444,6 +467,7 @@ int main(void)
 	    cmocka_unit_test(test_unreadable_row),
 	    cmocka_unit_test(test_split_brain),
 	    cmocka_unit_test(test_bad_utf8),
+	    cmocka_unit_test(test_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

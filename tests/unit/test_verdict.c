@@ -282,11 +282,11 @@ static void test_standby_pg_silent(void **state)
 	f.st[1].pg.up = 0;
 	f.st[1].pg.role = PG_ROLE_UNKNOWN;
 	snprintf(f.st[1].pg.error, sizeof f.st[1].pg.error,
-		 "sshd refuses to forward to the site's PostgreSQL");
+	         "sshd refuses to forward to the site's PostgreSQL");
 	expect_level(fx_judge(&f), VERDICT_WARNING);
 	expect_reason(&f.v, VERDICT_WARNING,
-		      "PostgreSQL on datacenter-2 does not answer, so its replay cannot be judged: "
-		      "sshd refuses to forward to the site's PostgreSQL");
+	              "PostgreSQL on datacenter-2 does not answer, so its replay cannot be judged: "
+	              "sshd refuses to forward to the site's PostgreSQL");
 	/* Not for an unreachable site: that has its own reason. */
 	f.st[1].reachable = 0;
 	fx_judge(&f);
@@ -541,6 +541,132 @@ static void test_order(void **state)
 	assert_int_equal(f.v.reasons[f.v.n - 1].level, VERDICT_OK);
 }
 
+/* Judges the fixture at the clock now (the snapshots unchanged: only time moves). */
+static const struct verdict *fx_judge_at(struct fx *f, int64_t now)
+{
+	verdict_judge(&f->cf, f->st, f->n, now, &f->v);
+	return &f->v;
+}
+
+/*
+ * Freshness is the clock's: the same snapshots judged later turn stale, and
+ * stale data counts neither as streaming nor as a known replay delay.
+ */
+static void test_stale_by_the_clock(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	expect_level(fx_judge_at(&f, NOW), VERDICT_OK);
+	/* 30 s on, nothing new from either site: the stream and the delay are unknown */
+	expect_level(fx_judge_at(&f, NOW + 30000), VERDICT_UNKNOWN);
+	assert_int_equal(f.v.reasons[0].level, VERDICT_UNKNOWN);
+	assert_string_equal(f.v.reasons[0].text,
+	                    "whether a standby streams from primary datacenter-1 is unknown "
+	                    "(PostgreSQL on datacenter-1 last answered 30s ago; PostgreSQL on "
+	                    "datacenter-2 last answered 30s ago)");
+	expect_reason(&f.v, VERDICT_WARNING,
+	              "the replay delay of standby datacenter-2 is unknown: PostgreSQL on "
+	              "datacenter-2 last answered 30s ago, 0 bytes of WAL behind the primary");
+	expect_no_reason(&f.v, "0s behind in replay");
+	/* the primary stale but the standby fresh: its own receiver tells */
+	f.st[1].pg.at_ms = NOW + 29000;
+	expect_level(fx_judge_at(&f, NOW + 30000), VERDICT_WARNING);
+	expect_no_reason(&f.v, "streams from");
+	snprintf(f.st[1].pg.receiver_status, sizeof f.st[1].pg.receiver_status, "waiting");
+	expect_level(fx_judge_at(&f, NOW + 30000), VERDICT_CRITICAL);
+	expect_reason(&f.v, VERDICT_CRITICAL,
+	              "no standby is streaming from primary datacenter-1 (the WAL receiver of "
+	              "datacenter-2 is waiting)");
+}
+
+/* One stream as the panel shows it: a stale row of a dead primary is not streaming. */
+static void test_stream(void **state)
+{
+	(void)state;
+	struct fx f;
+	struct verdict_stream st;
+	fx_init(&f);
+	verdict_stream(&f.cf, f.st, 2, 0, 1, NOW, &st);
+	assert_int_equal(st.state, VERDICT_STREAM_YES);
+	assert_int_equal(st.row, 0);
+	assert_true(st.row_fresh);
+	/* the primary's PostgreSQL died 30 s ago; its last row still says streaming */
+	f.st[0].pg.up = 0;
+	f.st[0].pg.role = PG_ROLE_DOWN;
+	f.st[0].pg.at_ms = NOW - 30000;
+	f.st[1].pg.receiver_status[0] = '\0';
+	verdict_stream(&f.cf, f.st, 2, 0, 1, NOW, &st);
+	assert_int_equal(st.state, VERDICT_STREAM_NO);
+	assert_int_equal(st.row, 0);
+	assert_false(st.row_fresh);
+	assert_string_equal(st.why, "the WAL receiver of datacenter-2 is not running");
+	/* both sites unreachable: unknown, not "not streaming" */
+	for (size_t i = 0; i < 2; i++) {
+		f.st[i].reachable = 0;
+		f.st[i].pg.up = 0;
+		f.st[i].pg.role = PG_ROLE_UNKNOWN;
+		snprintf(f.st[i].error, sizeof f.st[i].error, "timed out after 3 s");
+	}
+	verdict_stream(&f.cf, f.st, 2, 0, 1, NOW, &st);
+	assert_int_equal(st.state, VERDICT_STREAM_UNKNOWN);
+	assert_string_equal(st.why, "datacenter-1 is unreachable: timed out after 3 s; "
+	                            "datacenter-2 is unreachable: timed out after 3 s");
+	/* the standby's PostgreSQL refused on a reachable site: not streaming */
+	f.st[1].reachable = 1;
+	f.st[1].pg.role = PG_ROLE_DOWN;
+	verdict_stream(&f.cf, f.st, 2, 0, 1, NOW, &st);
+	assert_int_equal(st.state, VERDICT_STREAM_NO);
+}
+
+/*
+ * Within a level, what endangers recovery most comes first: the DR site
+ * unreachable before expired backups; split brain, the primary, the stream,
+ * lag, then backups; and how many more reasons there are.
+ */
+static void test_order_by_kind(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.st[0].backups.expired = 2;
+	f.st[1].reachable = 0;
+	snprintf(f.st[1].error, sizeof f.st[1].error, "timed out after 3 s");
+	f.st[1].pg.up = 0;
+	f.st[1].pg.role = PG_ROLE_UNKNOWN;
+	expect_level(fx_judge(&f), VERDICT_WARNING);
+	assert_string_equal(verdict_top(&f.v)->text,
+	                    "datacenter-2 is unreachable: timed out after 3 s");
+	assert_int_equal(verdict_top(&f.v)->kind, VERDICT_KIND_STANDBY);
+	assert_int_equal(verdict_more(&f.v), 1);
+	/* criticals of every kind: the stream, then lag, then backups */
+	fx_init(&f);
+	f.st[0].backups.count = 0;
+	snprintf(f.st[0].pg.standbys[0].state, sizeof f.st[0].pg.standbys[0].state, "catchup");
+	f.st[1].pg.replay_lsn.v--;
+	f.st[1].pg.replay_delay_ms.v = 400000;
+	expect_level(fx_judge(&f), VERDICT_CRITICAL);
+	assert_int_equal(f.v.reasons[0].kind, VERDICT_KIND_STANDBY);
+	assert_int_equal(f.v.reasons[1].kind, VERDICT_KIND_LAG);
+	assert_int_equal(f.v.reasons[2].kind, VERDICT_KIND_BACKUPS);
+	assert_int_equal(verdict_more(&f.v), 2);
+	/* a dead primary goes before the stream; a split brain before everything */
+	f.st[0].pg.up = 0;
+	f.st[0].pg.role = PG_ROLE_DOWN;
+	fx_judge(&f);
+	assert_int_equal(verdict_top(&f.v)->kind, VERDICT_KIND_PRIMARY);
+	fx_primary(&f, 0, "datacenter-2");
+	f.st[0].pg.up = 1;
+	fx_primary(&f, 1, NULL);
+	fx_judge(&f);
+	assert_int_equal(verdict_top(&f.v)->kind, VERDICT_KIND_SPLIT);
+	/* all ok: no top, nothing more */
+	fx_init(&f);
+	fx_judge(&f);
+	assert_null(verdict_top(&f.v));
+	assert_int_equal(verdict_more(&f.v), 0);
+}
+
 /* Rows of pg_stat_replication are told apart by name, then address, then being the only one. */
 static void test_match_standby(void **state)
 {
@@ -629,6 +755,9 @@ int main(void)
 	    cmocka_unit_test(test_findings),
 	    cmocka_unit_test(test_unknown),
 	    cmocka_unit_test(test_order),
+	    cmocka_unit_test(test_stale_by_the_clock),
+	    cmocka_unit_test(test_stream),
+	    cmocka_unit_test(test_order_by_kind),
 	    cmocka_unit_test(test_match_standby),
 	    cmocka_unit_test(test_helpers),
 	    cmocka_unit_test(test_names_and_codes),

@@ -440,7 +440,10 @@ void verdict_stream(const struct conf *cf, const struct site_status *sites, size
 	} else if (s_fresh && verdict_site_role(s) == PG_ROLE_STANDBY &&
 	           strcmp(s->pg.receiver_status, "streaming") == 0) {
 		out->state = VERDICT_STREAM_YES;
-	} else if (p_fresh || s_fresh || verdict_site_role(s) == PG_ROLE_DOWN) {
+	} else if (p_fresh || s_fresh ||
+	           (verdict_site_role(s) == PG_ROLE_DOWN && s->reachable)) {
+		/* down is known only from a site that answers: a timed-out query on a site that
+		 * does not is not "down" */
 		out->state = VERDICT_STREAM_NO;
 		verdict_not_streaming(s, out->why, sizeof out->why);
 	} else {

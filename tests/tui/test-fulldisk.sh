@@ -116,7 +116,13 @@ if [ "$runs" = 1 ]; then ok "exactly one of the two consoles runs"; else
 	echo "$a" | sed 's/^/#A  /'
 	echo "$b" | sed 's/^/#B  /'
 fi
-if echo "$a$b" | grep -qF "run lock is held by"; then ok "the other is refused, naming the holder"; else notok "the other is refused, naming the holder"; fi
+if echo "$a$b" | tr -s ' \n│' ' ' | grep -qF "run lock is held by"; then
+	ok "the other is refused, naming the holder"
+else
+	notok "the other is refused, naming the holder"
+	echo "$a" | sed 's/^/#A  /'
+	echo "$b" | sed 's/^/#B  /'
+fi
 if ! grep -qh '"type":"lock_taken_over"' "$LAB_DIR"/state/runs/*.jsonl "$LAB_DIR"/stateb/runs/*.jsonl 2>/dev/null; then
 	ok "no takeover was journaled"
 else

@@ -2,7 +2,8 @@
 # test-probes.sh — the host probe against a lab of its own (port base 27500):
 # a site whose shell starts slowly and noisily (banners on stdout and stderr,
 # sleep 3, with probe.timeout 3 s) is probed, and a start budget too short
-# says the shell is the cause; a backup folder of 15,004 files is counted,
+# says the shell is the cause; a startup file that prints "drloop" and
+# "drseq 1" is not taken for the loop; a backup folder of 15,004 files is counted,
 # not an unreachable site; a restricted shell (bash's restricted mode, as
 # rbash) shows its own words, the table and the JSON agreeing; and the
 # bridge folders are removed when status leaves through _exit, kept under
@@ -113,6 +114,15 @@ echo "# 4: start_timeout 1s: exit $RC, datacenter-1: $(jq -c "$S1 | {reachable, 
 jcheck "4: a start budget of 1 s: the error says the site's shell takes more than 1.0 s to start" \
 	"$S1.error | test(\"the site's shell takes more than 1.0 s to start\")" "$S1 | {reachable, error}"
 lab shell 1 plain && lab shell 2 plain || notok "4: lab.sh shell plain"
+
+# ---------------------------------------------------------------------------
+echo "# 4b. a startup file that prints the loop's own markers, then takes 3 s"
+printf '%s\n' 'echo drloop' 'echo "drseq 1"' 'echo "drseq 2"' 'sleep 3' >"$LAB_DIR/site1/shellrc"
+status "$CONFIG" 3
+jcheck "4b: datacenter-1 reachable, its host probe answered, 4 backups (not a mimicked early answer)" \
+	"$S1 | .reachable == true and .health.ok == true and .backups.count == 4" \
+	"$S1 | {reachable, error, health: .health.error, backups: .backups.count}"
+lab shell 1 plain || notok "4b: lab.sh shell plain"
 
 # ---------------------------------------------------------------------------
 echo "# 5. 15,004 files in the primary's backup folder"

@@ -153,6 +153,7 @@ for i in 1 2 3; do
 	cp "$OUT" "$WORK/r$i.txt"
 	grep -q '^datacenter-1 .* ok' "$OUT" || agree=0
 	check "6.$i: table: the shell's own words" grep -q "exec: restricted" "$OUT"
+	check "6.$i: table: the backups unlisted are '?', not 0 (the JSON's null)" grep -q '^datacenter-1 .* ?$' "$OUT"
 done
 check "6: the table says SSH ok each time, as the JSON says reachable" [ "$agree" = 1 ]
 [ "$agree" = 1 ] || sed 's/^/#   /' "$WORK"/r*.txt

@@ -16,7 +16,9 @@
  *   bkrc STATUS|nodir           how the listing ended (124 or 137: out of time)
  *   end                         the output is complete
  *
- * Sections run one after the other without "set -e", each with its stderr
+ * Sections run without "set -e" (df and the service checks in the
+ * background, beside the listing, each bounded by $T, so the probe takes
+ * about one check timeout however many of them hang), each with its stderr
  * thrown away, so one failing never hides the next; a missing line leaves its
  * value unknown. The command is one line (a name with a newline is matched
  * through $N, which holds one). Every configured value is shell-quoted; a service check is
@@ -70,21 +72,26 @@ static void probe_host_prologue(char **buf, const char *header, int seconds)
 	               header, seconds, seconds);
 }
 
-/* Appends the df line of one folder (KiB total and available; the name may hold spaces). */
+/*
+ * Appends the df line of one folder (KiB total and available; the name may
+ * hold spaces), bounded by $T (a hung NFS mount hangs df) and run in the
+ * background, beside the other sections.
+ */
 static void probe_host_add_df(char **buf, const char *key, const char *dir)
 {
 	char *q = shquote(dir);
 	probe_host_add(buf,
-	               "df -Pk -- %s 2>/dev/null | awk 'NR > 1 { for (i = 5; i <= NF; i++) "
+	               "( $T df -Pk -- %s 2>/dev/null | awk 'NR > 1 { for (i = 5; i <= NF; i++) "
 	               "if ($i ~ /^[0-9]+%%$/ || $i == \"-\") { print \"df %s\", $(i-3), $(i-1); "
-	               "exit } }'; ",
+	               "exit } }' ) & ",
 	               q, key);
 	free(q);
 }
 
 /*
  * Appends every service check, each bounded by $T, with its exit status. The
- * checks run side by side, so together they take no longer than the slowest.
+ * checks run side by side (and beside df and the listing), so together they
+ * take no longer than the slowest.
  */
 static void probe_host_add_services(char **buf, const struct site *s)
 {
@@ -95,8 +102,6 @@ static void probe_host_add_services(char **buf, const struct site *s)
 		               q, i);
 		free(q);
 	}
-	if (s->n_services > 0)
-		probe_host_add(buf, "wait; ");
 }
 
 /*
@@ -105,7 +110,9 @@ static void probe_host_add_services(char **buf, const struct site *s)
  * with a newline) and then its exit status; sort puts the newest first, and
  * awk prints the newest PROBE_HOST_LISTED files and the totals (count, bytes,
  * older than retention by the site's clock). A folder of 100,000 files costs
- * the same few kilobytes of output as one of ten.
+ * the same few kilobytes of output as one of ten. awk writes each line
+ * with a write of its own, so the lines of the sections running beside it
+ * (one write each) never land inside one of its lines.
  */
 static void probe_host_add_listing(char **buf, const struct site *s)
 {
@@ -121,9 +128,10 @@ static void probe_host_add_listing(char **buf, const struct site *s)
 	    "LC_ALL=C sort -k1,1nr 2>/dev/null | LC_ALL=C awk -v k=%d -v c=\"$C\" '"
 	    "$1 == \"X\" { rc = $2; next } $1 == \"O\" { odd++; next } "
 	    "{ n++; s += $2; if (c > 0 && $1 < c) ex++; "
-	    "if (n <= k) print \"bk\", $2, $1, substr($0, length($1) + length($2) + 3) } "
-	    "END { printf \"bkn %%d %%.0f %%d\\n\", n, s, ex; print \"bkodd\", odd + 0; "
-	    "print \"bkrc\", rc == \"\" ? \"?\" : rc }'; "
+	    "if (n <= k) { print \"bk\", $2, $1, substr($0, length($1) + length($2) + 3); "
+	    "fflush() } } "
+	    "END { printf \"bkn %%d %%.0f %%d\\n\", n, s, ex; fflush(); print \"bkodd\", odd + 0; "
+	    "fflush(); print \"bkrc\", rc == \"\" ? \"?\" : rc }'; "
 	    "else echo 'bkrc nodir'; fi; ",
 	    dir, keep_s, keep_s, dir, pat, PROBE_HOST_LISTED);
 	free(dir);
@@ -145,7 +153,7 @@ char *probe_host_script(const struct site *s, const char *data_dir, int check_ti
 	probe_host_add_services(&buf, s);
 	if (s->backups.dir != NULL)
 		probe_host_add_listing(&buf, s);
-	probe_host_add(&buf, "echo end");
+	probe_host_add(&buf, "wait; echo end");
 	return buf;
 }
 

@@ -5,12 +5,12 @@
  *                    do drout=$(eval "$drbody"); printf ...; done'
  *
  * so the lines "17" and BODY sent run BODY once, and its output comes back
- * whole, followed by a line "drseq 17": one packet out and usually one back
+ * whole, followed by a line "drseq TOKEN 17": one packet out and usually one back
  * per cycle. Each ask sends its own body, so a body that changes (the data
  * folder learnt from PostgreSQL) never restarts the loop.
  *
  * Starting a loop pays the site's shell startup (its startup files, banners,
- * a slow home folder) once: the "drloop" line says the shell runs, and until
+ * a slow home folder) once: the "drloop TOKEN" line says the shell runs, and until
  * it comes the wait is bounded by the start budget, not by the answer's
  * timeout; whatever the startup printed before it is dropped. A shell that
  * refuses the command (a restricted shell) ends it with its own words on
@@ -22,19 +22,26 @@
  * twice in a row drops the loop (the site may be frozen). An answer is never
  * mistaken for another's: one probe is outstanding at a time, and its closing
  * line carries its number. Every wait is bounded by the caller's limits.
+ *
+ * TOKEN is random, new with each loop, and both markers must stand at the
+ * start of a line: a banner or a startup file that prints "drloop" or
+ * "drseq 1" (by chance, or to mimic the loop) is never taken for the loop's
+ * own lines.
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "sshexec.h"
 #include "sshloop.h"
 #include "xmalloc.h"
 
-#define SSHLOOP_READY "drloop\n"
 
 struct sshloop {
 	struct sshexec *exec;
@@ -45,7 +52,34 @@ struct sshloop {
 	int64_t started_ms; /* when the loop was started */
 	int64_t shell_ms;   /* how long its shell took to start; -1 until known */
 	int starts;         /* loops started, for tests and benchmarks */
+	char token[20];     /* the running loop's random token, in both its markers */
 };
+
+/* Sets a new random token (hex) for the next loop. */
+static void sshloop_new_token(struct sshloop *l)
+{
+	unsigned long long r = 0;
+	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, &r, sizeof r) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)sizeof r) {
+		struct timespec ts = {0, 0};
+		clock_gettime(CLOCK_REALTIME, &ts);
+		r = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
+		    ((unsigned long long)getpid() << 40) ^ (unsigned long long)(uintptr_t)l;
+	}
+	snprintf(l->token, sizeof l->token, "%016llx", r);
+}
+
+/* Finds line (its newline included) at the start of a line of out; returns it or NULL. */
+static const char *sshloop_find_line(const char *out, const char *line)
+{
+	for (const char *p = out; (p = strstr(p, line)) != NULL; p++)
+		if (p == out || p[-1] == '\n')
+			return p;
+	return NULL;
+}
 
 /* Creates a loop holder; nothing runs until the first sshloop_ask. */
 struct sshloop *sshloop_new(void)
@@ -97,10 +131,14 @@ static int sshloop_start(struct sshloop *l, struct sshconn *c, char **cause)
 {
 	/* Run by /bin/sh whatever the account's login shell (csh and fish read the quoting alike).
 	 */
-	char *cmd = sshexec_sh_line("echo drloop; "
-	                            "while IFS= read -r drseq && IFS= read -r drbody; do "
-	                            "drout=$(eval \"$drbody\"); "
-	                            "printf '%s\\ndrseq %s\\n' \"$drout\" \"$drseq\"; done");
+	sshloop_new_token(l);
+	char *line = xasprintf("echo drloop %s; "
+	                       "while IFS= read -r drseq && IFS= read -r drbody; do "
+	                       "drout=$(eval \"$drbody\"); "
+	                       "printf '%%s\\ndrseq %s %%s\\n' \"$drout\" \"$drseq\"; done",
+	                       l->token, l->token);
+	char *cmd = sshexec_sh_line(line);
+	free(line);
 	l->exec = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
 	free(cmd);
 	if (l->exec == NULL)
@@ -127,11 +165,13 @@ static int sshloop_take_ready(struct sshloop *l)
 {
 	if (l->ready)
 		return 0;
+	char ready[40];
+	snprintf(ready, sizeof ready, "drloop %s\n", l->token);
 	const char *out = sshexec_stdout(l->exec, NULL, NULL);
-	const char *p = strstr(out, SSHLOOP_READY);
+	const char *p = sshloop_find_line(out, ready);
 	if (p == NULL)
 		return 0;
-	sshexec_consume(l->exec, (size_t)(p - out) + strlen(SSHLOOP_READY));
+	sshexec_consume(l->exec, (size_t)(p - out) + strlen(ready));
 	l->ready = 1;
 	l->shell_ms = clock_mono_ms() - l->started_ms;
 	return 1;
@@ -140,15 +180,13 @@ static int sshloop_take_ready(struct sshloop *l)
 /* Returns the length of the answer to the last probe when its closing line has come, else -1. */
 static long sshloop_answer_len(const struct sshloop *l)
 {
-	char mark[40];
+	char mark[64];
 	if (!l->ready || !l->waiting)
 		return -1;
 	const char *out = sshexec_stdout(l->exec, NULL, NULL);
-	snprintf(mark, sizeof mark, "drseq %lu\n", l->seq);
-	for (const char *p = out; (p = strstr(p, mark)) != NULL; p++)
-		if (p == out || p[-1] == '\n')
-			return p - out;
-	return -1;
+	snprintf(mark, sizeof mark, "drseq %s %lu\n", l->token, l->seq);
+	const char *p = sshloop_find_line(out, mark);
+	return p != NULL ? p - out : -1;
 }
 
 /* Returns the last non-empty line the loop wrote on stderr (at most 200 bytes), or NULL. */
@@ -218,9 +256,9 @@ static int sshloop_missed(struct sshloop *l, const struct sshloop_limits *lim, i
 /* Moves the answer to the last probe into *out and drops it from the loop's output. */
 static void sshloop_take(struct sshloop *l, long n, char **out)
 {
-	char mark[40];
+	char mark[64];
 	*out = xstrndup(sshexec_stdout(l->exec, NULL, NULL), (size_t)n);
-	snprintf(mark, sizeof mark, "drseq %lu\n", l->seq);
+	snprintf(mark, sizeof mark, "drseq %s %lu\n", l->token, l->seq);
 	sshexec_consume(l->exec, (size_t)n + strlen(mark));
 	l->waiting = 0;
 	l->misses = 0;

@@ -65,7 +65,7 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 			   s->name);
 		return y + 1;
 	}
-	if (b->at_ms == 0) {
+	if (b->at_ms == 0 || !b->ok) { /* a failed listing leaves the counts unknown */
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_UNKNOWN), "%s: ? (%s)", s->name,
 			   b->error[0] ? b->error : "not listed yet");
 		return y + 1;

@@ -70,7 +70,7 @@ static void status_table_backups(char *buf, size_t len, const struct site_status
 		snprintf(buf, len, "not configured");
 		return;
 	}
-	if (!b->ok && b->at_ms == 0) {
+	if (!b->ok) { /* not listed, or the last listing failed: the counts are unknown */
 		snprintf(buf, len, "?");
 		return;
 	}

@@ -2,7 +2,8 @@
 # test-probes.sh — the host probe against a lab of its own (port base 27500):
 # a site whose shell starts slowly and noisily (banners on stdout and stderr,
 # sleep 3, with probe.timeout 3 s) is probed, and a start budget too short
-# says the shell is the cause; a backup folder of 15,004 files is counted,
+# says the shell is the cause; a startup file that prints "drloop" and
+# "drseq 1" is not taken for the loop; a backup folder of 15,004 files is counted,
 # not an unreachable site; a restricted shell (bash's restricted mode, as
 # rbash) shows its own words, the table and the JSON agreeing; and the
 # bridge folders are removed when status leaves through _exit, kept under
@@ -115,6 +116,15 @@ jcheck "4: a start budget of 1 s: the error says the site's shell takes more tha
 lab shell 1 plain && lab shell 2 plain || notok "4: lab.sh shell plain"
 
 # ---------------------------------------------------------------------------
+echo "# 4b. a startup file that prints the loop's own markers, then takes 3 s"
+printf '%s\n' 'echo drloop' 'echo "drseq 1"' 'echo "drseq 2"' 'sleep 3' >"$LAB_DIR/site1/shellrc"
+status "$CONFIG" 3
+jcheck "4b: datacenter-1 reachable, its host probe answered, 4 backups (not a mimicked early answer)" \
+	"$S1 | .reachable == true and .health.ok == true and .backups.count == 4" \
+	"$S1 | {reachable, error, health: .health.error, backups: .backups.count}"
+lab shell 1 plain || notok "4b: lab.sh shell plain"
+
+# ---------------------------------------------------------------------------
 echo "# 5. 15,004 files in the primary's backup folder"
 # Names as long as a real chunked upload's: listed whole, 15,004 lines pass the 1 MiB an exec keeps.
 (cd "$LAB_BACKUP_1" && seq -f 'db_backup_20261127_041034_erp_chatbot_partial_upload_chunk_%05g_of_15000_node-a.dump' 1 15000 |
@@ -143,6 +153,7 @@ for i in 1 2 3; do
 	cp "$OUT" "$WORK/r$i.txt"
 	grep -q '^datacenter-1 .* ok' "$OUT" || agree=0
 	check "6.$i: table: the shell's own words" grep -q "exec: restricted" "$OUT"
+	check "6.$i: table: the backups unlisted are '?', not 0 (the JSON's null)" grep -q '^datacenter-1 .* ?$' "$OUT"
 done
 check "6: the table says SSH ok each time, as the JSON says reachable" [ "$agree" = 1 ]
 [ "$agree" = 1 ] || sed 's/^/#   /' "$WORK"/r*.txt

@@ -508,6 +508,67 @@ static void test_script_listing_too_slow(void **state)
 	remove_dir(dir);
 }
 
+/* Writes an executable script NAME in dir that hangs (as df, find or a check on a hung NFS mount). */
+static char *make_hang(const char *dir, const char *name)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("#!/bin/sh\nexec sleep 5\n", f);
+	fclose(f);
+	assert_int_equal(chmod(path, 0755), 0);
+	return path;
+}
+
+/*
+ * df, the listing and a service check all hang (a hung NFS mount): each is
+ * bounded by the check timeout and they run side by side, so the probe ends
+ * in about one check timeout, not the sum, and says what it knows.
+ */
+static void test_script_everything_hangs(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/drconsole-unit-hang-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	char *fakes[3] = {make_hang(dir, "df"), make_hang(dir, "find"), make_hang(dir, "hangcheck")};
+	struct site s = lab_site(dir);
+	struct site_service svc[2] = {{"hangs", "hangcheck"}, {"ok", "true"}};
+	s.services = svc;
+	s.n_services = 2;
+	char *sh = probe_host_script(&s, dir, 1);
+	char *q = shquote(dir);
+	char *cmd = xasprintf("PATH=%s:$PATH; %s", q, sh);
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	char *out = run_sh(cmd);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double took = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("# every section hanging, check timeout 1 s: the probe took %.2f s\n", took);
+	assert_true(took < 2.5); /* one after the other: 4 s and more */
+	struct snap_health h;
+	struct snap_backups b;
+	struct probe_host_files files;
+	memset(&h, 0, sizeof h);
+	memset(&b, 0, sizeof b);
+	parse_ok(out, &s, 1700000001000LL, &h, &b, &files);
+	assert_string_equal(h.error, ""); /* "end" came */
+	assert_true(h.load_known);
+	assert_false(h.data_total_bytes.known);
+	assert_false(h.backup_total_bytes.known);
+	assert_int_equal(h.services[0].exit_status, -1); /* timed out */
+	assert_true(h.services[1].ok);
+	assert_false(b.ok);
+	probe_host_files_free(&files);
+	for (int i = 0; i < 3; i++)
+		free(fakes[i]);
+	free(out);
+	free(cmd);
+	free(q);
+	free(sh);
+	remove_dir(dir);
+}
+
 /* Sections fail alone: missing folders leave their values unknown and the rest still answers. */
 static void test_script_sections_independent(void **state)
 {
@@ -613,6 +674,7 @@ int main(void)
 	    cmocka_unit_test(test_script_runs),
 	    cmocka_unit_test(test_script_many_files),
 	    cmocka_unit_test(test_script_listing_too_slow),
+	    cmocka_unit_test(test_script_everything_hangs),
 	    cmocka_unit_test(test_script_sections_independent),
 	    cmocka_unit_test(test_verify_text),
 	    cmocka_unit_test(test_verify_parse_lab),

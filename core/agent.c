@@ -65,6 +65,7 @@ struct agent {
 	                         */
 	int bridge_refused;     /* ... because nothing listened at the port */
 	int ssh_rounds, pg_rounds;
+	int verifying;       /* new backup files are being verified after a published round */
 	int64_t round_until; /* the SSH thread's round ends by then at the latest (mono clock) */
 };
 
@@ -264,11 +265,11 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	int parsed = probe_host_parse(out, a->site, now, &h, &b, &files, &cause);
 	free(out);
 	int execs = sshloop_starts(loop) - starts; /* 0 once the loop runs */
-	/* The check is an exec of its own: the site's shell starts again for it. */
-	if (parsed == 0 && backup_cache_verify(cache, conn, a->site, &files,
-	                                       lim.timeout_ms + lim.start_ms, &b) == 1)
-		execs++;
+	if (parsed == 0)
+		backup_cache_summarize(cache, &files, &b); /* new files count as not verified yet */
+	int verify = parsed == 0 && b.unverified > 0;
 	pthread_mutex_lock(&a->mu);
+	a->verifying = verify;
 	if (parsed == 0) {
 		/* probe_host_parse set ok and at_ms of each part: a failed listing stays failed. */
 		h.rtt_ms = (struct opt_i64){1, rtt};
@@ -287,6 +288,20 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 		agent_kick(a->pg_kick[1]);
 	if (parsed != 0)
 		free(cause);
+	/*
+	 * Then the new files are verified: an exec of its own, for which a slow
+	 * shell starts again, so the answered round is published first.
+	 */
+	if (verify) {
+		int ran = backup_cache_verify(cache, conn, a->site, &files,
+		                              lim.timeout_ms + lim.start_ms, &b);
+		pthread_mutex_lock(&a->mu);
+		a->st.backups = b;
+		a->st.execs_last_cycle += ran;
+		a->verifying = 0;
+		agent_publish_locked(a);
+		pthread_mutex_unlock(&a->mu);
+	}
 	probe_host_files_free(&files);
 	return 0;
 }
@@ -409,13 +424,11 @@ static void agent_ssh_ops(struct agent *a, struct sshconn *conn)
 		agent_copy(data_dir, sizeof data_dir, a->data_dir);
 		agent_copy(error, sizeof error, a->st.error);
 		pthread_mutex_unlock(&a->mu);
-		if (conn == NULL)
-		{
+		if (conn == NULL) {
 			siteop_fail(&op, "%s is not connected, nothing was run: %s", a->site->name,
 			            error);
 			op.not_run = 1;
-		}
-		else
+		} else
 			siteop_ssh(conn, &op, a->site->name, data_dir, a->site->pg.port);
 		agent_finish_op(a, &op);
 	}
@@ -771,6 +784,8 @@ int agent_rounds(struct agent *a)
 	int n = a->ssh_rounds < a->pg_rounds ? a->ssh_rounds : a->pg_rounds;
 	if (!a->st.reachable && a->site->pg.via == PG_VIA_SSH)
 		n = a->ssh_rounds;
+	if (a->verifying && n > 0 && n == a->ssh_rounds)
+		n--; /* its new backups are being verified: its latest round is not over */
 	pthread_mutex_unlock(&a->mu);
 	return n;
 }

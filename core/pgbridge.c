@@ -36,6 +36,7 @@
 
 #include "clock.h"
 #include "pgbridge.h"
+#include "rundir.h"
 #include "xmalloc.h"
 
 #define PGBRIDGE_BUF         32768
@@ -124,8 +125,11 @@ static void pgbridge_report(struct sshconn *c, int timed_out)
 static int pgbridge_make_dir(const char *dir, char **cause)
 {
 	if (mkdir(dir, 0700) == 0) {
-		if (chmod(dir, 0700) == -1) {
-			*cause = xasprintf("cannot set mode 0700 on %s: %s", dir, strerror(errno));
+		if (chmod(dir, 0700) == -1 || rundir_claim(dir) == -1) {
+			*cause = xasprintf("cannot prepare %s: %s", dir, strerror(errno));
+			char *owner = xasprintf("%s/.owner", dir);
+			unlink(owner);
+			free(owner);
 			rmdir(dir);
 			return -1;
 		}

@@ -5,7 +5,11 @@
  * (one killed, or an older drconsole that left them), in the run-time folder
  * and in /tmp. Only a real folder of this user's is touched, and inside it
  * only what is not a folder (the sockets), so nothing else can be removed
- * through a planted name or symlink.
+ * through a planted name or symlink. A folder's owner holds a flock on its
+ * .owner file for as long as it lives (rundir_claim): a folder whose lock can
+ * be taken is its dead owner's, whatever its pid looks like from here (a
+ * console in another PID namespace sharing /tmp has a pid that means nothing
+ * here). A folder without one is judged by its pid, once it is a minute old.
  */
 #include "config.h"
 
@@ -17,7 +21,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "rundir.h"
@@ -108,6 +114,46 @@ static int rundir_alive(pid_t pid)
 }
 
 /*
+ * Marks a folder just made as this process's for as long as it lives: a flock
+ * held on DIR/.owner, dropped by the kernel when the process ends. The
+ * descriptor is kept open on purpose. Returns 0, or -1 when it cannot be.
+ */
+int rundir_claim(const char *dir)
+{
+	char *path = xasprintf("%s/.owner", dir);
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	free(path);
+	if (fd == -1)
+		return -1;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Tells whether the folder name in dir (fd) is still in use: its .owner is
+ * locked by a live process; or, without one, its pid runs here or it is less
+ * than a minute old (its owner may be about to claim it).
+ */
+static int rundir_in_use(int fd, const char *name, pid_t pid)
+{
+	char path[300];
+	snprintf(path, sizeof path, "%s/.owner", name);
+	int o = openat(fd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (o != -1) {
+		int free_lock = flock(o, LOCK_EX | LOCK_NB) == 0;
+		close(o); /* and the lock taken, if it was, with it */
+		return !free_lock;
+	}
+	struct stat st;
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && time(NULL) - st.st_mtime < 60)
+		return 1;
+	return rundir_alive(pid);
+}
+
+/*
  * Removes the folders in dir whose process is this one (own) or one that no
  * longer runs; returns how many.
  */
@@ -126,7 +172,8 @@ int rundir_sweep_dir(const char *dir, int own)
 	struct dirent *e;
 	while ((e = readdir(d)) != NULL) {
 		pid_t pid = rundir_pid(e->d_name);
-		if (pid == 0 || (own ? pid != getpid() : pid == getpid() || rundir_alive(pid)))
+		if (pid == 0 ||
+		    (own ? pid != getpid() : pid == getpid() || rundir_in_use(fd, e->d_name, pid)))
 			continue;
 		n += rundir_remove(fd, e->d_name);
 	}

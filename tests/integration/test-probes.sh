@@ -168,6 +168,8 @@ dead=$!
 wait "$dead"
 mkdir -m 0700 "$rt/drconsole-$(id -u)-$dead-0x1"
 : >"$rt/drconsole-$(id -u)-$dead-0x1/.s.PGSQL.5432"
+# left by an older drconsole (no .owner lock) an hour ago: judged by its pid
+touch -d '1 hour ago' "$rt/drconsole-$(id -u)-$dead-0x1"
 : >"$WORK/seen"
 # bounded ARGS...: runs drconsole in the background (its pid in $pid).
 bounded() {

@@ -7,10 +7,13 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 
 #include "unit.h"
 
@@ -63,6 +66,8 @@ static char *make_bridge(const char *name)
 	assert_true(fd >= 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
 	close(fd);
+	struct timespec old[2] = {{time(NULL) - 3600, 0}, {time(NULL) - 3600, 0}};
+	assert_int_equal(utimensat(AT_FDCWD, dir, old, 0), 0); /* past the minute of grace */
 	return dir;
 }
 
@@ -141,12 +146,57 @@ static void test_sweep(void **state)
 	free(plain);
 }
 
+/*
+ * A folder whose owner holds its .owner lock is kept whatever its pid looks
+ * like from here (another PID namespace sharing /tmp); once the owner is
+ * gone, it is swept even though a process here has that pid. A folder just
+ * made, not claimed yet, is left for a minute.
+ */
+static void test_sweep_claimed(void **state)
+{
+	(void)state;
+	unsigned uid = (unsigned)geteuid();
+	char name[128];
+	snprintf(name, sizeof name, "drconsole-%u-%d-0x6", uid, (int)dead_pid());
+	char *far = make_bridge(name);
+	int gate[2];
+	assert_int_equal(pipe(gate), 0);
+	pid_t owner = fork();
+	if (owner == 0) { /* the owner in "another namespace": its pid is not the folder's */
+		close(gate[0]);
+		if (rundir_claim(far) != 0 || write(gate[1], "y", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	close(gate[1]);
+	char c;
+	assert_int_equal(read(gate[0], &c, 1), 1);
+	close(gate[0]);
+	assert_int_equal(rundir_sweep_dir(rt, 0), 0);
+	assert_true(exists(far));
+	kill(owner, SIGKILL);
+	assert_int_equal(waitpid(owner, NULL, 0), owner);
+	snprintf(name, sizeof name, "drconsole-%u-1-0x7",
+	         uid); /* pid 1 runs, but its owner is gone */
+	char *reused = make_bridge(name);
+	assert_int_equal(rundir_claim(reused), 0); /* claimed by this process... */
+	snprintf(name, sizeof name, "%s/drconsole-%u-%d-0x8", rt, uid, (int)dead_pid());
+	assert_int_equal(mkdir(name, 0700), 0); /* just made, not claimed yet */
+	assert_int_equal(rundir_sweep_dir(rt, 0), 1);
+	assert_false(exists(far));
+	assert_true(exists(reused) && exists(name));
+	free(far);
+	free(reused);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_path, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_base_fallback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_sweep, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sweep_claimed, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -65,7 +65,8 @@ struct pgbridge {
 	unsigned remote_port;
 	int listen_fd;
 	int listen_index;
-	dev_t dev; /* the socket file made here, to unlink only that */
+	int owner_fd; /* the folder's claim (rundir_claim), -1: none */
+	dev_t dev;    /* the socket file made here, to unlink only that */
 	ino_t ino;
 	struct pgbridge_client **clients;
 	size_t n_clients;
@@ -125,11 +126,8 @@ static void pgbridge_report(struct sshconn *c, int timed_out)
 static int pgbridge_make_dir(const char *dir, char **cause)
 {
 	if (mkdir(dir, 0700) == 0) {
-		if (chmod(dir, 0700) == -1 || rundir_claim(dir) == -1) {
-			*cause = xasprintf("cannot prepare %s: %s", dir, strerror(errno));
-			char *owner = xasprintf("%s/.owner", dir);
-			unlink(owner);
-			free(owner);
+		if (chmod(dir, 0700) == -1) {
+			*cause = xasprintf("cannot set mode 0700 on %s: %s", dir, strerror(errno));
 			rmdir(dir);
 			return -1;
 		}
@@ -235,6 +233,8 @@ static void pgbridge_unlisten(struct pgbridge *b)
 	struct stat st;
 	if (b->ino != 0 && lstat(b->path, &st) == 0 && st.st_dev == b->dev && st.st_ino == b->ino)
 		unlink(b->path);
+	rundir_release(b->dir, b->owner_fd);
+	b->owner_fd = -1;
 	rmdir(b->dir);
 }
 
@@ -255,6 +255,7 @@ int sshconn_bridge_open(struct sshconn *c, const char *dir, unsigned remote_port
 	if (pgbridge_make_dir(dir, cause) == -1)
 		return -1;
 	struct pgbridge *b = xcalloc(1, sizeof *b);
+	b->owner_fd = rundir_claim(dir); /* marks it live for other processes' sweeps */
 	b->dir = xstrdup(dir);
 	b->path = xasprintf("%s/.s.PGSQL.%u", dir, remote_port);
 	b->remote_port = remote_port;

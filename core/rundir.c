@@ -114,22 +114,31 @@ static int rundir_alive(pid_t pid)
 }
 
 /*
- * Marks a folder just made as this process's for as long as it lives: a flock
- * held on DIR/.owner, dropped by the kernel when the process ends. The
- * descriptor is kept open on purpose. Returns 0, or -1 when it cannot be.
+ * Marks a folder just made as this process's for as long as it holds the
+ * returned descriptor (or lives): a flock on DIR/.owner, which the kernel
+ * drops when the process ends. Returns the descriptor (the caller closes it
+ * when it removes the folder, rundir_release), or -1.
  */
 int rundir_claim(const char *dir)
 {
 	char *path = xasprintf("%s/.owner", dir);
 	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	free(path);
-	if (fd == -1)
-		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+	if (fd != -1 && flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
-		return -1;
+		fd = -1;
 	}
-	return 0;
+	return fd;
+}
+
+/* Lets go of a folder's claim: its .owner removed, the descriptor closed (-1: none). */
+void rundir_release(const char *dir, int fd)
+{
+	char *path = xasprintf("%s/.owner", dir);
+	unlink(path);
+	free(path);
+	if (fd != -1)
+		close(fd);
 }
 
 /*

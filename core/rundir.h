@@ -11,6 +11,7 @@
 char *rundir_base(void);
 char *rundir_path(const void *tag);
 int rundir_claim(const char *dir);
+void rundir_release(const char *dir, int fd);
 int rundir_sweep(void);
 int rundir_remove_own(void);
 int rundir_sweep_dir(const char *dir, int own);

@@ -164,7 +164,7 @@ static void test_sweep_claimed(void **state)
 	pid_t owner = fork();
 	if (owner == 0) { /* the owner in "another namespace": its pid is not the folder's */
 		close(gate[0]);
-		if (rundir_claim(far) != 0 || write(gate[1], "y", 1) != 1)
+		if (rundir_claim(far) < 0 || write(gate[1], "y", 1) != 1)
 			_exit(1);
 		pause();
 		_exit(0);
@@ -180,12 +180,14 @@ static void test_sweep_claimed(void **state)
 	snprintf(name, sizeof name, "drconsole-%u-1-0x7",
 	         uid); /* pid 1 runs, but its owner is gone */
 	char *reused = make_bridge(name);
-	assert_int_equal(rundir_claim(reused), 0); /* claimed by this process... */
+	int mine = rundir_claim(reused); /* claimed by this process: live */
+	assert_true(mine >= 0);
 	snprintf(name, sizeof name, "%s/drconsole-%u-%d-0x8", rt, uid, (int)dead_pid());
 	assert_int_equal(mkdir(name, 0700), 0); /* just made, not claimed yet */
 	assert_int_equal(rundir_sweep_dir(rt, 0), 1);
 	assert_false(exists(far));
 	assert_true(exists(reused) && exists(name));
+	rundir_release(reused, mine);
 	free(far);
 	free(reused);
 }

@@ -354,6 +354,9 @@ static void verdict_judge_primary(struct judge *j)
 		            "no site answers as primary (%s, the configured primary, is a "
 		            "standby)",
 		            p->name);
+	else if (!j->primary_up && p->pg.at_ms == 0 && p->pg.error[0] == '\0')
+		verdict_add(j->v, VERDICT_UNKNOWN, VERDICT_KIND_PRIMARY, p->name,
+		            "PostgreSQL on primary %s has not been asked yet", p->name);
 	else if (!j->primary_up)
 		verdict_add(j->v, VERDICT_CRITICAL, VERDICT_KIND_PRIMARY, p->name,
 		            "PostgreSQL on primary %s does not answer: %s", p->name,

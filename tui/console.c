@@ -211,10 +211,20 @@ static unsigned console_take(struct console *c, size_t i, const struct site_stat
 	return in;
 }
 
+/* Tells whether every site has had its first round (then it stays so). */
+static int console_first_rounds_done(struct console *c)
+{
+	for (size_t i = 0; !c->first_rounds && c->agents != NULL && i < c->cat.cf.n_sites; i++)
+		if (agent_rounds(c->agents[i]) < 1)
+			return 0;
+	c->first_rounds = 1;
+	return 1;
+}
+
 /*
  * Judges the verdict again at now (freshness moves with the clock alone, so
- * this runs at every tick: pure computation), telling its changes as events;
- * returns the panel inputs that changed.
+ * this runs at every tick: pure computation), telling its changes as events
+ * once every site has had its first round; returns the panel inputs that changed.
  */
 static unsigned console_judge(struct console *c, int64_t now)
 {
@@ -223,7 +233,8 @@ static unsigned console_judge(struct console *c, int64_t now)
 	verdict_judge(&c->cat.cf, c->snaps, c->cat.cf.n_sites, now, &c->verdict);
 	if (memcmp(&before, &c->verdict, sizeof before) == 0)
 		return 0;
-	events_verdict(&before, &c->verdict, now, &c->events);
+	if (console_first_rounds_done(c)) /* before, the verdict tells of what is not asked yet */
+		events_verdict(&before, &c->verdict, now, &c->events);
 	return PANEL_IN_VERDICT |
 	       (c->events.n + c->events.dropped != events_before ? PANEL_IN_EVENTS : 0);
 }

@@ -53,6 +53,7 @@ struct console {
 	struct theme theme;
 	int wake[2];
 	int eager;             /* the agents wake the loop on every round (during a run) */
+	int first_rounds;      /* every site has had its first round: verdict changes are events */
 	int64_t recorded_ms;   /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 	struct logpipe *log;   /* stderr, cleaned into console.log */

@@ -162,6 +162,23 @@ static void test_primary_down(void **state)
 	expect_reason(&f.v, VERDICT_OK, "standby datacenter-2 is 0s behind in replay");
 }
 
+/* The primary's PostgreSQL not asked yet (the console just started): unknown, never critical. */
+static void test_primary_not_asked(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	f.st[0].pg.up = 0;
+	f.st[0].pg.role = PG_ROLE_UNKNOWN;
+	f.st[0].pg.at_ms = 0;
+	f.st[0].pg.error[0] = '\0';
+	fx_judge(&f);
+	expect_reason(&f.v, VERDICT_UNKNOWN,
+	              "PostgreSQL on primary datacenter-1 has not been asked yet");
+	expect_no_reason(&f.v, "does not answer");
+	assert_true(f.v.level != VERDICT_CRITICAL);
+}
+
 /* The primary unreachable: critical, with the agent's reason. */
 static void test_primary_unreachable(void **state)
 {
@@ -740,6 +757,7 @@ int main(void)
 	    cmocka_unit_test(test_lag),
 	    cmocka_unit_test(test_lag_unknown_and_paused),
 	    cmocka_unit_test(test_primary_down),
+	    cmocka_unit_test(test_primary_not_asked),
 	    cmocka_unit_test(test_primary_unreachable),
 	    cmocka_unit_test(test_no_primary),
 	    cmocka_unit_test(test_failed_over),

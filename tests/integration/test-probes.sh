@@ -16,30 +16,8 @@
 # Run: TOP_BUILDDIR=$PWD tests/integration/test-probes.sh
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-SRCDIR=${TOP_SRCDIR:-$(cd "$HERE/../.." && pwd)}
-BUILDDIR=${TOP_BUILDDIR:-$SRCDIR}
-BASE=27500
-
-if [ "${1:-}" != --in-lab ]; then
-	if ! command -v jq >/dev/null 2>&1; then
-		echo "SKIP: jq is missing (bootstrap.sh installs it)"
-		[ "${CI:-}" = true ] && exit 1
-		exit 77
-	fi
-	if "$SRCDIR/tests/lab/lab.sh" check >/dev/null 2>&1; then
-		timeout 60 "$SRCDIR/tests/lab/lab.sh" --dir "/tmp/drlab-it.$(id -u).$BASE" \
-			--port-base "$BASE" down >/dev/null 2>&1 || true
-	fi
-	exec "$HERE/lab-run.sh" "$BASE" "$HERE/test-probes.sh" --in-lab
-fi
-
-PROG=$BUILDDIR/drconsole
-LAB=${LAB_SCRIPT:-$SRCDIR/tests/lab/lab.sh}
-: "${LAB_DIR:?run through lab-run.sh}"
-CONFIG=$LAB_DIR/drconsole.yml
-WORK=$LAB_DIR/probes-test # scratch files; removed with the lab
-mkdir -p "$WORK"
+BASE=27500 WORK_NAME=probes-test
+. "$(cd "$(dirname "$0")" && pwd)/lab-test.sh"
 unset SSH_AUTH_SOCK SSH_AGENT_PID XDG_RUNTIME_DIR
 
 pass=0 fail=0

@@ -10,31 +10,8 @@ top_builddir=${TOP_BUILDDIR:-$top_srcdir}
 prog="$top_builddir/drconsole"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
+. "$top_srcdir/tests/check-lib.sh"
 
-# Records one assertion: ok when the command given succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		echo "ok - $desc"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $desc"
-		fail=$((fail + 1))
-	fi
-}
-
-# Runs drconsole, keeping its exit status, stdout and stderr in $tmp.
-run() {
-	"$prog" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	echo $? >"$tmp/rc"
-}
-rc_is() { [ "$(cat "$tmp/rc")" = "$1" ]; }
-out_has() { grep -qF -- "$1" "$tmp/out"; }
-err_has() { grep -qF -- "$1" "$tmp/err"; }
-err_line() { grep -qx -- "$1" "$tmp/err"; }
 
 example="$top_srcdir/doc/drconsole.yml.example"
 

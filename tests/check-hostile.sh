@@ -20,29 +20,9 @@ command -v python3 >/dev/null 2>&1 || {
 tmp=$(mktemp -d) || exit 99
 servers=
 trap 'if [ -n "$servers" ]; then kill "$servers"; fi; [ -n "${KEEP:-}" ] || rm -rf "$tmp"' EXIT
-pass=0
-fail=0
 export DRCONSOLE_DATADIR="$top_srcdir"
+. "$top_srcdir/tests/check-lib.sh"
 
-# Records one assertion: ok when the command given succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		echo "ok - $desc"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $desc"
-		fail=$((fail + 1))
-	fi
-}
-
-# Runs drconsole, keeping its exit status, stdout and stderr in $tmp.
-run() {
-	"$prog" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
-	echo $? >"$tmp/rc"
-}
-rc_is() { [ "$(cat "$tmp/rc")" = "$1" ]; }
 # Tells whether stdout and stderr are clean and, together, show each TEXT given.
 clean() {
 	n=$#

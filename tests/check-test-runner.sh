@@ -12,22 +12,8 @@ runner="$top_srcdir/tests/run-test.sh"
 demo="$top_builddir/tests/unit/demo_skip"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-
-# Records one assertion: ok when the command given succeeds.
-check() {
-	desc=$1
-	shift
-	if "$@"; then
-		echo "ok - $desc"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $desc"
-		sed 's/^/#   /' "$tmp/out"
-		fail=$((fail + 1))
-	fi
-}
+. "$top_srcdir/tests/check-lib.sh"
+CHECK_SHOW=$tmp/out
 
 # Runs the runner on a command with CI set to $1, keeping its exit status and output.
 run_ci() {

@@ -1,12 +1,14 @@
 /*
  * Loading everything and checking it against itself: every action a scenario
  * names exists, every {{placeholder}} in a command resolves, and a scenario's
- * steps fit in its estimated time (a warning: the plan may be optimistic).
+ * steps fit in its estimated time (a warning: the plan may be optimistic), and
+ * the watcher's scenario and fence command exist.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "catalog.h"
 #include "duration.h"
@@ -103,6 +105,60 @@ static void catalog_check_action(const struct catalog *cat, const struct action 
 	catalog_check_template(cat, a, a->description, TEMPLATE_TEXT, &a->desc_pos, sites[0], d);
 }
 
+/* Checks the first word of the fence command when it is an absolute path. */
+static void catalog_check_fence(const struct conf_watch *w, struct diag *d)
+{
+	const char *cmd = w->fence_command + strspn(w->fence_command, " \t\n");
+	if (cmd[0] != '/')
+		return;
+	char *prog = xstrndup(cmd, strcspn(cmd, " \t\n;|&<>"));
+	if (!paths_is_file(prog))
+		diag_error(d, w->fence_pos.file, w->fence_pos.line, w->fence_pos.col,
+		           "key 'fence_command': '%s' does not exist or is not a file", prog);
+	else if (access(prog, X_OK) != 0)
+		diag_error(d, w->fence_pos.file, w->fence_pos.line, w->fence_pos.col,
+		           "key 'fence_command': '%s' is not executable", prog);
+	free(prog);
+}
+
+/* Checks the watch: settings against the DR settings and the scenarios. */
+static void catalog_check_watch(const struct catalog *cat, struct diag *d)
+{
+	const struct conf *cf = &cat->cf;
+	const struct conf_watch *w = &cf->watch;
+	if (cf->dr.failover_mode == FAILOVER_AUTOMATIC && w->fence_command == NULL) {
+		int given = w->pos.line > 0;
+		diag_warning(
+		    d, given ? cf->file : cf->dr.source, given ? w->pos.line : cf->dr.line,
+		    given ? w->pos.col : cf->dr.col,
+		    "failover_mode is automatic and watch.fence_command is not set: the "
+		    "watcher can fence the old primary only by stopping PostgreSQL over SSH; "
+		    "with the site unreachable it cannot fence, and will not promote");
+	}
+	if (w->fence_command != NULL)
+		catalog_check_fence(w, d);
+	const struct srcpos *at = w->scenario_pos.line > 0 ? &w->scenario_pos : &w->pos;
+	if (at->line == 0 || cat->scenarios.n == 0)
+		return;
+	for (size_t i = 0; i < cat->scenarios.n; i++)
+		if (cat->scenarios.items[i].name != NULL &&
+		    strcmp(cat->scenarios.items[i].name, w->scenario) == 0)
+			return;
+	char *known = xstrdup("");
+	for (size_t i = 0; i < cat->scenarios.n; i++) {
+		char *next =
+		    xasprintf("%s%s'%s'", known, i ? ", " : "",
+		              cat->scenarios.items[i].name ? cat->scenarios.items[i].name : "?");
+		free(known);
+		known = next;
+	}
+	diag_error(d, at->file, at->line, at->col,
+	           "%sscenario '%s' is not one of the scenarios (%s)%s",
+	           at == &w->pos ? "the watcher's default " : "", w->scenario, known,
+	           at == &w->pos ? "; name one with key 'scenario'" : "");
+	free(known);
+}
+
 /* Returns the path of a file in the scenarios folder. */
 static char *catalog_path(const struct catalog *cat, const char *name)
 {
@@ -138,6 +194,7 @@ int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
 		catalog_check_scenario(cat, &cat->scenarios.items[i], d);
 	for (size_t i = 0; i < cat->actions.n; i++)
 		catalog_check_action(cat, &cat->actions.items[i], d);
+	catalog_check_watch(cat, d);
 	return d->errors > errors ? -1 : 0;
 }
 

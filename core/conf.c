@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "conf.h"
+#include "duration.h"
 #include "paths.h"
 #include "secret.h"
 #include "xmalloc.h"
@@ -20,6 +21,10 @@
 #define CONF_DEFAULT_INTERVAL_MS 2000
 #define CONF_DEFAULT_TIMEOUT_MS 3000
 #define CONF_DEFAULT_START_MS 15000
+#define CONF_DEFAULT_CHECK_MS    30000
+#define CONF_DEFAULT_CONFIRM_MS  1000
+#define CONF_DEFAULT_CONFIRMS    3
+#define CONF_DEFAULT_SCENARIO    "데이터베이스 장애"
 
 /* Reads a path key, expanded against the config's folder. */
 static int conf_path(struct yctx *c, const struct conf *cf, const struct ynode *map,
@@ -189,6 +194,20 @@ static void conf_read_sites(struct yctx *c, struct conf *cf, const struct ynode 
 			     n->n, n->n == 1 ? "" : "s");
 }
 
+/* Reads a duration key of at least min_ms; 1 when read, 0 when absent, -1 on error. */
+static int conf_interval(struct yctx *c, const struct ynode *map, const char *key, int64_t min_ms,
+                         int64_t *out)
+{
+	int rc = yfield_duration(c, map, key, out);
+	if (rc != 1 || *out >= min_ms)
+		return rc;
+	char buf[32];
+	yfield_error(c, yfield_get(map, key), "key '%s' must be at least %s", key,
+	             duration_text(min_ms, buf, sizeof buf));
+	*out = 0;
+	return -1;
+}
+
 /* Reads the probe: block. */
 static void conf_read_probe(struct yctx *c, struct conf *cf, const struct ynode *n)
 {
@@ -196,16 +215,51 @@ static void conf_read_probe(struct yctx *c, struct conf *cf, const struct ynode 
 	if (!yfield_is_map(c, n, "key 'probe'"))
 		return;
 	yfield_check_keys(c, n, "probe", keys);
-	if (yfield_duration(c, n, "interval", &cf->probe_interval_ms) == 1 &&
-	    cf->probe_interval_ms < 200)
-		yfield_error(c, yfield_get(n, "interval"), "key 'interval' must be at least 200ms");
-	if (yfield_duration(c, n, "timeout", &cf->probe_timeout_ms) == 1 &&
-	    cf->probe_timeout_ms < 100)
-		yfield_error(c, yfield_get(n, "timeout"), "key 'timeout' must be at least 100ms");
-	if (yfield_duration(c, n, "start_timeout", &cf->probe_start_ms) == 1 &&
-	    cf->probe_start_ms < 100)
-		yfield_error(c, yfield_get(n, "start_timeout"),
-		             "key 'start_timeout' must be at least 100ms");
+	conf_interval(c, n, "interval", 200, &cf->probe_interval_ms);
+	conf_interval(c, n, "timeout", 100, &cf->probe_timeout_ms);
+	conf_interval(c, n, "start_timeout", 100, &cf->probe_start_ms);
+}
+
+/* Reads a string key that names a local command, with where it was written. */
+static void conf_command(struct yctx *c, const struct ynode *map, const char *key, char **out,
+                         struct srcpos *pos)
+{
+	if (yfield_string(c, map, key, out) != 1)
+		return;
+	const struct ynode *v = yfield_get(map, key);
+	if ((*out)[strspn(*out, " \t\n")] == '\0') {
+		yfield_error(c, v, "key '%s' must name a command, not be empty", key);
+		free(*out);
+		*out = NULL;
+		return;
+	}
+	if (pos != NULL)
+		*pos = (struct srcpos){c->file, v->line, v->col};
+}
+
+/* Reads the watch: block of drconsole watch, the headless failover watcher. */
+static void conf_read_watch(struct yctx *c, struct conf *cf, const struct ynode *root)
+{
+	static const char *const keys[] = {
+	    "check_interval", "confirm_interval", "confirm_checks", "fence_command",
+	    "on_event",       "metrics_file",     "scenario",       NULL};
+	const struct ynode *n = yfield_get(root, "watch");
+	struct conf_watch *w = &cf->watch;
+	const struct ynode *k = yfield_key(root, "watch");
+	w->pos = (struct srcpos){c->file, k->line, k->col};
+	if (!yfield_is_map(c, n, "key 'watch'"))
+		return;
+	yfield_check_keys(c, n, "watch", keys);
+	conf_interval(c, n, "check_interval", 1000, &w->check_interval_ms);
+	conf_interval(c, n, "confirm_interval", 100, &w->confirm_interval_ms);
+	yfield_int(c, n, "confirm_checks", 1, 100, &w->confirm_checks);
+	conf_command(c, n, "fence_command", &w->fence_command, &w->fence_pos);
+	conf_command(c, n, "on_event", &w->on_event, NULL);
+	conf_path(c, cf, n, "metrics_file", &w->metrics_file);
+	if (yfield_string(c, n, "scenario", &w->scenario) == 1) {
+		const struct ynode *v = yfield_get(n, "scenario");
+		w->scenario_pos = (struct srcpos){c->file, v->line, v->col};
+	}
 }
 
 /* Reads the params: mapping of deployment values used as {{params.NAME}}. */
@@ -267,9 +321,9 @@ static void conf_read_dr(struct yctx *c, struct conf *cf, const struct ynode *ro
 /* Reads the top-level mapping. */
 static void conf_read_root(struct yctx *c, struct conf *cf, const struct ynode *root)
 {
-	static const char *const keys[] = {"dr", "dr_config", "probe", "scenarios_dir",
-					   "layouts_dir", "state_dir", "sites", "params",
-					   "actions", "fence_on_return", NULL};
+	static const char *const keys[] = {
+	    "dr",    "dr_config", "probe",   "scenarios_dir",   "layouts_dir", "state_dir",
+	    "sites", "params",    "actions", "fence_on_return", "watch",       NULL};
 	yfield_check_keys(c, root, "the config", keys);
 	conf_read_dr(c, cf, root);
 	if (yfield_get(root, "probe") != NULL)
@@ -283,6 +337,8 @@ static void conf_read_root(struct yctx *c, struct conf *cf, const struct ynode *
 		conf_read_sites(c, cf, yfield_get(root, "sites"));
 	if (yfield_get(root, "params") != NULL)
 		conf_read_params(c, cf, yfield_get(root, "params"));
+	if (yfield_get(root, "watch") != NULL)
+		conf_read_watch(c, cf, root);
 	cf->actions = yfield_get(root, "actions");
 	if (cf->actions != NULL && !yfield_is_map(c, cf->actions, "key 'actions'"))
 		cf->actions = NULL;
@@ -326,6 +382,14 @@ static void conf_defaults(struct conf *cf)
 		cf->layouts_dir = paths_data_dir("layouts");
 	if (cf->state_dir == NULL)
 		cf->state_dir = paths_state_dir();
+	if (cf->watch.check_interval_ms == 0)
+		cf->watch.check_interval_ms = CONF_DEFAULT_CHECK_MS;
+	if (cf->watch.confirm_interval_ms == 0)
+		cf->watch.confirm_interval_ms = CONF_DEFAULT_CONFIRM_MS;
+	if (cf->watch.confirm_checks == 0)
+		cf->watch.confirm_checks = CONF_DEFAULT_CONFIRMS;
+	if (cf->watch.scenario == NULL)
+		cf->watch.scenario = xstrdup(CONF_DEFAULT_SCENARIO);
 }
 
 /* Loads and checks drconsole.yml; returns 0, or -1 with every problem in d. */
@@ -383,6 +447,10 @@ void conf_free(struct conf *cf)
 	free(cf->scenarios_dir);
 	free(cf->layouts_dir);
 	free(cf->state_dir);
+	free(cf->watch.fence_command);
+	free(cf->watch.on_event);
+	free(cf->watch.metrics_file);
+	free(cf->watch.scenario);
 	yaml_doc_free(&cf->doc);
 	free(cf->file);
 	free(cf->dir);

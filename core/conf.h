@@ -11,6 +11,7 @@
 
 #include "configmap.h"
 #include "diag.h"
+#include "srcpos.h"
 #include "yaml_doc.h"
 
 enum pg_via { PG_VIA_SSH, PG_VIA_DIRECT };
@@ -61,6 +62,19 @@ struct conf_param {
 	char *value;
 };
 
+/* The watch: block: how drconsole watch checks, confirms, fences and alerts. */
+struct conf_watch {
+	int64_t check_interval_ms;   /* between checks while all is well */
+	int64_t confirm_interval_ms; /* between checks once a failure is suspected */
+	long confirm_checks;         /* confirmations before an automatic failover */
+	char *fence_command;         /* local command fencing the old primary; NULL: none */
+	char *on_event;              /* local command given each event's JSON; NULL: none */
+	char *metrics_file;          /* expanded path of the Prometheus textfile; NULL: none */
+	char *scenario;              /* the scenario a failover runs */
+	struct srcpos pos;           /* the watch: key (line 0: not given) */
+	struct srcpos fence_pos, scenario_pos; /* where those were given (line 0: not given) */
+};
+
 struct conf {
 	char *file;
 	char *dir; /* the config file's folder: relative paths start here */
@@ -76,6 +90,7 @@ struct conf {
 	size_t n_sites;
 	struct conf_param *params;
 	size_t n_params;
+	struct conf_watch watch;
 	struct ydoc doc;                 /* kept: the action overrides are read from it */
 	const struct ynode *actions;     /* the "actions:" mapping, or NULL */
 };

@@ -15,22 +15,18 @@
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "clock.h"
 #include "localrun.h"
+#include "proc.h"
 #include "thread.h"
 #include "xmalloc.h"
 
-#define LOCALRUN_KEEP    (64 * 1024) /* of each stream: the tail is what is shown */
-#define LOCALRUN_KILL_MS 2000        /* from SIGTERM to SIGKILL */
-
-extern char **environ;
+#define LOCALRUN_KILL_MS 2000 /* from SIGTERM to SIGKILL */
 
 struct localrun {
 	int wake_fd;
@@ -41,66 +37,6 @@ struct localrun {
 	int stopping;
 };
 
-/* One output stream: the last LOCALRUN_KEEP bytes. */
-struct localrun_stream {
-	int fd;
-	char buf[LOCALRUN_KEEP];
-	size_t len;
-	int64_t total; /* bytes read in all */
-};
-
-/* Reads what a pipe holds, keeping the tail: 1 when it read, -1 when it would wait, 0 at its end.
- */
-static int localrun_read(struct localrun_stream *s)
-{
-	char chunk[4096];
-	ssize_t n = read(s->fd, chunk, sizeof chunk);
-	if (n < 0)
-		return errno == EINTR || errno == EAGAIN ? -1 : 0;
-	if (n == 0)
-		return 0;
-	size_t k = (size_t)n;
-	s->total += n;
-	if (s->len + k > sizeof s->buf) {
-		size_t drop = s->len + k - sizeof s->buf;
-		drop = drop > s->len ? s->len : drop;
-		memmove(s->buf, s->buf + drop, s->len - drop);
-		s->len -= drop;
-	}
-	if (k > sizeof s->buf)
-		k = sizeof s->buf;
-	memcpy(s->buf + s->len, chunk + (size_t)n - k, k);
-	s->len += k;
-	return 1;
-}
-
-/* Starts /bin/sh -c cmd in a group of its own; its pid, or -1 with errno. */
-static pid_t localrun_spawn(const char *cmd, int out_fd, int err_fd)
-{
-	posix_spawn_file_actions_t fa;
-	posix_spawnattr_t attr;
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-	posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
-	posix_spawnattr_init(&attr);
-	posix_spawnattr_setpgroup(&attr, 0);
-	sigset_t none;
-	sigemptyset(&none);
-	posix_spawnattr_setsigmask(&attr, &none); /* the thread blocks all; the command must not */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
-	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
-	pid_t pid;
-	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	posix_spawnattr_destroy(&attr);
-	if (rc != 0) {
-		errno = rc;
-		return -1;
-	}
-	return pid;
-}
-
 /* Fills a failed op's outcome. */
 static void localrun_fail(struct op *op, const char *what)
 {
@@ -110,99 +46,23 @@ static void localrun_fail(struct op *op, const char *what)
 	op->detail = xasprintf("on this host: %s", what);
 }
 
-/* Reads each open stream until it would block or ends; returns how many are still open. */
-static int localrun_drain(struct localrun_stream *s, const struct pollfd *pfd)
-{
-	int open_fds = 0;
-	for (int i = 0; i < 2; i++) {
-		if (s[i].fd < 0)
-			continue;
-		if (pfd == NULL || pfd[i].revents) {
-			int r;
-			while ((r = localrun_read(&s[i])) == 1 && pfd == NULL)
-				;
-			if (r == 0) {
-				close(s[i].fd);
-				s[i].fd = -1;
-				continue;
-			}
-		}
-		open_fds++;
-	}
-	return open_fds;
-}
-
-/*
- * Waits for the command: until it exits (what it wrote is then read to the
- * end of what is there: a daemon it left behind may hold the pipes), or
- * until its timeout (SIGTERM to its group, SIGKILL two seconds later). The
- * process is waited for, never the pipes: a command that closed its output
- * is still stopped at its deadline. Returns its wait status.
- */
-static int localrun_wait(struct op *op, pid_t pid, struct localrun_stream *s)
-{
-	int64_t deadline = clock_mono_ms() + op->timeout_ms;
-	int status = 0;
-	for (;;) {
-		struct pollfd pfd[2] = {{s[0].fd, POLLIN, 0}, {s[1].fd, POLLIN, 0}};
-		int left = clock_left_ms(deadline);
-		/* poll ignores negative descriptors: with both pipes closed it only sleeps */
-		if (poll(pfd, 2, left < 50 ? left : 50) > 0)
-			localrun_drain(s, pfd);
-		pid_t w = waitpid(pid, &status, WNOHANG);
-		if (w == pid) {
-			localrun_drain(s, NULL);
-			return status;
-		}
-		if (clock_left_ms(deadline) > 0)
-			continue;
-		if (op->timed_out) {
-			kill(-pid, SIGKILL);
-			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
-				;
-			return status;
-		}
-		op->timed_out = 1;
-		kill(-pid, SIGTERM);
-		deadline = clock_mono_ms() + LOCALRUN_KILL_MS;
-	}
-}
-
 /* Runs one command to its end or its timeout, filling the op's outcome. */
 void localrun_exec(struct op *op)
 {
-	int out[2], err[2];
-	if (pipe2(out, O_CLOEXEC) == -1) {
-		localrun_fail(op, strerror(errno));
+	struct proc_result *r = xmalloc(sizeof *r);
+	char *cause = NULL;
+	if (proc_run(op->command ? op->command : "true", -1, op->timeout_ms, LOCALRUN_KILL_MS, r,
+	             &cause) == -1) {
+		localrun_fail(op, cause);
+		free(cause);
+		free(r);
 		return;
 	}
-	if (pipe2(err, O_CLOEXEC) == -1) {
-		localrun_fail(op, strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		return;
-	}
-	pid_t pid = localrun_spawn(op->command ? op->command : "true", out[1], err[1]);
-	int spawn_errno = errno;
-	close(out[1]);
-	close(err[1]);
-	if (pid == -1) {
-		localrun_fail(op, strerror(spawn_errno));
-		close(out[0]);
-		close(err[0]);
-		return;
-	}
-	struct localrun_stream *s = xcalloc(2, sizeof *s);
-	s[0].fd = out[0];
-	s[1].fd = err[0];
-	for (int i = 0; i < 2; i++)
-		fcntl(s[i].fd, F_SETFL, fcntl(s[i].fd, F_GETFL) | O_NONBLOCK);
-	int status = localrun_wait(op, pid, s);
-	for (int i = 0; i < 2; i++)
-		if (s[i].fd >= 0)
-			close(s[i].fd);
-	op_set_output(op, s[0].buf, s[0].len, s[1].buf, s[1].len, s[0].total + s[1].total);
-	free(s);
+	int status = r->status;
+	op->timed_out = r->timed_out;
+	op_set_output(op, r->s[0].buf, r->s[0].len, r->s[1].buf, r->s[1].len,
+	              r->s[0].total + r->s[1].total);
+	free(r);
 	op->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 	op->ok = !op->timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 	if (op->timed_out) {

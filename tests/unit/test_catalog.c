@@ -3,7 +3,9 @@
  * and layouts loads everything with no diagnostics; a scenario naming an
  * unknown action, an override with an unknown placeholder and a command on a
  * local step are errors at their exact positions; steps estimated beyond a
- * scenario's estimated_time are a warning, not an error. Configs (and edited
+ * scenario's estimated_time are a warning, not an error; the watcher's scenario
+ * and fence command must exist, and automatic failover without a fence command
+ * is a warning. Configs (and edited
  * copies of the shipped files) are written into temporary folders.
  */
 #include "config.h"
@@ -111,30 +113,52 @@ static void fixture_init(struct fixture *fx, int copy)
 	}
 }
 
-/* Writes the config (lines 1-14 fixed, extra from line 15) and loads the catalog. */
-static void fixture_load(struct fixture *fx, const char *extra)
+/* Writes the config (lines 1-14 fixed, extra from line 15) in a failover mode and loads the
+ * catalog. */
+static void fixture_load_mode(struct fixture *fx, const char *mode, const char *extra)
 {
 	char *layouts = src_path("layouts");
 	char *text = xasprintf("dr:\n"
-			       "  primary_site: datacenter-1\n"
-			       "  dr_site: datacenter-2\n"
-			       "  failover_mode: manual\n"
-			       "  sync_interval: 300\n"
-			       "scenarios_dir: \"%s\"\n"
-			       "layouts_dir: \"%s\"\n"
-			       "sites:\n"
-			       "  - name: datacenter-1\n"
-			       "    ssh: {host: db1.example.com}\n"
-			       "    postgres: {dbname: erp_chatbot}\n"
-			       "  - name: datacenter-2\n"
-			       "    ssh: {host: db2.example.com}\n"
-			       "    postgres: {dbname: erp_chatbot}\n"
-			       "%s",
-			       fx->scenarios, layouts, extra);
+	                       "  primary_site: datacenter-1\n"
+	                       "  dr_site: datacenter-2\n"
+	                       "  failover_mode: %s\n"
+	                       "  sync_interval: 300\n"
+	                       "scenarios_dir: \"%s\"\n"
+	                       "layouts_dir: \"%s\"\n"
+	                       "sites:\n"
+	                       "  - name: datacenter-1\n"
+	                       "    ssh: {host: db1.example.com}\n"
+	                       "    postgres: {dbname: erp_chatbot}\n"
+	                       "  - name: datacenter-2\n"
+	                       "    ssh: {host: db2.example.com}\n"
+	                       "    postgres: {dbname: erp_chatbot}\n"
+	                       "%s",
+	                       mode, fx->scenarios, layouts, extra);
 	fx->config = write_file(fx->dir, "drconsole.yml", text);
 	fx->rc = catalog_load(&fx->cat, fx->config, &fx->d);
 	free(text);
 	free(layouts);
+}
+
+/* Writes the config in manual failover mode and loads the catalog. */
+static void fixture_load(struct fixture *fx, const char *extra)
+{
+	fixture_load_mode(fx, "manual", extra);
+}
+
+/* Frees the catalog and its diagnostics, keeping the folder. */
+static void fixture_forget(struct fixture *fx)
+{
+	catalog_free(&fx->cat);
+	diag_free(&fx->d);
+	diag_init(&fx->d);
+}
+
+/* Loads the catalog again from the same config. */
+static void fixture_reload(struct fixture *fx)
+{
+	fixture_forget(fx);
+	fx->rc = catalog_load(&fx->cat, fx->config, &fx->d);
 }
 
 /* Frees the catalog and removes the folder. */
@@ -328,6 +352,115 @@ static void test_catalog_estimate_warning(void **state)
 	fixture_done(&fx);
 }
 
+/* Automatic failover without a fence command is a warning: at watch: when given, else at the DR
+ * settings. */
+static void test_catalog_watch_no_fence(void **state)
+{
+	(void)state;
+	static const char msg[] =
+	    "failover_mode is automatic and watch.fence_command is not set: the watcher can "
+	    "fence the old primary only by stopping PostgreSQL over SSH; with the site "
+	    "unreachable it cannot fence, and will not promote";
+	struct fixture fx;
+	fixture_init(&fx, 0);
+	fixture_load_mode(&fx, "automatic", "watch:\n  confirm_checks: 5\n");
+	assert_int_equal(fx.rc, 0);
+	assert_int_equal(fx.d.errors, 0);
+	assert_int_equal(fx.d.warnings, 1);
+	expect_diag(&fx.d, DIAG_WARNING, fx.config, 15, 1, msg);
+	fixture_done(&fx);
+
+	fixture_init(&fx, 0);
+	fixture_load_mode(&fx, "automatic", "");
+	assert_int_equal(fx.d.warnings, 1);
+	expect_diag(&fx.d, DIAG_WARNING, fx.config, 2, 17, msg);
+	fixture_done(&fx);
+
+	fixture_init(&fx, 0);
+	fixture_load_mode(&fx, "automatic", "watch:\n  fence_command: /bin/sh -c true\n");
+	expect_clean(&fx.d);
+	fixture_done(&fx);
+
+	fixture_init(&fx, 0);
+	fixture_load(&fx, "");
+	expect_clean(&fx.d);
+	fixture_done(&fx);
+}
+
+/* A fence command whose first word is an absolute path must be an executable file. */
+static void test_catalog_watch_fence_command(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_init(&fx, 0);
+	fixture_load(&fx, "watch:\n  fence_command: /nonexistent/dr-fence datacenter-1\n");
+	assert_int_equal(fx.rc, -1);
+	expect_diag(&fx.d, DIAG_ERROR, fx.config, 16, 18,
+	            "key 'fence_command': '/nonexistent/dr-fence' does not exist or is not a file");
+	fixture_done(&fx);
+
+	fixture_init(&fx, 0);
+	char *plain = write_file(fx.dir, "dr-fence", "#!/bin/sh\n");
+	assert_int_equal(chmod(plain, 0644), 0);
+	char *extra = xasprintf("watch:\n  fence_command: \"%s;x\"\n", plain);
+	fixture_load(&fx, extra);
+	char *msg = xasprintf("key 'fence_command': '%s' is not executable", plain);
+	expect_diag(&fx.d, DIAG_ERROR, fx.config, 16, 18, msg);
+	assert_int_equal(fx.d.errors, 1);
+	assert_int_equal(chmod(plain, 0755), 0);
+	fixture_reload(&fx);
+	expect_clean(&fx.d);
+	free(msg);
+	free(extra);
+	free(plain);
+	fixture_done(&fx);
+
+	/* a command found on PATH is not looked up */
+	fixture_init(&fx, 0);
+	fixture_load(&fx, "watch:\n  fence_command: dr-fence-not-installed datacenter-1\n");
+	expect_clean(&fx.d);
+	fixture_done(&fx);
+}
+
+/* The watcher's scenario must be one of the scenarios: the named one, or the default. */
+static void test_catalog_watch_scenario(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_init(&fx, 0);
+	fixture_load(&fx, "watch:\n  scenario: \"데이터센터 장애\"\n");
+	expect_clean(&fx.d);
+	fixture_done(&fx);
+
+	fixture_init(&fx, 0);
+	fixture_load(&fx, "watch:\n  scenario: \"DB 장애\"\n");
+	assert_int_equal(fx.rc, -1);
+	expect_diag(&fx.d, DIAG_ERROR, fx.config, 16, 13,
+	            "scenario 'DB 장애' is not one of the scenarios ('데이터센터 장애', "
+	            "'데이터베이스 장애', '네트워크 장애')");
+	fixture_done(&fx);
+
+	/* without watch:, scenarios lacking the default are nobody's concern */
+	fixture_init(&fx, 1);
+	char *path = xasprintf("%s/recovery-scenarios.yml", fx.scenarios);
+	char *seed = read_file(path);
+	char *edited = replace_once(seed, "\"데이터베이스 장애\"", "\"DB 장애\"");
+	free(write_file(fx.scenarios, "recovery-scenarios.yml", edited));
+	fixture_load(&fx, "");
+	expect_clean(&fx.d);
+	fixture_forget(&fx);
+	free(fx.config);
+	fixture_load(&fx, "watch:\n  confirm_checks: 2\n");
+	expect_diag(
+	    &fx.d, DIAG_ERROR, fx.config, 15, 1,
+	    "the watcher's default scenario '데이터베이스 장애' is not one of the scenarios "
+	    "('데이터센터 장애', 'DB 장애', '네트워크 장애'); name one with key 'scenario'");
+	free(edited);
+	free(seed);
+	free(path);
+	fixture_done(&fx);
+}
+
 /* Without both sites, the config's error stands alone: no cascade of unresolved placeholders. */
 static void test_catalog_no_cascade(void **state)
 {
@@ -424,15 +557,18 @@ static void test_catalog_description_placeholder_override(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_catalog_source_tree),
-		cmocka_unit_test(test_catalog_example_config),
-		cmocka_unit_test(test_catalog_unknown_action),
-		cmocka_unit_test(test_catalog_unknown_placeholder),
-		cmocka_unit_test(test_catalog_local_command),
-		cmocka_unit_test(test_catalog_estimate_warning),
-		cmocka_unit_test(test_catalog_no_cascade),
-		cmocka_unit_test(test_catalog_description_placeholder),
-		cmocka_unit_test(test_catalog_description_placeholder_override),
+	    cmocka_unit_test(test_catalog_source_tree),
+	    cmocka_unit_test(test_catalog_example_config),
+	    cmocka_unit_test(test_catalog_unknown_action),
+	    cmocka_unit_test(test_catalog_unknown_placeholder),
+	    cmocka_unit_test(test_catalog_local_command),
+	    cmocka_unit_test(test_catalog_estimate_warning),
+	    cmocka_unit_test(test_catalog_watch_no_fence),
+	    cmocka_unit_test(test_catalog_watch_fence_command),
+	    cmocka_unit_test(test_catalog_watch_scenario),
+	    cmocka_unit_test(test_catalog_no_cascade),
+	    cmocka_unit_test(test_catalog_description_placeholder),
+	    cmocka_unit_test(test_catalog_description_placeholder_override),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

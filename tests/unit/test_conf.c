@@ -301,6 +301,94 @@ static void test_conf_fence_on_return(void **state)
 	fixture_done(&fx);
 }
 
+/* Without watch:, the watcher gets its defaults; with it, every key lands in its field. */
+static void test_conf_watch(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	setenv("HOME", "/home/unit", 1);
+	fixture_load(&fx, DR_INLINE TWO_SITES);
+	expect_clean(&fx.d);
+	assert_int_equal(fx.cf.watch.check_interval_ms, 30000);
+	assert_int_equal(fx.cf.watch.confirm_interval_ms, 1000);
+	assert_int_equal(fx.cf.watch.confirm_checks, 3);
+	assert_null(fx.cf.watch.fence_command);
+	assert_null(fx.cf.watch.on_event);
+	assert_null(fx.cf.watch.metrics_file);
+	assert_string_equal(fx.cf.watch.scenario, "데이터베이스 장애");
+	assert_int_equal(fx.cf.watch.pos.line, 0);
+	fixture_done(&fx);
+
+	fixture_load(&fx,
+	             DR_INLINE "watch:\n"
+	                       "  check_interval: 1m\n"
+	                       "  confirm_interval: 500ms\n"
+	                       "  confirm_checks: 5\n"
+	                       "  fence_command: /usr/local/sbin/dr-fence {{site.primary.name}}\n"
+	                       "  on_event: logger -t drconsole\n"
+	                       "  metrics_file: metrics/drconsole.prom\n"
+	                       "  scenario: \"데이터센터 장애\"\n" TWO_SITES);
+	expect_clean(&fx.d);
+	assert_int_equal(fx.cf.watch.check_interval_ms, 60000);
+	assert_int_equal(fx.cf.watch.confirm_interval_ms, 500);
+	assert_int_equal(fx.cf.watch.confirm_checks, 5);
+	assert_string_equal(fx.cf.watch.fence_command,
+	                    "/usr/local/sbin/dr-fence {{site.primary.name}}");
+	assert_int_equal(fx.cf.watch.fence_pos.line, 10);
+	assert_int_equal(fx.cf.watch.fence_pos.col, 18);
+	assert_string_equal(fx.cf.watch.on_event, "logger -t drconsole");
+	char *metrics = xasprintf("%s/metrics/drconsole.prom", fx.dir);
+	assert_string_equal(fx.cf.watch.metrics_file, metrics);
+	free(metrics);
+	assert_string_equal(fx.cf.watch.scenario, "데이터센터 장애");
+	assert_int_equal(fx.cf.watch.scenario_pos.line, 13);
+	assert_int_equal(fx.cf.watch.pos.line, 6);
+	assert_int_equal(fx.cf.watch.pos.col, 1);
+	fixture_done(&fx);
+
+	fixture_load(&fx, DR_INLINE "watch:\n  metrics_file: ~/drconsole.prom\n" TWO_SITES);
+	expect_clean(&fx.d);
+	assert_string_equal(fx.cf.watch.metrics_file, "/home/unit/drconsole.prom");
+	fixture_done(&fx);
+}
+
+/* Each wrong watch: value is reported at its FILE:LINE:COL, all in one load. */
+static void test_conf_watch_errors(void **state)
+{
+	(void)state;
+	struct fixture fx;
+	fixture_load(&fx, DR_INLINE "watch:\n"
+	                            "  check_interval: 999ms\n"
+	                            "  confirm_interval: 0s\n"
+	                            "  confirm_checks: 0\n"
+	                            "  fence_command: \" \"\n"
+	                            "  on_event: [a]\n"
+	                            "  every: 1s\n" TWO_SITES);
+	assert_int_equal(fx.rc, -1);
+	assert_int_equal(fx.d.errors, 6);
+	expect_message(&fx.d, 7, 19, "key 'check_interval' must be at least 1s");
+	expect_message(&fx.d, 8, 21, "key 'confirm_interval' must be at least 100ms");
+	expect_message(&fx.d, 9, 19, "key 'confirm_checks' is 0, outside 1..100");
+	expect_message(&fx.d, 10, 18, "key 'fence_command' must name a command, not be empty");
+	expect_error(&fx.d, fx.file, 11, 13, "key 'on_event' must be a string");
+	expect_error(&fx.d, fx.file, 12, 3, "unknown key 'every' in watch");
+	/* a value refused is not kept: the defaults stand */
+	assert_int_equal(fx.cf.watch.check_interval_ms, 30000);
+	assert_int_equal(fx.cf.watch.confirm_interval_ms, 1000);
+	assert_null(fx.cf.watch.fence_command);
+	fixture_done(&fx);
+
+	fixture_load(&fx,
+	             DR_INLINE "watch:\n  check_interval: -5s\n  confirm_checks: 101\n" TWO_SITES);
+	expect_error(&fx.d, fx.file, 7, 19, "key 'check_interval': invalid duration '-5s'");
+	expect_message(&fx.d, 8, 19, "key 'confirm_checks' is 101, outside 1..100");
+	fixture_done(&fx);
+
+	fixture_load(&fx, DR_INLINE "watch: 30s\n" TWO_SITES);
+	expect_error(&fx.d, fx.file, 6, 8, "key 'watch' must be a mapping");
+	fixture_done(&fx);
+}
+
 /* An unknown key is reported where it is written, listing the keys that are allowed. */
 static void test_conf_unknown_key(void **state)
 {
@@ -312,9 +400,11 @@ static void test_conf_unknown_key(void **state)
 	assert_int_equal(fx.rc, -1);
 	assert_int_equal(fx.d.errors, 1);
 	expect_error(&fx.d, fx.file, 6, 1, "unknown key 'probes'");
-	expect_message(&fx.d, 6, 1,
-		       "unknown key 'probes' in the config (expected one of: dr, dr_config, probe, "
-		       "scenarios_dir, layouts_dir, state_dir, sites, params, actions, fence_on_return)");
+	expect_message(
+	    &fx.d, 6, 1,
+	    "unknown key 'probes' in the config (expected one of: dr, dr_config, probe, "
+	    "scenarios_dir, layouts_dir, state_dir, sites, params, actions, fence_on_return, "
+	    "watch)");
 	fixture_done(&fx);
 
 	fixture_load(&fx, DR_INLINE TWO_SITES
@@ -659,6 +749,8 @@ int main(void)
 	    cmocka_unit_test(test_conf_full),
 	    cmocka_unit_test(test_conf_defaults),
 	    cmocka_unit_test(test_conf_fence_on_return),
+	    cmocka_unit_test(test_conf_watch),
+	    cmocka_unit_test(test_conf_watch_errors),
 	    cmocka_unit_test(test_conf_unknown_key),
 	    cmocka_unit_test(test_conf_sites_count),
 	    cmocka_unit_test(test_conf_duplicate_site),

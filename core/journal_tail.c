@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "durable.h"
 #include "journal.h"
 #include "xmalloc.h"
 
@@ -46,48 +47,6 @@ char *journal_head_path(const char *path)
 	return xasprintf("%s.head", path);
 }
 
-/* Returns the folder that holds path ("." when it names none), newly allocated. */
-static char *journal_folder(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	if (slash == NULL)
-		return xstrdup(".");
-	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-}
-
-/* Writes all of len bytes to fd; -1 with errno set. */
-static int journal_write_all(int fd, const char *s, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, s, len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			if (n == 0)
-				errno = ENOSPC;
-			return -1;
-		}
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Makes the folder of path durable after a rename in it; -1 with errno set. */
-static int journal_sync_folder(const char *path)
-{
-	char *dir = journal_folder(path);
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	if (fd == -1)
-		return -1;
-	int rc = fsync(fd);
-	int saved = errno;
-	close(fd);
-	errno = saved;
-	return rc;
-}
-
 /*
  * Replaces the head file of the journal at path, atomically: records and
  * last_hash written to a temporary file, fsynced, renamed over it, the
@@ -95,29 +54,13 @@ static int journal_sync_folder(const char *path)
  */
 int journal_head_write(const char *path, int64_t records, const char *last_hash, char **cause)
 {
-	char *head = journal_head_path(path), *tmp = xasprintf("%s.tmp", head);
+	char *head = journal_head_path(path);
 	char *line =
 	    xasprintf("{\"records\":%lld,\"last_hash\":\"%s\"}\n", (long long)records, last_hash);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	int rc = fd == -1 ? -1 : journal_write_all(fd, line, strlen(line));
-	if (rc == 0)
-		rc = fsync(fd);
-	int saved = errno;
-	if (fd != -1 && close(fd) == -1 && rc == 0) {
-		saved = errno;
-		rc = -1;
-	}
-	errno = saved;
-	if (rc == 0)
-		rc = rename(tmp, head);
-	if (rc == 0)
-		rc = journal_sync_folder(head);
-	if (rc == -1) {
+	int rc = durable_replace(head, line, strlen(line));
+	if (rc == -1)
 		*cause = xasprintf("cannot update the head file %s: %s", head, strerror(errno));
-		unlink(tmp);
-	}
 	free(line);
-	free(tmp);
 	free(head);
 	return rc;
 }

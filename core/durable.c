@@ -1,0 +1,105 @@
+/*
+ * Files that survive a crash. durable_replace writes the new content to
+ * <path>.tmp (created afresh with O_EXCL, 0600, never through a symbolic
+ * link), fsyncs it, renames it over path and fsyncs the folder: a reader
+ * sees the old content or the new one, never a part, and after a crash the
+ * new content is there once durable_replace returned 0. Two processes must
+ * not replace the same file at once (the callers hold a lock for that): the
+ * temporary's name is fixed.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "durable.h"
+#include "xmalloc.h"
+
+/* Returns the folder that holds path ("." when it names none), newly allocated. */
+static char *durable_folder(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	return slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+}
+
+/* Writes all of len bytes to fd; -1 with errno set. */
+int durable_write_all(int fd, const char *s, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, s, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Makes the folder of path durable after a rename in it; -1 with errno set. */
+int durable_sync_folder(const char *path)
+{
+	char *dir = durable_folder(path);
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd == -1)
+		return -1;
+	int rc = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* Writes text to a new file tmp (0600) and syncs it; -1 with errno set. */
+static int durable_write_new(const char *tmp, const char *text, size_t len)
+{
+	if (unlink(tmp) == -1 && errno != ENOENT)
+		return -1;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1)
+		return -1;
+	int rc = fchmod(fd, 0600);
+	if (rc == 0)
+		rc = durable_write_all(fd, text, len);
+	if (rc == 0)
+		rc = fsync(fd);
+	int saved = errno;
+	if (close(fd) == -1 && rc == 0) {
+		saved = errno;
+		rc = -1;
+	}
+	errno = saved;
+	return rc;
+}
+
+/*
+ * Replaces the file at path with len bytes of text, atomically and durably
+ * (see the top of this file); -1 with errno set, path then left as it was.
+ */
+int durable_replace(const char *path, const char *text, size_t len)
+{
+	char *tmp = xasprintf("%s.tmp", path);
+	int rc = durable_write_new(tmp, text, len);
+	if (rc == 0)
+		rc = rename(tmp, path);
+	if (rc == 0)
+		rc = durable_sync_folder(path);
+	int saved = errno;
+	if (rc == -1)
+		unlink(tmp);
+	free(tmp);
+	errno = saved;
+	return rc;
+}

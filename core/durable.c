@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "durable.h"
+#include "paths.h"
 #include "xmalloc.h"
 
 /* Returns the folder that holds path ("." when it names none), newly allocated. */
@@ -59,6 +60,30 @@ int durable_sync_folder(const char *path)
 	int saved = errno;
 	close(fd);
 	errno = saved;
+	return rc;
+}
+
+/* Creates path and each missing folder above it, 0700; -1 with errno set when it cannot. */
+int durable_mkdirs(const char *path)
+{
+	char *p = xstrdup(path);
+	int rc = 0;
+	for (char *s = p + 1; rc == 0; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+			rc = -1;
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	if (rc == 0 && !paths_is_dir(path)) {
+		errno = ENOTDIR;
+		rc = -1;
+	}
 	return rc;
 }
 

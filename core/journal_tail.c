@@ -32,7 +32,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "atomicfile.h"
+#include "durable.h"
 #include "journal.h"
 #include "xmalloc.h"
 
@@ -57,7 +57,7 @@ int journal_head_write(const char *path, int64_t records, const char *last_hash,
 	char *head = journal_head_path(path);
 	char *line =
 	    xasprintf("{\"records\":%lld,\"last_hash\":\"%s\"}\n", (long long)records, last_hash);
-	int rc = atomicfile_write(head, line, strlen(line), 0600);
+	int rc = durable_replace(head, line, strlen(line));
 	if (rc == -1)
 		*cause = xasprintf("cannot update the head file %s: %s", head, strerror(errno));
 	free(line);

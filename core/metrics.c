@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "atomicfile.h"
+#include "durable.h"
 #include "metrics.h"
 #include "xmalloc.h"
 
@@ -156,7 +156,7 @@ char *metrics_render(const struct conf *cf, const struct site_status *sites, siz
 /* Replaces the textfile at path with text, atomically; -1 with *cause. */
 int metrics_write(const char *path, const char *text, char **cause)
 {
-	if (atomicfile_write(path, text, strlen(text), 0644) == 0)
+	if (durable_replace_mode(path, text, strlen(text), 0644) == 0)
 		return 0;
 	*cause = xasprintf("cannot write the metrics file %s: %s", path, strerror(errno));
 	return -1;

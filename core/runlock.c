@@ -39,7 +39,7 @@
 #include <jansson.h>
 
 #include "clock.h"
-#include "paths.h"
+#include "durable.h"
 #include "runlock.h"
 #include "runlock_int.h"
 #include "utf8.h"
@@ -322,30 +322,6 @@ char *runlock_owner_describe(const struct runlock_owner *o)
 	                 o->host, from, o->pid, when, o->run);
 }
 
-/* Creates path and each missing folder above it, 0700; -1 with errno set when it cannot. */
-static int runlock_mkdirs(const char *path)
-{
-	char *p = xstrdup(path);
-	int rc = 0;
-	for (char *s = p + 1; rc == 0; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) == -1 && errno != EEXIST)
-			rc = -1;
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(p);
-	if (rc == 0 && !paths_is_dir(path)) {
-		errno = ENOTDIR;
-		rc = -1;
-	}
-	return rc;
-}
-
 /* Reads the owner written in a lock file into o; -1 (o cleared) when there is none. */
 static int runlock_read_owner(int fd, struct runlock_owner *o)
 {
@@ -427,7 +403,7 @@ int runlock_acquire(const char *state_dir, const char *target, const struct runl
 	out->path = NULL;
 	memset(holder, 0, sizeof *holder);
 	char *dir = xasprintf("%s/locks", state_dir);
-	if (runlock_mkdirs(dir) == -1) {
+	if (durable_mkdirs(dir) == -1) {
 		*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
 		free(dir);
 		return -1;

@@ -8,6 +8,10 @@
  *                  postgres{}, health{}, backups{}, probe{} (round trips)
  *   replication[]  from the primary to each other site: state, lag_bytes,
  *                  lag_s, replay_delay_s, receiver_status
+ *   fence          the fence on return kept in state_dir (fencestate.h):
+ *                  armed, site, since, and error when the state cannot be
+ *                  read (armed is then null: not known); left out by
+ *                  status_json_render, which has no state to tell
  *
  * The keys of DESIGN section 5 are stable; the rest may grow. A value that is
  * not known is null: never-answered parts, a value whose known flag is off,
@@ -333,9 +337,22 @@ static json_t *status_json_time(int64_t now)
 	return json_string(buf);
 }
 
+/* Returns the fence state: fence as read, or (fence NULL) armed null and why it is not known. */
+static json_t *status_json_fence(const struct fencestate *fence, const char *error)
+{
+	int known = fence != NULL && error == NULL;
+	int armed = known && fence->armed;
+	json_t *o = json_object();
+	status_json_set(o, "armed", known ? json_boolean(armed) : json_null());
+	status_json_set(o, "site", armed ? status_json_text(fence->site) : json_null());
+	status_json_set(o, "since", armed ? status_json_text(fence->arm.at) : json_null());
+	return status_json_set(o, "error", status_json_text(error));
+}
+
 /* Renders the object, with error (or null) as why no status could be taken. */
 static char *status_json_build(const struct conf *cf, const struct site_status *sites, size_t n,
-                               const struct verdict *v, int64_t now_wall_ms, const char *error)
+                               const struct verdict *v, int64_t now_wall_ms, const char *error,
+                               json_t *fence)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -348,6 +365,8 @@ static char *status_json_build(const struct conf *cf, const struct site_status *
 	status_json_set(root, "error", status_json_text(error));
 	status_json_set(root, "sites", list);
 	status_json_set(root, "replication", status_json_replication(cf, sites, n));
+	if (fence != NULL)
+		status_json_set(root, "fence", fence);
 	char *text =
 	    utf8_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -360,7 +379,19 @@ static char *status_json_build(const struct conf *cf, const struct site_status *
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
                          const struct verdict *v, int64_t now_wall_ms)
 {
-	return status_json_build(cf, sites, n, v, now_wall_ms, NULL);
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL, NULL);
+}
+
+/*
+ * Renders status --json with the fence state: fence as fencestate_read gave
+ * it, or NULL with fence_error saying why it could not be read.
+ */
+char *status_json_render_fence(const struct conf *cf, const struct site_status *sites, size_t n,
+                               const struct verdict *v, int64_t now_wall_ms,
+                               const struct fencestate *fence, const char *fence_error)
+{
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL,
+	                         status_json_fence(fence, fence_error));
 }
 
 /*
@@ -377,7 +408,7 @@ char *status_json_render_error(const char *error, int64_t now_wall_ms)
 	v->reasons[0].level = VERDICT_UNKNOWN;
 	v->reasons[0].kind = VERDICT_KIND_OTHER;
 	snprintf(v->reasons[0].text, sizeof v->reasons[0].text, "%s", error);
-	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error);
+	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error, NULL);
 	free(v);
 	return text;
 }

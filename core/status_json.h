@@ -10,11 +10,15 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "fencestate.h"
 #include "snapshot.h"
 #include "verdict.h"
 
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
                          const struct verdict *v, int64_t now_wall_ms);
+char *status_json_render_fence(const struct conf *cf, const struct site_status *sites, size_t n,
+                               const struct verdict *v, int64_t now_wall_ms,
+                               const struct fencestate *fence, const char *fence_error);
 char *status_json_render_error(const char *error, int64_t now_wall_ms);
 
 #endif

@@ -756,6 +756,15 @@ void verdict_judge(const struct conf *cf, const struct site_status *sites, size_
 	verdict_settle(v);
 }
 
+/* Adds a finding made outside the sites' snapshots (the fence state) and settles the level anew. */
+void verdict_note(struct verdict *v, enum verdict_level level, enum verdict_kind kind,
+                  const char *site, const char *text)
+{
+	verdict_add(v, level, kind, site, "%s", text);
+	verdict_sort(v);
+	verdict_settle(v);
+}
+
 /* Returns the reason that heads the verdict (the first of its level), or NULL when all is ok. */
 const struct verdict_reason *verdict_top(const struct verdict *v)
 {

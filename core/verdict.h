@@ -58,6 +58,8 @@ struct verdict {
 
 void verdict_judge(const struct conf *cf, const struct site_status *sites, size_t n,
                    int64_t now_wall_ms, struct verdict *v);
+void verdict_note(struct verdict *v, enum verdict_level level, enum verdict_kind kind,
+                  const char *site, const char *text);
 int verdict_exit_code(enum verdict_level level);
 size_t verdict_more(const struct verdict *v);
 const struct verdict_reason *verdict_top(const struct verdict *v);

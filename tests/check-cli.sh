@@ -253,5 +253,33 @@ sed -e '/^dr:/,/^  sync_interval/d' -e '1i dr_config: kubernetes/dr-config.yml' 
 run check -c "$tmp/k/drconsole.yml"
 check "dr_config reads the seed's ConfigMap" eval 'rc_is 0 && out_has "failover automatic, lag budget 5m (from $tmp/k/kubernetes/dr-config.yml)"'
 
+# status --json reports the fence kept in the config's state_dir (sites on closed loopback ports).
+mkdir -m 700 "$tmp/fstate"
+cat >"$tmp/fence.yml" <<EOF
+dr: {primary_site: a, dr_site: b, failover_mode: manual, sync_interval: 300}
+state_dir: $tmp/fstate
+sites:
+  - name: a
+    ssh: {host: 127.0.0.1, port: 1, known_hosts: $tmp/known_hosts}
+  - name: b
+    ssh: {host: 127.0.0.1, port: 1, known_hosts: $tmp/known_hosts}
+EOF
+run status -c "$tmp/fence.yml" --json --timeout 2
+check "status --json: no fence state file, no fence armed" \
+	eval 'json_is ".fence == {\"armed\": false, \"site\": null, \"since\": null, \"error\": null} and (.sites | length) == 2"'
+cat >"$tmp/fstate/fence.json" <<EOF
+{"armed": true, "site": "a", "since": "2026-11-27T06:15:00.123Z",
+ "by": {"run": null, "actor": "watch", "operator": "kim", "host": "jump1", "pid": 4242},
+ "reason": "promoted b at 0/3000148", "disarmed": null}
+EOF
+chmod 600 "$tmp/fstate/fence.json"
+run status -c "$tmp/fence.yml" --json --timeout 2
+check "status --json: an armed fence is shown, the stable keys kept" \
+	eval 'json_is ".fence.armed == true and .fence.site == \"a\" and .fence.since == \"2026-11-27T06:15:00.123Z\" and .fence.error == null and .overall != null and .replication != null"'
+printf '{"armed": true, "site": "a",,}\n' >"$tmp/fstate/fence.json"
+run status -c "$tmp/fence.yml" --json --timeout 2
+check "status --json: a damaged fence state is not known (null), said with its position, a warning at least" \
+	eval 'json_is "(.fence.armed == null) and (.fence.error | test(\"fence.json:1:\")) and .exit_code >= 1 and any(.reasons[]; .level == \"warning\" and (.text | test(\"fence state cannot be read\")))"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

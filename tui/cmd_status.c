@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "clock.h"
 #include "duration.h"
+#include "fencestate.h"
 #include "paths.h"
 #include "rundir.h"
 #include "status_json.h"
@@ -174,6 +175,24 @@ static void status_mark_timeout(struct site_status *s, int64_t timeout_ms)
 	s->reachable = 0;
 }
 
+/*
+ * Reads the fence state of the config's state_dir into fs. A state that
+ * cannot be read is a warning in v (whether a fence is armed is not known);
+ * returns its cause then (free it), else NULL.
+ */
+static char *status_fence(const struct conf *cf, struct fencestate *fs, struct verdict *v)
+{
+	char *cause = NULL;
+	if (fencestate_read(cf->state_dir, fs, &cause) == 0)
+		return NULL;
+	char *text = xasprintf("the fence state cannot be read, so whether the old primary must "
+	                       "stay fenced is not known: %s",
+	                       cause);
+	verdict_note(v, VERDICT_WARNING, VERDICT_KIND_OTHER, "", text);
+	free(text);
+	return cause;
+}
+
 /* Runs "drconsole status". */
 int cmd_status(int argc, char **argv)
 {
@@ -224,14 +243,18 @@ int cmd_status(int argc, char **argv)
 	struct verdict v;
 	int64_t now = clock_wall_ms();
 	verdict_judge(cf, snaps, cf->n_sites, now, &v);
+	struct fencestate fence;
+	char *fence_error = status_fence(cf, &fence, &v);
 	if (json) {
-		char *text = status_json_render(cf, snaps, cf->n_sites, &v, now);
+		char *text =
+		    status_json_render_fence(cf, snaps, cf->n_sites, &v, now, &fence, fence_error);
 		printf("%s\n", text);
 		free(text);
 	} else {
 		status_table_print(stdout, cf, snaps, cf->n_sites, &v, now);
 	}
 	fflush(stdout);
+	free(fence_error);
 	rc = verdict_exit_code(v.level);
 	/* A frozen site's threads may still be inside a deadline: do not wait for them. */
 	rundir_remove_own();

@@ -31,6 +31,10 @@ run plan -c
 check "an option without its value is a usage error" eval 'rc_is 2 && err_has "needs a value"'
 run status --bogus
 check "a usage error of status is unknown (3), as monitoring plugins expect" eval 'rc_is 3 && err_has "status: unknown option"'
+run status --timeout abc
+check "status --timeout with no duration says so" eval 'rc_is 3 && err_has "--timeout: invalid duration"'
+run status --timeout 50ms
+check "status --timeout under 0.1 s says so" eval 'rc_is 3 && err_has "--timeout: at least 0.1 s"'
 run status -c "$tmp/none.yml"
 check "status without a readable config is unknown (3)" eval 'rc_is 3 && err_has "cannot open"'
 # status --json always prints one object a monitoring pipeline can parse.

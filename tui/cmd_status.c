@@ -106,10 +106,10 @@ static int status_options(int argc, char **argv, const char **config, int *json,
 			*json = 1;
 			break;
 		case 't':
-			if (duration_parse(optarg, timeout_ms, err, sizeof err) == -1 ||
-			    *timeout_ms < 100) {
+			int bad = duration_parse(optarg, timeout_ms, err, sizeof err) == -1;
+			if (bad || *timeout_ms < 100) {
 				status_usage_error(why, whylen, "status: --timeout: %s",
-				                   *timeout_ms < 100 ? "at least 0.1 s" : err);
+				                   bad ? err : "at least 0.1 s");
 				return CLI_EXIT_USAGE;
 			}
 			break;

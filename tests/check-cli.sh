@@ -31,6 +31,8 @@ run plan -c
 check "an option without its value is a usage error" eval 'rc_is 2 && err_has "needs a value"'
 run status --bogus
 check "a usage error of status is unknown (3), as monitoring plugins expect" eval 'rc_is 3 && err_has "status: unknown option"'
+run --json status -c "$tmp/none.yml"
+check "drconsole --json status (the flag first) prints the one object too" eval 'rc_is 3 && jq -e ".overall == \"unknown\"" "$tmp/out" >/dev/null'
 run status --timeout abc
 check "status --timeout with no duration says so" eval 'rc_is 3 && err_has "--timeout: invalid duration"'
 run status --timeout 50ms

@@ -70,9 +70,10 @@ int main(int argc, char **argv)
 					     {"layout", required_argument, NULL, 'l'},
 					     {"help", no_argument, NULL, 'h'},
 					     {"version", no_argument, NULL, 'V'},
+					     {"json", no_argument, NULL, 'j'},
 					     {NULL, 0, NULL, 0}};
 	const char *config = NULL, *layout = NULL;
-	int ch;
+	int ch, json = 0;
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
@@ -90,6 +91,9 @@ int main(int argc, char **argv)
 		case 'V':
 			printf("drconsole %s\n", PACKAGE_VERSION);
 			return 0;
+		case 'j': /* "drconsole --json status": passed on to status */
+			json = 1;
+			break;
 		case ':':
 			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
 			return CLI_EXIT_USAGE;
@@ -98,15 +102,21 @@ int main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
+	if (json && (optind >= argc || strcmp(argv[optind], "status") != 0)) {
+		cli_usage_error("--json goes with status");
+		return CLI_EXIT_USAGE;
+	}
 	if (optind >= argc)
 		return cmd_console(config, layout);
 
 	/* Hand the command its arguments, with a global -c passed on in front. */
 	const char *command = argv[optind];
 	int sub_argc = argc - optind;
-	char **sub_argv = calloc((size_t)sub_argc + 3, sizeof *sub_argv);
+	char **sub_argv = calloc((size_t)sub_argc + 4, sizeof *sub_argv);
 	int n = 0;
 	sub_argv[n++] = argv[optind];
+	if (json)
+		sub_argv[n++] = (char *)"--json";
 	if (config != NULL) {
 		sub_argv[n++] = (char *)"-c";
 		sub_argv[n++] = (char *)config;

@@ -628,6 +628,10 @@ void runhost_detach(struct runhost *h, const char *reason)
 	if (h->phase == RUNHOST_RUNNING) {
 		runbook_detach(&h->rb, reason);
 		runbook_flush(&h->rb); /* a last try for records kept */
+	} else if (h->journal != NULL && journal_seq(h->journal) == 0) {
+		journal_close(h->journal); /* it never started: no journal is left */
+		h->journal = NULL;
+		journal_unlink(h->journal_path);
 	}
 	runhost_unlock(h);
 }

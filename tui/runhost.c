@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fencestate.h"
 #include "runhost.h"
 #include "siteop.h"
 #include "xmalloc.h"
@@ -565,6 +566,33 @@ static void runhost_unlock(struct runhost *h)
 }
 
 /*
+ * After a promotion, keeps the old primary's fence in the state folder, so
+ * that it outlives this console (status --json reports it); journaled,
+ * and a failure to keep it is journaled too.
+ */
+static void runhost_keep_fence(struct runhost *h)
+{
+	const struct site *old = conf_primary(&h->cat->cf), *dr = conf_dr(&h->cat->cf);
+	struct fencestate_by by;
+	char reason[256], *cause = NULL, *run = runhost_run_id(h->journal_path);
+	h->fence_kept = 1;
+	if (old == NULL) {
+		free(run);
+		return;
+	}
+	fencestate_by_me(&by, FENCESTATE_CONSOLE, run);
+	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr ? dr->name : "the DR site",
+	         run);
+	int rc = fencestate_arm(h->cat->cf.state_dir, old->name, &by, reason, &cause);
+	runbook_log(&h->rb, "fence_kept",
+	            json_pack("{s:s, s:b, s:s?}", "site", old->name, "ok", rc != -1, "why",
+	                      rc == -1 ? cause : NULL),
+	            NULL);
+	free(cause);
+	free(run);
+}
+
+/*
  * Delivers the results computed here and those the agents finished, then
  * gives the engine the live snapshots; returns 1 when anything came.
  */
@@ -587,6 +615,8 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 		any = 1;
 	}
 	runbook_tick(&h->rb, snaps, n);
+	if (h->rb.promoted && !h->fence_kept)
+		runhost_keep_fence(h);
 	if (h->rb.finished)
 		runhost_unlock(h);
 	else

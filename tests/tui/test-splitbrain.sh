@@ -116,6 +116,14 @@ if grep '"type":"fence_on_return"' "$last" | grep -q '"ok":true'; then
 else
 	notok "journaled: fence_on_return, the fence succeeded"
 fi
+# The fence outlives this console: kept in the state folder, reported by status --json.
+if grep '"type":"fence_kept"' "$last" | grep -q '"ok":true'; then ok "journaled: fence_kept"; else notok "journaled: fence_kept"; fi
+fence=$("$prog" -c "$LAB_CONFIG" status --json --timeout 3 2>/dev/null | jq -c '.fence')
+if echo "$fence" | jq -e '.armed == true and .site == "datacenter-1"' >/dev/null 2>&1; then
+	ok "status --json: the old primary's fence is armed"
+else
+	notok "status --json: the old primary's fence is armed: $fence"
+fi
 # The fence's outcome is an event too (the overview layout shows more of them).
 T send-keys 1
 check "the fence's outcome is an event" shows "the fence on return of datacenter-1 worked" 10

@@ -73,7 +73,9 @@ int durable_mkdirs(const char *path)
 			continue;
 		char c = *s;
 		*s = '\0';
-		if (mkdir(p, 0700) == -1 && errno != EEXIST)
+		if (mkdir(p, 0700) == 0)
+			chmod(p, 0700); /* whatever the umask */
+		else if (errno != EEXIST)
 			rc = -1;
 		*s = c;
 		if (c == '\0')

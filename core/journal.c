@@ -49,6 +49,7 @@
 #include <openssl/evp.h>
 
 #include "clock.h"
+#include "durable.h"
 #include "journal.h"
 #include "paths.h"
 #include "runid.h"
@@ -121,27 +122,9 @@ int journal_type_ok(const char *type)
 /* Creates dir and its missing parents, each new one 0700. */
 static int journal_mkdirs(const char *dir, char **cause)
 {
-	char *p = xstrdup(dir);
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char c = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) == 0)
-			chmod(p, 0700);
-		else if (errno != EEXIST) {
-			*cause = xasprintf("cannot create %s: %s", p, strerror(errno));
-			free(p);
-			return -1;
-		}
-		*s = c;
-		if (c == '\0')
-			break;
-	}
-	free(p);
-	if (paths_is_dir(dir))
+	if (durable_mkdirs(dir) == 0)
 		return 0;
-	*cause = xasprintf("%s is not a folder", dir);
+	*cause = xasprintf("cannot create %s: %s", dir, strerror(errno));
 	return -1;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "opqueue.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* Makes an empty queue. */
@@ -69,9 +70,7 @@ void op_free(struct op *op)
  */
 static char *op_tail(const char *text, size_t len, size_t *kept)
 {
-	size_t skip = len > OPQUEUE_OUTPUT_MAX ? len - OPQUEUE_OUTPUT_MAX : 0;
-	while (skip < len && skip > 0 && ((unsigned char)text[skip] & 0xC0) == 0x80)
-		skip++; /* not in the middle of a UTF-8 sequence */
+	size_t skip = utf8_tail(text, len, OPQUEUE_OUTPUT_MAX); /* between characters */
 	char *out = xmalloc((len - skip) * 3 + 1), *p = out;
 	for (size_t i = skip; i < len; i++) {
 		if (text[i] == '\0') {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "nonce.h"
 #include "runid.h"
 #include "xmalloc.h"
 
@@ -62,34 +63,13 @@ char *runid_make(int64_t now_ms, const char *host, int pid, uint64_t random)
 	                 pid < 0 ? 0 : pid, (unsigned long long)random);
 }
 
-/* Returns 64 random bits: from /dev/urandom, else mixed from the clocks and the pid. */
-static uint64_t runid_random(void)
-{
-	uint64_t r = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, &r, sizeof r) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n == (ssize_t)sizeof r)
-		return r;
-	struct timespec ts = {0, 0};
-	clock_gettime(CLOCK_REALTIME, &ts);
-	r = ((uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec) ^
-	    ((uint64_t)getpid() << 32) ^ (uint64_t)clock_mono_ms();
-	r ^= r >> 30; /* splitmix64's finaliser spreads the few changing bits */
-	r *= 0xbf58476d1ce4e5b9ULL;
-	r ^= r >> 27;
-	r *= 0x94d049bb133111ebULL;
-	return r ^ (r >> 31);
-}
-
 /* Returns the id of a run this process starts at now_ms (wall clock). Newly allocated. */
 char *runid_new(int64_t now_ms)
 {
 	char host[256] = "";
 	if (gethostname(host, sizeof host - 1) != 0)
 		host[0] = '\0';
-	return runid_make(now_ms, host, (int)getpid(), runid_random());
+	return runid_make(now_ms, host, (int)getpid(), nonce_u64());
 }
 
 /* Tells whether the n bytes at s are all in set. */

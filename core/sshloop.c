@@ -39,6 +39,7 @@
 
 #include "clock.h"
 #include "sshexec.h"
+#include "nonce.h"
 #include "sshloop.h"
 #include "xmalloc.h"
 
@@ -58,18 +59,7 @@ struct sshloop {
 /* Sets a new random token (hex) for the next loop. */
 static void sshloop_new_token(struct sshloop *l)
 {
-	unsigned long long r = 0;
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, &r, sizeof r) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (n != (ssize_t)sizeof r) {
-		struct timespec ts = {0, 0};
-		clock_gettime(CLOCK_REALTIME, &ts);
-		r = ((unsigned long long)ts.tv_nsec << 20) ^ (unsigned long long)ts.tv_sec ^
-		    ((unsigned long long)getpid() << 40) ^ (unsigned long long)(uintptr_t)l;
-	}
-	snprintf(l->token, sizeof l->token, "%016llx", r);
+	nonce_hex(l->token, sizeof l->token);
 }
 
 /* Finds line (its newline included) at the start of a line of out; returns it or NULL. */

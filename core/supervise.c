@@ -36,6 +36,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "nonce.h"
 #include "shquote.h"
 #include "supervise.h"
 #include "xmalloc.h"
@@ -120,20 +121,7 @@ static const char supervise_status_script[] = SUPERVISE_PRELUDE
 /* Fills hex (size-1 digits, at most SUPERVISE_NONCE_LEN) with random hex digits. */
 void supervise_nonce(char *hex, size_t size)
 {
-	unsigned char raw[SUPERVISE_NONCE_LEN / 2];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t got = fd >= 0 ? read(fd, raw, sizeof raw) : -1;
-	if (fd >= 0)
-		close(fd);
-	if (got != (ssize_t)sizeof raw) { /* never expected: still distinct per process and time */
-		unsigned long long v =
-		    (unsigned long long)time(NULL) ^ ((unsigned long long)getpid() << 32);
-		memcpy(raw, &v, sizeof raw < sizeof v ? sizeof raw : sizeof v);
-	}
-	size_t n = 0;
-	for (size_t i = 0; i < sizeof raw && n + 2 < size; i++)
-		n += (size_t)snprintf(hex + n, size - n, "%02x", raw[i]);
-	hex[n] = '\0';
+	nonce_hex(hex, size);
 }
 
 /* Encodes a command as a printf %b argument free of newlines, backslash pairs and '!'. */

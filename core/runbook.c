@@ -24,12 +24,6 @@
 #include "verdict.h"
 #include "xmalloc.h"
 
-/* Returns text as a JSON string that is always valid UTF-8 (null for NULL): never a lost record. */
-static json_t *rb_str(const char *text)
-{
-	return utf8_json_string(text);
-}
-
 /* Returns the engine's clock. */
 static int64_t runbook_now(const struct runbook *rb)
 {
@@ -255,7 +249,8 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 	rb->ended_ms = runbook_now(rb);
 	runbook_log(rb, "run_finished",
 	            json_pack("{s:s, s:I, s:o}", "result", result, "elapsed_ms",
-	                      (json_int_t)runbook_elapsed_ms(rb), "reason", rb_str(reason)),
+	                      (json_int_t)runbook_elapsed_ms(rb), "reason",
+	                      utf8_json_string(reason)),
 	            NULL);
 }
 
@@ -627,8 +622,8 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 		snprintf(rb->alarm, sizeof rb->alarm,
 		         "SPLIT BRAIN: %s answered as a writable primary after the promotion",
 		         old ? old->name : "the old primary");
-		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
-		            NULL);
+		runbook_log(rb, "split_brain",
+		            json_pack("{s:o}", "evidence", utf8_json_string(rb->alarm)), NULL);
 		runbook_event(rb, EVENT_CRITICAL, old ? old->name : "", "%s", rb->alarm);
 	}
 	rb->fence_request = 0;
@@ -641,7 +636,8 @@ static void runbook_return_fenced(struct runbook *rb, const struct rb_result *re
 	                    : res->timed_out ? "it did not finish in time: its outcome is not known"
 	                                     : NULL);
 	runbook_log(rb, "fence_on_return",
-	            json_pack("{s:b, s:o}", "ok", res->ok, "detail", rb_str(res->detail)), NULL);
+	            json_pack("{s:b, s:o}", "ok", res->ok, "detail", utf8_json_string(res->detail)),
+	            NULL);
 }
 
 /* Journals an operation's outcome. */
@@ -651,11 +647,12 @@ static void runbook_log_result(struct runbook *rb, const struct rb_flight *f,
 	const char *type = f->op == RB_OP_CHECK    ? "check_result"
 	                   : f->op == RB_OP_STATUS ? "step_status"
 	                                           : "step_output";
-	json_t *data = json_pack("{s:b, s:i, s:b, s:b, s:o, s:o, s:o, s:I, s:I}", "ok", res->ok,
-	                         "exit_status", res->exit_status, "timed_out", res->timed_out,
-	                         "lost", res->lost, "detail", rb_str(res->detail), "output",
-	                         rb_str(res->output), "stderr", rb_str(res->errout), "cut_bytes",
-	                         (json_int_t)res->cut, "lsn", (json_int_t)res->lsn);
+	json_t *data =
+	    json_pack("{s:b, s:i, s:b, s:b, s:o, s:o, s:o, s:I, s:I}", "ok", res->ok, "exit_status",
+	              res->exit_status, "timed_out", res->timed_out, "lost", res->lost, "detail",
+	              utf8_json_string(res->detail), "output", utf8_json_string(res->output),
+	              "stderr", utf8_json_string(res->errout), "cut_bytes", (json_int_t)res->cut,
+	              "lsn", (json_int_t)res->lsn);
 	if (data != NULL) {
 		json_object_set_new(data, "op", json_integer(f->id));
 		if (res->pid > 0)
@@ -891,8 +888,8 @@ static void runbook_watch(struct runbook *rb)
 		rb->split_brain = 1;
 		rb->fenced = 0;
 		snprintf(rb->alarm, sizeof rb->alarm, "SPLIT BRAIN: %s after the promotion", why);
-		runbook_log(rb, "split_brain", json_pack("{s:o}", "evidence", rb_str(rb->alarm)),
-		            NULL);
+		runbook_log(rb, "split_brain",
+		            json_pack("{s:o}", "evidence", utf8_json_string(rb->alarm)), NULL);
 		runbook_event(rb, EVENT_CRITICAL, "", "%s", rb->alarm);
 	}
 	/* Armed from the promotion on, and again after each fence that worked. */
@@ -900,8 +897,8 @@ static void runbook_watch(struct runbook *rb)
 		runbook_fence_returned(rb, 1);
 	if (!writable && rb->split_brain && rb->fenced) {
 		rb->split_brain = 0;
-		runbook_log(rb, "split_brain_resolved", json_pack("{s:o}", "evidence", rb_str(why)),
-		            NULL);
+		runbook_log(rb, "split_brain_resolved",
+		            json_pack("{s:o}", "evidence", utf8_json_string(why)), NULL);
 		runbook_event(rb, EVENT_INFO, "",
 		              "split brain over: the old primary is fenced (%s)", why);
 		snprintf(rb->alarm, sizeof rb->alarm, "%s", "");
@@ -1009,9 +1006,10 @@ int runbook_override(struct runbook *rb, const char *typed)
 	json_t *failed = json_array();
 	for (size_t i = 0; i < st->n_guards; i++)
 		if (!st->guards[i].pass)
-			json_array_append_new(
-			    failed, json_pack("{s:s, s:o}", "guard", st->plan->action->guards[i],
-			                      "evidence", rb_str(st->guards[i].evidence)));
+			json_array_append_new(failed,
+			                      json_pack("{s:s, s:o}", "guard",
+			                                st->plan->action->guards[i], "evidence",
+			                                utf8_json_string(st->guards[i].evidence)));
 	if (runbook_intent(rb, "guard_override", json_pack("{s:o}", "failed", failed), st) == -1)
 		return -1;
 	st->overridden = 1;
@@ -1031,7 +1029,7 @@ int runbook_attest(struct runbook *rb, const char *typed)
 	if (runbook_intent(rb, "attested",
 	                   json_pack("{s:s, s:s, s:o}", "site", p->name, "statement",
 	                             "the old primary is down and stays down", "evidence",
-	                             rb_str(s->error)),
+	                             utf8_json_string(s->error)),
 	                   NULL) == -1)
 		return -1;
 	rb->attested = 1;
@@ -1070,7 +1068,7 @@ int runbook_skip(struct runbook *rb, const char *reason)
 		return -1;
 	if (runbook_intent(rb, "step_finished",
 	                   json_pack("{s:s, s:o, s:I}", "result", "skipped", "reason",
-	                             rb_str(reason), "step_ms",
+	                             utf8_json_string(reason), "step_ms",
 	                             (json_int_t)runbook_step_elapsed_ms(rb, st)),
 	                   st) == -1)
 		return -1;
@@ -1102,7 +1100,8 @@ int runbook_manual_done(struct runbook *rb)
 /* Journals a note of the operator's; -1 when the journal cannot take it. */
 int runbook_note(struct runbook *rb, const char *text)
 {
-	return runbook_intent(rb, "note", json_pack("{s:o}", "text", rb_str(text ? text : "")),
+	return runbook_intent(rb, "note",
+	                      json_pack("{s:o}", "text", utf8_json_string(text ? text : "")),
 	                      rb->current < rb->n ? &rb->steps[rb->current] : NULL);
 }
 
@@ -1126,7 +1125,7 @@ void runbook_detach(struct runbook *rb, const char *reason)
 		return;
 	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	runbook_log(rb, "detached",
-	            json_pack("{s:o, s:s?}", "reason", rb_str(reason), "state",
+	            json_pack("{s:o, s:s?}", "reason", utf8_json_string(reason), "state",
 	                      st ? runbook_state_name(st->state) : NULL),
 	            st);
 }

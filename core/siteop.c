@@ -129,54 +129,6 @@ int siteop_restore_parse(const char *out, char *detail, size_t len)
 	return 0;
 }
 
-/*
- * Runs line on the session until it ends, or until its end line comes (a
- * supervised command: "\ndrsup NONCE end "), or the budget runs out; *r
- * holds what came in every case (free it). -1 and *cause when it did not end.
- */
-static int siteop_wait(struct sshconn *conn, const char *line, int64_t budget_ms, const char *nonce,
-                       struct sshexec_result *r, char **cause)
-{
-	char mark[64];
-	int64_t start = clock_mono_ms(), deadline = start + budget_ms;
-	int rc = -1;
-	memset(r, 0, sizeof *r);
-	r->status = -1;
-	struct sshexec *e = sshexec_start(conn, line, SUPERVISE_KEEP + 65536, cause);
-	if (e == NULL)
-		return -1;
-	snprintf(mark, sizeof mark, "\ndrsup %s end ", nonce ? nonce : "");
-	int wake = conn->wake_fd; /* for the idle loop: here it would end every wait at once */
-	conn->wake_fd = -1;
-	for (;;) {
-		size_t len;
-		const char *out = sshexec_stdout(e, &len, NULL);
-		const char *from = len > 512 ? out + len - 512 : out;
-		if (sshexec_done(e) ||
-		    (nonce != NULL && strstr(from, mark) != NULL && out[len - 1] == '\n')) {
-			rc = sshexec_error(e) != NULL ? -1 : 0;
-			if (rc == -1)
-				*cause = xstrdup(sshexec_error(e));
-			break;
-		}
-		int left = clock_left_ms(deadline);
-		if (left == 0) {
-			*cause = xasprintf("no answer within %.1f s (%s)",
-			                   (double)(clock_mono_ms() - start) / 1000.0,
-			                   sshexec_waiting_for(e));
-			break;
-		}
-		if (sshconn_poll(conn, left) == -1) {
-			*cause = xstrdup(sshconn_error(conn));
-			break;
-		}
-	}
-	conn->wake_fd = wake;
-	sshexec_take(e, r);
-	sshexec_free(e);
-	return rc;
-}
-
 /* Removes the supervisor's own line from stderr: what is left is the shell's and the step's. */
 static void siteop_errout(struct sshexec_result *r, const char *nonce)
 {
@@ -196,7 +148,8 @@ static void siteop_script(struct sshconn *conn, struct op *op, const char *site)
 	struct sshexec_result r;
 	char *cause = NULL, *line = sshexec_sh_line(op->command ? op->command : "true");
 	int64_t start = clock_mono_ms();
-	int rc = siteop_wait(conn, line, op->timeout_ms, NULL, &r, &cause);
+	int rc =
+	    sshconn_exec_until(conn, line, op->timeout_ms, SSHEXEC_MAX_OUTPUT, NULL, &r, &cause);
 	free(line);
 	op_set_output(op, r.out, r.out_len, r.err, r.err_len, -1);
 	if (rc == -1) {
@@ -306,7 +259,9 @@ void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const cha
 	}
 	int64_t budget = op->kind == OP_STATUS ? op->timeout_ms
 	                                       : op->timeout_ms + (SUPERVISE_GRACE_S + 5) * 1000;
-	int rc = siteop_wait(conn, line, budget, nonce, &r, &cause);
+	char mark[64]; /* the supervisor's last line: its end */
+	snprintf(mark, sizeof mark, "\ndrsup %s end ", nonce);
+	int rc = sshconn_exec_until(conn, line, budget, SUPERVISE_KEEP + 65536, mark, &r, &cause);
 	free(line);
 	supervise_parse(r.out, r.out_len, nonce, &sr);
 	siteop_errout(&r, nonce);

@@ -452,44 +452,74 @@ char *sshexec_sh_line(const char *script)
 	return line;
 }
 
+/* Tells whether the exec's stdout has come to a line holding mark near its end. */
+static int sshexec_reached(const struct sshexec *e, const char *mark)
+{
+	size_t len;
+	const char *out = sshexec_stdout(e, &len, NULL);
+	const char *from = len > 512 ? out + len - 512 : out;
+	return mark != NULL && len > 0 && out[len - 1] == '\n' && strstr(from, mark) != NULL;
+}
+
 /*
  * Runs cmd and waits for it, driving the session's loop (other execs and the
- * bridge keep moving meanwhile). Returns 0 with *r filled once the command
- * finished, whatever its exit status; -1 and *cause if the deadline passed or
- * the session failed.
+ * bridge keep moving meanwhile), until it ends, or until its stdout comes to
+ * a line holding end_mark (NULL: none; what a supervisor prints last, so a
+ * process it left holding the channel cannot hold the wait), or until the
+ * deadline. *r holds what came in every case (free it). Returns 0 when it
+ * ended (whatever its exit status) or reached end_mark; -1 and *cause when the
+ * deadline passed or the session failed.
  */
-int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct sshexec_result *r,
-                 char **cause)
+int sshconn_exec_until(struct sshconn *c, const char *cmd, int64_t timeout_ms, size_t max_bytes,
+                       const char *end_mark, struct sshexec_result *r, char **cause)
 {
 	int64_t start = clock_mono_ms(), deadline = start + timeout_ms;
+	int rc = -1;
 	memset(r, 0, sizeof *r);
 	r->status = -1;
-	struct sshexec *e = sshexec_start(c, cmd, SSHEXEC_MAX_OUTPUT, cause);
+	struct sshexec *e = sshexec_start(c, cmd, max_bytes, cause);
 	if (e == NULL)
 		return -1;
 	/* The wake descriptor is for the idle loop: here it would end every wait at once. */
 	int wake = c->wake_fd;
 	c->wake_fd = -1;
-	while (!sshexec_done(e)) {
+	for (;;) {
+		if (sshexec_done(e) || sshexec_reached(e, end_mark)) {
+			rc = e->state == SSHEXEC_FAILED ? -1 : 0;
+			if (rc == -1)
+				*cause = xstrdup(e->error ? e->error : "the command failed");
+			break;
+		}
 		int left = clock_left_ms(deadline);
 		if (left == 0) {
 			*cause = xasprintf("command timed out after %.1f s (%s)",
 			                   (double)(clock_mono_ms() - start) / 1000.0,
 			                   sshexec_waiting_for(e));
-			sshexec_free(e);
-			c->wake_fd = wake;
-			return -1;
-		}
-		if (sshconn_poll(c, left) == -1)
 			break;
+		}
+		if (sshconn_poll(c, left) == -1 && !sshexec_done(e)) {
+			*cause = xstrdup(sshconn_error(c));
+			break;
+		}
 	}
 	c->wake_fd = wake;
-	if (e->state == SSHEXEC_FAILED) {
-		*cause = xstrdup(e->error ? e->error : "the command failed");
-		sshexec_free(e);
-		return -1;
-	}
 	sshexec_take(e, r);
 	sshexec_free(e);
-	return 0;
+	return rc;
+}
+
+/*
+ * Runs cmd and waits for it, as sshconn_exec_until with no end mark. Returns
+ * 0 with *r filled once the command finished, whatever its exit status; -1
+ * and *cause (*r empty) if the deadline passed or the session failed.
+ */
+int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct sshexec_result *r,
+                 char **cause)
+{
+	int rc = sshconn_exec_until(c, cmd, timeout_ms, SSHEXEC_MAX_OUTPUT, NULL, r, cause);
+	if (rc == -1) {
+		sshexec_result_free(r);
+		r->status = -1;
+	}
+	return rc;
 }

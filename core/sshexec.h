@@ -40,6 +40,8 @@ void sshexec_free(struct sshexec *e);
 void sshexec_result_free(struct sshexec_result *r);
 
 char *sshexec_sh_line(const char *script);
+int sshconn_exec_until(struct sshconn *c, const char *cmd, int64_t timeout_ms, size_t max_bytes,
+                       const char *end_mark, struct sshexec_result *r, char **cause);
 int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct sshexec_result *r,
                  char **cause);
 

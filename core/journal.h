@@ -120,6 +120,8 @@ int journal_check_seal(const char *path, const struct journal_records *r, struct
 int journal_verify(const char *path, struct journal_records *out, struct diag *d);
 
 enum journal_state journal_state_of(const struct journal_records *r);
+enum journal_state journal_state_load(const char *state_dir, const char *path,
+                                      struct journal_records *r);
 enum journal_state journal_state(const char *state_dir, const char *path,
                                  const struct journal_records *r, int damaged);
 const char *journal_state_name(enum journal_state s);

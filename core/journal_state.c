@@ -81,19 +81,26 @@ enum journal_state journal_state(const char *state_dir, const char *path,
 	return st;
 }
 
+/* Verifies and classifies the journal at path; *r gets its records (free them). */
+enum journal_state journal_state_load(const char *state_dir, const char *path,
+                                      struct journal_records *r)
+{
+	struct diag d;
+	diag_init(&d);
+	int damaged = journal_verify(path, r, &d) == -1;
+	diag_free(&d);
+	return journal_state(state_dir, path, r, damaged);
+}
+
 /* Reads and classifies the run name in dir; *records gets its record count. */
 static enum journal_state journal_state_read(const char *state_dir, const char *dir,
                                              const char *name, size_t *records)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct journal_records r;
-	struct diag d;
-	diag_init(&d);
-	int damaged = journal_verify(path, &r, &d) == -1;
-	enum journal_state st = journal_state(state_dir, path, &r, damaged);
+	enum journal_state st = journal_state_load(state_dir, path, &r);
 	*records = r.n;
 	journal_records_free(&r);
-	diag_free(&d);
 	free(path);
 	return st;
 }

@@ -185,19 +185,15 @@ static int journal_cmd_list_run(const char *state_dir, const char *dir, const ch
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct journal_records r;
-	struct diag d;
-	diag_init(&d);
-	int damaged = journal_verify(path, &r, &d) == -1;
-	enum journal_state state = journal_state(state_dir, path, &r, damaged);
+	enum journal_state state = journal_state_load(state_dir, path, &r);
 	char *scenario = textout_line(journal_cmd_scenario(&r));
 	textout_printf(stdout, "%-22.*s %-24s %7zu  %-12s  %s\n",
 	               (int)(strlen(name) - strlen(".jsonl")), name, r.n > 0 ? r.items[0].ts : "-",
 	               r.n, journal_state_name(state), scenario);
 	free(scenario);
 	journal_records_free(&r);
-	diag_free(&d);
 	free(path);
-	return damaged;
+	return state == JOURNAL_IS_DAMAGED;
 }
 
 /* Runs "drconsole journal list". */

@@ -30,9 +30,9 @@ if [ -n "$missing" ]; then
 	fi
 	echo "bootstrap.sh: installing$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	$SUDO apt-get update -qq
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq
 	# The package scripts must not start system-wide services on our behalf.
-	$SUDO apt-get install -y -qq --no-install-recommends $missing
+	$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends $missing
 fi
 
 autoreconf -fi

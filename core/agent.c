@@ -759,6 +759,19 @@ void agent_submit(struct agent *a, struct op *op)
 	agent_kick(sql ? a->pg_kick[1] : a->ssh_kick[1]);
 }
 
+/* Drops the fence armed on return, when it is still the one given (id); 1 when it was dropped. */
+int agent_disarm(struct agent *a, unsigned id)
+{
+	pthread_mutex_lock(&a->mu);
+	int mine = a->has_armed && a->armed.id == id;
+	if (mine) {
+		op_free(&a->armed);
+		a->has_armed = 0;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return mine;
+}
+
 /* Takes a finished operation (the caller frees it with op_free); 0 when none is waiting. */
 int agent_take(struct agent *a, struct op *out)
 {

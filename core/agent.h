@@ -23,6 +23,7 @@ int64_t agent_round_deadline(struct agent *a);
 void agent_retry(struct agent *a);
 void agent_set_eager(struct agent *a, int on);
 void agent_submit(struct agent *a, struct op *op);
+int agent_disarm(struct agent *a, unsigned id);
 int agent_take(struct agent *a, struct op *out);
 void agent_stop(struct agent *a);
 

@@ -211,6 +211,24 @@ int fencekeep_take(struct fencekeep *k, struct op *op)
 }
 
 /*
+ * Takes the agents' finished operations while no run is going: the keeper's
+ * own, and strays of a run that ended (dropped). 1 when any came.
+ */
+int fencekeep_drain(struct fencekeep *k)
+{
+	int any = 0;
+	for (size_t i = 0; k->agents != NULL && i < k->cf->n_sites; i++) {
+		struct op op;
+		while (agent_take(k->agents[i], &op)) {
+			any = 1;
+			if (!fencekeep_take(k, &op))
+				op_free(&op);
+		}
+	}
+	return any;
+}
+
+/*
  * Fences the site whose fence is kept, now, on a person's word (the console's
  * f outside a run); 0 when sent, -1 with why when there is nothing to fence.
  */

@@ -50,6 +50,7 @@ void fencekeep_init(struct fencekeep *k, const struct conf *cf, struct agent **a
                     struct event_log *events, const char *actor);
 void fencekeep_tick(struct fencekeep *k, int run_arms);
 int fencekeep_take(struct fencekeep *k, struct op *op);
+int fencekeep_drain(struct fencekeep *k);
 int fencekeep_fire(struct fencekeep *k, char *why, size_t len);
 int fencekeep_armed(const struct fencekeep *k);
 void fencekeep_stop(struct fencekeep *k);

@@ -191,6 +191,7 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	memset(h, 0, sizeof *h);
 	h->cat = cat;
 	h->agents = io->agents;
+	h->keep = io->keep;
 	h->runner = io->local;
 	h->snaps = io->snaps;
 	h->seen = io->seen;
@@ -534,6 +535,8 @@ static int runhost_take_results(struct runhost *h)
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {
 			any = 1;
+			if (h->keep != NULL && fencekeep_take(h->keep, &op))
+				continue;
 			if (op.id == h->release_op && h->release_op != 0) {
 				/* a failure leaves a lock the next run offers to take over */
 				h->release_op = 0;
@@ -638,6 +641,12 @@ int runhost_settle(struct runhost *h, int64_t timeout_ms)
 			poll(NULL, 0, 20);
 	}
 	return h->active && h->release_op != 0 ? -1 : 0;
+}
+
+/* Tells whether the run arms a fence on return of its own now (the keeper then stands back). */
+int runhost_arms_fence(const struct runhost *h)
+{
+	return h->active && h->phase == RUNHOST_RUNNING && h->rb.fence_request != 0;
 }
 
 /* Tells whether a run is going on that quitting would leave unfinished. */

@@ -9,6 +9,7 @@
 
 #include "agent.h"
 #include "catalog.h"
+#include "fencekeep.h"
 #include "journal.h"
 #include "localrun.h"
 #include "runbook.h"
@@ -51,6 +52,7 @@ struct runhost {
 	struct runbook rb;
 	const struct catalog *cat;
 	struct agent **agents;
+	struct fencekeep *keep;  /* the kept fence's results go there, or NULL */
 	struct localrun *runner; /* commands on the operator's side */
 	const struct site_status *snaps;
 	struct event_log *events;
@@ -69,6 +71,7 @@ struct runhost_io {
 	const struct site_status *snaps;
 	const struct rb_track *seen; /* the old primary's WAL as followed so far */
 	struct event_log *events;    /* where split brain and fence outcomes are told, or NULL */
+	struct fencekeep *keep;      /* takes the kept fence's results, or NULL */
 };
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
@@ -80,6 +83,7 @@ int runhost_takeover(struct runhost *h, const char *typed);
 int runhost_start_unlocked(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
 int runhost_going(const struct runhost *h);
+int runhost_arms_fence(const struct runhost *h);
 void runhost_detach(struct runhost *h, const char *reason);
 int runhost_settle(struct runhost *h, int64_t timeout_ms);
 

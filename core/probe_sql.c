@@ -198,6 +198,7 @@ static void probe_sql_recovery(const json_t *root, struct snap_pg *pg)
 	const json_t *rcv = json_object_get(root, "receiver");
 	probe_sql_str(rcv, "status", pg->receiver_status, sizeof pg->receiver_status);
 	probe_sql_str(rcv, "sender_host", pg->receiver_host, sizeof pg->receiver_host);
+	probe_sql_int(rcv, "sender_port", &pg->receiver_port);
 	probe_sql_lsn(root, "receive_lsn", &pg->receive_lsn);
 	probe_sql_lsn(root, "replay_lsn", &pg->replay_lsn);
 	probe_sql_int(root, "replay_delay_ms", &pg->replay_delay_ms);

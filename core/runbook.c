@@ -947,18 +947,24 @@ const char *runbook_confirm_target(const struct runbook *rb)
 	return s ? s->name : "local";
 }
 
-/* Accepts the confirmation of the current step if the typed text and the live state allow it. */
-enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
+/* Accepts the confirmation of the current step (typed text, or by a policy) if the live state allows it. */
+static enum rb_confirm_answer runbook_confirm_with(struct runbook *rb, const char *typed,
+                                                   json_t *by)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || st->state != RB_AWAITING || st->plan->action->kind == ACTION_MANUAL)
+	if (st == NULL || st->state != RB_AWAITING || st->plan->action->kind == ACTION_MANUAL) {
+		json_decref(by);
 		return RB_CONFIRM_NOT_ASKED;
-	if (rb->held)
+	}
+	if (rb->held) {
+		json_decref(by);
 		return RB_CONFIRM_HELD;
-	if (st->plan->action->confirm == CONFIRM_TYPED &&
+	}
+	if (by == NULL && st->plan->action->confirm == CONFIRM_TYPED &&
 	    (typed == NULL || strcmp(typed, runbook_confirm_target(rb)) != 0))
 		return RB_CONFIRM_MISTYPED;
 	if (runbook_judge(rb, st) > 0 && !st->overridden) {
+		json_decref(by);
 		st->state = RB_GUARDED;
 		runbook_log(rb, "step_guarded", json_pack("{s:s}", "why", st->why), st);
 		return RB_CONFIRM_GUARDED;
@@ -967,6 +973,7 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 	runbook_read_mark(rb, &now);
 	if (strcmp(now.primary, rb->mark.primary) != 0 || now.timeline != rb->mark.timeline ||
 	    now.replay_lsn != rb->mark.replay_lsn) {
+		json_decref(by);
 		runbook_log(rb, "confirmation_refused",
 		            json_pack("{s:s, s:s, s:I, s:I, s:I, s:I}", "primary_then",
 		                      rb->mark.primary, "primary_now", now.primary, "timeline_then",
@@ -978,15 +985,56 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 		rb->mark = now;
 		return RB_CONFIRM_CHANGED;
 	}
-	if (runbook_intent(rb, "step_confirmed",
-	                   json_pack("{s:s, s:s, s:I, s:I}", "confirm",
-	                             action_confirm_name(st->plan->action->confirm), "primary",
-	                             rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
-	                             "replay_lsn", (json_int_t)rb->mark.replay_lsn),
-	                   st) == -1)
+	json_t *rec = json_pack("{s:s, s:s, s:I, s:I}", "confirm",
+	                        action_confirm_name(st->plan->action->confirm), "primary",
+	                        rb->mark.primary, "timeline", (json_int_t)rb->mark.timeline,
+	                        "replay_lsn", (json_int_t)rb->mark.replay_lsn);
+	if (by != NULL)
+		json_object_update(rec, by);
+	json_decref(by);
+	if (runbook_intent(rb, "step_confirmed", rec, st) == -1)
 		return RB_CONFIRM_HELD;
 	runbook_run(rb, st);
 	return st->state == RB_PENDING ? RB_CONFIRM_HELD : RB_CONFIRM_OK;
+}
+
+/*
+ * Confirms the current step as the operator does: a typed confirmation
+ * must name the target site; refused when a guard fails or the live state
+ * moved since the dialog opened.
+ */
+enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
+{
+	return runbook_confirm_with(rb, typed, NULL);
+}
+
+/*
+ * Confirms the current step on a policy's word instead of a person's (the
+ * watcher): by's members ("by", "evidence") go into step_confirmed (the
+ * reference is stolen). The guards and the live state are checked as for a
+ * person; a manual step is never confirmed this way.
+ */
+enum rb_confirm_answer runbook_confirm_by(struct runbook *rb, json_t *by)
+{
+	runbook_mark(rb);
+	return runbook_confirm_with(rb, NULL, by);
+}
+
+/*
+ * Takes in that the old primary was fenced outside the run's steps (the
+ * watcher fences before it starts a run): the primary_fenced guard then
+ * passes; journaled with its evidence. -1 when the journal cannot take it.
+ */
+int runbook_fenced_by(struct runbook *rb, const char *by, const char *evidence)
+{
+	const struct site *old = conf_primary(&rb->cat->cf);
+	if (runbook_log(rb, "fenced",
+	                json_pack("{s:s, s:s, s:o}", "site", old ? old->name : "?", "by", by,
+	                          "evidence", utf8_json_string(evidence)),
+	                NULL) == -1)
+		return -1;
+	rb->fenced = 1;
+	return 0;
 }
 
 /* Overrides the current step's failing guards; the operator types the first failing guard's name.

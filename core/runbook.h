@@ -251,6 +251,8 @@ void runbook_free(struct runbook *rb);
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);
 void runbook_mark(struct runbook *rb);
 enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed);
+enum rb_confirm_answer runbook_confirm_by(struct runbook *rb, json_t *by);
+int runbook_fenced_by(struct runbook *rb, const char *by, const char *evidence);
 int runbook_override(struct runbook *rb, const char *typed);
 int runbook_attest(struct runbook *rb, const char *typed);
 void runbook_result(struct runbook *rb, const struct rb_result *res);

@@ -57,6 +57,7 @@ struct snap_pg {
 	struct opt_i64 replay_delay_ms; /* standby: now() - pg_last_xact_replay_timestamp() */
 	char receiver_status[32];    /* standby: pg_stat_wal_receiver.status, "" if none */
 	char receiver_host[128];     /* standby: sender_host */
+	struct opt_i64 receiver_port; /* standby: sender_port */
 	int replay_paused;
 	struct snap_standby standbys[SNAPSHOT_MAX_STANDBYS];
 	size_t n_standbys;

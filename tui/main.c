@@ -39,6 +39,9 @@ static const char main_usage[] =
 	"                             2 critical, 3 unknown\n"
 	"  view FILE [-c FILE]        the console on captures of status --json taken\n"
 	"                             earlier (oldest first); connects nowhere\n"
+	"  watch [-c FILE]            the headless watcher: keeps the old primary's\n"
+	"                             fence, alerts, and fails over when failover_mode\n"
+	"                             is automatic (see drconsole watch --help)\n"
 	"\n"
 	"Options:\n"
 	"  -c, --config FILE   the config (default: $DRCONSOLE_CONFIG, ./drconsole.yml,\n"
@@ -135,8 +138,10 @@ int main(int argc, char **argv)
 		rc = cmd_status(n, sub_argv);
 	else if (strcmp(command, "view") == 0)
 		rc = cmd_view(n, sub_argv, layout);
+	else if (strcmp(command, "watch") == 0)
+		rc = cmd_watch(n, sub_argv);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, journal, plan, status, view)", command);
+		cli_usage_error("unknown command '%s' (commands: check, journal, plan, status, view, watch)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

@@ -45,6 +45,8 @@ static int runhost_journal(void *arg, const char *type, json_t *data)
 		snprintf(h->journal_error, sizeof h->journal_error, "the journal is not open");
 		return -1;
 	}
+	if (h->actor != NULL && json_is_object(data) && json_object_get(data, "actor") == NULL)
+		json_object_set_new(data, "actor", json_string(h->actor));
 	int64_t before = journal_seq(h->journal);
 	if (journal_append(h->journal, type, data, &cause) == -1) {
 		snprintf(h->journal_error, sizeof h->journal_error, "%s", cause);
@@ -89,7 +91,7 @@ static int runhost_judge(struct runhost *h, const struct rb_request *req)
 }
 
 /* Returns a run's id: its journal's file name without .jsonl (newly allocated). */
-static char *runhost_run_id(const char *path)
+char *runhost_run_id(const char *path)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t len = strlen(base);
@@ -192,6 +194,7 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	h->cat = cat;
 	h->agents = io->agents;
 	h->keep = io->keep;
+	h->actor = io->actor;
 	h->runner = io->local;
 	h->snaps = io->snaps;
 	h->seen = io->seen;
@@ -583,7 +586,7 @@ static void runhost_keep_fence(struct runhost *h)
 		free(run);
 		return;
 	}
-	fencestate_by_me(&by, FENCESTATE_CONSOLE, run);
+	fencestate_by_me(&by, h->actor != NULL ? h->actor : FENCESTATE_CONSOLE, run);
 	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr ? dr->name : "the DR site",
 	         run);
 	int rc = fencestate_arm(h->cat->cf.state_dir, old->name, &by, reason, &cause);

@@ -53,6 +53,7 @@ struct runhost {
 	const struct catalog *cat;
 	struct agent **agents;
 	struct fencekeep *keep;  /* the kept fence's results go there, or NULL */
+	const char *actor;       /* who runs it when not a person at a console, or NULL */
 	struct localrun *runner; /* commands on the operator's side */
 	const struct site_status *snaps;
 	struct event_log *events;
@@ -72,6 +73,7 @@ struct runhost_io {
 	const struct rb_track *seen; /* the old primary's WAL as followed so far */
 	struct event_log *events;    /* where split brain and fence outcomes are told, or NULL */
 	struct fencekeep *keep;      /* takes the kept fence's results, or NULL */
+	const char *actor;           /* FENCESTATE_WATCH: every record says so; NULL: a console */
 };
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
@@ -84,6 +86,7 @@ int runhost_start_unlocked(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
 int runhost_going(const struct runhost *h);
 int runhost_arms_fence(const struct runhost *h);
+char *runhost_run_id(const char *path);
 void runhost_detach(struct runhost *h, const char *reason);
 int runhost_settle(struct runhost *h, int64_t timeout_ms);
 

@@ -1,0 +1,288 @@
+/*
+ * The watcher's failover, once the policy confirmed the primary's failure:
+ *
+ *   1. failover_mode manual, or the DR site's lag at the last sight of the
+ *      primary over sync_interval (or not known): no failover, a person
+ *      decides (held, alerted).
+ *   2. The fence first: the old primary's PostgreSQL stopped over SSH when
+ *      the site answers, else the configured fence_command run here. With
+ *      neither possible, or both failed, nothing is promoted (held).
+ *   3. The scenario through the runbook host (its locks, its journal, every
+ *      record with "actor": "watch"), the fence given to the engine as the
+ *      evidence of its primary_fenced guard. Each confirmation is given by
+ *      the policy, journaled with its evidence; the guards are checked as
+ *      for a person. A manual step, a failed step or a step guarded for
+ *      WATCH_GUARD_MS stops the run: detached, so that a console resumes it.
+ *   4. The run done: failed over; the old primary's fence is kept (the run's
+ *      host writes it) and the keeper arms it.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "action.h"
+#include "bytes.h"
+#include "clock.h"
+#include "duration.h"
+#include "fencestate.h"
+#include "watch.h"
+#include "xmalloc.h"
+
+/* Returns the index of a configured site, or -1. */
+static int watch_site_index(const struct watcher *w, const struct site *s)
+{
+	for (size_t i = 0; s != NULL && i < w->cf->n_sites; i++)
+		if (&w->cf->sites[i] == s)
+			return (int)i;
+	return -1;
+}
+
+/* Returns a new operation id of the watcher's own range. */
+unsigned watch_id(struct watcher *w)
+{
+	if (++w->next_id < WATCH_ID_BASE || w->next_id >= WATCH_ID_BASE + (1u << 24))
+		w->next_id = WATCH_ID_BASE + 1;
+	return w->next_id;
+}
+
+/* Holds the failover for a person: told, journaled, the run (if any) left to be resumed. */
+void watch_failover_stop(struct watcher *w, const char *why)
+{
+	if (w->run.active) {
+		runhost_detach(&w->run, why);
+		runhost_settle(&w->run, 3000);
+		runhost_stop(&w->run);
+	}
+	w->phase = WATCH_IDLE;
+	w->fence_op = 0;
+	watchpolicy_set(&w->pol, WP_HELD, "failover_stopped", 1, why, clock_mono_ms());
+	watch_tell_policy(w);
+}
+
+/* Runs the configured fence_command here, or holds the failover when there is none left to try. */
+static void watch_fence_command(struct watcher *w, const char *ssh_why)
+{
+	const char *cmd = w->cf->watch.fence_command;
+	const struct site *p = conf_primary(w->cf);
+	if (cmd == NULL || w->fence_tried_cmd || w->local == NULL) {
+		char why[900];
+		snprintf(why, sizeof why,
+		         "cannot fence %s (%s)%s; nothing is promoted while it may be writable: a "
+		         "person decides (drconsole: s, %s)",
+		         p->name, ssh_why, cmd == NULL ? "; no watch.fence_command is set" : "",
+		         w->sc->name);
+		watch_failover_stop(w, why);
+		return;
+	}
+	struct op op = {0};
+	op.id = watch_id(w);
+	op.kind = OP_EXEC;
+	op.command = xstrdup(cmd);
+	op.timeout_ms = 60000;
+	op.lsn = -1;
+	w->fence_op = op.id;
+	w->fence_tried_cmd = 1;
+	w->phase = WATCH_FENCE_CMD;
+	watch_tell(w, "fence_started", 0, p->name, "fencing %s with watch.fence_command (%s)",
+	           p->name, ssh_why);
+	localrun_submit(w->local, &op);
+}
+
+/* Fences the old primary: over SSH when the site answers, else with fence_command. */
+static void watch_fence_start(struct watcher *w)
+{
+	const struct site *p = conf_primary(w->cf);
+	int i = watch_site_index(w, p);
+	if (i < 0 || !w->snaps[i].reachable) {
+		char why[400];
+		snprintf(why, sizeof why, "%s does not answer SSH: %s", p->name,
+		         i >= 0 && w->snaps[i].error[0] ? w->snaps[i].error : "unreachable");
+		watch_fence_command(w, why);
+		return;
+	}
+	struct op op = {0};
+	op.id = watch_id(w);
+	op.kind = OP_FENCE;
+	op.timeout_ms = 5 * w->cf->probe_timeout_ms + 3000;
+	op.lsn = -1;
+	op.run = xasprintf("watch-fence-%u", op.id - WATCH_ID_BASE);
+	w->fence_op = op.id;
+	w->phase = WATCH_FENCING;
+	watch_tell(w, "fence_started", 0, p->name, "fencing %s: stopping its PostgreSQL over SSH",
+	           p->name);
+	agent_submit(w->agents[i], &op);
+}
+
+/* Starts the scenario's run through the runbook host, now that the old primary is fenced. */
+static void watch_run_start(struct watcher *w)
+{
+	struct runhost_io io = {w->agents, w->local, w->snaps, &w->track, &w->events, &w->keep,
+	                        FENCESTATE_WATCH};
+	char *cause = NULL;
+	w->fence_noted = 0;
+	w->guarded_ms = 0;
+	if (runhost_start(&w->run, &w->cat, w->sc, &io, &cause) == -1) {
+		char why[600];
+		snprintf(why, sizeof why, "the failover run cannot start: %s", cause);
+		free(cause);
+		watch_failover_stop(w, why);
+		return;
+	}
+	w->phase = WATCH_RUNNING;
+	watch_tell(w, "failover_started", 1, conf_dr(w->cf)->name,
+	           "failover started: %s, old primary fenced (%s)", w->sc->name, w->fence_evidence);
+}
+
+/*
+ * Takes the fence's result (1 when op was the watcher's: it is freed): the
+ * run starts once it succeeded; else fence_command is tried, else held.
+ */
+int watch_failover_take(struct watcher *w, struct op *op)
+{
+	if (op->id != w->fence_op || w->fence_op == 0)
+		return 0;
+	const struct site *p = conf_primary(w->cf);
+	char detail[400];
+	snprintf(detail, sizeof detail, "%s",
+	         op->detail ? op->detail
+	         : op->ok   ? "exit status 0"
+	                    : (op->errout && op->errout[0] ? op->errout : "failed"));
+	w->fence_op = 0;
+	if (op->ok) {
+		snprintf(w->fence_evidence, sizeof w->fence_evidence, "%s%s",
+		         w->phase == WATCH_FENCE_CMD ? "watch.fence_command: " : "", detail);
+		watch_tell(w, "fence_done", 0, p->name, "%s fenced: %s", p->name, w->fence_evidence);
+		watch_run_start(w);
+	} else if (w->phase == WATCH_FENCING) {
+		char why[500];
+		snprintf(why, sizeof why, "its fence over SSH failed: %s", detail);
+		watch_tell(w, "fence_failed", 1, p->name, "the fence of %s failed: %s", p->name, detail);
+		watch_fence_command(w, why);
+	} else {
+		char why[600];
+		snprintf(why, sizeof why, "watch.fence_command failed (%s)", detail);
+		watch_fence_command(w, why);
+	}
+	op_free(op);
+	return 1;
+}
+
+/* Starts acting on a confirmed failure (see the top of this file). */
+void watch_failover_begin(struct watcher *w)
+{
+	const struct conf *cf = w->cf;
+	const struct site *p = conf_primary(cf);
+	char why[900], a[32], b[32];
+	int64_t now = clock_mono_ms();
+	if (cf->dr.failover_mode != FAILOVER_AUTOMATIC) {
+		snprintf(why, sizeof why,
+		         "the failure of %s is confirmed; failover_mode is %s: a person decides "
+		         "(drconsole: s, %s)",
+		         p->name, configmap_mode_name(cf->dr.failover_mode), w->sc->name);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
+	if (fencekeep_armed(&w->keep)) {
+		snprintf(why, sizeof why,
+		         "a fence is kept for %s: a failover happened already; no second one until "
+		         "a person disarms it",
+		         w->keep.st.site);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
+	if (!w->lag_known || w->lag_ms > cf->dr.sync_interval_ms) {
+		duration_text(cf->dr.sync_interval_ms, b, sizeof b);
+		if (w->lag_known)
+			duration_text(w->lag_ms, a, sizeof a);
+		snprintf(why, sizeof why,
+		         "no automatic promotion: the DR site's lag at the last sight of %s was %s "
+		         "(sync_interval %s); a person must accept the data loss (drconsole: s, %s)",
+		         p->name, w->lag_known ? a : "not known", b, w->sc->name);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
+	w->failovers++;
+	w->fence_tried_cmd = 0;
+	w->fence_evidence[0] = '\0';
+	watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, w->pol.why, now);
+	watch_fence_start(w);
+}
+
+/* Gives the current step the policy's confirmation, or stops the run where a person is needed. */
+static void watch_run_step(struct watcher *w)
+{
+	struct runbook *rb = &w->run.rb;
+	if (rb->current >= rb->n || rb->held)
+		return;
+	struct rb_step *st = &rb->steps[rb->current];
+	const struct action *act = st->plan->action;
+	char why[900];
+	if (st->state != RB_GUARDED)
+		w->guarded_ms = 0;
+	if (st->state == RB_AWAITING && act->kind == ACTION_MANUAL) {
+		snprintf(why, sizeof why,
+		         "step %zu (%s) must be done by a person: the run waits for a console to "
+		         "continue it (drconsole offers to resume it)",
+		         rb->current + 1, act->title ? act->title : act->name);
+		watch_failover_stop(w, why);
+	} else if (st->state == RB_AWAITING) {
+		char *evidence = xasprintf("%s; fence: %s", w->pol.why, w->fence_evidence);
+		runbook_confirm_by(rb, json_pack("{s:s, s:s}", "by", "watch", "evidence", evidence));
+		free(evidence);
+	} else if (st->state == RB_GUARDED) {
+		if (w->guarded_ms == 0)
+			w->guarded_ms = clock_mono_ms();
+		else if (clock_mono_ms() - w->guarded_ms > WATCH_GUARD_MS) {
+			snprintf(why, sizeof why, "step %zu (%s) stays guarded: %s", rb->current + 1,
+			         act->name, st->why);
+			watch_failover_stop(w, why);
+		}
+	} else if (st->state == RB_FAILED) {
+		snprintf(why, sizeof why, "step %zu (%s) failed: %s", rb->current + 1, act->name,
+		         st->why);
+		watch_failover_stop(w, why);
+	}
+}
+
+/* Moves the failover on by one tick: the run's host's phase, then the current step. */
+void watch_failover_drive(struct watcher *w)
+{
+	if (w->phase != WATCH_RUNNING || !w->run.active)
+		return;
+	char why[900];
+	switch (w->run.phase) {
+	case RUNHOST_LOCKING:
+	case RUNHOST_TAKING:
+		return;
+	case RUNHOST_HELD:
+		snprintf(why, sizeof why, "the DR site's run lock is held: %s", w->run.notice);
+		watch_failover_stop(w, why);
+		return;
+	case RUNHOST_REFUSED:
+	case RUNHOST_UNREACHABLE:
+		snprintf(why, sizeof why, "the failover run cannot go on: %s",
+		         w->run.notice[0] ? w->run.notice : "the DR site does not answer");
+		watch_failover_stop(w, why);
+		return;
+	case RUNHOST_RUNNING:
+		break;
+	}
+	struct runbook *rb = &w->run.rb;
+	if (!w->fence_noted && runbook_fenced_by(rb, "watch", w->fence_evidence) == 0)
+		w->fence_noted = 1;
+	if (rb->finished) {
+		const struct site *dr = conf_dr(w->cf);
+		snprintf(why, sizeof why, "failover finished: %s is the primary; the fence of %s is kept",
+		         dr->name, conf_primary(w->cf)->name);
+		runhost_settle(&w->run, 3000);
+		runhost_stop(&w->run);
+		w->phase = WATCH_IDLE;
+		watchpolicy_set(&w->pol, WP_FAILED_OVER, "failover_finished", 1, why, clock_mono_ms());
+		watch_tell_policy(w);
+		return;
+	}
+	if (w->fence_noted)
+		watch_run_step(w);
+}

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -277,6 +278,33 @@ static void test_watchstate_symlink(void **state)
 	free(lock);
 }
 
+/*
+ * A watch.lock that is not a regular file is an error, whatever errno held
+ * before the call (a caller's earlier ENOENT must not make it read as "no
+ * watcher").
+ */
+static void test_watchstate_lock_not_file(void **state)
+{
+	const char *dir = *state;
+	char *lock = xasprintf("%s/%s", dir, WATCHSTATE_LOCK);
+	assert_int_equal(mkfifo(lock, 0600), 0);
+	struct watchstate ws;
+	char *cause = NULL;
+	errno = ENOENT; /* left by some earlier, unrelated call */
+	assert_int_equal(watchstate_read(dir, &ws, &cause), -1);
+	assert_non_null(cause);
+	char *want = xasprintf("cannot open %s: not a regular file", lock);
+	assert_string_equal(cause, want);
+	free(cause);
+	cause = NULL;
+	errno = ENOENT;
+	assert_int_equal(watchstate_claim(dir, &cause), -1);
+	assert_string_equal(cause, want);
+	free(cause);
+	free(want);
+	free(lock);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -284,7 +312,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    T(test_watchstate_absent),       T(test_watchstate_claim_once),
 	    T(test_watchstate_holder_exits), T(test_watchstate_damaged),
-	    T(test_watchstate_symlink),
+	    T(test_watchstate_symlink),      T(test_watchstate_lock_not_file),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1016,6 +1016,97 @@ static void test_fenced_by(void **state)
 	assert_non_null(strstr(types(), "step_guarded fenced step_confirmed"));
 }
 
+/* A fence made outside the steps is still known to a run resumed from its journal. */
+static void test_fenced_by_resumed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	start_file_run(dir, &path);
+	fence_outside();
+	/* the console dies here, before the step could go on */
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+
+	struct journal_records recs;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	assert_true(rb.fenced);
+	tick();
+	expect_state(1, RB_AWAITING);
+	journal_records_free(&recs);
+	diag_free(&d);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
+/* Reads the run's file journal back and resumes from it, as a console started again would. */
+static void resume_from(const char *path)
+{
+	struct journal_records recs;
+	struct diag d;
+	char *cause = NULL;
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	journal_records_free(&recs);
+	diag_free(&d);
+}
+
+/*
+ * A fence made before the promotion does not hold a split brain that came
+ * after it, in a resumed run as in the live one: the alarm stays until a
+ * fence is proven.
+ */
+static void test_fenced_by_split_brain_resumed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL;
+	start_file_run(dir, &path);
+	fence_outside();
+	tick();
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("confirmed; fenced")), RB_CONFIRM_OK);
+	struct rb_result pr = {
+	    .id = fk.req[1].id, .ok = 1, .exit_status = -1, .detail = "promoted", .lsn = 0x4191890};
+	runbook_result(&rb, &pr);
+	assert_true(rb.promoted);
+	/* the old primary comes back writable */
+	fx.st[0].reachable = 1;
+	fx.st[0].pg.up = 1;
+	fx.st[0].pg.role = PG_ROLE_PRIMARY;
+	fx.st[0].pg.at_ms = fk.now;
+	tick();
+	assert_true(rb.split_brain);
+	assert_false(rb.fenced);
+	/* the console dies; the old primary drops out of sight again, unfenced */
+	resume_from(path);
+	assert_true(rb.split_brain);
+	assert_false(rb.fenced);
+	fx.st[0].reachable = 0;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	tick();
+	assert_true(rb.split_brain);
+	assert_int_equal(count("split_brain_resolved"), 0);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -1044,6 +1135,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_confirm_by_policy, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_confirm_by_guarded, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fenced_by_resumed, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fenced_by_split_brain_resumed, run_setup,
+	                                    run_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

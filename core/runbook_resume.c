@@ -134,8 +134,11 @@ static void resume_apply(struct runbook *rb, const struct journal_record *r)
 		resume_step_record(rb, st, r->type, r->data, at);
 	} else if (strcmp(r->type, "attested") == 0) {
 		rb->attested = 1;
+	} else if (strcmp(r->type, "fenced") == 0) {
+		rb->fenced = 1;
 	} else if (strcmp(r->type, "split_brain") == 0) {
 		rb->split_brain = 1;
+		rb->fenced = 0; /* as runbook_watch: a fence from before does not hold it */
 		snprintf(rb->alarm, sizeof rb->alarm, "%s", journal_text(r->data, "evidence", ""));
 	} else if (strcmp(r->type, "split_brain_resolved") == 0) {
 		rb->split_brain = 0;

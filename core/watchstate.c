@@ -30,12 +30,13 @@ static int watchstate_open_lock(const char *state_dir, int create, char **cause)
 	int fd = create && durable_mkdirs(state_dir) == -1
 	             ? -1
 	             : open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
+	int absent = fd == -1 && errno == ENOENT;
 	const char *why = fd == -1 || fstat(fd, &st) == -1 ? strerror(errno)
 	                  : !S_ISREG(st.st_mode)           ? "not a regular file"
 	                  : st.st_uid != geteuid()         ? "owned by another user (refused)"
 	                                                   : NULL;
 	if (why != NULL) {
-		if (!(errno == ENOENT && !create))
+		if (!(absent && !create))
 			*cause = xasprintf("cannot open %s: %s", path, why);
 		if (fd != -1)
 			close(fd);

@@ -895,6 +895,218 @@ static void test_hostile_text(void **state)
 	free(rm);
 }
 
+/* Returns how many records of a type the journal holds. */
+static size_t count(const char *type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < fk.n_rec; i++)
+		n += strcmp(fk.rec[i], type) == 0;
+	return n;
+}
+
+/* Returns the watcher's confirmation: by watch, with evidence. */
+static json_t *by_watch(const char *evidence)
+{
+	return json_pack("{s:s, s:s}", "by", "watch", "evidence", evidence);
+}
+
+/*
+ * A policy confirms a typed step without the typed name, its evidence in
+ * step_confirmed; it never confirms a manual step, nor a step not awaiting.
+ */
+static void test_confirm_by_policy(void **state)
+{
+	(void)state;
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("too early")), RB_CONFIRM_NOT_ASKED);
+	tick();
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("still running")),
+	                 RB_CONFIRM_NOT_ASKED); /* step 1 runs: nothing awaits */
+	answer(0, 1, NULL);
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(rb.steps[1].plan->action->confirm, CONFIRM_TYPED);
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("both observers: no answer, 3 checks")),
+	                 RB_CONFIRM_OK);
+	assert_int_equal(fk.n_req, 2);
+	assert_string_equal(fk.req_text[1], "builtin datacenter-2 promote");
+	expect_state(1, RB_RUNNING);
+	const char *rec = last("step_confirmed");
+	assert_non_null(strstr(rec, "\"by\":\"watch\""));
+	assert_non_null(strstr(rec, "\"evidence\":\"both observers: no answer, 3 checks\""));
+	assert_non_null(strstr(rec, "\"confirm\":\"typed\""));
+	assert_non_null(strstr(rec, "\"primary\":"));
+	assert_non_null(strstr(rec, "\"action\":\"promote_standby\""));
+	/* the promotion and its check; then update_connection_string, manual */
+	struct rb_result pr = {
+	    .id = fk.req[1].id, .ok = 1, .exit_status = -1, .detail = "promoted", .lsn = 0x4191890};
+	runbook_result(&rb, &pr);
+	answer(2, 1, "a write succeeded");
+	expect_state(2, RB_AWAITING);
+	size_t sent = fk.n_req;
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("a policy cannot do it")),
+	                 RB_CONFIRM_NOT_ASKED);
+	expect_state(2, RB_AWAITING);
+	assert_int_equal(count("step_confirmed"), 1);
+	tick();
+	assert_int_equal(fk.n_req, sent + 1); /* only the fence armed at the old primary */
+	assert_string_equal(fk.req_text[sent], "builtin datacenter-1 fence on return");
+	expect_state(2, RB_AWAITING);
+}
+
+/* A policy's confirmation is refused when a guard fails now: nothing is sent. */
+static void test_confirm_by_guarded(void **state)
+{
+	(void)state;
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_AWAITING);
+	/* the old primary answers as a writable primary again, unseen by a tick */
+	fx.st[0].pg.up = 1;
+	fx.st[0].pg.role = PG_ROLE_PRIMARY;
+	fx.st[0].pg.at_ms = fk.now;
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("both observers: no answer")),
+	                 RB_CONFIRM_GUARDED);
+	expect_state(1, RB_GUARDED);
+	assert_int_equal(fk.n_req, 1);
+	assert_int_equal(count("step_confirmed"), 0);
+	assert_non_null(strstr(last("step_guarded"), "primary_fenced"));
+	/* and a journal that cannot be written holds it as it holds a person */
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	tick();
+	expect_state(1, RB_AWAITING);
+	fk.full = 1;
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("x")), RB_CONFIRM_HELD);
+	assert_int_equal(fk.n_req, 1);
+	fk.full = 0;
+}
+
+/* Unreachable, the old primary fails primary_fenced; fenced by the watcher, it passes. */
+static void fence_outside(void)
+{
+	fx.st[0].reachable = 0;
+	fx.st[0].since_ms = NOW - 60000;
+	snprintf(fx.st[0].error, sizeof fx.st[0].error, "connect timed out after 3s");
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_GUARDED);
+	assert_non_null(strstr(rb.steps[1].why, "primary_fenced: datacenter-1 unreachable"));
+	assert_int_equal(runbook_fenced_by(&rb, "watch", "fence_command on datacenter-1: exit 0"),
+	                 0);
+	assert_true(rb.fenced);
+	const char *rec = last("fenced");
+	assert_non_null(strstr(rec, "\"site\":\"datacenter-1\""));
+	assert_non_null(strstr(rec, "\"by\":\"watch\""));
+	assert_non_null(strstr(rec, "\"evidence\":\"fence_command on datacenter-1: exit 0\""));
+}
+
+/* runbook_fenced_by makes primary_fenced pass, journaled with its evidence; then a policy confirms.
+ */
+static void test_fenced_by(void **state)
+{
+	(void)state;
+	fence_outside();
+	tick();
+	expect_state(1, RB_AWAITING);
+	assert_true(rb.steps[1].guards[0].pass);
+	assert_non_null(strstr(rb.steps[1].guards[0].evidence, "datacenter-1 fenced by this run"));
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("confirmed; fenced")), RB_CONFIRM_OK);
+	assert_string_equal(fk.req_text[fk.n_req - 1], "builtin datacenter-2 promote");
+	assert_non_null(strstr(types(), "step_guarded fenced step_confirmed"));
+}
+
+/* A fence made outside the steps is still known to a run resumed from its journal. */
+static void test_fenced_by_resumed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	start_file_run(dir, &path);
+	fence_outside();
+	/* the console dies here, before the step could go on */
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+
+	struct journal_records recs;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	assert_true(rb.fenced);
+	tick();
+	expect_state(1, RB_AWAITING);
+	journal_records_free(&recs);
+	diag_free(&d);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
+/* Reads the run's file journal back and resumes from it, as a console started again would. */
+static void resume_from(const char *path)
+{
+	struct journal_records recs;
+	struct diag d;
+	char *cause = NULL;
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	journal_records_free(&recs);
+	diag_free(&d);
+}
+
+/*
+ * A fence made before the promotion does not hold a split brain that came
+ * after it, in a resumed run as in the live one: the alarm stays until a
+ * fence is proven.
+ */
+static void test_fenced_by_split_brain_resumed(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL;
+	start_file_run(dir, &path);
+	fence_outside();
+	tick();
+	assert_int_equal(runbook_confirm_by(&rb, by_watch("confirmed; fenced")), RB_CONFIRM_OK);
+	struct rb_result pr = {
+	    .id = fk.req[1].id, .ok = 1, .exit_status = -1, .detail = "promoted", .lsn = 0x4191890};
+	runbook_result(&rb, &pr);
+	assert_true(rb.promoted);
+	/* the old primary comes back writable */
+	fx.st[0].reachable = 1;
+	fx.st[0].pg.up = 1;
+	fx.st[0].pg.role = PG_ROLE_PRIMARY;
+	fx.st[0].pg.at_ms = fk.now;
+	tick();
+	assert_true(rb.split_brain);
+	assert_false(rb.fenced);
+	/* the console dies; the old primary drops out of sight again, unfenced */
+	resume_from(path);
+	assert_true(rb.split_brain);
+	assert_false(rb.fenced);
+	fx.st[0].reachable = 0;
+	fx.st[0].pg.up = 0;
+	fx.st[0].pg.role = PG_ROLE_DOWN;
+	tick();
+	assert_true(rb.split_brain);
+	assert_int_equal(count("split_brain_resolved"), 0);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -920,6 +1132,12 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_journal_full, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_step_time, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_hostile_text, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_confirm_by_policy, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_confirm_by_guarded, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fenced_by, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fenced_by_resumed, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_fenced_by_split_brain_resumed, run_setup,
+	                                    run_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

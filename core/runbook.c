@@ -1011,8 +1011,9 @@ enum rb_confirm_answer runbook_confirm(struct runbook *rb, const char *typed)
 /*
  * Confirms the current step on a policy's word instead of a person's (the
  * watcher): by's members ("by", "evidence") go into step_confirmed (the
- * reference is stolen). The guards and the live state are checked as for a
- * person; a manual step is never confirmed this way.
+ * reference is stolen). The guards are checked as for a person, against the
+ * live state marked now (a policy decides on the state it sees; there is no
+ * dialog for the state to move under); a manual step is never confirmed so.
  */
 enum rb_confirm_answer runbook_confirm_by(struct runbook *rb, json_t *by)
 {
@@ -1023,18 +1024,17 @@ enum rb_confirm_answer runbook_confirm_by(struct runbook *rb, json_t *by)
 /*
  * Takes in that the old primary was fenced outside the run's steps (the
  * watcher fences before it starts a run): the primary_fenced guard then
- * passes; journaled with its evidence. -1 when the journal cannot take it.
+ * passes; journaled with its evidence (-1: the record is kept until the
+ * journal takes it, and the run is held meanwhile).
  */
 int runbook_fenced_by(struct runbook *rb, const char *by, const char *evidence)
 {
 	const struct site *old = conf_primary(&rb->cat->cf);
-	if (runbook_log(rb, "fenced",
-	                json_pack("{s:s, s:s, s:o}", "site", old ? old->name : "?", "by", by,
-	                          "evidence", utf8_json_string(evidence)),
-	                NULL) == -1)
-		return -1;
-	rb->fenced = 1;
-	return 0;
+	rb->fenced = 1; /* a fact: kept in order, and written, even while the journal is held */
+	return runbook_log(rb, "fenced",
+	                   json_pack("{s:s, s:s, s:o}", "site", old ? old->name : "?", "by", by,
+	                             "evidence", utf8_json_string(evidence)),
+	                   NULL);
 }
 
 /* Overrides the current step's failing guards; the operator types the first failing guard's name.

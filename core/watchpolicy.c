@@ -98,9 +98,9 @@ void watchpolicy_confirm(struct watchpolicy *p, const struct wp_view *jump,
                          const struct wp_view *dr, int64_t now_ms)
 {
 	p->asking = 0;
-	p->next_ms = now_ms + p->confirm_ms;
 	if (p->state != WP_SUSPECTED)
-		return;
+		return; /* a late answer: the suspicion is over, the regular checks stand */
+	p->next_ms = now_ms + p->confirm_ms;
 	if (jump->known && !jump->lost) {
 		watchpolicy_see(p, jump, now_ms);
 		return;

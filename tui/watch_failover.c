@@ -270,8 +270,10 @@ void watch_failover_drive(struct watcher *w)
 		break;
 	}
 	struct runbook *rb = &w->run.rb;
-	if (!w->fence_noted && runbook_fenced_by(rb, "watch", w->fence_evidence) == 0)
+	if (!w->fence_noted) {
+		runbook_fenced_by(rb, "watch", w->fence_evidence); /* a record held is kept */
 		w->fence_noted = 1;
+	}
 	if (rb->finished) {
 		const struct site *dr = conf_dr(w->cf);
 		snprintf(why, sizeof why, "failover finished: %s is the primary; the fence of %s is kept",

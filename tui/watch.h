@@ -63,6 +63,7 @@ struct watcher {
 	enum watch_phase phase;
 	unsigned fence_op;
 	int fence_tried_cmd;
+	char prepare[900];      /* the run is only prepared for a person: why ("" : it runs) */
 	char fence_evidence[512];
 	int fence_noted;        /* the fence was given to the run's engine */
 	int64_t guarded_ms;     /* monotonic: since when the current step is guarded, 0: not */

@@ -1,12 +1,14 @@
 /*
  * The watcher's failover, once the policy confirmed the primary's failure:
  *
- *   1. failover_mode manual, or the DR site's lag at the last sight of the
- *      primary over sync_interval (or not known): no failover, a person
- *      decides (held, alerted).
+ *   1. failover_mode manual: no failover, a person decides (held, alerted).
+ *      The DR site's lag at the last sight of the primary over sync_interval
+ *      (or not known): held too, its run prepared for a person (started and
+ *      detached at once: a console offers to resume it).
  *   2. The fence first: the old primary's PostgreSQL stopped over SSH when
  *      the site answers, else the configured fence_command run here. With
- *      neither possible, or both failed, nothing is promoted (held).
+ *      neither possible, or both failed, nothing is promoted (held, the run
+ *      prepared for a person).
  *   3. The scenario through the runbook host (its locks, its journal, every
  *      record with "actor": "watch"), the fence given to the engine as the
  *      evidence of its primary_fenced guard. Each confirmation is given by
@@ -61,6 +63,19 @@ void watch_failover_stop(struct watcher *w, const char *why)
 	watch_tell_policy(w);
 }
 
+static void watch_run_start(struct watcher *w);
+
+/*
+ * Holds the failover for a person, with its run prepared: started (the
+ * locks, the journal) and detached at once with why, so that a console
+ * offers to resume it where a person decides.
+ */
+static void watch_failover_prepare(struct watcher *w, const char *why)
+{
+	snprintf(w->prepare, sizeof w->prepare, "%s", why);
+	watch_run_start(w);
+}
+
 /* Runs the configured fence_command here, or holds the failover when there is none left to try. */
 static void watch_fence_command(struct watcher *w, const char *ssh_why)
 {
@@ -73,7 +88,7 @@ static void watch_fence_command(struct watcher *w, const char *ssh_why)
 		         "person decides (drconsole: s, %s)",
 		         p->name, ssh_why, cmd == NULL ? "; no watch.fence_command is set" : "",
 		         w->sc->name);
-		watch_failover_stop(w, why);
+		watch_failover_prepare(w, why);
 		return;
 	}
 	struct op op = {0};
@@ -131,8 +146,10 @@ static void watch_run_start(struct watcher *w)
 		return;
 	}
 	w->phase = WATCH_RUNNING;
-	watch_tell(w, "failover_started", 1, conf_dr(w->cf)->name,
-	           "failover started: %s, old primary fenced (%s)", w->sc->name, w->fence_evidence);
+	if (w->prepare[0] == '\0')
+		watch_tell(w, "failover_started", 1, conf_dr(w->cf)->name,
+		           "failover started: %s, old primary fenced (%s)", w->sc->name,
+		           w->fence_evidence);
 }
 
 /*
@@ -200,12 +217,14 @@ void watch_failover_begin(struct watcher *w)
 		         "no automatic promotion: the DR site's lag at the last sight of %s was %s "
 		         "(sync_interval %s); a person must accept the data loss (drconsole: s, %s)",
 		         p->name, w->lag_known ? a : "not known", b, w->sc->name);
-		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, why, now);
+		watch_failover_prepare(w, why);
 		return;
 	}
 	w->failovers++;
 	w->fence_tried_cmd = 0;
 	w->fence_evidence[0] = '\0';
+	w->prepare[0] = '\0';
 	watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, w->pol.why, now);
 	watch_fence_start(w);
 }
@@ -270,6 +289,12 @@ void watch_failover_drive(struct watcher *w)
 		break;
 	}
 	struct runbook *rb = &w->run.rb;
+	if (w->prepare[0] != '\0') {
+		snprintf(why, sizeof why, "%s; the run is prepared for a person to resume", w->prepare);
+		w->prepare[0] = '\0';
+		watch_failover_stop(w, why);
+		return;
+	}
 	if (!w->fence_noted) {
 		runbook_fenced_by(rb, "watch", w->fence_evidence); /* a record held is kept */
 		w->fence_noted = 1;

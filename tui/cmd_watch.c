@@ -206,6 +206,25 @@ static void watch_take(struct watcher *w)
 	}
 }
 
+/* Tells of runs left unfinished (a console or a watcher that died or quit): a person resumes them. */
+static void watch_tell_unfinished(struct watcher *w)
+{
+	struct journal_runs runs;
+	char *cause = NULL;
+	if (journal_unfinished(w->cf->state_dir, &runs, &cause) == -1) {
+		watch_tell(w, "journal", 1, "", "the runs cannot be listed: %s", cause);
+		free(cause);
+		return;
+	}
+	for (size_t i = 0; i < runs.n; i++)
+		if (runs.states[i] != JOURNAL_IS_LIVE)
+			watch_tell(w, "run_unfinished", 1, "",
+			           "run %s is %s: a person resumes it in the console (the watcher "
+			           "starts no failover while its lock is held)",
+			           runs.names[i], journal_state_name(runs.states[i]));
+	journal_runs_free(&runs);
+}
+
 /* Copies the snapshots, judges the verdict, and logs what changed. */
 static void watch_observe(struct watcher *w)
 {
@@ -229,6 +248,7 @@ static void watch_observe(struct watcher *w)
 		watch_tell(w, "watch_started", 0, "", "watching %s (primary) and %s (DR): %s",
 		           conf_primary(w->cf)->name, conf_dr(w->cf)->name,
 		           verdict_top(&w->verdict) ? verdict_top(&w->verdict)->text : "all is well");
+		watch_tell_unfinished(w);
 	}
 }
 

@@ -5,7 +5,10 @@
 # site 1 is a primary, site 2 a streaming standby cloned with pg_basebackup.
 # Each site also holds pg_dump backups of erp_chatbot, some of them expired.
 # Faults can be injected: kill a site's postgres, freeze a whole site with
-# SIGSTOP, change a site's host key.
+# SIGSTOP, change a site's host key. With LAB_RELAY=1 the jump host (this
+# machine) reaches each site's sshd through a relay (tests/lab/relay), and
+# "cut" partitions the jump host from a site while the sites still reach
+# each other.
 #
 # Works as root (PostgreSQL then runs as the "postgres" user, sshd as root) and
 # as a normal user (PostgreSQL and sshd both run as that user).
@@ -53,10 +56,20 @@ injection.
 Options:
   --dir DIR         lab folder (default \${LAB_DIR:-/tmp/drconsole-lab.UID.PORTBASE})
   --port-base N     port base (default \${LAB_PORT_BASE:-25400}); ssh of site
-                    1/2 on N+1/N+2, PostgreSQL of site 1/2 on N+11/N+12;
+                    1/2 on N+1/N+2, PostgreSQL of site 1/2 on N+11/N+12,
+                    relays (LAB_RELAY=1) of site 1/2 on N+21/N+22;
                     keep it below the ephemeral range (net.ipv4.ip_local_port_range)
                     or an outgoing connection may hold a lab port
   -h, --help        show this help
+
+Environment:
+  LAB_RELAY=1       "up" also starts one relay per site on N+21/N+22, forwarding
+                    to the site's sshd: DIR/drconsole.yml points the sites'
+                    ssh.port at the relays (the jump host's path) and
+                    DIR/known_hosts accepts the host keys there too, while the
+                    standby still replicates straight from the primary's port
+  LAB_RELAY_BIN     the relay program (default: tests/lab/relay of the build
+                    folder \${TOP_BUILDDIR}, else relay beside this script)
 
 Commands (SITE is 1, 2, datacenter-1 or datacenter-2):
   up                start the lab (writes DIR/drconsole.yml, DIR/known_hosts,
@@ -69,6 +82,11 @@ Commands (SITE is 1, 2, datacenter-1 or datacenter-2):
   freeze SITE       SIGSTOP the site's sshd and postgres process trees
   thaw SITE         SIGCONT them again
   rekey SITE        give the site's sshd a new host key (known_hosts untouched)
+  cut SITE          partition the jump host from the site (needs LAB_RELAY=1 at
+                    "up"): the relay holds its connections in silence, new
+                    ones too; the sites still reach each other
+  mend SITE         end the partition: the connections held are closed, new
+                    ones go through again
   shell SITE MODE   the site account's shell startup: plain (silent, at once),
                     slow (banners on stdout and stderr, then sleep
                     \${LAB_SHELL_SLEEP:-3} s, on every SSH command) or restricted
@@ -100,7 +118,7 @@ parse_args() {
         esac
     done
     case $COMMAND in
-        kill-pg|start-pg|freeze|thaw|rekey|psql|shell)
+        kill-pg|start-pg|freeze|thaw|rekey|cut|mend|psql|shell)
             [ $# -ge 1 ] || die "$COMMAND needs a SITE (1 or 2)"
             SITE_ARG=$1; shift ;;
     esac
@@ -132,6 +150,17 @@ setup_globals() {
     else IS_ROOT=0 PG_OS_USER=$ME; fi
     SSHD=${LAB_SSHD:-/usr/sbin/sshd}
     PG_BINDIR=$(find_pg_bindir || true)
+
+    # The relays: wanted by "up" with LAB_RELAY=1; a lab started so keeps RELAY_MARK.
+    case ${LAB_RELAY:-0} in
+        0|'') WANT_RELAY=0 ;;
+        1) WANT_RELAY=1 ;;
+        *) die "LAB_RELAY must be 1 or 0: $LAB_RELAY" ;;
+    esac
+    RELAY_MARK=$LAB_DIR/.relays
+    if [ -n "${LAB_RELAY_BIN:-}" ]; then RELAY_BIN=$LAB_RELAY_BIN
+    elif [ -n "${TOP_BUILDDIR:-}" ]; then RELAY_BIN=$TOP_BUILDDIR/tests/lab/relay
+    else RELAY_BIN=$(cd "$(dirname "$0")" && pwd)/relay; fi
 }
 
 # find_pg_bindir: print the folder holding initdb, pg_ctl and friends.
@@ -172,6 +201,15 @@ sshd_conf()  { echo "$LAB_DIR/site$1/ssh/sshd_config"; }
 sshd_pidf()  { echo "$LAB_DIR/site$1/ssh/sshd.pid"; }
 # cluster_name of site N: shows in the titles of all its postgres processes.
 pg_cluster() { echo "drlab-$(pg_port "$1")"; }
+# The relay of site N (LAB_RELAY=1): its port, pidfile, log and cut flag.
+relay_port() { echo $((PORT_BASE + 20 + $1)); }
+relay_pidf() { echo "$LAB_DIR/site$1/relay.pid"; }
+relay_log()  { echo "$LAB_DIR/site$1/log/relay.log"; }
+relay_cutf() { echo "$LAB_DIR/site$1/relay.cut"; }
+# has_relays: true if the lab in DIR was started with relays.
+has_relays() { [ -f "$RELAY_MARK" ]; }
+# jump_port N: the port the jump host reaches site N's sshd on (its relay's, if any).
+jump_port() { if has_relays; then relay_port "$1"; else ssh_port "$1"; fi; }
 
 # ----------------------------------------------------------------------------
 # Small helpers
@@ -267,9 +305,11 @@ wait_pids_gone() {
     done
 }
 
-# sshd_pid N / pg_pid N: print the pid of site N's sshd / postmaster if it runs.
-sshd_pid() { local p; p=$(read_pid "$(sshd_pidf "$1")") && pid_alive "$p" && echo "$p"; }
-pg_pid()   { local p; p=$(read_pid "$(pg_data "$1")/postmaster.pid") && pid_alive "$p" && echo "$p"; }
+# sshd_pid N / pg_pid N / relay_pid N: print the pid of site N's sshd /
+# postmaster / relay if it runs.
+sshd_pid()  { local p; p=$(read_pid "$(sshd_pidf "$1")") && pid_alive "$p" && echo "$p"; }
+pg_pid()    { local p; p=$(read_pid "$(pg_data "$1")/postmaster.pid") && pid_alive "$p" && echo "$p"; }
+relay_pid() { local p; p=$(read_pid "$(relay_pidf "$1")") && pid_alive "$p" && echo "$p"; }
 
 # site_roots N: print the pids of site N's sshd and postmaster (those running).
 site_roots() { sshd_pid "$1" || true; pg_pid "$1" || true; }
@@ -278,8 +318,9 @@ site_roots() { sshd_pid "$1" || true; pg_pid "$1" || true; }
 port_in_use() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
 
 # lab_procs: print "PID ARGS" for every process that belongs to this lab, found
-# by its command line (mentions DIR, or is a postgres process of a lab cluster),
-# except this script, its ancestors and its own subshells.
+# by its command line (mentions DIR, as sshd's config and a relay's pidfile do,
+# or is a postgres process of a lab cluster), except this script, its ancestors
+# and its own subshells.
 lab_procs() {
     local skip=" " p=$BASHPID self pid ppid args pat prefixes=() listing n
     for n in "${SITES[@]}"; do prefixes+=("postgres: $(pg_cluster "$n"):"); done
@@ -324,6 +365,10 @@ missing_requirements() {
         command -v runuser >/dev/null 2>&1 || echo "runuser"
         id -u "$PG_OS_USER" >/dev/null 2>&1 || echo "OS user '$PG_OS_USER' to run PostgreSQL"
     fi
+    if [ "$WANT_RELAY" = 1 ]; then
+        [ -x "$RELAY_BIN" ] || echo "the relay ($RELAY_BIN: build it with 'make check', or set LAB_RELAY_BIN)"
+        command -v setsid >/dev/null 2>&1 || echo "setsid"
+    fi
 }
 
 # cmd_check: report missing requirements; exit 0 if there are none.
@@ -335,7 +380,11 @@ cmd_check() {
         warn "this machine lacks what the lab needs (see above)"
         return 1
     fi
-    say "ok: PostgreSQL in $PG_BINDIR, sshd $SSHD"
+    if [ "$WANT_RELAY" = 1 ]; then
+        say "ok: PostgreSQL in $PG_BINDIR, sshd $SSHD, relay $RELAY_BIN"
+    else
+        say "ok: PostgreSQL in $PG_BINDIR, sshd $SSHD"
+    fi
 }
 
 # warn_locked_account: sshd without PAM refuses key logins to a locked account.
@@ -386,12 +435,14 @@ make_host_key() {
     ssh-keygen -q -t ed25519 -N '' -C "drconsole-lab $(site_name "$1")" -f "$key"
 }
 
-# write_known_hosts: DIR/known_hosts with the current host key of each site.
+# write_known_hosts: DIR/known_hosts with the current host key of each site,
+# at its sshd's port and, with relays, at its relay's port too.
 write_known_hosts() {
     local n kt key
     for n in "${SITES[@]}"; do
         read -r kt key _ <"$(host_key "$n").pub"
         echo "[127.0.0.1]:$(ssh_port "$n") $kt $key"
+        if has_relays; then echo "[127.0.0.1]:$(relay_port "$n") $kt $key"; fi
     done >"$LAB_DIR/known_hosts"
     chmod 0644 "$LAB_DIR/known_hosts"
 }
@@ -430,11 +481,12 @@ EOF
     : >"$(site_dir "$n")/shellrc"
 }
 
-# sshd_serves_key N: true if site N's sshd answers with the host key on disk.
+# sshd_serves_key N [PORT]: true if site N's sshd answers with the host key on
+# disk (on its own port, or on PORT).
 sshd_serves_key() {
     local kt key
     read -r kt key _ <"$(host_key "$1").pub"
-    ssh-keyscan -T 2 -t ed25519 -p "$(ssh_port "$1")" 127.0.0.1 2>/dev/null | grep -qF "$key"
+    ssh-keyscan -T 2 -t ed25519 -p "${2:-$(ssh_port "$1")}" 127.0.0.1 2>/dev/null | grep -qF "$key"
 }
 
 # start_sshd N: check site N's config, start its sshd and wait until it serves.
@@ -462,6 +514,44 @@ stop_sshd() {
     if ! wait_pids_gone 3 "${pids[@]}"; then
         signal_pids KILL $(proc_tree "${pids[@]}")
         wait_pids_gone 2 "${pids[@]}" || warn "site $1: sshd processes survive SIGKILL"
+    fi
+}
+
+# ----------------------------------------------------------------------------
+# Relays (LAB_RELAY=1): the jump host's path to each site's sshd
+# ----------------------------------------------------------------------------
+
+# start_relay N: start site N's relay (in a session of its own, as sshd and
+# postgres are) and wait until site N's host key is served through it.
+start_relay() {
+    local n=$1 bg end
+    setsid "$RELAY_BIN" --listen "$(relay_port "$n")" --to "$(ssh_port "$n")" \
+        --pidfile "$(relay_pidf "$n")" </dev/null >>"$(relay_log "$n")" 2>&1 &
+    bg=$!
+    end=$((SECONDS + SSH_WAIT))
+    until relay_pid "$n" >/dev/null; do
+        # (setsid forks when it cannot make a session in place: give the child a moment.)
+        if ! pid_alive "$bg"; then
+            sleep 0.5
+            relay_pid "$n" >/dev/null && break
+            die "the relay of site $n did not start (see $(relay_log "$n"))"
+        fi
+        [ "$SECONDS" -lt "$end" ] || die "the relay of site $n wrote no pidfile in ${SSH_WAIT}s"
+        sleep 0.1
+    done
+    wait_until "$SSH_WAIT" "sshd of site $n through its relay on port $(relay_port "$n")" \
+        sshd_serves_key "$n" "$(relay_port "$n")"
+    say "site $n: relay on 127.0.0.1:$(relay_port "$n") to sshd :$(ssh_port "$n") (pid $(relay_pid "$n"))"
+}
+
+# stop_relay N: stop site N's relay (it removes its pidfile), SIGKILL if need be.
+stop_relay() {
+    local pid
+    pid=$(relay_pid "$1") || return 0
+    signal_pids TERM "$pid"
+    if ! wait_pids_gone 3 "$pid"; then
+        signal_pids KILL "$pid"
+        wait_pids_gone 2 "$pid" || warn "site $1: relay $pid survives SIGKILL"
     fi
 }
 
@@ -703,7 +793,7 @@ EOF
   - name: $(site_name "$n")
     ssh:
       host: 127.0.0.1
-      port: $(ssh_port "$n")
+      port: $(jump_port "$n")$(if has_relays; then echo "   # the relay on the jump host's path to sshd :$(ssh_port "$n")"; fi)
       user: $ME
       identity: id_ed25519
       known_hosts: known_hosts
@@ -737,6 +827,7 @@ write_lab_env() {
             printf '%s=%q\n' "LAB_SSH_PORT_$n" "$(ssh_port "$n")" \
                 "LAB_PG_PORT_$n" "$(pg_port "$n")" "LAB_SOCK_$n" "$(sock_dir "$n")" \
                 "LAB_BACKUP_$n" "$(site_dir "$n")/backup" "LAB_PGDATA_$n" "$(pg_data "$n")"
+            if has_relays; then printf '%s=%q\n' "LAB_RELAY_PORT_$n" "$(relay_port "$n")"; fi
         done
     } >"$LAB_DIR/lab.env"
 }
@@ -777,6 +868,9 @@ cmd_up() {
     [ -z "$missing" ] || { cmd_check || true; die "cannot start the lab"; }
     if lab_running; then
         say "lab already up in $LAB_DIR"
+        if [ "$WANT_RELAY" = 1 ] && ! has_relays; then
+            warn "it runs without relays (LAB_RELAY=1 is not applied to a lab already up)"
+        fi
         return 0
     fi
     if [ -f "$MARKER" ]; then
@@ -789,6 +883,8 @@ cmd_up() {
         for p in "$(ssh_port "$n")" "$(pg_port "$n")"; do
             ! port_in_use "$p" || die "port $p on 127.0.0.1 is in use (choose another --port-base)"
         done
+        [ "$WANT_RELAY" = 0 ] || ! port_in_use "$(relay_port "$n")" ||
+            die "port $(relay_port "$n") on 127.0.0.1 is in use (choose another --port-base)"
     done
     warn_locked_account
 
@@ -797,11 +893,13 @@ cmd_up() {
     trap 'exit 143' TERM
     say "starting the lab in $LAB_DIR (port base $PORT_BASE)"
     create_layout
+    [ "$WANT_RELAY" = 0 ] || : >"$RELAY_MARK"
     make_user_key
     for n in "${SITES[@]}"; do
         make_host_key "$n"
         write_sshd_config "$n"
         start_sshd "$n"
+        if has_relays; then start_relay "$n"; fi
     done
     write_known_hosts
 
@@ -833,6 +931,7 @@ teardown() {
     fi
     if [ -d "$LAB_DIR" ]; then
         for n in "${SITES[@]}"; do signal_pids CONT $(proc_tree $(site_roots "$n")); done
+        for n in "${SITES[@]}"; do stop_relay "$n"; done
         for n in "${SITES[@]}"; do stop_pg "$n"; done
         for n in "${SITES[@]}"; do stop_sshd "$n"; done
     fi
@@ -877,7 +976,7 @@ cmd_down() {
 # site_status N: print one line about site N; sets STATUS_OK=0 on trouble and
 # STREAMING=1 if site N is a primary with a streaming standby.
 site_status() {
-    local n=$1 s_state p_state role="-" repl="-" rec
+    local n=$1 s_state p_state r_state role="-" repl="-" rec
     s_state=$(proc_state "$(sshd_pid "$n" || true)")
     p_state=$(proc_state "$(pg_pid "$n" || true)")
     if [ "$p_state" = running ]; then
@@ -893,9 +992,17 @@ site_status() {
         esac
     fi
     [ "$s_state" = running ] && [ "$p_state" = running ] || STATUS_OK=0
-    printf 'site %s (%s): sshd %s on :%s, postgres %s on :%s, role %s, %s\n' \
+    printf 'site %s (%s): sshd %s on :%s, postgres %s on :%s, role %s, %s' \
         "$n" "$(site_name "$n")" "$s_state" "$(ssh_port "$n")" \
         "$p_state" "$(pg_port "$n")" "$role" "$repl"
+    if has_relays; then
+        # A cut is a fault of the jump host's path, not of the site: not degraded.
+        r_state=$(proc_state "$(relay_pid "$n" || true)")
+        [ "$r_state" = running ] || STATUS_OK=0
+        [ "$r_state" != running ] || [ ! -f "$(relay_cutf "$n")" ] || r_state="cut"
+        printf ', relay %s on :%s' "$r_state" "$(relay_port "$n")"
+    fi
+    printf '\n'
 }
 
 # cmd_status: show both sites; exit 0 if all runs and replication streams.
@@ -990,6 +1097,31 @@ cmd_rekey() {
     say "site $n: new host key $(ssh-keygen -l -f "$(host_key "$n").pub" | awk '{ print $2 }')"
 }
 
+# site_relay N: print the pid of site N's relay; fail unless it runs.
+site_relay() {
+    need_lab
+    has_relays || die "the lab in $LAB_DIR runs without relays (start it with LAB_RELAY=1 $PROG up)"
+    relay_pid "$1" || die "site $1: the relay is not running"
+}
+
+# cmd_cut N: partition the jump host from site N (SIGUSR1 to its relay).
+cmd_cut() {
+    local n=$1 pid
+    pid=$(site_relay "$n") || exit 1
+    kill -USR1 "$pid"
+    : >"$(relay_cutf "$n")"
+    say "site $n: cut from the jump host (the relay on :$(relay_port "$n") holds its connections in silence)"
+}
+
+# cmd_mend N: end the partition of site N (SIGUSR2 to its relay).
+cmd_mend() {
+    local n=$1 pid
+    pid=$(site_relay "$n") || exit 1
+    kill -USR2 "$pid"
+    rm -f "$(relay_cutf "$n")"
+    say "site $n: mended (the connections held by the cut are closed, new ones go through)"
+}
+
 # cmd_psql N ARGS...: psql on site N as postgres, database erp_chatbot by default.
 cmd_psql() {
     local n=$1
@@ -1053,6 +1185,8 @@ main() {
         freeze)   cmd_freeze "$n" ;;
         thaw)     cmd_thaw "$n" ;;
         rekey)    cmd_rekey "$n" ;;
+        cut)      cmd_cut "$n" ;;
+        mend)     cmd_mend "$n" ;;
         psql)     cmd_psql "$n" "${REST[@]}" ;;
         shell)    cmd_shell "$n" "${REST[@]}" ;;
         env)      cmd_env ;;

@@ -160,6 +160,11 @@ check "thaw 2" logged lab thaw 2
 check "ssh to site 2 works again after thaw" \
     equals 2 lab_ssh 2 'echo $LAB_SITE' -o ConnectTimeout=5
 
+out=$(lab cut 1 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && grep -q "runs without relays" <<<"$out"
+ok $? "cut is refused on a lab started without relays"
+
 check "rekey 1" logged lab rekey 1
 out=$(lab_ssh 1 'echo $LAB_SITE' -o ConnectTimeout=5 2>&1)
 rc=$?

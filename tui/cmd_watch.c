@@ -318,7 +318,7 @@ static void watch_finish(struct watcher *w, const char *why)
 	}
 	watch_tell(w, "watch_stopped", 0, "", "%s", why);
 	fencekeep_stop(&w->keep);
-	alertq_stop(w->alerts, 2 * 5000);
+	alertq_stop(w->alerts, 2000); /* then at most the send under way: its own 5 s */
 	w->alerts = NULL;
 	watch_journal_close(w, why);
 	for (size_t i = 0; w->agents != NULL && i < w->cf->n_sites; i++)

@@ -182,7 +182,7 @@ check "the application entry points at datacenter-2" \
 	grep -q "port=$LAB_PG_PORT_2" "$LAB_DIR/app/pg_service.conf"
 run=$(ls -t "$STATE"/runs/*.jsonl | head -n 1)
 check "the run's journal has the whole run (run_finished done)" \
-	sh -c "jq -e 'select(.type == \"run_finished\") | .data.result == \"done\"' '$run' >/dev/null"
+	sh -c "jq -se '[.[] | select(.type == \"run_finished\")] | length == 1 and .[0].data.result == \"done\"' '$run' >/dev/null"
 check "every record of the run says actor watch" \
 	sh -c "jq -se '[.[] | select(.type != \"run_sealed\") | .data.actor == \"watch\"] | all' '$run' >/dev/null"
 check "the promotion was confirmed by the watcher with its evidence" \

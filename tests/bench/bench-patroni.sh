@@ -37,16 +37,21 @@
 # Usage: tests/bench/bench-patroni.sh [--mode kill|freeze|both]
 #          [--settings default|tuned] [--port-base B] [--thaw-after S]
 #          [--observe S] [--logs DIR] [ROUNDS]
-#   ROUNDS       rounds per mode (default 5)
-#   --settings   default: ttl 30, loop_wait 10, retry_timeout 10 (Patroni's
-#                defaults); tuned: ttl 10, loop_wait 2, retry_timeout 3
-#   --logs DIR   copy the etcd, Patroni and PostgreSQL logs to DIR at the end
+#   ROUNDS        rounds per mode (default 5)
+#   --mode        default both: the kill rounds, then the freeze rounds
+#   --settings    default: ttl 30, loop_wait 10, retry_timeout 10 (Patroni's
+#                 defaults); tuned: ttl 10, loop_wait 2, retry_timeout 3
+#   --thaw-after  default 5 s; --observe default 40 s
+#   --logs DIR    copy the etcd, Patroni and PostgreSQL logs to DIR at the end
 # Everything it started is stopped on exit, Ctrl-C or error, and the scratch
 # folder removed.
 #
-# Example output (one kill round, default settings):
-#   kill round 1: leader node1 -> node2 in 24.61 s (lost 0/30 + 0/21)
-#   kill default: n=5 min=.. median=.. max=..
+# Example output (default settings, a kill round, a freeze round, a summary):
+#   22:42:44 kill round 3: leader node1 -> node2 in 22.70 s (baseline ok, lost_node1=0/15 lost_node2=0/21)
+#   22:48:32 freeze round 3: leader node1 -> node2 in 26.70 s (baseline ok, 10 processes stopped)
+#   22:48:32   SIGCONT at +31.74 s; after it: node1 acked 398 (+0.10-39.98 s), node2 acked 1; two writable
+#              primaries: yes (+0.10-1.05 s); end node1:ack,node2:replica; leader now node1; lost_node1=0/413 lost_node2=52/52
+#   22:51:14 freeze default: n=5 min=26.70 median=29.96 max=31.60 seconds; all: 29.96 30.66 26.70 29.50 31.60
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 probe="$here/bench-patroni-probe.py"

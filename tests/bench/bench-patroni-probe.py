@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Probe and helpers for bench-patroni.sh (see that script's header).
+"""Probe and cluster checks for bench-patroni.sh (see that script's header).
 
 Subcommands (NODES is "name:restport:pgport,name:restport:pgport"):
   health NODES

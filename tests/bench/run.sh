@@ -11,6 +11,14 @@
 #                  through the console's keys (3 rounds, a fresh lab each)
 # Usage: tests/bench/run.sh [ROUNDS]   (from the build folder, after make)
 # BENCH_ONLY=probe, console or failover runs that part only.
+#
+# Not run from here: bench-patroni.sh times Patroni's automatic failover
+# (leader killed, leader frozen) on a two-node Patroni lab with one etcd, as
+# the figure to set beside the watcher's. It needs Debian's patroni,
+# etcd-server, postgresql-15 and python3-psycopg2 packages and root, starts
+# and stops its own lab on ports 28400-28433, and is run by hand:
+#   tests/bench/bench-patroni.sh [--mode kill|freeze|both]
+#       [--settings default|tuned] [ROUNDS]   (--help tells the rest)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-10}

@@ -246,6 +246,8 @@ int runbook_start(struct runbook *rb, const struct catalog *cat, const struct sc
 int runbook_resume(struct runbook *rb, const struct catalog *cat,
                    const struct journal_records *recs, const struct rb_env *env,
                    const struct rb_live *live, char **cause);
+int runbook_replay(struct runbook *rb, const struct catalog *cat,
+                   const struct journal_records *recs, const struct rb_live *live, char **cause);
 void runbook_free(struct runbook *rb);
 
 void runbook_tick(struct runbook *rb, const struct site_status *sites, size_t n);

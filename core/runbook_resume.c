@@ -227,3 +227,55 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 	runbook_enter(rb);
 	return 0;
 }
+
+/* The clock of a run shown, not run: the wall clock. */
+static int64_t replay_now(void *arg)
+{
+	(void)arg;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A run shown sends nothing. */
+static int replay_submit(void *arg, const struct rb_request *req)
+{
+	(void)arg;
+	(void)req;
+	return -1;
+}
+
+/* A run shown writes nothing: its records are another process's. */
+static int replay_journal(void *arg, const char *type, json_t *data)
+{
+	(void)arg;
+	(void)type;
+	json_decref(data);
+	return 0;
+}
+
+/*
+ * Rebuilds a run from its journal's records only to show it, while another
+ * process runs it (the watcher): nothing is sent or written, and no step is
+ * turned unknown; the current step is the first not done or skipped. -1
+ * with *cause when the journal is not a run of a known scenario.
+ */
+int runbook_replay(struct runbook *rb, const struct catalog *cat,
+                   const struct journal_records *recs, const struct rb_live *live, char **cause)
+{
+	static const struct rb_env env = {replay_now, replay_submit, replay_journal, NULL, 0, NULL};
+	const struct scenario *sc = resume_scenario(cat, recs, cause);
+	if (sc == NULL || runbook_prepare(rb, cat, sc, &env, live, cause) == -1)
+		return -1;
+	for (size_t i = 0; i < recs->n; i++) {
+		resume_apply(rb, &recs->items[i]);
+		if (strcmp(recs->items[i].type, "run_finished") == 0)
+			rb->ended_ms = resume_ts(recs->items[i].ts);
+	}
+	resume_current_times(rb);
+	rb->current = 0;
+	while (rb->current < rb->n && (rb->steps[rb->current].state == RB_DONE ||
+	                               rb->steps[rb->current].state == RB_SKIPPED))
+		rb->current++;
+	return 0;
+}

@@ -59,7 +59,8 @@ int fencenote_kept(const struct fencestate *fs, int64_t now_ms, int cols, char *
 	return 0;
 }
 
-/* Writes the kept fence as the cause of a split brain: "kept fence armed 06:04 by console kim@jump1". */
+/* Writes the kept fence as the cause of a split brain: "kept fence armed 06:04 by console
+ * kim@jump1". */
 void fencenote_cause(const struct fencestate *fs, int64_t now_ms, char *out, size_t len)
 {
 	char since[16], by[400];

@@ -96,8 +96,9 @@ void fencereport_print(FILE *fp, const struct fencestate *fs, const char *error)
 		return;
 	}
 	if (fs->armed)
-		textout_printf(fp, "WARNING: fence kept for %s: it is fenced the moment it answers as "
-		                   "a writable primary\n",
+		textout_printf(fp,
+		               "WARNING: fence kept for %s: it is fenced the moment it answers as "
+		               "a writable primary\n",
 		               fs->site);
 	else
 		textout_printf(fp, "OK: no fence armed (the fence of %s was disarmed)\n", fs->site);
@@ -105,8 +106,8 @@ void fencereport_print(FILE *fp, const struct fencestate *fs, const char *error)
 	if (fs->disarmed)
 		fencereport_print_mark(fp, "disarmed", &fs->disarm);
 	if (fs->history > 0)
-		textout_printf(fp, "  %-9s %zu earlier fence%s in the file\n", "history", fs->history,
-		               fs->history == 1 ? "" : "s");
+		textout_printf(fp, "  %-9s %zu earlier fence%s in the file\n", "history",
+		               fs->history, fs->history == 1 ? "" : "s");
 	if (fs->armed)
 		textout_printf(fp, "After a deliberate failback: drconsole fence --disarm %s\n",
 		               fs->site);

@@ -63,10 +63,12 @@ static int watchnote_fit(char words[][96], int n, int cols, char *out, size_t le
 	return 0;
 }
 
-/* Tells whether the watcher's last check is overdue at now (or it never checked, long after it started). */
+/* Tells whether the watcher's last check is overdue at now (or it never checked, long after it
+ * started). */
 static int watchnote_overdue(const struct watchstate *ws, int64_t now_ms, int64_t *age_ms)
 {
-	int64_t at, every = ws->check_interval_ms > 0 ? ws->check_interval_ms : WATCHNOTE_INTERVAL_MS;
+	int64_t at,
+	    every = ws->check_interval_ms > 0 ? ws->check_interval_ms : WATCHNOTE_INTERVAL_MS;
 	const char *stamp = ws->last_check[0] ? ws->last_check : ws->since;
 	*age_ms = -1;
 	if (watchnote_stamp_ms(stamp, &at) == -1)
@@ -76,15 +78,16 @@ static int watchnote_overdue(const struct watchstate *ws, int64_t now_ms, int64_
 }
 
 /* Words a running watcher: its mode, its state when not just watching, its last check's age. */
-static enum watchnote_level watchnote_running(const struct watchstate *ws, int64_t now_ms,
-                                              int cols, char *out, size_t len)
+static enum watchnote_level watchnote_running(const struct watchstate *ws, int64_t now_ms, int cols,
+                                              char *out, size_t len)
 {
 	char words[5][96], age[16] = "", st[40] = "";
 	int64_t age_ms;
 	int late = watchnote_overdue(ws, now_ms, &age_ms);
 	int busy = ws->state[0] && strcmp(ws->state, "watching") != 0;
 	if (!ws->present) {
-		snprintf(out, len, "%s", utf8_width("watch: starting") <= cols ? "watch: starting" : "");
+		snprintf(out, len, "%s",
+		         utf8_width("watch: starting") <= cols ? "watch: starting" : "");
 		return out[0] ? WATCHNOTE_OK : WATCHNOTE_NONE;
 	}
 	if (busy)
@@ -100,7 +103,8 @@ static enum watchnote_level watchnote_running(const struct watchstate *ws, int64
 	} else {
 		snprintf(words[0], sizeof words[0], "watch: %s%s, no check yet", mode, st);
 		snprintf(words[1], sizeof words[1], "watch: %s%s", mode, st);
-		snprintf(words[2], sizeof words[2], "watch%s%s", busy ? ": " : "", busy ? ws->state : "");
+		snprintf(words[2], sizeof words[2], "watch%s%s", busy ? ": " : "",
+		         busy ? ws->state : "");
 	}
 	snprintf(words[3], sizeof words[3], "watch%s%s", busy ? ": " : "", busy ? ws->state : "");
 	snprintf(words[4], sizeof words[4], "%s", "watch");

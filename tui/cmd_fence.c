@@ -48,12 +48,10 @@ struct fence_args {
 /* Parses fence's options; CLI_PARSED to go on, else an exit code. */
 static int fence_options(int argc, char **argv, struct fence_args *a)
 {
-	static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-	                                     {"json", no_argument, NULL, 'j'},
-	                                     {"disarm", required_argument, NULL, 'd'},
-	                                     {"reason", required_argument, NULL, 'r'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	    {"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
+	    {"disarm", required_argument, NULL, 'd'}, {"reason", required_argument, NULL, 'r'},
+	    {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
 	int ch;
 	while ((ch = getopt_long(argc, argv, ":c:jh", opts, NULL)) != -1) {
 		switch (ch) {
@@ -118,8 +116,8 @@ static int fence_disarm(const char *state_dir, const char *typed, const char *re
 	char *cause = NULL;
 	fencestate_by_me(&by, FENCESTATE_CONSOLE, "");
 	if (fencestate_disarm(state_dir, typed, &by,
-	                      reason ? reason : "disarmed with drconsole fence --disarm", &cause) ==
-	    -1) {
+	                      reason ? reason : "disarmed with drconsole fence --disarm",
+	                      &cause) == -1) {
 		textout_printf(stderr, "drconsole: fence not disarmed: %s\n", cause);
 		free(cause);
 		if (json)

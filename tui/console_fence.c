@@ -60,10 +60,11 @@ static void fence_tell_split(struct console *c)
 	const struct fencestate *fs = &c->keep.st;
 	char by[400];
 	fencenote_by(&fs->arm.by, by, sizeof by);
-	event_log_add(&c->events, console_now(c), EVENT_CRITICAL, fs->site,
-	              "SPLIT BRAIN: %s is back writable while its fence is kept (armed %s by %s%s%s); "
-	              "f fences it now",
-	              fs->site, fs->arm.at, by, fs->arm.by.run[0] ? ", run " : "", fs->arm.by.run);
+	event_log_add(
+	    &c->events, console_now(c), EVENT_CRITICAL, fs->site,
+	    "SPLIT BRAIN: %s is back writable while its fence is kept (armed %s by %s%s%s); "
+	    "f fences it now",
+	    fs->site, fs->arm.at, by, fs->arm.by.run[0] ? ", run " : "", fs->arm.by.run);
 }
 
 /*
@@ -103,14 +104,16 @@ static void fence_now(struct console *c)
 {
 	char why[512];
 	if (!c->keep_on) {
-		fence_notice(c, "fence", "Nothing is fenced from a capture: open the live console.");
+		fence_notice(c, "fence",
+		             "Nothing is fenced from a capture: open the live console.");
 		return;
 	}
 	if (fencekeep_armed(&c->keep) && !console_fence_split(c)) {
-		snprintf(why, sizeof why,
-		         "%s does not answer as a writable primary now: its kept fence fires on its "
-		         "own the moment it does. f fences at once in a split brain.",
-		         c->keep.st.site);
+		snprintf(
+		    why, sizeof why,
+		    "%s does not answer as a writable primary now: its kept fence fires on its "
+		    "own the moment it does. f fences at once in a split brain.",
+		    c->keep.st.site);
 		fence_notice(c, "fence", why);
 		return;
 	}
@@ -130,15 +133,17 @@ static void fence_disarm_open(struct console *c)
 	char by[400], label[96], why[512];
 	if (!c->keep_on || !fencekeep_armed(&c->keep)) {
 		snprintf(why, sizeof why, "%s%s",
-		         c->keep_on && c->keep.error[0] ? "The kept fence cannot be read: "
-		                                        : "No fence is kept: nothing to disarm.",
+		         !c->keep_on ? "Nothing is disarmed from a capture: open the live console."
+		         : c->keep.error[0] ? "The kept fence cannot be read: "
+		                            : "No fence is kept: nothing to disarm.",
 		         c->keep_on ? c->keep.error : "");
 		fence_notice(c, "disarm the kept fence", why);
 		return;
 	}
 	fencenote_by(&fs->arm.by, by, sizeof by);
 	if (strlen(fs->site) + 20 < sizeof label)
-		snprintf(label, sizeof label, "type %.*s to disarm:", (int)(sizeof label - 20), fs->site);
+		snprintf(label, sizeof label, "type %.*s to disarm:", (int)(sizeof label - 20),
+		         fs->site);
 	else /* never cut a name in two: the body says it whole */
 		snprintf(label, sizeof label, "type the site's name to disarm:");
 	prompt_open(&c->prompt, PROMPT_DISARM, "disarm the kept fence", label,
@@ -171,7 +176,8 @@ static void fence_disarm(struct console *c, const char *typed)
 	snprintf(site, sizeof site, "%s", c->keep.st.site);
 	fencestate_by_me(&by, FENCESTATE_CONSOLE, "");
 	if (fencestate_disarm(c->cat.cf.state_dir, typed, &by,
-	                      "disarmed in the console after a deliberate failback", &cause) == -1) {
+	                      "disarmed in the console after a deliberate failback",
+	                      &cause) == -1) {
 		if (strcmp(typed, site) != 0)
 			snprintf(c->prompt.note, sizeof c->prompt.note,
 			         "Refused: type exactly %s. The fence stays armed.", site);
@@ -185,8 +191,8 @@ static void fence_disarm(struct console *c, const char *typed)
 		return;
 	}
 	event_log_add(&c->events, console_now(c), EVENT_WARNING, site,
-	              "the kept fence of %s disarmed by %s@%s in this console (its name typed)", site,
-	              by.operator, by.host);
+	              "the kept fence of %s disarmed by %s@%s in this console (its name typed)",
+	              site, by.operator, by.host);
 	c->keep.read_ms = clock_mono_ms() - FENCEKEEP_READ_MS; /* read again now: taken back */
 	console_fence_tick(c);
 	char text[512];

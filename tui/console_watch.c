@@ -20,13 +20,15 @@ static int watch_differs(const struct watchstate *a, const struct watchstate *b)
 }
 
 /* Tells the watcher's coming and going as events (not at the first read: that is no change). */
-static void watch_tell(struct console *c, const struct watchstate *was, const struct watchstate *now)
+static void watch_tell(struct console *c, const struct watchstate *was,
+                       const struct watchstate *now)
 {
 	if (!c->watch_read || c->watch_error || was->running == now->running)
 		return;
 	if (now->running && now->present)
 		event_log_add(&c->events, console_now(c), EVENT_INFO, "",
-		              "the watcher runs (%s, pid %d on %s)", now->mode, now->pid, now->host);
+		              "the watcher runs (%s, pid %d on %s)", now->mode, now->pid,
+		              now->host);
 	else if (now->running)
 		event_log_add(&c->events, console_now(c), EVENT_INFO, "", "the watcher runs");
 	else

@@ -102,8 +102,8 @@ static void test_cause(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_since),      cmocka_unit_test(test_by),
-	    cmocka_unit_test(test_kept),       cmocka_unit_test(test_kept_wide),
+	    cmocka_unit_test(test_since), cmocka_unit_test(test_by),
+	    cmocka_unit_test(test_kept),  cmocka_unit_test(test_kept_wide),
 	    cmocka_unit_test(test_cause),
 	};
 	if (setlocale(LC_ALL, "C.UTF-8") == NULL) /* display columns of Korean names */

@@ -100,8 +100,9 @@ static void test_json_other(void **state)
 	               "\"history\": 0, \"error\": null, \"exit_code\": 0}");
 	json_decref(o);
 	o = report(NULL, "fence.json:1:1: not JSON");
-	expect_json(o, "{\"armed\": null, \"site\": null, \"arm\": null, \"disarm\": null, "
-	               "\"history\": 0, \"error\": \"fence.json:1:1: not JSON\", \"exit_code\": 3}");
+	expect_json(o,
+	            "{\"armed\": null, \"site\": null, \"arm\": null, \"disarm\": null, "
+	            "\"history\": 0, \"error\": \"fence.json:1:1: not JSON\", \"exit_code\": 3}");
 	json_decref(o);
 }
 
@@ -133,7 +134,8 @@ static void test_print(void **state)
 	fs.disarmed = 1;
 	fs.disarm = fs.arm;
 	t = printed(&fs, NULL);
-	assert_true(strncmp(t, "OK: no fence armed (the fence of datacenter-1 was disarmed)", 59) == 0);
+	assert_true(strncmp(t, "OK: no fence armed (the fence of datacenter-1 was disarmed)", 59) ==
+	            0);
 	assert_non_null(strstr(t, "  disarmed  "));
 	assert_null(strstr(t, "--disarm"));
 	free(t);

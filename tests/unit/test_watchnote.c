@@ -17,8 +17,8 @@
 /* A watcher that runs, in automatic mode, last checked at CHECKED. */
 static struct watchstate running(void)
 {
-	struct watchstate ws = {.present = 1, .running = 1, .pid = 4242,
-	                        .check_interval_ms = 30000};
+	struct watchstate ws = {
+	    .present = 1, .running = 1, .pid = 4242, .check_interval_ms = 30000};
 	snprintf(ws.mode, sizeof ws.mode, "automatic");
 	snprintf(ws.state, sizeof ws.state, "watching");
 	snprintf(ws.since, sizeof ws.since, "2026-11-27T06:00:00.000Z");
@@ -37,9 +37,13 @@ static void test_stamp(void **state)
 	assert_int_equal(ms, 1795759501250LL);
 	assert_int_equal(watchnote_stamp_ms("2026-11-27T06:05:01Z", &ms), 0);
 	assert_int_equal(ms, 1795759501000LL);
-	static const char *const bad[] = {"", "2026-11-27", "2026-11-27T06:05:01",
-	                                  "2026-11-27T06:05:01+09:00", "2026-13-27T06:05:01Z",
-	                                  "2026-11-27T06:05:01.5Z", "2026-11-27T06:05:01.000Zx"};
+	static const char *const bad[] = {"",
+	                                  "2026-11-27",
+	                                  "2026-11-27T06:05:01",
+	                                  "2026-11-27T06:05:01+09:00",
+	                                  "2026-13-27T06:05:01Z",
+	                                  "2026-11-27T06:05:01.5Z",
+	                                  "2026-11-27T06:05:01.000Zx"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		if (watchnote_stamp_ms(bad[i], &ms) != -1)
 			fail_msg("'%s' taken for a stamp", bad[i]);
@@ -54,9 +58,9 @@ static void test_age(void **state)
 	static const struct {
 		int64_t ms;
 		const char *want;
-	} cases[] = {{-5000, "0s"},    {0, "0s"},           {59999, "59s"},     {60000, "1m"},
-	             {3599999, "59m"}, {3600000, "1h"},     {86399999, "23h"}, {86400000, "1d"},
-	             {9 * 86400000LL, "9d"}};
+	} cases[] = {{-5000, "0s"},     {0, "0s"},        {59999, "59s"},
+	             {60000, "1m"},     {3599999, "59m"}, {3600000, "1h"},
+	             {86399999, "23h"}, {86400000, "1d"}, {9 * 86400000LL, "9d"}};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		watchnote_age(cases[i].ms, buf, sizeof buf);
 		assert_string_equal(buf, cases[i].want);

@@ -17,7 +17,8 @@
 #include "journal_fixture.h"
 #include "watchstate.h"
 
-/* Starts a child that holds watch.lock in dir (how: LOCK_SH or LOCK_EX) for ms; its pid once held. */
+/* Starts a child that holds watch.lock in dir (how: LOCK_SH or LOCK_EX) for ms; its pid once held.
+ */
 static pid_t hold(const char *dir, int how, int ms)
 {
 	int ready[2];
@@ -91,7 +92,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_held, scratch_setup, scratch_teardown),
-	    cmocka_unit_test_setup_teardown(test_claim_past_reader, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_claim_past_reader, scratch_setup,
+	                                    scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,7 +245,13 @@ int fencekeep_fire(struct fencekeep *k, char *why, size_t len)
 		snprintf(why, len, "the fence of %s is already under way", k->st.site);
 		return -1;
 	}
-	fencekeep_unarm(k); /* armed again once this one is back */
+	if (k->armed_id != 0 && !agent_disarm(k->agents[k->armed_site], k->armed_id)) {
+		/* the agent fired it already: its result comes back as the fence on return */
+		snprintf(why, len, "the fence of %s fired on its return and is under way", k->st.site);
+		return -1;
+	}
+	k->armed_id = 0; /* armed again once this one is back */
+	k->armed_site = -1;
 	k->now_id = fencekeep_send(k, i, 0);
 	snprintf(why, len, "fence sent to %s: stop its PostgreSQL", k->st.site);
 	return 0;

@@ -12,6 +12,12 @@
  *                  armed, site, since, and error when the state cannot be
  *                  read (armed is then null: not known); left out by
  *                  status_json_render, which has no state to tell
+ *   watcher        the watcher for this state folder (watchstate.h):
+ *                  running (from its lock), mode, state, since,
+ *                  last_check, pid, host, detail (null when no watcher
+ *                  ever wrote its status here), and error when its
+ *                  presence cannot be read (running is then null); left
+ *                  out by the renderers given no watcher
  *
  * The keys of DESIGN section 5 are stable; the rest may grow. A value that is
  * not known is null: never-answered parts, a value whose known flag is off,
@@ -349,10 +355,30 @@ static json_t *status_json_fence(const struct fencestate *fence, const char *err
 	return status_json_set(o, "error", status_json_text(error));
 }
 
+/*
+ * Returns the watcher's presence: ws as read (running from its lock; the
+ * rest null when it never wrote its status), or (ws NULL) running null and
+ * why it is not known.
+ */
+static json_t *status_json_watcher(const struct watchstate *ws, const char *error)
+{
+	int known = ws != NULL && error == NULL, seen = known && ws->present;
+	json_t *o = json_object();
+	status_json_set(o, "running", known ? json_boolean(ws->running) : json_null());
+	status_json_set(o, "mode", seen ? status_json_text(ws->mode) : json_null());
+	status_json_set(o, "state", seen ? status_json_text(ws->state) : json_null());
+	status_json_set(o, "since", seen ? status_json_text(ws->since) : json_null());
+	status_json_set(o, "last_check", seen ? status_json_text(ws->last_check) : json_null());
+	status_json_set(o, "pid", seen && ws->pid > 0 ? json_integer(ws->pid) : json_null());
+	status_json_set(o, "host", seen ? status_json_text(ws->host) : json_null());
+	status_json_set(o, "detail", seen ? status_json_text(ws->detail) : json_null());
+	return status_json_set(o, "error", status_json_text(error));
+}
+
 /* Renders the object, with error (or null) as why no status could be taken. */
 static char *status_json_build(const struct conf *cf, const struct site_status *sites, size_t n,
                                const struct verdict *v, int64_t now_wall_ms, const char *error,
-                               json_t *fence)
+                               json_t *fence, json_t *watcher)
 {
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++)
@@ -367,6 +393,8 @@ static char *status_json_build(const struct conf *cf, const struct site_status *
 	status_json_set(root, "replication", status_json_replication(cf, sites, n));
 	if (fence != NULL)
 		status_json_set(root, "fence", fence);
+	if (watcher != NULL)
+		status_json_set(root, "watcher", watcher);
 	char *text =
 	    utf8_json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
 	json_decref(root);
@@ -379,7 +407,7 @@ static char *status_json_build(const struct conf *cf, const struct site_status *
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
                          const struct verdict *v, int64_t now_wall_ms)
 {
-	return status_json_build(cf, sites, n, v, now_wall_ms, NULL, NULL);
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL, NULL, NULL);
 }
 
 /*
@@ -391,7 +419,20 @@ char *status_json_render_fence(const struct conf *cf, const struct site_status *
                                const struct fencestate *fence, const char *fence_error)
 {
 	return status_json_build(cf, sites, n, v, now_wall_ms, NULL,
-	                         status_json_fence(fence, fence_error));
+	                         status_json_fence(fence, fence_error), NULL);
+}
+
+/*
+ * Renders status --json with what the state folder tells: the kept fence
+ * and the watcher's presence, each as read or NULL with why it could not be.
+ */
+char *status_json_render_state(const struct conf *cf, const struct site_status *sites, size_t n,
+                               const struct verdict *v, int64_t now_wall_ms,
+                               const struct status_json_state *st)
+{
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL,
+	                         status_json_fence(st->fence, st->fence_error),
+	                         status_json_watcher(st->watch, st->watch_error));
 }
 
 /*
@@ -408,7 +449,7 @@ char *status_json_render_error(const char *error, int64_t now_wall_ms)
 	v->reasons[0].level = VERDICT_UNKNOWN;
 	v->reasons[0].kind = VERDICT_KIND_OTHER;
 	snprintf(v->reasons[0].text, sizeof v->reasons[0].text, "%s", error);
-	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error, NULL);
+	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error, NULL, NULL);
 	free(v);
 	return text;
 }

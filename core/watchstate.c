@@ -21,6 +21,8 @@
 #include "xmalloc.h"
 
 #define WATCHSTATE_MAX (64 * 1024) /* bytes of watch.json */
+#define WATCHSTATE_CLAIM_TRIES    10    /* watch.lock is tried this many times ... */
+#define WATCHSTATE_CLAIM_PAUSE_US 20000 /* ... this far apart, before a watcher is said to hold it */
 
 /* Opens <state_dir>/watch.lock (made when absent), refusing a link or another user's file. */
 static int watchstate_open_lock(const char *state_dir, int create, char **cause)
@@ -49,16 +51,23 @@ static int watchstate_open_lock(const char *state_dir, int create, char **cause)
 /*
  * Takes watch.lock for this process's life (the fd is left open, close on
  * exec); -1 with *cause when another watcher holds it, naming it from
- * watch.json.
+ * watch.json. A reader's look (watchstate_read: a shared lock held for
+ * microseconds, once a second by each console) is waited out for a moment,
+ * not taken for a watcher.
  */
 int watchstate_claim(const char *state_dir, char **cause)
 {
 	int fd = watchstate_open_lock(state_dir, 1, cause);
 	if (fd == -1)
 		return -1;
-	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-		return 0;
-	int err = errno;
+	int err = EWOULDBLOCK;
+	for (int i = 0; i < WATCHSTATE_CLAIM_TRIES && err == EWOULDBLOCK; i++) {
+		if (i > 0)
+			usleep(WATCHSTATE_CLAIM_PAUSE_US);
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			return 0;
+		err = errno;
+	}
 	close(fd);
 	if (err != EWOULDBLOCK) {
 		*cause = xasprintf("cannot lock %s/%s: %s", state_dir, WATCHSTATE_LOCK, strerror(err));

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Command-line behaviour of "drconsole check" and "drconsole plan": exit
+# Command-line behaviour of "drconsole check", "plan", "status" and "fence": exit
 # codes, usage errors, the summary, plans by name and by number, shell quoting
 # of parameters, steps on every kind of target (primary, DR, both, local,
 # manual, built-in), and checks that span files (a scenario naming an unknown
@@ -286,6 +286,50 @@ printf '{"armed": true, "site": "a",,}\n' >"$tmp/fstate/fence.json"
 run status -c "$tmp/fence.yml" --json --timeout 2
 check "status --json: a damaged fence state is not known (null), said with its position, a warning at least" \
 	eval 'json_is "(.fence.armed == null) and (.fence.error | test(\"fence.json:1:\")) and .exit_code >= 1 and any(.reasons[]; .level == \"warning\" and (.text | test(\"fence state cannot be read\")))"'
+
+# drconsole fence: the same state shown and disarmed, offline; the exit codes of monitoring plugins.
+run fence -c "$tmp/fence.yml"
+check "fence: a damaged state is unknown (3), said with its position" \
+	eval 'rc_is 3 && out_has "UNKNOWN: the fence state cannot be read" && out_has "fence.json:1:"'
+cat >"$tmp/fstate/fence.json" <<EOF
+{"armed": true, "site": "a", "since": "2026-11-27T06:15:00.123Z",
+ "by": {"run": null, "actor": "watch", "operator": "kim", "host": "jump1", "pid": 4242},
+ "reason": "promoted b at 0/3000148", "disarmed": null}
+EOF
+chmod 600 "$tmp/fstate/fence.json"
+run fence -c "$tmp/fence.yml"
+check "fence: an armed fence is a warning (1), with who armed it and how to disarm it" \
+	eval 'rc_is 1 && out_has "WARNING: fence kept for a" && out_has "by watch kim@jump1, pid 4242" && out_has "drconsole fence --disarm a"'
+run fence -c "$tmp/fence.yml" --json
+check "fence --json: one object, armed, its site and who" \
+	eval 'rc_is 1 && json_is ".armed == true and .site == \"a\" and .arm.by.operator == \"kim\" and .disarm == null and .exit_code == 1"'
+run fence -c "$tmp/fence.yml" --disarm b
+check "fence --disarm with another name is refused (1) and the fence stays armed" \
+	eval 'rc_is 1 && err_has "the name typed is not a" && grep -q "\"armed\": true" "$tmp/fstate/fence.json"'
+run fence -c "$tmp/fence.yml" --disarm a --reason "failback done"
+check "fence --disarm with the site's name disarms it (0), the reason kept" \
+	eval 'rc_is 0 && out_has "The fence of a is disarmed." && out_has "failback done" && grep -q "\"armed\": false" "$tmp/fstate/fence.json"'
+run fence -c "$tmp/fence.yml"
+check "fence: once disarmed, ok (0)" eval 'rc_is 0 && out_has "OK: no fence armed (the fence of a was disarmed)"'
+run fence -c "$tmp/fence.yml" --disarm a
+check "fence --disarm with nothing armed is refused (1)" eval 'rc_is 1 && err_has "no fence is armed"'
+run fence -c "$tmp/fence.yml" --reason x
+check "fence --reason without --disarm is a usage error (2)" eval 'rc_is 2 && err_has "--reason goes with --disarm"'
+run fence -c "$tmp/none.yml"
+check "fence without a readable config is unknown (3)" eval 'rc_is 3 && err_has "cannot open"'
+# status --json tells the watcher: none ever here, then one that stopped (watch.json, no lock held).
+run status -c "$tmp/fence.yml" --json --timeout 2
+check "status --json: no watcher ever here, running false and the rest null" \
+	eval 'json_is ".watcher == {\"running\": false, \"mode\": null, \"state\": null, \"since\": null, \"last_check\": null, \"pid\": null, \"host\": null, \"detail\": null, \"error\": null}"'
+printf '%s\n' '{"pid": 4242, "host": "jump1", "operator": "kim", "since": "2026-11-27T06:00:00.000Z", "mode": "automatic", "state": "watching", "last_check": "2026-11-27T06:05:01.000Z", "check_interval_ms": 30000, "failovers": 0, "run": null, "detail": "both answer"}' >"$tmp/fstate/watch.json"
+: >"$tmp/fstate/watch.lock"
+run status -c "$tmp/fence.yml" --json --timeout 2
+check "status --json: a watcher that stopped, its last status as it was" \
+	eval 'json_is ".watcher.running == false and .watcher.mode == \"automatic\" and .watcher.pid == 4242 and .watcher.last_check == \"2026-11-27T06:05:01.000Z\""'
+if command -v flock >/dev/null 2>&1; then
+	flock "$tmp/fstate/watch.lock" "$prog" status -c "$tmp/fence.yml" --json --timeout 2 >"$tmp/out" 2>"$tmp/err"
+	check "status --json: watch.lock held, the watcher runs" eval 'json_is ".watcher.running == true and .watcher.state == \"watching\""'
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

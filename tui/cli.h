@@ -8,6 +8,7 @@
 struct catalog;
 
 int cmd_check(int argc, char **argv);
+int cmd_fence(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_status(int argc, char **argv);

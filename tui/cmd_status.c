@@ -30,6 +30,7 @@
 #include "status_table.h"
 #include "textout.h"
 #include "verdict.h"
+#include "watchstate.h"
 #include "xmalloc.h"
 
 static const char status_usage[] =
@@ -244,10 +245,13 @@ int cmd_status(int argc, char **argv)
 	int64_t now = clock_wall_ms();
 	verdict_judge(cf, snaps, cf->n_sites, now, &v);
 	struct fencestate fence;
-	char *fence_error = status_fence(cf, &fence, &v);
+	struct watchstate watch;
+	char *fence_error = status_fence(cf, &fence, &v), *watch_error = NULL;
 	if (json) {
-		char *text =
-		    status_json_render_fence(cf, snaps, cf->n_sites, &v, now, &fence, fence_error);
+		if (watchstate_read(cf->state_dir, &watch, &watch_error) == -1 && watch_error == NULL)
+			watch_error = xstrdup("the watcher's status cannot be read");
+		struct status_json_state st = {&fence, fence_error, &watch, watch_error};
+		char *text = status_json_render_state(cf, snaps, cf->n_sites, &v, now, &st);
 		printf("%s\n", text);
 		free(text);
 	} else {
@@ -255,6 +259,7 @@ int cmd_status(int argc, char **argv)
 	}
 	fflush(stdout);
 	free(fence_error);
+	free(watch_error);
 	rc = verdict_exit_code(v.level);
 	/* A frozen site's threads may still be inside a deadline: do not wait for them. */
 	rundir_remove_own();

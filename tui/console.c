@@ -54,19 +54,28 @@ int64_t console_now(const struct console *c)
 /* Returns what the panels see: the snapshots, the verdict, the events, the clock. */
 static struct view console_panel_view(const struct console *c)
 {
-	struct view v = {&c->cat.cf,
-	                 c->snaps,
-	                 c->cat.cf.n_sites,
-	                 &c->verdict,
-	                 &c->events,
-	                 console_now(c),
-	                 &c->theme,
-	                 c->recorded_ms != 0,
-	                 c->run.active && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL,
-	                 c->run.active && c->run.phase != RUNHOST_RUNNING
-	                     ? "Starting the run: taking the DR site's run lock..."
-	                     : NULL,
-	                 c->run.active && c->run.journal_error[0] ? c->run.journal_error : NULL};
+	int running = c->run.active && c->run.phase == RUNHOST_RUNNING;
+	struct view v = {
+	    .cf = &c->cat.cf,
+	    .sites = c->snaps,
+	    .n_sites = c->cat.cf.n_sites,
+	    .verdict = &c->verdict,
+	    .events = &c->events,
+	    .now_ms = console_now(c),
+	    .theme = &c->theme,
+	    .recorded = c->recorded_ms != 0,
+	    .run = running ? &c->run.rb : NULL,
+	    .run_status = c->run.active && !running
+	                      ? "Starting the run: taking the DR site's run lock..."
+	                      : NULL,
+	    .journal_error = c->run.active && c->run.journal_error[0] ? c->run.journal_error : NULL,
+	    .fence = c->keep_on && c->keep.known ? &c->keep.st : NULL,
+	    .fence_error = c->keep_on && c->keep.error[0] ? c->keep.error : NULL,
+	    .fence_split = console_fence_split(c),
+	    .watch_shown = c->watch_read,
+	    .watch = c->watch_error ? NULL : &c->watch,
+	    .watch_seen = c->watch_seen,
+	};
 	return v;
 }
 
@@ -158,6 +167,7 @@ static unsigned console_stale_inputs(const struct console *c)
  */
 static void console_tick(struct console *c)
 {
+	console_watch_read(c);
 	unsigned stale = console_stale_inputs(c);
 	console_mark(c, PANEL_IN_CLOCK | stale | c->stale_inputs);
 	c->stale_inputs = stale;
@@ -277,6 +287,7 @@ static void console_draw_help(struct console *c)
 	    "r k d      retry, skip with a reason, mark an unknown step done",
 	    "n / a      add a note to the journal / abort the run",
 	    "f          fence an old primary that came back writable (split brain)",
+	    "F          disarm the kept fence (after a failback; type the site)",
 	};
 	int n = (int)(sizeof lines / sizeof lines[0]);
 	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 74);
@@ -424,6 +435,10 @@ static void console_key(struct console *c, int ch)
 		console_hostkey_key(c, ch);
 		return;
 	}
+	if (c->prompt.purpose == PROMPT_DISARM && ch != KEY_RESIZE) {
+		console_fence_prompt(c, ch);
+		return;
+	}
 	if (c->prompt.purpose != PROMPT_NONE && ch != KEY_RESIZE) {
 		console_run_prompt(c, ch);
 		return;
@@ -433,7 +448,7 @@ static void console_key(struct console *c, int ch)
 		console_dirty_all(c);
 		return;
 	}
-	if (console_run_key(c, ch))
+	if (console_run_key(c, ch) || console_fence_key(c, ch))
 		return;
 	struct console_pane *p = c->n_panes ? &c->panes[c->focus] : NULL;
 	switch (ch) {
@@ -549,6 +564,7 @@ static void console_loop(struct console *c, int sigfd)
 	c->eager = 1;
 	while (!c->quit) {
 		console_eager(c);
+		console_fence_tick(c);
 		if (clock_left_ms(next_tick) == 0) {
 			next_tick = clock_mono_ms() + 1000;
 			console_tick(c);
@@ -648,6 +664,7 @@ static int console_run(struct console *c)
 	theme_init(&c->theme);
 	console_layout(c);
 	console_loop(c, sig[0]);
+	console_fence_stop(c);
 	endwin();
 	/* A run that just ended gives the DR site's lock back before the console leaves. */
 	int64_t settle_ms = 2 * c->cat.cf.probe_timeout_ms;
@@ -686,6 +703,7 @@ int cmd_console(const char *config, const char *layout_name)
 		textout_printf(stderr, "drconsole: %s\n", cause);
 		return 1;
 	}
+	console_fence_start(c);
 	console_run_offer_resume(c);
 	return console_run(c);
 }

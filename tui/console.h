@@ -11,6 +11,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "events.h"
+#include "fencekeep.h"
 #include "hostkey_dialog.h"
 #include "layout.h"
 #include "logpipe.h"
@@ -19,6 +20,7 @@
 #include "runhost.h"
 #include "theme.h"
 #include "verdict.h"
+#include "watchstate.h"
 
 #define CONSOLE_CTRL(c) ((c)&0x1f)
 
@@ -57,6 +59,13 @@ struct console {
 	int64_t recorded_ms;   /* viewing a capture: the clock stays at its time */
 	unsigned stale_inputs; /* the inputs that were stale at the last tick */
 	struct logpipe *log;   /* stderr, cleaned into console.log */
+	struct fencekeep keep; /* the fence kept in the state folder, armed at the agents */
+	int keep_on;           /* keep is set up (the agents run) */
+	int split_told;        /* a split brain the kept fence explains was told as an event */
+	struct watchstate watch; /* the watcher, as last read (console_watch.c) */
+	int watch_read;          /* watch was read at least once (a live console) */
+	int watch_error;         /* the last read failed */
+	int watch_seen;          /* a watcher was seen running during this console's life */
 };
 
 void console_dirty_all(struct console *c);
@@ -68,5 +77,12 @@ void console_run_prompt(struct console *c, int ch);
 void console_run_pump(struct console *c);
 void console_run_offer_resume(struct console *c);
 void console_run_ask_detach(struct console *c);
+void console_fence_start(struct console *c);
+void console_fence_tick(struct console *c);
+int console_fence_split(const struct console *c);
+int console_fence_key(struct console *c, int ch);
+void console_fence_prompt(struct console *c, int ch);
+void console_fence_stop(struct console *c);
+void console_watch_read(struct console *c);
 
 #endif

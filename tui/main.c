@@ -26,6 +26,10 @@ static const char main_usage[] =
 	"  check [-c FILE] [FILE...]  validate the config and everything it refers to\n"
 	"                             (scenarios, actions, drills, schedule, layouts), or\n"
 	"                             the given files; problems print as FILE:LINE:COL\n"
+	"  fence [-c FILE] [--json] [--disarm SITE [--reason TEXT]]\n"
+	"                             the old primary's fence kept after a promotion:\n"
+	"                             exit 0 none, 1 armed, 3 unknown; --disarm SITE\n"
+	"                             lifts it (SITE typed as its confirmation)\n"
 	"  journal verify RUN|--last [--state-dir DIR]\n"
 	"                             check a run's journal: every record and the hash\n"
 	"                             chain; problems print as FILE:LINE:COL\n"
@@ -130,6 +134,8 @@ int main(int argc, char **argv)
 	int rc;
 	if (strcmp(command, "check") == 0)
 		rc = cmd_check(n, sub_argv);
+	else if (strcmp(command, "fence") == 0)
+		rc = cmd_fence(n, sub_argv);
 	else if (strcmp(command, "journal") == 0)
 		rc = cmd_journal(n, sub_argv);
 	else if (strcmp(command, "plan") == 0)
@@ -141,7 +147,7 @@ int main(int argc, char **argv)
 	else if (strcmp(command, "watch") == 0)
 		rc = cmd_watch(n, sub_argv);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, journal, plan, status, view, watch)", command);
+		cli_usage_error("unknown command '%s' (commands: check, fence, journal, plan, status, view, watch)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

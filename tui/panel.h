@@ -10,11 +10,13 @@
 #include <stdint.h>
 
 #include "conf.h"
-#include "runbook.h"
 #include "events.h"
+#include "fencestate.h"
+#include "runbook.h"
 #include "snapshot.h"
 #include "theme.h"
 #include "verdict.h"
+#include "watchstate.h"
 
 struct view {
 	const struct conf *cf;
@@ -28,6 +30,12 @@ struct view {
 	const struct runbook *run; /* the recovery run, or NULL */
 	const char *run_status;    /* a run being set up (its locks), or NULL */
 	const char *journal_error; /* why the run's journal cannot be written, or NULL */
+	const struct fencestate *fence; /* the fence kept in the state folder, NULL: not known */
+	const char *fence_error;        /* why fence.json cannot be read, or NULL */
+	int fence_split;                /* a split brain holds with the kept fence's site writable */
+	int watch_shown;                /* the watcher's presence is told (a live console) */
+	const struct watchstate *watch; /* as last read; NULL when it cannot be read */
+	int watch_seen;                 /* this console saw it running */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */
@@ -40,6 +48,7 @@ enum panel_input {
 	PANEL_IN_VERDICT = 1 << 5, /* the overall verdict */
 	PANEL_IN_CLOCK = 1 << 6,   /* the wall clock, every second */
 	PANEL_IN_RUN = 1 << 7,     /* the recovery run */
+	PANEL_IN_KEEP = 1 << 8,    /* the kept fence, the watcher */
 };
 
 struct panel_class {

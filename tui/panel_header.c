@@ -1,9 +1,11 @@
 /*
  * The header: the overall verdict, each site with its role and state, the
- * failover mode, and the clock in UTC and local time (or the time of the
- * capture being viewed, marked "recorded"); the second line holds
- * the reason heading the verdict (split brain, if any, is always that one)
- * and how many more there are.
+ * failover mode and the watcher (where they fit), and the clock in UTC and
+ * local time (or the time of the capture being viewed, marked "recorded");
+ * the second line holds the reason heading the verdict (split brain, if
+ * any, is always that one; with its cause when the kept fence explains it)
+ * and how many more there are, and at its right the fence kept after a
+ * promotion.
  */
 #include "config.h"
 
@@ -12,8 +14,10 @@
 #include <time.h>
 
 #include "draw.h"
+#include "fencenote.h"
 #include "panel.h"
 #include "utf8.h"
+#include "watchnote.h"
 
 /* Returns the role a verdict level is drawn in. */
 static enum theme_role header_level_role(enum verdict_level l)
@@ -48,27 +52,97 @@ static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
 }
 
 /*
+ * Draws the kept fence at the right of line 1 in at most cols columns
+ * (amber; red when its state cannot be read); returns the columns used.
+ */
+static int header_fence(WINDOW *w, int wd, int cols, const struct view *v)
+{
+	char text[192];
+	enum theme_role role = THEME_WARN;
+	if (v->fence_error != NULL) {
+		snprintf(text, sizeof text, "%s",
+		         utf8_width("fence state unreadable") <= cols ? "fence state unreadable" : "");
+		role = THEME_CRIT;
+	} else if (v->fence_split || !fencenote_kept(v->fence, v->now_ms, cols, text, sizeof text)) {
+		return 0; /* a split brain it explains says it in the reason */
+	}
+	int tw = utf8_width(text);
+	if (tw == 0)
+		return 0;
+	draw_text(w, 1, wd - tw - 1, tw, theme_attr(v->theme, role) | A_BOLD, text);
+	return tw + 3; /* two columns apart from the reason */
+}
+
+/*
  * Draws the reason heading the verdict on line 1 (most severe, then what
  * endangers recovery most), and at its end how many more there are; a rule
- * when all is well.
+ * when all is well. The kept fence goes at the right where it fits in half
+ * the width (all of it over a rule); a split brain it explains is said with
+ * its cause.
  */
 static void header_reason(WINDOW *w, int wd, const struct view *v)
 {
 	const struct theme *t = v->theme;
 	const struct verdict_reason *r = verdict_top(v->verdict);
 	size_t n = verdict_more(v->verdict);
-	char more[32] = "";
+	char more[32] = "", text[1200];
 	if (r == NULL) {
 		draw_hline(w, t, 1, 0, wd);
+		header_fence(w, wd, wd - 2, v);
 		return;
 	}
+	wd -= header_fence(w, wd, wd / 2 - 1, v);
 	if (n > 0)
 		snprintf(more, sizeof more, " (+%zu more)", n);
 	int mw = (int)strlen(more) < wd / 2 ? (int)strlen(more) : 0;
 	attr_t a = theme_attr(t, header_level_role(r->level));
-	int x = draw_textf(w, 1, 0, wd - mw, a, " %s", r->text);
+	if (v->fence_split) {
+		char cause[512];
+		fencenote_cause(v->fence, v->now_ms, cause, sizeof cause);
+		snprintf(text, sizeof text, "SPLIT BRAIN: %s is back writable; f fences it now (%s)",
+		         v->fence->site, cause);
+	} else {
+		snprintf(text, sizeof text, "%s", r->text);
+	}
+	int x = draw_textf(w, 1, 0, wd - mw, a, " %s", text);
 	if (mw > 0)
 		draw_text(w, 1, x, mw, theme_attr(t, THEME_DIM), more);
+}
+
+/* Returns the role the watcher's words are drawn in. */
+static enum theme_role header_watch_role(enum watchnote_level l)
+{
+	return l == WATCHNOTE_WARN ? THEME_WARN : l == WATCHNOTE_OK ? THEME_OK : THEME_DIM;
+}
+
+/*
+ * Draws the failover mode and the watcher on line 0 from x, in the room
+ * left before the clock, each only where it fits whole: a watcher that runs
+ * or stopped comes before the mode, "watch: none" after it.
+ */
+static void header_modes(WINDOW *w, int x, int room, const struct view *v)
+{
+	const struct theme *t = v->theme;
+	char mode[48], watch[96] = "";
+	snprintf(mode, sizeof mode, "failover %s", configmap_mode_name(v->cf->dr.failover_mode));
+	int mw = (int)strlen(mode);
+	enum watchnote_level l = WATCHNOTE_NONE;
+	if (v->watch_shown)
+		l = watchnote_text(v->watch, v->watch_seen, v->now_ms, room - x, watch, sizeof watch);
+	int first = l == WATCHNOTE_OK || l == WATCHNOTE_WARN;
+	if (first && x + mw + 2 + utf8_width(watch) > room) {
+		draw_text(w, 0, x, room - x, theme_attr(t, header_watch_role(l)), watch);
+		return;
+	}
+	if (x + mw <= room) {
+		draw_text(w, 0, x, room - x, theme_attr(t, THEME_DIM), mode);
+		x += mw + 2;
+	}
+	if (l == WATCHNOTE_NONE || x >= room)
+		return;
+	l = watchnote_text(v->watch, v->watch_seen, v->now_ms, room - x, watch, sizeof watch);
+	if (l != WATCHNOTE_NONE)
+		draw_text(w, 0, x, room - x, theme_attr(t, header_watch_role(l)), watch);
 }
 
 /* Draws the header. */
@@ -98,11 +172,9 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	x++;
 	for (size_t i = 0; i < v->n_sites && x < room; i++)
 		x += header_site(w, x, room - x, v, &v->sites[i]);
-	/* The failover mode only where it fits whole: the sites' roles come first. */
-	char mode[48];
-	snprintf(mode, sizeof mode, "failover %s", configmap_mode_name(v->cf->dr.failover_mode));
-	if (x + (int)strlen(mode) <= room)
-		draw_text(w, 0, x, room - x, theme_attr(t, THEME_DIM), mode);
+	/* The failover mode and the watcher only where they fit: the sites' roles come first. */
+	if (x < room - 1)
+		header_modes(w, x, room - 1, v); /* two columns apart from the clock */
 	if (wd > clockw)
 		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);
 	if (h < 2)
@@ -116,6 +188,6 @@ const struct panel_class panel_header = {
     .title = NULL,
     .min_w = 40,
     .min_h = 1,
-    .inputs = PANEL_IN_REACH | PANEL_IN_PG | PANEL_IN_VERDICT | PANEL_IN_CLOCK,
+    .inputs = PANEL_IN_REACH | PANEL_IN_PG | PANEL_IN_VERDICT | PANEL_IN_CLOCK | PANEL_IN_KEEP,
     .draw = header_draw,
 };

@@ -21,6 +21,7 @@ enum prompt_purpose {
 	PROMPT_NOTICE,   /* a run could not start: why (Enter or Esc closes) */
 	PROMPT_DETACH,   /* quit while a run goes on: it stays open to be resumed */
 	PROMPT_UNLOCKED, /* the DR site does not answer: start without its run lock */
+	PROMPT_DISARM,   /* the kept fence, after a deliberate failback: type the site's name */
 };
 
 enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };

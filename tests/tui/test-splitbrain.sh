@@ -8,7 +8,9 @@
 # answers writable again: the console must raise the split-brain alarm and
 # fence it at once (fence_on_return), and no write the new primary
 # acknowledged may be lost. Before all that, a run lock left on the DR site by a
-# console on another jump host is taken over, by typing "takeover" only.
+# console on another jump host is taken over, by typing "takeover" only. After
+# it, the fence outlives that console: a new one, with no run, fences the old
+# primary started again, and disarms the kept fence only with its name typed.
 set -uo pipefail
 PORT_BASE=27000 SOCK_PREFIX=drs
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
@@ -127,5 +129,85 @@ fi
 # The fence's outcome is an event too (the overview layout shows more of them).
 T send-keys 1
 check "the fence's outcome is an event" shows "the fence on return of datacenter-1 worked" 10
+
+# The fence outlives the console that promoted: it quits, and a new console
+# (no run) keeps the fence. The old primary is started again, writable: the
+# new console fences it, tells it, and journals it as a standalone action.
+# Then F disarms it, only with the site's name typed.
+T send-keys q
+end=$((SECONDS + 15))
+until [ "$(T list-panes -F '#{pane_current_command}' 2>/dev/null)" = sleep ] || [ "$SECONDS" -gt "$end" ]; do
+	sleep 0.2
+done
+T kill-server 2>/dev/null
+T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color TZ=UTC XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 120"
+check "a new console, with no run, shows the kept fence in its header" shows "fence kept: datacenter-1 (since" 20
+"$prog" -c "$LAB_CONFIG" fence --disarm datacenter-2 >"$LAB_DIR/fence.out" 2>&1
+rc=$?
+"$prog" -c "$LAB_CONFIG" fence >/dev/null 2>&1
+shown=$?
+if [ "$rc" = 1 ] && [ "$shown" = 1 ]; then
+	ok "fence --disarm with another site's name exits 1 and leaves the fence armed"
+else
+	notok "fence --disarm with another site's name exits 1 and leaves the fence armed (rc $rc): $(cat "$LAB_DIR/fence.out")"
+fi
+T send-keys f
+check "f with the old primary not writable says the kept fence fires on its own" \
+	shows "datacenter-1 does not answer as a writable primary now" 10
+T send-keys Escape
+actions_before=$(grep -l '"mode":"action"' "$LAB_DIR"/state/runs/*.jsonl 2>/dev/null | wc -l)
+# The agent fires the kept fence only once it sees a writable primary: the
+# event below proves the old primary came back before it was stopped (maybe
+# before pg_ctl's own wait was over, which then fails).
+lab start-pg 1 >/dev/null 2>&1
+echo "# lab start-pg 1 exited $?"
+t0=$(date +%s%N)
+stopped=""
+end=$((SECONDS + 20))
+while [ "$SECONDS" -le "$end" ]; do
+	if ! PGCONNECT_TIMEOUT=5 "$LAB_PG_BINDIR/psql" -X -h 127.0.0.1 -p "$LAB_PG_PORT_1" \
+		-U postgres -d erp_chatbot -Atc "select 1" >/dev/null 2>&1; then
+		stopped=$(( ($(date +%s%N) - t0) / 1000000 ))
+		break
+	fi
+	sleep 0.1
+done
+if [ -n "$stopped" ]; then
+	echo "# the old primary, started again, refused connections ${stopped} ms later"
+	ok "the new console fences the old primary that came back (its PostgreSQL stopped within 20 s)"
+else
+	notok "the new console fences the old primary that came back (its PostgreSQL stopped within 20 s)"
+fi
+check "the kept fence's outcome is an event" shows "the kept fence on return of datacenter-1 fired" 15
+end=$((SECONDS + 10))
+action=""
+until [ -n "$action" ] || [ "$SECONDS" -gt "$end" ]; do
+	action=$(grep -l '"mode":"action"' "$LAB_DIR"/state/runs/*.jsonl 2>/dev/null |
+		xargs -r grep -l '"type":"fence_on_return"' | xargs -r grep -l '"ok":true' | head -n 1)
+	[ -n "$action" ] || sleep 0.2
+done
+actions_after=$(grep -l '"mode":"action"' "$LAB_DIR"/state/runs/*.jsonl 2>/dev/null | wc -l)
+if [ -n "$action" ] && [ "$actions_after" -gt "$actions_before" ]; then
+	ok "the fence is journaled as a standalone action (mode action, fence_on_return ok)"
+else
+	notok "the fence is journaled as a standalone action (mode action, fence_on_return ok)"
+fi
+T send-keys F
+check "F asks for the fenced site's name" shows "type datacenter-1 to disarm the fence kept for datacenter-1" 10
+T send-keys datacenter-2 Enter
+check "a mistyped name is refused" shows "Refused: type exactly datacenter-1. The fence stays armed." 10
+T send-keys datacenter-1 Enter
+check "the site's name disarms it, and says so" shows "The fence kept for datacenter-1 is disarmed" 10
+T send-keys Escape
+check "the disarming is an event" shows "the kept fence of datacenter-1 disarmed by" 10
+fence=$("$prog" -c "$LAB_CONFIG" status --json --timeout 3 2>/dev/null | jq -c '.fence')
+if echo "$fence" | jq -e '.armed == false' >/dev/null 2>&1; then
+	ok "status --json: the fence is disarmed"
+else
+	notok "status --json: the fence is disarmed: $fence"
+fi
+T send-keys f
+check "f with no fence kept says why" shows "no fence is kept: a fence is kept after a promotion" 10
+T send-keys Escape
 
 finish

@@ -106,6 +106,18 @@ static json_t *fx_render(struct fx *f)
 	return root;
 }
 
+/* Judges and renders the fixture with the state folder's fence and watcher (decref it). */
+static json_t *fx_render_state(struct fx *f, const struct status_json_state *st)
+{
+	verdict_judge(&f->cf, f->st, 2, NOW, &f->v);
+	char *text = status_json_render_state(&f->cf, f->st, 2, &f->v, NOW, st);
+	json_t *root = json_loads(text, 0, NULL);
+	if (root == NULL)
+		fail_msg("status --json is not JSON:\n%s", text);
+	free(text);
+	return root;
+}
+
 /* Returns the value at a path of object keys and array indexes ("sites.0.postgres.up"). */
 static json_t *at(json_t *root, const char *path)
 {
@@ -436,6 +448,108 @@ static void test_bad_utf8(void **state)
 	json_decref(root);
 }
 
+/* A fence kept and a watcher running: both objects, every key, after the others. */
+static void test_fence_and_watcher(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	struct fencestate fs = {.present = 1, .armed = 1, .site = "datacenter-1"};
+	snprintf(fs.arm.at, sizeof fs.arm.at, "2026-11-27T06:04:11.123Z");
+	struct watchstate ws = {.present = 1, .running = 1, .pid = 4242, .host = "jump1",
+	                        .since = "2026-11-27T06:00:00.000Z", .mode = "automatic",
+	                        .state = "watching", .last_check = "2026-11-27T06:05:01.000Z",
+	                        .detail = "both sites answer"};
+	struct status_json_state st = {&fs, NULL, &ws, NULL};
+	json_t *root = fx_render_state(&f, &st);
+	static const char *const top[] = {"overall", "exit_code", "time", "reasons", "error",
+	                                  "sites", "replication", "fence", "watcher"};
+	expect_keys(root, "", top, sizeof top / sizeof top[0]);
+	expect_json(root, "fence",
+	            "{\"armed\": true, \"site\": \"datacenter-1\", "
+	            "\"since\": \"2026-11-27T06:04:11.123Z\", \"error\": null}");
+	expect_json(root, "watcher",
+	            "{\"running\": true, \"mode\": \"automatic\", \"state\": \"watching\", "
+	            "\"since\": \"2026-11-27T06:00:00.000Z\", "
+	            "\"last_check\": \"2026-11-27T06:05:01.000Z\", \"pid\": 4242, "
+	            "\"host\": \"jump1\", \"detail\": \"both sites answer\", \"error\": null}");
+	static const char *const keys[] = {"running", "mode", "state", "since", "last_check",
+	                                   "pid", "host", "detail", "error"};
+	expect_keys(root, "watcher", keys, sizeof keys / sizeof keys[0]);
+	json_decref(root);
+}
+
+/* No watcher ever here: running false, the rest null; no fence armed: site and since null. */
+static void test_watcher_never_seen(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	struct fencestate fs = {0};
+	struct watchstate ws = {0};
+	struct status_json_state st = {&fs, NULL, &ws, NULL};
+	json_t *root = fx_render_state(&f, &st);
+	expect_bool(root, "watcher.running", 0);
+	static const char *const nulls[] = {"watcher.mode", "watcher.state", "watcher.since",
+	                                    "watcher.last_check", "watcher.pid", "watcher.host",
+	                                    "watcher.detail", "watcher.error", "fence.site",
+	                                    "fence.since", "fence.error"};
+	for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+		expect_null(root, nulls[i]);
+	expect_bool(root, "fence.armed", 0);
+	json_decref(root);
+}
+
+/* A watcher that died: its last status as it was, running false; a first check not yet made. */
+static void test_watcher_stopped(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	struct fencestate fs = {0};
+	struct watchstate ws = {.present = 1, .pid = 77, .mode = "manual", .state = "held",
+	                        .since = "2026-11-27T06:00:00.000Z"};
+	struct status_json_state st = {&fs, NULL, &ws, NULL};
+	json_t *root = fx_render_state(&f, &st);
+	expect_bool(root, "watcher.running", 0);
+	expect_str(root, "watcher.mode", "manual");
+	expect_str(root, "watcher.state", "held");
+	expect_int(root, "watcher.pid", 77);
+	expect_null(root, "watcher.last_check");
+	expect_null(root, "watcher.detail");
+	json_decref(root);
+}
+
+/* Neither can be read: running and armed null (not known), each with its error. */
+static void test_state_unreadable(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	struct status_json_state st = {NULL, "fence.json: not a fence state", NULL,
+	                               "cannot open watch.lock: Permission denied"};
+	json_t *root = fx_render_state(&f, &st);
+	expect_null(root, "fence.armed");
+	expect_str(root, "fence.error", "fence.json: not a fence state");
+	expect_null(root, "watcher.running");
+	expect_null(root, "watcher.mode");
+	expect_null(root, "watcher.pid");
+	expect_str(root, "watcher.error", "cannot open watch.lock: Permission denied");
+	json_decref(root);
+}
+
+/* status_json_render, which has no state folder to tell, leaves both out. */
+static void test_no_state_keys(void **state)
+{
+	(void)state;
+	struct fx f;
+	fx_init(&f);
+	json_t *root = fx_render(&f);
+	assert_null(json_object_get(root, "fence"));
+	assert_null(json_object_get(root, "watcher"));
+	json_decref(root);
+}
+
 /* No status could be taken (a bad config): still one object, unknown, with the error. */
 static void test_error(void **state)
 {
@@ -468,6 +582,11 @@ int main(void)
 	    cmocka_unit_test(test_split_brain),
 	    cmocka_unit_test(test_bad_utf8),
 	    cmocka_unit_test(test_error),
+	    cmocka_unit_test(test_fence_and_watcher),
+	    cmocka_unit_test(test_watcher_never_seen),
+	    cmocka_unit_test(test_watcher_stopped),
+	    cmocka_unit_test(test_state_unreadable),
+	    cmocka_unit_test(test_no_state_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 
@@ -305,6 +307,49 @@ static void test_watchstate_lock_not_file(void **state)
 	free(lock);
 }
 
+/* Starts a child holding a shared look at watch.lock in dir for ms (a console reading); its pid. */
+static pid_t reader_look(const char *dir, int ms)
+{
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *path = xasprintf("%s/%s", dir, WATCHSTATE_LOCK);
+		int fd = open(path, O_RDWR | O_CREAT, 0600);
+		if (fd == -1 || flock(fd, LOCK_SH) == -1)
+			_exit(1);
+		ssize_t w = write(ready[1], "x", 1);
+		(void)w;
+		usleep((useconds_t)ms * 1000);
+		_exit(0);
+	}
+	char c;
+	close(ready[1]);
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	close(ready[0]);
+	return pid;
+}
+
+/* A reader's shared look at the moment a watcher starts is waited out: the watcher starts. */
+static void test_watchstate_claim_past_reader(void **state)
+{
+	const char *dir = *state;
+	char *cause = NULL;
+	int status;
+	pid_t pid = reader_look(dir, 60);
+	if (watchstate_claim(dir, &cause) != 0)
+		fail_msg("a reader's look taken for a watcher: %s", cause);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	pid = fork(); /* seen from another process: the claim holds the lock */
+	if (pid == 0) {
+		struct watchstate ws;
+		_exit(watchstate_read(dir, &ws, &cause) == 0 && ws.running ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -313,6 +358,7 @@ int main(void)
 	    T(test_watchstate_absent),       T(test_watchstate_claim_once),
 	    T(test_watchstate_holder_exits), T(test_watchstate_damaged),
 	    T(test_watchstate_symlink),      T(test_watchstate_lock_not_file),
+	    T(test_watchstate_claim_past_reader),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

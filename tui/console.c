@@ -64,7 +64,8 @@ static struct view console_panel_view(const struct console *c)
 	    .now_ms = console_now(c),
 	    .theme = &c->theme,
 	    .recorded = c->recorded_ms != 0,
-	    .run = running ? &c->run.rb : NULL,
+	    .run = running ? &c->run.rb : !c->run.active && c->following ? &c->follow : NULL,
+	    .run_owner = running || c->run.active ? NULL : console_follow_note(c),
 	    .run_status = c->run.active && !running
 	                      ? "Starting the run: taking the DR site's run lock..."
 	                      : NULL,
@@ -168,6 +169,7 @@ static unsigned console_stale_inputs(const struct console *c)
 static void console_tick(struct console *c)
 {
 	console_watch_read(c);
+	console_follow_read(c);
 	unsigned stale = console_stale_inputs(c);
 	console_mark(c, PANEL_IN_CLOCK | stale | c->stale_inputs);
 	c->stale_inputs = stale;
@@ -665,6 +667,7 @@ static int console_run(struct console *c)
 	console_layout(c);
 	console_loop(c, sig[0]);
 	console_fence_stop(c);
+	console_follow_stop(c);
 	endwin();
 	/* A run that just ended gives the DR site's lock back before the console leaves. */
 	int64_t settle_ms = 2 * c->cat.cf.probe_timeout_ms;

@@ -66,6 +66,12 @@ struct console {
 	int watch_read;          /* watch was read at least once (a live console) */
 	int watch_error;         /* the last read failed */
 	int watch_seen;          /* a watcher was seen running during this console's life */
+	struct runbook follow;   /* the watcher's run, rebuilt from its journal (console_follow.c) */
+	int following;           /* follow holds a run */
+	int follow_ended;        /* ... which the watcher no longer runs */
+	char follow_run[128];    /* its run id */
+	char follow_path[4096];  /* its journal */
+	char follow_stamp[96];   /* the journal's size and mtime when last read */
 };
 
 void console_dirty_all(struct console *c);
@@ -84,5 +90,8 @@ int console_fence_key(struct console *c, int ch);
 void console_fence_prompt(struct console *c, int ch);
 void console_fence_stop(struct console *c);
 void console_watch_read(struct console *c);
+void console_follow_read(struct console *c);
+const char *console_follow_note(const struct console *c);
+void console_follow_stop(struct console *c);
 
 #endif

@@ -176,6 +176,8 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		                        : "No run. Press s to pick a recovery scenario.");
 		return 1;
 	}
+	if (v->run_owner != NULL)
+		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);
 	for (size_t i = 0; i < rb->n; i++) {
 		const struct rb_step *st = &rb->steps[i];
@@ -188,7 +190,7 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		if (i == rb->current)
 			y = runbook_detail(w, y, wd, v, st);
 	}
-	if (rb->current < rb->n || rb->finished)
+	if (v->run_owner == NULL && (rb->current < rb->n || rb->finished))
 		draw_text(w, y++, 1, wd - 2, theme_attr(t, THEME_DIM),
 		          runbook_hint(rb, rb->current < rb->n ? &rb->steps[rb->current] : NULL));
 	return y - (1 - scroll);

@@ -257,6 +257,12 @@ int fencekeep_fire(struct fencekeep *k, char *why, size_t len)
 	return 0;
 }
 
+/* Makes the next tick look at fence.json at once (it was just written here). */
+void fencekeep_reload(struct fencekeep *k)
+{
+	k->read_ms = clock_mono_ms() - FENCEKEEP_READ_MS;
+}
+
 /* Tells whether a fence is kept armed (as last read). */
 int fencekeep_armed(const struct fencekeep *k)
 {

@@ -53,6 +53,7 @@ int fencekeep_take(struct fencekeep *k, struct op *op);
 int fencekeep_drain(struct fencekeep *k);
 int fencekeep_fire(struct fencekeep *k, char *why, size_t len);
 int fencekeep_armed(const struct fencekeep *k);
+void fencekeep_reload(struct fencekeep *k);
 void fencekeep_stop(struct fencekeep *k);
 
 #endif

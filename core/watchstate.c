@@ -88,12 +88,13 @@ int watchstate_claim(const char *state_dir, char **cause)
 int watchstate_write(const char *state_dir, const struct watchstate *ws, char **cause)
 {
 	json_t *o = json_pack(
-	    "{s:i, s:o, s:o, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o}", "pid", ws->pid, "host",
+	    "{s:i, s:o, s:o, s:s, s:s, s:s, s:o, s:I, s:I, s:o, s:o, s:o}", "pid", ws->pid, "host",
 	    utf8_json_string(ws->host), "operator", utf8_json_string(ws->operator), "since",
 	    ws->since, "mode", ws->mode, "state", ws->state, "last_check",
 	    ws->last_check[0] ? json_string(ws->last_check) : json_null(), "check_interval_ms",
 	    (json_int_t)ws->check_interval_ms, "failovers", (json_int_t)ws->failovers, "run",
-	    ws->run[0] ? utf8_json_string(ws->run) : json_null(), "detail",
+	    ws->run[0] ? utf8_json_string(ws->run) : json_null(), "last_run",
+	    ws->last_run[0] ? utf8_json_string(ws->last_run) : json_null(), "detail",
 	    utf8_json_string(ws->detail));
 	if (o == NULL)
 		abort(); /* only out of memory: every value is valid */
@@ -177,6 +178,7 @@ int watchstate_read(const char *state_dir, struct watchstate *out, char **cause)
 	out->check_interval_ms = json_integer_value(json_object_get(o, "check_interval_ms"));
 	out->failovers = json_integer_value(json_object_get(o, "failovers"));
 	watchstate_text(o, "run", out->run, sizeof out->run);
+	watchstate_text(o, "last_run", out->last_run, sizeof out->last_run);
 	watchstate_text(o, "detail", out->detail, sizeof out->detail);
 	json_decref(o);
 	free(path);

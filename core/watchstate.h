@@ -10,7 +10,8 @@
  *    "state": "watching" | "suspected" | "confirmed" | "failing_over" |
  *             "failed_over" | "held" | "stopped",
  *    "last_check": "<RFC 3339>" or null, "check_interval_ms": 30000,
- *    "failovers": 0, "run": "<run id>" or null, "detail": "..."}
+ *    "failovers": 0, "run": "<run id>" or null, "last_run": "<run id>" or null,
+ *    "detail": "..."}
  *
  * A reader tells "running" from the lock alone: a watch.json left by a
  * watcher that died is shown as what it was, not as a running watcher.
@@ -35,7 +36,8 @@ struct watchstate {
 	char last_check[32]; /* "" when none yet */
 	int64_t check_interval_ms;
 	int64_t failovers;
-	char run[128];   /* "" when none */
+	char run[128];      /* the run under way, "" when none */
+	char last_run[128]; /* the last run it started, "" when none */
 	char detail[512];
 };
 

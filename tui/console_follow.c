@@ -62,17 +62,32 @@ static void follow_load(struct console *c)
 }
 
 /*
- * Follows the watcher's run named in watch.json (from the once-a-second
- * tick, after console_watch_read): a new run replaces the one shown, a
- * journal that grew is read again, and a run no longer named is read a
- * last time and kept, ended.
+ * Follows the watcher's run (from the once-a-second tick, after
+ * console_watch_read): the run under way named in watch.json, read again
+ * whenever its journal grew; or, once over, its last run while it still
+ * matters (the failover held, or the fence it left kept), read once more and
+ * kept as ended. Dropped when the watcher watches again.
  */
 void console_follow_read(struct console *c)
 {
 	if (c->agents == NULL)
 		return;
-	const char *run = c->watch_read && !c->watch_error && c->watch.running ? c->watch.run : "";
-	if (run[0] != '\0' && strcmp(run, c->follow_run) != 0) {
+	int seen = c->watch_read && !c->watch_error && c->watch.running;
+	int matters = seen && (strcmp(c->watch.state, "failed_over") == 0 ||
+	                       strcmp(c->watch.state, "held") == 0);
+	const char *run = seen && c->watch.run[0] ? c->watch.run : matters ? c->watch.last_run : "";
+	int live = seen && c->watch.run[0] != '\0';
+	if (run[0] == '\0') {
+		if (c->follow_run[0] != '\0' && c->follow_ended) {
+			console_follow_stop(c); /* no longer of interest */
+			console_mark(c, PANEL_IN_RUN);
+			return;
+		}
+		run = c->follow_run; /* the run just over: read a last time below */
+	}
+	if (run[0] == '\0')
+		return;
+	if (strcmp(run, c->follow_run) != 0) {
 		char *path = NULL, *cause = NULL;
 		follow_drop(c);
 		if (journal_find(c->cat.cf.state_dir, run, &path, &cause) == -1) {
@@ -83,13 +98,12 @@ void console_follow_read(struct console *c)
 		snprintf(c->follow_path, sizeof c->follow_path, "%s", path);
 		free(path);
 		c->follow_ended = 0;
+	} else if (c->follow_ended) {
+		return; /* read for the last time already */
 	}
-	if (c->follow_path[0] == '\0')
-		return;
-	if (run[0] == '\0' && !c->follow_ended)
-		c->follow_ended = 1; /* read once more below: its last records */
-	else if (run[0] == '\0')
-		return;
+	if (c->follow_ended != !live)
+		console_mark(c, PANEL_IN_RUN); /* its note changes */
+	c->follow_ended = !live;
 	char stamp[sizeof c->follow_stamp];
 	follow_stamp(c->follow_path, stamp, sizeof stamp);
 	if (strcmp(stamp, c->follow_stamp) == 0)

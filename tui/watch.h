@@ -58,6 +58,7 @@ struct watcher {
 	char *journal_path;
 	char journal_error[256];
 	char since[32];
+	char last_run[128]; /* the last run it started */
 	int64_t last_check_ms; /* wall clock of the last check, 0: none */
 	uint64_t failovers;
 	enum watch_phase phase;

@@ -209,6 +209,16 @@ void watch_failover_begin(struct watcher *w)
 		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}
+	int d = watch_site_index(w, conf_dr(cf));
+	if (d < 0 || verdict_site_role(&w->snaps[d]) != PG_ROLE_STANDBY) {
+		snprintf(why, sizeof why,
+		         "nothing to fail over to: %s is not a streaming standby now (%s); a person "
+		         "decides",
+		         conf_dr(cf)->name,
+		         d < 0 ? "not configured" : verdict_role_name(verdict_site_role(&w->snaps[d])));
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
 	if (!w->lag_known || w->lag_ms > cf->dr.sync_interval_ms) {
 		duration_text(cf->dr.sync_interval_ms, b, sizeof b);
 		if (w->lag_known)
@@ -305,6 +315,7 @@ void watch_failover_drive(struct watcher *w)
 		         dr->name, conf_primary(w->cf)->name);
 		runhost_settle(&w->run, 3000);
 		runhost_stop(&w->run);
+		fencekeep_reload(&w->keep); /* the fence the run kept: armed at once */
 		w->phase = WATCH_IDLE;
 		watchpolicy_set(&w->pol, WP_FAILED_OVER, "failover_finished", 1, why, clock_mono_ms());
 		watch_tell_policy(w);

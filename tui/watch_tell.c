@@ -169,8 +169,10 @@ void watch_publish(struct watcher *w)
 	if (w->run.active && w->run.journal_path != NULL) {
 		char *id = runhost_run_id(w->run.journal_path);
 		snprintf(ws.run, sizeof ws.run, "%s", id);
+		snprintf(w->last_run, sizeof w->last_run, "%s", id);
 		free(id);
 	}
+	snprintf(ws.last_run, sizeof ws.last_run, "%s", w->last_run);
 	snprintf(ws.detail, sizeof ws.detail, "%s", w->pol.why);
 	if (watchstate_write(w->cf->state_dir, &ws, &cause) == -1) {
 		textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);

@@ -187,6 +187,8 @@ check "every record of the run says actor watch" \
 	sh -c "jq -se '[.[] | select(.type != \"run_sealed\") | .data.actor == \"watch\"] | all' '$run' >/dev/null"
 check "the promotion was confirmed by the watcher with its evidence" \
 	sh -c "jq -se '[.[] | select(.type == \"step_confirmed\" and .data.step == 2)][0].data | .by == \"watch\" and (.evidence | test(\"DR site\"))' '$run' >/dev/null"
+check "watch.json says failed over, naming the run" \
+	wait_until 5 sh -c "jq -e '.state == \"failed_over\" and .last_run == \"$(basename "$run" .jsonl)\"' '$STATE/watch.json' >/dev/null"
 check "the fence is kept by the watcher" \
 	sh -c "jq -e '.armed and .site == \"datacenter-1\" and .by.actor == \"watch\"' '$STATE/fence.json' >/dev/null"
 check "the journal verifies" "$PROG" journal verify --state-dir "$STATE" "$(basename "$run" .jsonl)"
@@ -205,6 +207,11 @@ check "the old primary answers writable with nobody watching" \
 check "the watcher starts (failed over already)" start_watch
 check "it fences the old primary at once" wait_until 20 pg_down "$LAB_PG_PORT_1"
 check "no second failover is started" sh -c "! grep -q failover_started '$ERR'"
+"$PROG" fence -c "$WCONF" --disarm datacenter-1 >/dev/null
+check "a disarmed fence is seen by the watcher" wait_until 10 grep -q fence_disarmed "$ERR"
+check "... which then finds nothing to fail over to (datacenter-2 is the primary)" \
+	wait_until 20 grep -q "failover_held: nothing to fail over to" "$ERR"
+check "... and starts no run" sh -c "! grep -q failover_started '$ERR'"
 stop_watch
 
 echo "$pass passed, $fail failed"

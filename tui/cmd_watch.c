@@ -145,6 +145,14 @@ static void watch_confirm_ask(struct watcher *w)
 			i = (int)k;
 	struct wp_view jump, drv;
 	memset(&drv, 0, sizeof drv);
+	if (i >= 0 && verdict_site_role(&w->snaps[i]) == PG_ROLE_PRIMARY) {
+		char why[600];
+		snprintf(why, sizeof why,
+		         "nothing to fail over to: %s is a primary already; a person decides",
+		         dr->name);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, clock_mono_ms());
+		return;
+	}
 	char *script = reach_script(&w->reach, w->cf->probe_timeout_ms);
 	if (i < 0 || script == NULL || !w->snaps[i].reachable) {
 		snprintf(drv.why, sizeof drv.why, "%s",

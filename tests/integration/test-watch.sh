@@ -10,11 +10,13 @@
 #      file parses after every check;
 #   4. failover_mode automatic: the primary killed makes the DR site a
 #      writable primary, repoints the application entry, journals the whole
-#      run with "actor": "watch"; the old primary started again is fenced
-#      at once with no console running;
+#      run with "actor": "watch", and a console beside it shows the watcher
+#      and its run; the old primary started again is fenced at once with no
+#      console running;
 #   5. the watcher stopped, the old primary started again (writable): a
 #      watcher started later fences it; a second watcher for the same state
-#      folder is refused; bad watch: settings are refused at start.
+#      folder is refused; once its fence is disarmed, it finds nothing to
+#      fail over to; bad watch: settings are refused at start.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip. Every wait is bounded.
 # Run: TOP_BUILDDIR=$PWD tests/integration/test-watch.sh
@@ -171,6 +173,13 @@ check "the metrics file still parses" metrics_ok
 echo "# 4. automatic mode: the primary killed is failed over, its return fenced"
 config automatic
 check "the watcher starts" start_watch
+# A console beside it, in tmux: it must show the watcher and, after, the watcher's run.
+SOCK="drw-$$"
+T() { tmux -L "$SOCK" -f /dev/null "$@"; }
+T new-session -d -x 100 -y 40 "env LANG=C.UTF-8 TERM=xterm-256color $PROG -c $WCONF; sleep 30"
+trap 'stop_watch; T kill-server 2>/dev/null' EXIT
+pane_shows() { T capture-pane -p | grep -qF -- "$1"; }
+check "the console's header shows the watcher" wait_until 20 pane_shows "watch"
 t0=$(date +%s%3N)
 lab kill-pg 1
 check "the failover finishes" wait_until 60 grep -q failover_finished "$ERR"
@@ -187,6 +196,10 @@ check "every record of the run says actor watch" \
 	sh -c "jq -se '[.[] | select(.type != \"run_sealed\") | .data.actor == \"watch\"] | all' '$run' >/dev/null"
 check "the promotion was confirmed by the watcher with its evidence" \
 	sh -c "jq -se '[.[] | select(.type == \"step_confirmed\" and .data.step == 2)][0].data | .by == \"watch\" and (.evidence | test(\"DR site\"))' '$run' >/dev/null"
+check "the console shows the watcher's run, read from its journal" \
+	wait_until 10 pane_shows "the watcher's run"
+check "... with its promotion done" wait_until 5 pane_shows "✓ 2 promote_standby"
+T kill-server 2>/dev/null
 check "watch.json says failed over, naming the run" \
 	wait_until 5 sh -c "jq -e '.state == \"failed_over\" and .last_run == \"$(basename "$run" .jsonl)\"' '$STATE/watch.json' >/dev/null"
 check "the fence is kept by the watcher" \

@@ -14,6 +14,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_console(const char *config, const char *layout_name);
+int cmd_follow(const char *config, const char *layout_name, const char *run, int no_probe);
 int cmd_view(int argc, char **argv, const char *layout_name);
 int console_view(const char *config, const char *layout_name, const char *path);
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config);

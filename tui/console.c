@@ -64,6 +64,7 @@ static struct view console_panel_view(const struct console *c)
 	    .now_ms = console_now(c),
 	    .theme = &c->theme,
 	    .recorded = c->recorded_ms != 0,
+	    .following = c->follow_mode,
 	    .run = running ? &c->run.rb : !c->run.active && c->following ? &c->follow : NULL,
 	    .run_owner = running || c->run.active ? NULL : console_follow_note(c),
 	    .run_status = c->run.active && !running
@@ -433,6 +434,8 @@ static void console_quit(struct console *c, const char *reason)
 /* Handles one key. */
 static void console_key(struct console *c, int ch)
 {
+	if (console_follow_key(c, ch))
+		return; /* following: nothing may change */
 	if (c->hostkey.open && ch != KEY_RESIZE) {
 		console_hostkey_key(c, ch);
 		return;
@@ -552,7 +555,8 @@ static void console_take_all(struct console *c)
 	console_mark(c, console_refresh(c));
 	runbook_track(&c->track, &c->cat.cf, c->snaps, c->cat.cf.n_sites);
 	console_run_pump(c);
-	c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
+	if (!c->follow_mode) /* a follower accepts no host key: it changes nothing */
+		c->overlay_dirty |= hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
 	if (c->hostkey.open && c->help) {
 		c->help = 0; /* the dialog needs the keys */
 		console_dirty_all(c);
@@ -572,10 +576,13 @@ static void console_loop(struct console *c, int sigfd)
 			console_tick(c);
 			console_take_all(c);
 		}
+		if (c->follow_mode)
+			console_follow_read(c); /* a step change shows within a quarter second */
 		console_draw(c);
 		struct pollfd pfd[3] = {
 		    {STDIN_FILENO, POLLIN, 0}, {c->wake[0], POLLIN, 0}, {sigfd, POLLIN, 0}};
-		int n = poll(pfd, 3, clock_left_ms(next_tick));
+		int wait = clock_left_ms(next_tick);
+		int n = poll(pfd, 3, c->follow_mode && wait > 250 ? 250 : wait);
 		if (n > 0 && pfd[2].revents) {
 			unsigned char sig;
 			while (read(sigfd, &sig, 1) == 1)
@@ -604,11 +611,22 @@ static void console_loop(struct console *c, int sigfd)
 	}
 }
 
+/* Tells whether stdin and stdout are a terminal; says what to use instead when not. */
+static int console_has_tty(void)
+{
+	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+		return 1;
+	textout_printf(stderr, "drconsole: the console needs a terminal; for scripts, use "
+	                       "'drconsole status'\n");
+	return 0;
+}
+
 /*
  * Prepares a console on the config's catalog: the layout, the empty
- * snapshots, the pipes; NULL (with the reason on stderr) when it cannot run.
+ * snapshots, the pipes; NULL (with the reason on stderr) when it cannot run
+ * (need_tty: without a terminal either).
  */
-static struct console *console_new(const char *config, const char *layout_name)
+static struct console *console_new(const char *config, const char *layout_name, int need_tty)
 {
 	struct console *c = xcalloc(1, sizeof *c);
 	if (cli_load_catalog(config, &c->cat, 1) == -1)
@@ -621,11 +639,8 @@ static struct console *console_new(const char *config, const char *layout_name)
 		               layout_name ? layout_name : "");
 		return NULL;
 	}
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
-		textout_printf(stderr, "drconsole: the console needs a terminal; for scripts, use "
-		                       "'drconsole status'\n");
+	if (need_tty && !console_has_tty())
 		return NULL;
-	}
 	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
 		textout_printf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
 		return NULL;
@@ -687,7 +702,7 @@ static int console_run(struct console *c)
 /* Runs the live console (no command given). */
 int cmd_console(const char *config, const char *layout_name)
 {
-	struct console *c = console_new(config, layout_name);
+	struct console *c = console_new(config, layout_name, 1);
 	if (c == NULL)
 		return 1;
 	struct conf *cf = &c->cat.cf;
@@ -712,13 +727,49 @@ int cmd_console(const char *config, const char *layout_name)
 }
 
 /*
+ * drconsole --follow [RUN]: a read-only console for a run's participants:
+ * the run (given, else the one in progress, else the first to start) from
+ * its journal as it grows, beside the live sites (their own probes, or none
+ * with no_probe); no key changes anything, no fence is kept, no host key is
+ * accepted, nothing is run.
+ */
+int cmd_follow(const char *config, const char *layout_name, const char *run, int no_probe)
+{
+	struct console *c = console_new(config, layout_name ? layout_name : "incident", 0);
+	if (c == NULL)
+		return 1;
+	char *cause = NULL;
+	c->follow_mode = 1;
+	if (run != NULL && console_follow_pin(c, run, &cause) == -1) {
+		textout_printf(stderr, "drconsole: --follow %s: %s\n", run, cause);
+		free(cause);
+		return 1;
+	}
+	if (!console_has_tty())
+		return 1;
+	struct conf *cf = &c->cat.cf;
+	console_redirect_stderr(c);
+	if (!no_probe) {
+		c->agents = xcalloc(cf->n_sites, sizeof *c->agents);
+		for (size_t i = 0; i < cf->n_sites; i++) {
+			c->agents[i] = agent_start(cf, &cf->sites[i], c->wake[1], &cause);
+			if (c->agents[i] == NULL) {
+				textout_printf(stderr, "drconsole: %s\n", cause);
+				return 1;
+			}
+		}
+	}
+	return console_run(c);
+}
+
+/*
  * Opens the console on captures of status --json in a file, oldest first:
  * nothing is connected, the events panel shows what changed from one capture
  * to the next, and the clock stays at the last one.
  */
 int console_view(const char *config, const char *layout_name, const char *path)
 {
-	struct console *c = console_new(config, layout_name);
+	struct console *c = console_new(config, layout_name, 1);
 	if (c == NULL)
 		return 1;
 	struct status_captures caps;

@@ -72,6 +72,9 @@ struct console {
 	char follow_run[128];    /* its run id */
 	char follow_path[4096];  /* its journal */
 	char follow_stamp[96];   /* the journal's size and mtime when last read */
+	char follow_who[192];    /* whose run it is, from its run_started */
+	int follow_mode;         /* drconsole --follow: read-only, no key changes anything */
+	int follow_pinned;       /* --follow RUN: that run, whatever the watcher does */
 };
 
 void console_dirty_all(struct console *c);
@@ -93,5 +96,7 @@ void console_watch_read(struct console *c);
 void console_follow_read(struct console *c);
 const char *console_follow_note(const struct console *c);
 void console_follow_stop(struct console *c);
+int console_follow_pin(struct console *c, const char *run, char **cause);
+int console_follow_key(struct console *c, int ch);
 
 #endif

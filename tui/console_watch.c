@@ -44,7 +44,7 @@ void console_watch_read(struct console *c)
 {
 	struct watchstate ws;
 	char *cause = NULL;
-	if (c->agents == NULL)
+	if (c->recorded_ms != 0 || (c->agents == NULL && !c->follow_mode))
 		return; /* a capture: no watcher to tell of */
 	int error = watchstate_read(c->cat.cf.state_dir, &ws, &cause) == -1;
 	free(cause);

@@ -53,6 +53,13 @@ static const char main_usage[] =
 	"                      " SYSCONFDIR "/drconsole/drconsole.yml)\n"
 	"  -l, --layout NAME   the console's first layout (overview, incident, drill,\n"
 	"                      compact)\n"
+	"  --follow [RUN]      a read-only console for a run's participants: RUN (an id\n"
+	"                      of 'journal list'), else the run in progress, else the\n"
+	"                      next to start; its runbook as its journal grows, beside\n"
+	"                      the live sites; keys only scroll, switch layouts, show\n"
+	"                      help and quit\n"
+	"  --no-probe          with --follow: do not probe the sites (nothing but the\n"
+	"                      journal is read)\n"
 	"  -h, --help          show this help (COMMAND --help for a command's)\n"
 	"  -V, --version       show the version\n"
 	"\n"
@@ -78,9 +85,11 @@ int main(int argc, char **argv)
 					     {"help", no_argument, NULL, 'h'},
 					     {"version", no_argument, NULL, 'V'},
 					     {"json", no_argument, NULL, 'j'},
+					     {"follow", no_argument, NULL, 'f'},
+					     {"no-probe", no_argument, NULL, 'n'},
 					     {NULL, 0, NULL, 0}};
 	const char *config = NULL, *layout = NULL;
-	int ch, json = 0;
+	int ch, json = 0, follow = 0, no_probe = 0;
 
 	setlocale(LC_ALL, "");
 	opterr = 0;
@@ -101,6 +110,12 @@ int main(int argc, char **argv)
 		case 'j': /* "drconsole --json status": passed on to status */
 			json = 1;
 			break;
+		case 'f':
+			follow = 1;
+			break;
+		case 'n':
+			no_probe = 1;
+			break;
 		case ':':
 			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
 			return CLI_EXIT_USAGE;
@@ -111,6 +126,25 @@ int main(int argc, char **argv)
 	}
 	if (json && (optind >= argc || strcmp(argv[optind], "status") != 0)) {
 		cli_usage_error("--json goes with status");
+		return CLI_EXIT_USAGE;
+	}
+	if (follow) {
+		const char *run = NULL;
+		for (int i = optind; i < argc; i++) {
+			if (strcmp(argv[i], "--no-probe") == 0) {
+				no_probe = 1;
+			} else if (run == NULL && argv[i][0] != '-') {
+				run = argv[i];
+			} else {
+				cli_usage_error("--follow takes one run at most, and --no-probe: not '%s'",
+				                argv[i]);
+				return CLI_EXIT_USAGE;
+			}
+		}
+		return cmd_follow(config, layout, run, no_probe);
+	}
+	if (no_probe) {
+		cli_usage_error("--no-probe goes with --follow");
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc)

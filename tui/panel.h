@@ -27,6 +27,7 @@ struct view {
 	int64_t now_ms; /* wall clock */
 	const struct theme *theme;
 	int recorded; /* a capture viewed after the fact, not the live sites */
+	int following; /* drconsole --follow: read-only */
 	const struct runbook *run; /* the recovery run, or NULL */
 	const char *run_owner;     /* the run is another process's, shown read-only: whose; or NULL */
 	const char *run_status;    /* a run being set up (its locks), or NULL */

@@ -163,7 +163,8 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 		need += utf8_width(v->sites[i].name) + 14; /* " unreachable  " at most */
 	if (local.tm_gmtoff != 0 && need + 32 <= wd)
 		strftime(lt, sizeof lt, "  %H:%M %Z", &local);
-	snprintf(clock, sizeof clock, "%s%s UTC%s", v->recorded ? "recorded " : "", ut, lt);
+	snprintf(clock, sizeof clock, "%s%s UTC%s",
+	         v->recorded ? "recorded " : v->following ? "FOLLOWING " : "", ut, lt);
 	int clockw = (int)strlen(clock), room = wd - clockw - 1;
 
 	int x =

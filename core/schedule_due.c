@@ -37,9 +37,8 @@ int64_t schedule_due_next(enum schedule_freq f, int64_t last_ms)
 }
 
 /* Returns the latest run of done that satisfied test name by now, or NULL. */
-static const struct schedule_done *schedule_due_last(const char *name,
-                                                     const struct schedule_done *done,
-                                                     size_t n_done, int64_t now_ms)
+static const struct schedule_done *
+schedule_due_last(const char *name, const struct schedule_done *done, size_t n_done, int64_t now_ms)
 {
 	const struct schedule_done *last = NULL;
 	for (size_t i = 0; i < n_done; i++)
@@ -57,8 +56,9 @@ void schedule_due_compute(const struct schedule_set *set, const struct schedule_
 		struct schedule_due *d = &out[i];
 		d->test = &set->items[i];
 		d->last = schedule_due_last(d->test->name, done, n_done, now_ms);
-		d->next_ms = d->last ? schedule_due_next(d->test->frequency, d->last->at_ms) : now_ms;
-		d->status = d->next_ms <= now_ms                    ? SCHEDULE_OVERDUE
+		d->next_ms =
+		    d->last ? schedule_due_next(d->test->frequency, d->last->at_ms) : now_ms;
+		d->status = d->next_ms <= now_ms                      ? SCHEDULE_OVERDUE
 		            : d->next_ms - now_ms <= SCHEDULE_SOON_MS ? SCHEDULE_DUE_SOON
 		                                                      : SCHEDULE_OK;
 	}
@@ -72,6 +72,12 @@ enum schedule_status schedule_due_worst(const struct schedule_due *due, size_t n
 		if (due[i].status > worst)
 			worst = due[i].status;
 	return worst;
+}
+
+/* Returns the exit status of drconsole schedule: 1 when a test is overdue, else 0. */
+int schedule_due_exit_code(const struct schedule_due *due, size_t n)
+{
+	return schedule_due_worst(due, n) == SCHEDULE_OVERDUE ? 1 : 0;
 }
 
 /* Counts the tests of n in status s. */

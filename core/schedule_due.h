@@ -39,6 +39,7 @@ int64_t schedule_due_next(enum schedule_freq f, int64_t last_ms);
 void schedule_due_compute(const struct schedule_set *set, const struct schedule_done *done,
                           size_t n_done, int64_t now_ms, struct schedule_due *out);
 enum schedule_status schedule_due_worst(const struct schedule_due *due, size_t n);
+int schedule_due_exit_code(const struct schedule_due *due, size_t n);
 size_t schedule_due_count(const struct schedule_due *due, size_t n, enum schedule_status s);
 const char *schedule_status_name(enum schedule_status s);
 

@@ -107,6 +107,9 @@ static void test_schedule_due_compute(void **state)
 	assert_int_equal(schedule_due_worst(&due[1], 2), SCHEDULE_DUE_SOON);
 	assert_int_equal(schedule_due_worst(&due[2], 1), SCHEDULE_OK);
 	assert_int_equal(schedule_due_worst(due, 0), SCHEDULE_OK);
+	assert_int_equal(schedule_due_exit_code(due, 4), 1);
+	assert_int_equal(schedule_due_exit_code(&due[1], 2), 0);
+	assert_int_equal(schedule_due_exit_code(due, 0), 0);
 }
 
 /* Returns the status at now of a monthly test last run at last. */

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "caltime.h"
@@ -98,4 +99,36 @@ const char *schedule_status_name(enum schedule_status s)
 	    [SCHEDULE_OVERDUE] = "overdue",
 	};
 	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
+}
+
+/* Writes a span coarsely, in whole days, else hours, else minutes ("25d", "5h", "40m", "<1m"). */
+static void schedule_due_span(int64_t ms, char *buf, size_t len)
+{
+	if (ms < 0)
+		ms = -ms;
+	if (ms >= SCHEDULE_DAY_MS)
+		snprintf(buf, len, "%lldd", (long long)(ms / SCHEDULE_DAY_MS));
+	else if (ms >= 3600000)
+		snprintf(buf, len, "%lldh", (long long)(ms / 3600000));
+	else if (ms >= 60000)
+		snprintf(buf, len, "%lldm", (long long)(ms / 60000));
+	else
+		snprintf(buf, len, "<1m");
+}
+
+/*
+ * Writes where a test stands at now_ms in words ("overdue by 25d",
+ * "overdue: never run", "due in 4d", "ok, due in 34d") into buf; returns buf.
+ */
+const char *schedule_due_text(const struct schedule_due *d, int64_t now_ms, char *buf, size_t len)
+{
+	char span[32];
+	schedule_due_span(d->next_ms - now_ms, span, sizeof span);
+	if (d->last == NULL)
+		snprintf(buf, len, "overdue: never run");
+	else if (d->status == SCHEDULE_OVERDUE)
+		snprintf(buf, len, "overdue by %s", span);
+	else
+		snprintf(buf, len, "%sdue in %s", d->status == SCHEDULE_OK ? "ok, " : "", span);
+	return buf;
 }

@@ -42,5 +42,6 @@ enum schedule_status schedule_due_worst(const struct schedule_due *due, size_t n
 int schedule_due_exit_code(const struct schedule_due *due, size_t n);
 size_t schedule_due_count(const struct schedule_due *due, size_t n, enum schedule_status s);
 const char *schedule_status_name(enum schedule_status s);
+const char *schedule_due_text(const struct schedule_due *d, int64_t now_ms, char *buf, size_t len);
 
 #endif

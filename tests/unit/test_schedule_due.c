@@ -147,6 +147,34 @@ static void test_schedule_due_edges(void **state)
 	assert_int_equal(monthly_at("2026-11-27T06:15:00Z", "2026-11-27T06:15:00Z"), SCHEDULE_OK);
 }
 
+/* Fails unless a monthly test last run at last stands at now in the words want. */
+static void text_is(const char *last, const char *now, const char *want)
+{
+	struct schedule_test t = {.name = (char *)"t", .frequency = FREQ_MONTHLY};
+	struct schedule_set set = set_of(&t, 1);
+	struct schedule_done d = last ? done_at("t", "r", last) : (struct schedule_done){0};
+	struct schedule_due due;
+	char buf[64];
+	schedule_due_compute(&set, &d, last != NULL, at(now), &due);
+	assert_string_equal(schedule_due_text(&due, at(now), buf, sizeof buf), want);
+}
+
+/* Where a test stands, in words: whole days, else hours, else minutes. */
+static void test_schedule_due_text(void **state)
+{
+	(void)state;
+	const char *last = "2026-10-15T09:00:00Z"; /* due 2026-11-15T09:00:00Z */
+	text_is(last, "2026-10-20T09:00:00Z", "ok, due in 26d");
+	text_is(last, "2026-11-10T08:00:00Z", "due in 5d");
+	text_is(last, "2026-11-15T03:30:00Z", "due in 5h");
+	text_is(last, "2026-11-15T08:20:00Z", "due in 40m");
+	text_is(last, "2026-11-15T08:59:30Z", "due in <1m");
+	text_is(last, "2026-11-15T09:00:00Z", "overdue by <1m");
+	text_is(last, "2026-11-16T10:00:00Z", "overdue by 1d");
+	text_is(last, "2026-12-10T09:00:00Z", "overdue by 25d");
+	text_is(NULL, "2026-12-10T09:00:00Z", "overdue: never run");
+}
+
 /* Status names as --json writes them. */
 static void test_schedule_status_name(void **state)
 {
@@ -163,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_schedule_due_next),
 		cmocka_unit_test(test_schedule_due_compute),
 		cmocka_unit_test(test_schedule_due_edges),
+		cmocka_unit_test(test_schedule_due_text),
 		cmocka_unit_test(test_schedule_status_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,12 +92,8 @@ int caltime_parse(const char *s, int64_t *ms)
 /* Adds calendar months to a time in UTC, clamping the day to the month's last (see above). */
 int64_t caltime_add_months(int64_t ms, int months)
 {
-	int64_t sec = ms / 1000, milli = ms % 1000;
-	if (milli < 0) {
-		milli += 1000;
-		sec--;
-	}
-	time_t t = (time_t)sec;
+	int64_t milli = (ms % 1000 + 1000) % 1000;
+	time_t t = (time_t)((ms - milli) / 1000);
 	struct tm tm;
 	if (gmtime_r(&t, &tm) == NULL)
 		return ms;

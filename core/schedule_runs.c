@@ -49,8 +49,8 @@ static void schedule_runs_take(struct schedule_runs *out, const char *id,
 		return;
 	const char *mode = json_string_value(json_object_get(start->data, "mode"));
 	out->items = xreallocarray(out->items, out->n + 1, sizeof *out->items);
-	out->items[out->n++] = (struct schedule_done){xstrdup(test), xstrdup(id),
-	                                              mode ? xstrdup(mode) : NULL, at_ms};
+	out->items[out->n++] =
+	    (struct schedule_done){xstrdup(test), xstrdup(id), mode ? xstrdup(mode) : NULL, at_ms};
 }
 
 /* Reads the journal name in out->dir: a satisfaction, a damaged journal, or nothing. */
@@ -61,7 +61,8 @@ static void schedule_runs_look(struct schedule_runs *out, const char *name)
 	struct journal_records r;
 	enum journal_state st = journal_state_load(NULL, path, &r);
 	if (st == JOURNAL_IS_DAMAGED) {
-		out->damaged = xreallocarray(out->damaged, out->n_damaged + 1, sizeof *out->damaged);
+		out->damaged =
+		    xreallocarray(out->damaged, out->n_damaged + 1, sizeof *out->damaged);
 		out->damaged[out->n_damaged++] = xstrdup(id);
 	} else if (st == JOURNAL_IS_FINISHED) {
 		schedule_runs_take(out, id, &r);

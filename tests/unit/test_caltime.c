@@ -11,15 +11,7 @@
 
 #include "caltime.h"
 #include "journal.h"
-
-/* Reads a stamp that must parse. */
-static int64_t at(const char *s)
-{
-	int64_t ms = -1;
-	if (caltime_parse(s, &ms) != 0)
-		fail_msg("'%s' does not parse", s);
-	return ms;
-}
+#include "schedule_fixture.h"
 
 /* Fails unless adding months to the time of from gives the stamp want. */
 static void months_is(const char *from, int months, const char *want)
@@ -51,17 +43,17 @@ static void test_caltime_parse_bad(void **state)
 	static const char *const bad[] = {
 	    "",
 	    "2026-11-27",
-	    "2026-11-27T06:15:00",     /* no zone */
-	    "2026-11-27 06:15:00Z",    /* a space for T */
-	    "2026-02-29T00:00:00Z",    /* 2026 is not a leap year */
-	    "2100-02-29T00:00:00Z",    /* nor is 2100 */
-	    "2026-04-31T00:00:00Z",    /* April has 30 days */
+	    "2026-11-27T06:15:00",  /* no zone */
+	    "2026-11-27 06:15:00Z", /* a space for T */
+	    "2026-02-29T00:00:00Z", /* 2026 is not a leap year */
+	    "2100-02-29T00:00:00Z", /* nor is 2100 */
+	    "2026-04-31T00:00:00Z", /* April has 30 days */
 	    "2026-13-01T00:00:00Z",
 	    "2026-00-10T00:00:00Z",
 	    "2026-11-00T00:00:00Z",
 	    "2026-11-27T24:00:00Z",
 	    "2026-11-27T06:60:00Z",
-	    "2026-11-27T06:15:00.Z",   /* a point without digits */
+	    "2026-11-27T06:15:00.Z",    /* a point without digits */
 	    "2026-11-27T06:15:00+0900", /* the offset without its colon */
 	    "2026-11-27T06:15:00+24:00",
 	    "2026-11-27T06:15:00Zjunk",
@@ -117,10 +109,10 @@ static void test_caltime_add_months(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_caltime_parse),
-		cmocka_unit_test(test_caltime_parse_bad),
-		cmocka_unit_test(test_caltime_days_in_month),
-		cmocka_unit_test(test_caltime_add_months),
+	    cmocka_unit_test(test_caltime_parse),
+	    cmocka_unit_test(test_caltime_parse_bad),
+	    cmocka_unit_test(test_caltime_days_in_month),
+	    cmocka_unit_test(test_caltime_add_months),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,25 +9,17 @@
 
 #include "unit.h"
 
-#include "caltime.h"
 #include "journal.h"
 #include "schedule_due.h"
-
-/* Reads a stamp that must parse. */
-static int64_t at(const char *s)
-{
-	int64_t ms = -1;
-	if (caltime_parse(s, &ms) != 0)
-		fail_msg("'%s' does not parse", s);
-	return ms;
-}
+#include "schedule_fixture.h"
 
 /* Fails unless a test of frequency f last run at last is next due at want. */
 static void next_is(enum schedule_freq f, const char *last, const char *want)
 {
 	char *got = journal_stamp(schedule_due_next(f, at(last)), 0);
 	if (strcmp(got, want) != 0)
-		fail_msg("%s after %s: due %s, expected %s", schedule_freq_name(f), last, got, want);
+		fail_msg("%s after %s: due %s, expected %s", schedule_freq_name(f), last, got,
+		         want);
 	free(got);
 }
 
@@ -112,15 +104,16 @@ static void test_schedule_due_compute(void **state)
 	assert_int_equal(schedule_due_exit_code(due, 0), 0);
 }
 
-/* Returns the status at now of a monthly test last run at last. */
-static enum schedule_status monthly_at(const char *last, const char *now)
+/* Works out where a monthly test last run at last (NULL: never) stands at now. */
+static struct schedule_due monthly_at(const char *last, const char *now)
 {
-	struct schedule_test t = {.name = (char *)"데이터 복구 테스트", .frequency = FREQ_MONTHLY};
+	static struct schedule_test t = {.name = (char *)"t", .frequency = FREQ_MONTHLY};
+	static struct schedule_done d;
 	struct schedule_set set = set_of(&t, 1);
-	struct schedule_done d = done_at(t.name, "r", last);
 	struct schedule_due due;
-	schedule_due_compute(&set, &d, 1, at(now), &due);
-	return due.status;
+	d = last ? done_at("t", "r", last) : (struct schedule_done){0};
+	schedule_due_compute(&set, &d, last != NULL, at(now), &due);
+	return due;
 }
 
 /* Overdue from the due time on, due soon within 7 days of it, ok before: to the millisecond. */
@@ -128,34 +121,31 @@ static void test_schedule_due_edges(void **state)
 {
 	(void)state;
 	const char *last = "2026-10-15T09:00:00Z"; /* due 2026-11-15T09:00:00Z */
-	assert_int_equal(monthly_at(last, "2026-11-08T08:59:59.999Z"), SCHEDULE_OK);
-	assert_int_equal(monthly_at(last, "2026-11-08T09:00:00Z"), SCHEDULE_DUE_SOON);
-	assert_int_equal(monthly_at(last, "2026-11-15T08:59:59.999Z"), SCHEDULE_DUE_SOON);
-	assert_int_equal(monthly_at(last, "2026-11-15T09:00:00Z"), SCHEDULE_OVERDUE);
+	assert_int_equal(monthly_at(last, "2026-11-08T08:59:59.999Z").status, SCHEDULE_OK);
+	assert_int_equal(monthly_at(last, "2026-11-08T09:00:00Z").status, SCHEDULE_DUE_SOON);
+	assert_int_equal(monthly_at(last, "2026-11-15T08:59:59.999Z").status, SCHEDULE_DUE_SOON);
+	assert_int_equal(monthly_at(last, "2026-11-15T09:00:00Z").status, SCHEDULE_OVERDUE);
 	/* January 31: due on February 28 (29 in a leap year), not 30 days later. */
-	assert_int_equal(monthly_at("2026-01-31T10:00:00Z", "2026-02-28T09:59:59.999Z"),
+	assert_int_equal(monthly_at("2026-01-31T10:00:00Z", "2026-02-28T09:59:59.999Z").status,
 	                 SCHEDULE_DUE_SOON);
-	assert_int_equal(monthly_at("2026-01-31T10:00:00Z", "2026-02-28T10:00:00Z"),
+	assert_int_equal(monthly_at("2026-01-31T10:00:00Z", "2026-02-28T10:00:00Z").status,
 	                 SCHEDULE_OVERDUE);
-	assert_int_equal(monthly_at("2024-01-31T10:00:00Z", "2024-02-28T10:00:00Z"),
+	assert_int_equal(monthly_at("2024-01-31T10:00:00Z", "2024-02-28T10:00:00Z").status,
 	                 SCHEDULE_DUE_SOON);
-	assert_int_equal(monthly_at("2024-01-31T10:00:00Z", "2024-02-29T10:00:00Z"),
+	assert_int_equal(monthly_at("2024-01-31T10:00:00Z", "2024-02-29T10:00:00Z").status,
 	                 SCHEDULE_OVERDUE);
 	/* A run that finishes after now is not counted: never run then. */
-	assert_int_equal(monthly_at("2026-11-27T06:15:00.001Z", "2026-11-27T06:15:00Z"),
+	assert_int_equal(monthly_at("2026-11-27T06:15:00.001Z", "2026-11-27T06:15:00Z").status,
 	                 SCHEDULE_OVERDUE);
-	assert_int_equal(monthly_at("2026-11-27T06:15:00Z", "2026-11-27T06:15:00Z"), SCHEDULE_OK);
+	assert_int_equal(monthly_at("2026-11-27T06:15:00Z", "2026-11-27T06:15:00Z").status,
+	                 SCHEDULE_OK);
 }
 
-/* Fails unless a monthly test last run at last stands at now in the words want. */
+/* Fails unless a monthly test last run at last (NULL: never) stands at now in the words want. */
 static void text_is(const char *last, const char *now, const char *want)
 {
-	struct schedule_test t = {.name = (char *)"t", .frequency = FREQ_MONTHLY};
-	struct schedule_set set = set_of(&t, 1);
-	struct schedule_done d = last ? done_at("t", "r", last) : (struct schedule_done){0};
-	struct schedule_due due;
+	struct schedule_due due = monthly_at(last, now);
 	char buf[64];
-	schedule_due_compute(&set, &d, last != NULL, at(now), &due);
 	assert_string_equal(schedule_due_text(&due, at(now), buf, sizeof buf), want);
 }
 
@@ -188,11 +178,11 @@ static void test_schedule_status_name(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_schedule_due_next),
-		cmocka_unit_test(test_schedule_due_compute),
-		cmocka_unit_test(test_schedule_due_edges),
-		cmocka_unit_test(test_schedule_due_text),
-		cmocka_unit_test(test_schedule_status_name),
+	    cmocka_unit_test(test_schedule_due_next),
+	    cmocka_unit_test(test_schedule_due_compute),
+	    cmocka_unit_test(test_schedule_due_edges),
+	    cmocka_unit_test(test_schedule_due_text),
+	    cmocka_unit_test(test_schedule_status_name),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

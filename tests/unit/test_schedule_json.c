@@ -11,17 +11,8 @@
 
 #include <jansson.h>
 
-#include "caltime.h"
+#include "schedule_fixture.h"
 #include "schedule_json.h"
-
-/* Reads a stamp that must parse. */
-static int64_t at(const char *s)
-{
-	int64_t ms = -1;
-	if (caltime_parse(s, &ms) != 0)
-		fail_msg("'%s' does not parse", s);
-	return ms;
-}
 
 /* Parses rendered text, failing the test when it is not one JSON object; frees text. */
 static json_t *parse(char *text)
@@ -66,12 +57,8 @@ static void test_schedule_json_render(void **state)
 	static const char *const test_keys[] = {
 	    "name",         "frequency", "frequency_en", "duration", "duration_s",
 	    "participants", "last_run",  "next_due",     "status",   "due_in_s"};
-	const char *top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : DR_SRCDIR;
-	char *file = xasprintf("%s/scenarios/dr-test-schedule.yml", top);
 	struct schedule_set set;
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(schedule_load(&set, file, &d), 0);
+	char *file = seed_schedule(&set);
 	struct schedule_done done[] = {
 	    {(char *)"전체 시스템 페일오버 테스트", (char *)"20260801T090000Z-1", (char *)"drill",
 	     at("2026-08-01T13:00:00Z")},
@@ -136,7 +123,6 @@ static void test_schedule_json_render(void **state)
 
 	json_decref(root);
 	schedule_free(&set);
-	diag_free(&d);
 	free(file);
 }
 

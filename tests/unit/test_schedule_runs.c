@@ -12,22 +12,13 @@
 
 #include "unit.h"
 
-#include "caltime.h"
 #include "journal_fixture.h"
+#include "schedule_fixture.h"
 #include "schedule_runs.h"
 
 #define FULL "전체 시스템 페일오버 테스트"
 #define DATA "데이터 복구 테스트"
 #define PART "부분 장애 복구 테스트"
-
-/* Reads a stamp that must parse. */
-static int64_t at(const char *s)
-{
-	int64_t ms = -1;
-	if (caltime_parse(s, &ms) != 0)
-		fail_msg("'%s' does not parse", s);
-	return ms;
-}
 
 /*
  * Journals a run started at start with that run_started data (taken),
@@ -90,8 +81,8 @@ static void test_schedule_runs_states(void **state)
 	                      "2026-11-04T10:30:00Z", "aborted");
 	char *detached = plant(dir, "2026-11-05T10:00:00Z", json_pack("{s:s}", "schedule", DATA),
 	                       "2026-11-05T10:30:00Z", "detached");
-	char *open = plant(dir, "2026-11-06T10:00:00Z", json_pack("{s:s}", "schedule", DATA),
-	                   NULL, NULL);
+	char *open =
+	    plant(dir, "2026-11-06T10:00:00Z", json_pack("{s:s}", "schedule", DATA), NULL, NULL);
 	char *nameless = plant(dir, "2026-11-07T10:00:00Z", json_pack("{s:i}", "schedule", 3),
 	                       "2026-11-07T10:30:00Z", "done");
 	struct schedule_runs r;
@@ -181,12 +172,8 @@ static void test_schedule_runs_folder(void **state)
 static void test_schedule_runs_due(void **state)
 {
 	const char *dir = *state;
-	const char *top = getenv("TOP_SRCDIR") ? getenv("TOP_SRCDIR") : DR_SRCDIR;
-	char *file = xasprintf("%s/scenarios/dr-test-schedule.yml", top);
 	struct schedule_set set;
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(schedule_load(&set, file, &d), 0);
+	char *file = seed_schedule(&set);
 	char *full = plant(dir, "2026-08-01T09:00:00Z",
 	                   json_pack("{s:s, s:s}", "schedule", FULL, "mode", "drill"),
 	                   "2026-08-01T13:00:00Z", "done");
@@ -208,7 +195,6 @@ static void test_schedule_runs_due(void **state)
 	assert_int_equal(due[2].status, SCHEDULE_OVERDUE);
 	schedule_runs_free(&r);
 	schedule_free(&set);
-	diag_free(&d);
 	free(file);
 	free(full);
 	free(data);
@@ -218,14 +204,14 @@ static void test_schedule_runs_due(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_schedule_runs_states, scratch_setup,
-		                                scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_schedule_runs_damaged, scratch_setup,
-		                                scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_schedule_runs_folder, scratch_setup,
-		                                scratch_teardown),
-		cmocka_unit_test_setup_teardown(test_schedule_runs_due, scratch_setup,
-		                                scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_schedule_runs_states, scratch_setup,
+	                                    scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_schedule_runs_damaged, scratch_setup,
+	                                    scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_schedule_runs_folder, scratch_setup,
+	                                    scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_schedule_runs_due, scratch_setup,
+	                                    scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,7 @@
 #include "panel.h"
 #include "prompt.h"
 #include "runhost.h"
+#include "schedule_runs.h"
 #include "theme.h"
 #include "verdict.h"
 #include "watchstate.h"
@@ -72,6 +73,12 @@ struct console {
 	char follow_run[128];    /* its run id */
 	char follow_path[4096];  /* its journal */
 	char follow_stamp[96];   /* the journal's size and mtime when last read */
+	struct schedule_runs sched_runs; /* the runs read for the schedule (console_schedule.c) */
+	struct schedule_due *sched_due;  /* each test, judged at the last read */
+	struct view_schedule sched;      /* what the schedule panel shows */
+	char sched_error[512];           /* why the runs could not be read */
+	int sched_read;                  /* read at least once */
+	int64_t sched_read_mono;         /* when last read (monotonic) */
 };
 
 void console_dirty_all(struct console *c);
@@ -93,5 +100,6 @@ void console_watch_read(struct console *c);
 void console_follow_read(struct console *c);
 const char *console_follow_note(const struct console *c);
 void console_follow_stop(struct console *c);
+void console_schedule_read(struct console *c);
 
 #endif

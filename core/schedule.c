@@ -5,6 +5,8 @@
  *       frequency: "월별"        # or monthly, 분기별/quarterly, 주별/weekly, 연간/yearly
  *       duration: "2시간"
  *       participants: ["DBA팀", "시스템 운영팀"]
+ * The English words are taken in any case (Monthly, QUARTERLY); the frequency
+ * and the duration are kept as written too, for showing them in the file's words.
  */
 #include "config.h"
 
@@ -20,13 +22,16 @@ struct schedule_freq_word {
 	enum schedule_freq freq;
 };
 
+/* Each frequency's English words, then its Korean ones. */
 static const struct schedule_freq_word schedule_words[] = {
-	{"daily", FREQ_DAILY},           {"일별", FREQ_DAILY},          {"매일", FREQ_DAILY},
-	{"weekly", FREQ_WEEKLY},         {"주별", FREQ_WEEKLY},         {"매주", FREQ_WEEKLY},
-	{"monthly", FREQ_MONTHLY},       {"월별", FREQ_MONTHLY},        {"매월", FREQ_MONTHLY},
-	{"quarterly", FREQ_QUARTERLY},   {"분기별", FREQ_QUARTERLY},    {"semiannual", FREQ_SEMIANNUAL},
-	{"반기별", FREQ_SEMIANNUAL},     {"yearly", FREQ_YEARLY},       {"annually", FREQ_YEARLY},
-	{"연간", FREQ_YEARLY},           {"연별", FREQ_YEARLY},         {"매년", FREQ_YEARLY},
+	{"daily", FREQ_DAILY},           {"일별", FREQ_DAILY},      {"매일", FREQ_DAILY},
+	{"weekly", FREQ_WEEKLY},         {"주별", FREQ_WEEKLY},     {"매주", FREQ_WEEKLY},
+	{"monthly", FREQ_MONTHLY},       {"월별", FREQ_MONTHLY},    {"매월", FREQ_MONTHLY},
+	{"quarterly", FREQ_QUARTERLY},   {"분기별", FREQ_QUARTERLY},
+	{"semiannual", FREQ_SEMIANNUAL}, {"semiannually", FREQ_SEMIANNUAL},
+	{"반기별", FREQ_SEMIANNUAL},
+	{"yearly", FREQ_YEARLY},         {"annually", FREQ_YEARLY}, {"연간", FREQ_YEARLY},
+	{"연별", FREQ_YEARLY},           {"매년", FREQ_YEARLY},
 };
 
 /* Names a frequency in English. */
@@ -37,15 +42,36 @@ const char *schedule_freq_name(enum schedule_freq f)
 	return names[f];
 }
 
-/* Parses a frequency word, Korean or English; returns 0 or -1. */
+/* Tells whether a is b, ASCII letters compared in either case (so Korean words exactly). */
+static int schedule_word_is(const char *a, const char *b)
+{
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		char x = *a >= 'A' && *a <= 'Z' ? (char)(*a + 32) : *a;
+		char y = *b >= 'A' && *b <= 'Z' ? (char)(*b + 32) : *b;
+		if (x != y)
+			return 0;
+	}
+	return *a == *b;
+}
+
+/* Parses a frequency word, Korean, or English in any case; returns 0 or -1. */
 int schedule_parse_freq(const char *s, enum schedule_freq *out)
 {
 	for (size_t i = 0; i < sizeof schedule_words / sizeof schedule_words[0]; i++)
-		if (strcmp(s, schedule_words[i].word) == 0) {
+		if (schedule_word_is(s, schedule_words[i].word)) {
 			*out = schedule_words[i].freq;
 			return 0;
 		}
 	return -1;
+}
+
+/* Frees what a test holds. */
+static void schedule_test_free(struct schedule_test *t)
+{
+	free(t->name);
+	free(t->frequency_word);
+	free(t->duration_word);
+	yfield_free_list(t->participants, t->n_participants);
 }
 
 /* Reads one test entry; returns 1 when it was kept. */
@@ -64,7 +90,10 @@ static int schedule_read(struct yctx *c, struct schedule_set *set, const struct 
 	ok &= yfield_require(c, n, "frequency", "a test");
 	ok &= yfield_string(c, n, "name", &t->name) == 1;
 	if (yfield_string(c, n, "frequency", &freq) == 1 &&
-	    schedule_parse_freq(freq, &t->frequency) == -1) {
+	    schedule_parse_freq(freq, &t->frequency) == 0) {
+		t->frequency_word = freq;
+		freq = NULL;
+	} else if (freq != NULL) {
 		yfield_error(c, yfield_get(n, "frequency"),
 			     "key 'frequency' is '%s', expected one of: 주별/weekly, 월별/monthly, "
 			     "분기별/quarterly, 반기별/semiannual, 연간/yearly, 일별/daily",
@@ -72,13 +101,15 @@ static int schedule_read(struct yctx *c, struct schedule_set *set, const struct 
 		ok = 0;
 	}
 	free(freq);
-	if (yfield_duration(c, n, "duration", &t->duration_ms) < 0)
+	int dur = yfield_duration(c, n, "duration", &t->duration_ms);
+	if (dur < 0)
 		ok = 0;
+	else if (dur == 1)
+		t->duration_word = xstrdup(yfield_get(n, "duration")->str);
 	if (yfield_string_list(c, n, "participants", &t->participants, &t->n_participants) < 0)
 		ok = 0;
 	if (!ok) {
-		free(t->name);
-		yfield_free_list(t->participants, t->n_participants);
+		schedule_test_free(t);
 		return 0;
 	}
 	set->n++;
@@ -105,10 +136,8 @@ int schedule_load(struct schedule_set *set, const char *file, struct diag *d)
 /* Frees a schedule. */
 void schedule_free(struct schedule_set *set)
 {
-	for (size_t i = 0; i < set->n; i++) {
-		free(set->items[i].name);
-		yfield_free_list(set->items[i].participants, set->items[i].n_participants);
-	}
+	for (size_t i = 0; i < set->n; i++)
+		schedule_test_free(&set->items[i]);
 	free(set->items);
 	free(set->file);
 	memset(set, 0, sizeof *set);

@@ -21,7 +21,9 @@ struct schedule_test {
 	char *name;
 	struct srcpos pos;
 	enum schedule_freq frequency;
+	char *frequency_word; /* as written: "분기별", "Monthly" */
 	int64_t duration_ms;
+	char *duration_word; /* as written ("4시간"), or NULL when not given */
 	char **participants;
 	size_t n_participants;
 };

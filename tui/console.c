@@ -77,6 +77,7 @@ static struct view console_panel_view(const struct console *c)
 	    .watch_shown = c->watch_read,
 	    .watch = c->watch_error ? NULL : &c->watch,
 	    .watch_seen = c->watch_seen,
+	    .schedule = c->sched_read ? &c->sched : NULL,
 	};
 	return v;
 }
@@ -171,6 +172,7 @@ static void console_tick(struct console *c)
 {
 	console_watch_read(c);
 	console_follow_read(c);
+	console_schedule_read(c);
 	unsigned stale = console_stale_inputs(c);
 	console_mark(c, PANEL_IN_CLOCK | stale | c->stale_inputs);
 	c->stale_inputs = stale;

@@ -18,6 +18,7 @@
 #include "panel.h"
 #include "prompt.h"
 #include "runhost.h"
+#include "schedule_runs.h"
 #include "theme.h"
 #include "verdict.h"
 #include "watchstate.h"
@@ -75,6 +76,12 @@ struct console {
 	char follow_who[192];    /* whose run it is, from its run_started */
 	int follow_mode;         /* drconsole --follow: read-only, no key changes anything */
 	int follow_pinned;       /* --follow RUN: that run, whatever the watcher does */
+	struct schedule_runs sched_runs; /* the runs read for the schedule (console_schedule.c) */
+	struct schedule_due *sched_due;  /* each test, judged at the last read */
+	struct view_schedule sched;      /* what the schedule panel shows */
+	char sched_error[512];           /* why the runs could not be read */
+	int sched_read;                  /* read at least once */
+	int64_t sched_read_mono;         /* when last read (monotonic) */
 };
 
 void console_dirty_all(struct console *c);
@@ -98,5 +105,6 @@ const char *console_follow_note(const struct console *c);
 void console_follow_stop(struct console *c);
 int console_follow_pin(struct console *c, const char *run, char **cause);
 int console_follow_key(struct console *c, int ch);
+void console_schedule_read(struct console *c);
 
 #endif

@@ -13,10 +13,20 @@
 #include "events.h"
 #include "fencestate.h"
 #include "runbook.h"
+#include "schedule_due.h"
 #include "snapshot.h"
 #include "theme.h"
 #include "verdict.h"
 #include "watchstate.h"
+
+/* The DR test schedule as the console last judged it from the journals (console_schedule.c). */
+struct view_schedule {
+	const struct schedule_due *due; /* one per test of the schedule */
+	size_t n;
+	size_t damaged;    /* journals skipped as damaged */
+	int64_t at_ms;     /* the time it was judged at */
+	const char *error; /* why the runs could not be read (due is then empty), or NULL */
+};
 
 struct view {
 	const struct conf *cf;
@@ -38,6 +48,7 @@ struct view {
 	int watch_shown;                /* the watcher's presence is told (a live console) */
 	const struct watchstate *watch; /* as last read; NULL when it cannot be read */
 	int watch_seen;                 /* this console saw it running */
+	const struct view_schedule *schedule; /* the DR tests; NULL until first read */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */
@@ -51,6 +62,7 @@ enum panel_input {
 	PANEL_IN_CLOCK = 1 << 6,   /* the wall clock, every second */
 	PANEL_IN_RUN = 1 << 7,     /* the recovery run */
 	PANEL_IN_KEEP = 1 << 8,    /* the kept fence, the watcher */
+	PANEL_IN_SCHEDULE = 1 << 9, /* the DR test schedule, read from the journals */
 };
 
 struct panel_class {

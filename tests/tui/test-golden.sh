@@ -6,7 +6,8 @@
 # Cases: 80x24 and 132x43; UTF-8 and the C locale; colour and NO_COLOR; site 2
 # frozen; the primary's PostgreSQL killed; Korean site names in Seoul time;
 # the help overlay through resizes (down to below the minimum and back); the
-# compact layout at its minimum.
+# compact layout at its minimum; the drill layout's DR test schedule, from runs
+# journaled at chosen times.
 #   GENERATE=1 tests/tui/test-golden.sh   rewrites the .screen files (review the diff)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -89,6 +90,28 @@ sed -e 's/datacenter-1/서울-주센터/g' -e 's/datacenter-2/부산-재해복�
 open 80 24 "$work/ko.yml" "$work/ko.json" TZ=Asia/Seoul
 settle "recorded" || echo "# korean: the screen did not settle"
 compare korean-frozen-80x24
+
+# The drill layout: the DR test schedule judged at the capture's time (2026-11-27) from runs
+# journaled by the project's writer (tests/journal_plant): one test overdue, one due within
+# 7 days, one ok (named by its scenario), and a damaged journal skipped.
+plant="${TOP_BUILDDIR:-$(cd "$here/../.." && pwd)}/tests/journal_plant"
+[ -x "$plant" ] || echo "# $plant is missing (make tests/journal_plant): the drill screens will differ"
+sed -e "s|^state_dir: state|state_dir: $work/state|" "$gold/drconsole.yml" >"$work/drill.yml"
+"$plant" "$work/state" 2026-08-01T09:00:00Z 2026-08-01T13:00:00Z done \
+	'{"schedule":"전체 시스템 페일오버 테스트","mode":"drill"}' >/dev/null
+"$plant" "$work/state" 2026-11-01T10:00:00Z 2026-11-01T12:00:00Z done \
+	'{"schedule":"데이터 복구 테스트","mode":"tabletop"}' >/dev/null
+"$plant" "$work/state" 2026-11-20T10:00:00Z 2026-11-20T10:30:00Z done \
+	'{"scenario":"부분 장애 복구 테스트"}' >/dev/null
+bad=$("$plant" "$work/state" 2026-11-26T10:00:00Z 2026-11-26T11:00:00Z done \
+	'{"schedule":"전체 시스템 페일오버 테스트"}')
+sed -i 's/"result":"done"/"result":"dome"/' "$work/state/runs/$bad.jsonl"
+opts="-l drill" open 80 24 "$work/drill.yml" "$gold/healthy.json"
+settle "damaged journal" || echo "# drill: the screen did not settle"
+compare drill-80x24
+opts="-l drill" open 80 24 "$work/drill.yml" "$gold/healthy.json" NO_COLOR=1
+settle "damaged journal" || echo "# drill nocolor: the screen did not settle"
+compare drill-80x24-nocolor
 
 # The help overlay open through resizes: smaller, below the minimum, and back.
 open 132 43 "$gold/drconsole.yml" "$gold/killed.json"

@@ -1,7 +1,8 @@
 /*
  * Tests of core/schedule.c: the seed's dr-test-schedule.yml loads exactly as
  * written (분기별 is quarterly, 월별 monthly, "4시간" four hours, participants
- * in order), every frequency word maps to its period, and bad entries are
+ * in order, the frequency and duration kept as written), every frequency
+ * word maps to its period (English in any case), and bad entries are
  * reported at their exact positions and left out.
  */
 #include "config.h"
@@ -72,6 +73,8 @@ static void test_schedule_seed(void **state)
 	assert_int_equal(t->pos.col, 5);
 	assert_int_equal(t->frequency, FREQ_QUARTERLY);
 	assert_int_equal(t->duration_ms, 4 * 3600000LL);
+	assert_string_equal(t->frequency_word, "분기별");
+	assert_string_equal(t->duration_word, "4시간");
 	check_people(t, all, 3);
 
 	t = &set.items[1];
@@ -79,6 +82,8 @@ static void test_schedule_seed(void **state)
 	assert_int_equal(t->pos.line, 11);
 	assert_int_equal(t->frequency, FREQ_MONTHLY);
 	assert_int_equal(t->duration_ms, 2 * 3600000LL);
+	assert_string_equal(t->frequency_word, "월별");
+	assert_string_equal(t->duration_word, "2시간");
 	check_people(t, data, 2);
 
 	t = &set.items[2];
@@ -111,7 +116,11 @@ static void test_schedule_freq_words(void **state)
 		{"연간", FREQ_YEARLY},         {"yearly", FREQ_YEARLY},
 		{"annually", FREQ_YEARLY},     {"일별", FREQ_DAILY},
 		{"daily", FREQ_DAILY},         {"매월", FREQ_MONTHLY},
-		{"매주", FREQ_WEEKLY},
+		{"매주", FREQ_WEEKLY},         {"semiannually", FREQ_SEMIANNUAL},
+		{"Monthly", FREQ_MONTHLY},     {"QUARTERLY", FREQ_QUARTERLY},
+		{"Weekly", FREQ_WEEKLY},       {"Annually", FREQ_YEARLY},
+		{"YEARLY", FREQ_YEARLY},       {"Daily", FREQ_DAILY},
+		{"SemiAnnually", FREQ_SEMIANNUAL},
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		enum schedule_freq f = FREQ_DAILY;
@@ -119,7 +128,8 @@ static void test_schedule_freq_words(void **state)
 			fail_msg("'%s' is not accepted", words[i].word);
 		assert_int_equal(f, words[i].freq);
 	}
-	static const char *const bad[] = {"격월", "Monthly", "month", "", "월", "분기"};
+	static const char *const bad[] = {"격월",    "month", "",      "월",       "분기",
+					  "monthlyy", "quarter", "주 별", " monthly", "monthl"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		enum schedule_freq f = FREQ_SEMIANNUAL;
 		if (schedule_parse_freq(bad[i], &f) != -1)
@@ -188,6 +198,8 @@ static void test_schedule_missing_keys(void **state)
 	assert_int_equal(l.set.n, 1);
 	assert_string_equal(l.set.items[0].name, "부분 장애 복구 테스트");
 	assert_int_equal(l.set.items[0].duration_ms, 0);
+	assert_null(l.set.items[0].duration_word);
+	assert_string_equal(l.set.items[0].frequency_word, "월별");
 	assert_int_equal(l.set.items[0].n_participants, 0);
 	loaded_done(&l);
 

@@ -50,27 +50,7 @@ damage() {
 	cp "$goodhead" "$tmp/state/runs/$name.head"
 }
 
-# Prints the SHA-256 of the last line of FILE (its newline left out), 64 zeros when it is empty.
-last_hash() {
-	if [ -s "$1" ]; then
-		tail -n 1 "$1" | tr -d '\n' | sha256sum | cut -c1-64
-	else
-		printf '%064d\n' 0
-	fi
-}
-
-# Writes the head file of the journal FILE as a console does: its record count and last hash.
-head_of() {
-	printf '{"records":%d,"last_hash":"%s"}\n' "$(wc -l <"$1")" "$(last_hash "$1")" \
-		>"${1%.jsonl}.head"
-}
-
-# record FILE TYPE DATA: appends a record chained to the last line of FILE.
-record() {
-	n=$(($(wc -l <"$1") + 1))
-	printf '{"seq":%d,"ts":"2026-11-27T07:00:%02d.000Z","type":"%s","prev":"%s","data":%s}\n' \
-		"$n" "$n" "$2" "$(last_hash "$1")" "$3" >>"$1"
-}
+. "$srcdir/tests/journal-lib.sh"
 
 # seal FILE: appends the run_sealed record a console writes after run_finished and detached.
 seal() {
@@ -207,12 +187,7 @@ run "$runs/20261127T070000Z-4.jsonl" run_started step_started detached run_resum
 run "$runs/20261127T070000Z-5.jsonl" run_started step_started
 run "$runs/20261127T070000Z-6.jsonl" run_started step_started detached run_resumed
 run "$runs/20261127T070000Z-7.jsonl"
-lock="$tmp/states/locks/datacenter-2.lock"
-printf '{"operator":"kim","host":"%s","pid":%d,"started":"2026-11-27T07:00:00.000Z","run":"20261127T070000Z-6"}\n' \
-	"$(uname -n)" $$ >"$lock"
-(flock -n 9 && : >"$tmp/held" && exec sleep 60) 9<"$lock" &
-holder=$!
-while [ ! -e "$tmp/held" ] && kill -0 "$holder" 2>/dev/null; do sleep 0.05; done
+hold_lock "$tmp/states" 20261127T070000Z-6
 expect "list: finished (whatever follows run_finished), aborted, detached, unfinished, live, empty" 0 \
 	"RUN                    STARTED                  RECORDS  STATE         SCENARIO
 20261127T070000Z-7     -                              0  empty         -

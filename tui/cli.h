@@ -12,6 +12,7 @@ int cmd_fence(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_schedule(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
 int cmd_console(const char *config, const char *layout_name);

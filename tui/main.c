@@ -37,6 +37,10 @@ static const char main_usage[] =
 	"                             the runs, newest first, and whether they finished\n"
 	"  plan SCENARIO [-c FILE]    print a scenario's steps: sites, exact commands,\n"
 	"                             guards, confirmations, estimates; runs nothing\n"
+	"  report [RUN|--last] [--format md|json] [--state-dir DIR]\n"
+	"                             a run's report from its journal: steps, times\n"
+	"                             against estimates, RTO/RPO against targets,\n"
+	"                             overrides, fences, hot wash, verification\n"
 	"  schedule [-c FILE] [--json] [--now TIME]\n"
 	"                             the regular DR tests: last run, next due, status;\n"
 	"                             exit 0 all within schedule, 1 a test overdue\n"
@@ -177,6 +181,8 @@ int main(int argc, char **argv)
 		rc = cmd_journal(n, sub_argv);
 	else if (strcmp(command, "plan") == 0)
 		rc = cmd_plan(n, sub_argv);
+	else if (strcmp(command, "report") == 0)
+		rc = cmd_report(n, sub_argv);
 	else if (strcmp(command, "schedule") == 0)
 		rc = cmd_schedule(n, sub_argv);
 	else if (strcmp(command, "status") == 0)
@@ -186,7 +192,7 @@ int main(int argc, char **argv)
 	else if (strcmp(command, "watch") == 0)
 		rc = cmd_watch(n, sub_argv);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, fence, journal, plan, schedule, status, view, watch)", command);
+		cli_usage_error("unknown command '%s' (commands: check, fence, journal, plan, report, schedule, status, view, watch)", command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

@@ -9,8 +9,10 @@
 #                  BENCH_RSS_SECONDS shortens it
 #   failover       bench-failover.sh: machine time of 데이터베이스 장애, driven
 #                  through the console's keys (3 rounds, a fresh lab each)
+#   report         bench_report: "drconsole report" on a journal of 10,000
+#                  records, md and json: wall time, CPU, max RSS (no lab)
 # Usage: tests/bench/run.sh [ROUNDS]   (from the build folder, after make)
-# BENCH_ONLY=probe, console or failover runs that part only.
+# BENCH_ONLY=probe, console, failover or report runs that part only.
 #
 # Not run from here: bench-patroni.sh times Patroni's automatic failover
 # (leader killed, leader frozen) on a two-node Patroni lab with one etcd, as
@@ -25,9 +27,9 @@ rounds=${1:-10}
 build=$(pwd)
 only=${BENCH_ONLY:-}
 case $only in
-'' | probe | console | failover) ;;
+'' | probe | console | failover | report) ;;
 *)
-	echo "BENCH_ONLY is probe, console, failover or unset (all), not '$only'"
+	echo "BENCH_ONLY is probe, console, failover, report or unset (all), not '$only'"
 	exit 2
 	;;
 esac
@@ -43,5 +45,8 @@ if [ -z "$only" ] || [ "$only" = failover ]; then
 	for i in 1 2 3; do
 		"$here/../integration/lab-run.sh" 26700 "$here/bench-failover.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
 	done
+fi
+if [ -z "$only" ] || [ "$only" = report ]; then
+	DRCONSOLE="$build/drconsole" "$build/tests/bench/bench_report" 10000 "$rounds" || { [ "$rc" != 0 ] || rc=$?; }
 fi
 exit "$rc"

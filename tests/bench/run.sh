@@ -9,17 +9,22 @@
 #                  BENCH_RSS_SECONDS shortens it
 #   failover       bench-failover.sh: machine time of 데이터베이스 장애, driven
 #                  through the console's keys (3 rounds, a fresh lab each)
+#   watch          bench-watch.sh: drconsole watch, failover_mode automatic:
+#                  primary killed -> first INSERT acknowledged on the new
+#                  primary, the old primary's return fenced, and the watcher's
+#                  idle CPU and VmRSS beside the console's (a fresh lab per
+#                  round, port base 26500; about 5 min)
 # Usage: tests/bench/run.sh [ROUNDS]   (from the build folder, after make)
-# BENCH_ONLY=probe, console or failover runs that part only.
+# BENCH_ONLY=probe, console, failover or watch runs that part only.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 rounds=${1:-10}
 build=$(pwd)
 only=${BENCH_ONLY:-}
 case $only in
-'' | probe | console | failover) ;;
+'' | probe | console | failover | watch) ;;
 *)
-	echo "BENCH_ONLY is probe, console, failover or unset (all), not '$only'"
+	echo "BENCH_ONLY is probe, console, failover, watch or unset (all), not '$only'"
 	exit 2
 	;;
 esac
@@ -35,5 +40,8 @@ if [ -z "$only" ] || [ "$only" = failover ]; then
 	for i in 1 2 3; do
 		"$here/../integration/lab-run.sh" 26700 "$here/bench-failover.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
 	done
+fi
+if [ -z "$only" ] || [ "$only" = watch ]; then
+	"$here/bench-watch.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
 fi
 exit "$rc"

@@ -31,16 +31,22 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 BASE=26500
 
-# now_ms: the wall clock in milliseconds since the epoch (no fork).
-now_ms() {
+# tick: NOW, the wall clock in milliseconds since the epoch (no fork).
+tick() {
 	local t=${EPOCHREALTIME/[.,]/}
-	echo $((t / 1000))
+	NOW=$((t / 1000))
+}
+now_ms() {
+	tick
+	echo "$NOW"
 }
 
 # pace START_MS PERIOD_MS: sleeps what is left of a period begun at START_MS.
 pace() {
-	local left=$(($2 - ($(now_ms) - $1)))
-	[ "$left" -le 0 ] || sleep "$(printf '0.%03d' "$left")"
+	local left
+	tick
+	left=$(($2 - (NOW - $1)))
+	[ "$left" -le 0 ] || sleep "0.$(printf '%03d' "$left")"
 }
 
 # ---------------------------------------------------------------------------
@@ -236,10 +242,12 @@ probe() {
 	local out=$1 t n=0
 	trap 'exit 0' TERM
 	while :; do
-		t=$(now_ms)
+		tick
+		t=$NOW
 		if timeout 5 "$psql" "$(conn "$LAB_PG_PORT_2")" -XAtq -v ON_ERROR_STOP=1 \
 			-c "INSERT INTO bench_watch (note) VALUES ('probe')" >/dev/null 2>"$out.err"; then
-			echo "$t $(now_ms)" >"$out.new" && mv "$out.new" "$out"
+			tick
+			echo "$t $NOW" >"$out.new" && mv "$out.new" "$out"
 			return 0
 		fi
 		n=$((n + 1))
@@ -255,7 +263,8 @@ poll_ready() {
 	local last=x rc t
 	trap 'exit 0' TERM
 	while :; do
-		t=$(now_ms)
+		tick
+		t=$NOW
 		"$pg_isready" -q -h 127.0.0.1 -p "$1" -t 1
 		rc=$?
 		if [ "$rc" != "$last" ]; then
@@ -283,13 +292,52 @@ since() { if [ "$2" = - ]; then echo -; else echo $(($2 - $1)); fi; }
 # secs MS: MS as seconds with two decimals, or "-".
 secs() { if [ "$1" = - ]; then echo "-"; else awk -v m="$1" 'BEGIN { printf "%.2f s", m / 1000 }'; fi; }
 
+# fence_on_return ROUND: the old primary started again, pg_isready on its port
+# every 20 ms from before start-pg; sets accepting (ms); 1 when not measured.
+fence_on_return() {
+	local round=$1 fence=$work/ready s0 s1 accept=- stop=- gone=- fired rc=0
+	poll_ready "$LAB_PG_PORT_1" "$fence" 2>/dev/null &
+	poll_pid=$!
+	wait_until 10 test -s "$fence"
+	s0=$(now_ms)
+	timeout 60 "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" start-pg 1 >>"$work/lab.log" 2>&1
+	s1=$(now_ms)
+	# accepting, then no longer accepting, then no response at all
+	wait_until 30 sh -c "awk '\$2 == 0 { a = 1 } a && \$2 == 2 { f = 1 } END { exit !f }' '$fence'"
+	sleep 0.1
+	stop_bg "$poll_pid"
+	poll_pid=
+	read -r accept stop gone < <(awk '
+		$2 == 0 && !a { a = $1 }
+		a && $2 != 0 && !s { s = $1 }
+		a && $2 == 2 && !g { g = $1 }
+		END { print (a ? a : "-"), (s ? s : "-"), (g ? g : "-") }' "$fence")
+	wait_until 10 grep -q "fence: the kept fence on return of datacenter-1 fired" "$err"
+	fired=$(journal_ms fence "$s0" "kept fence on return")
+	if [ "$accept" = - ]; then
+		echo "   round $round: fence: the old primary never accepted a connection (start-pg took $((s1 - s0)) ms)"
+		rc=1
+	elif [ "$stop" = - ]; then
+		echo "   round $round: fence: the old primary still accepts connections 30 s after it first did (start-pg took $((s1 - s0)) ms)"
+		rc=1
+	else
+		accepting=$((stop - accept))
+		echo "   round $round: fence: the old primary accepted connections for $(secs "$accepting") (start-pg -> first accepted $(secs $((accept - s0))), -> refused again $(secs "$(since "$accept" "$gone")"), -> the watcher's fence event $(secs "$(since "$accept" "$fired")") after the first accepted)"
+	fi
+	if ! grep -q "fence: the kept fence on return of datacenter-1 fired" "$err"; then
+		echo "   round $round: fence: the watcher said no 'fence: the kept fence on return of datacenter-1 fired'"
+		rc=1
+	fi
+	return "$rc"
+}
+
 # failover LABEL ROUND EXTRA...: one failover round, then the fence on return.
 # Appends "LABEL ROUND insert suspected confirmed finished fence" (ms, "-" when
 # not measured) to $res/failover.
 failover() {
 	local label=$1 round=$2
 	shift 2
-	local p=$work/probe fence=$work/ready t0 t1 ok=1
+	local p=$work/probe t0 t1 ok=1
 	local insert=- suspected=- confirmed=- finished=- accepting=-
 	config "$@"
 	sql "$LAB_PG_PORT_1" "CREATE TABLE bench_watch (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp(), note text)" >/dev/null ||
@@ -297,7 +345,7 @@ failover() {
 	wait_until 30 on_standby || { echo "   round $round: the bench table did not reach the standby"; return 1; }
 	start_watch || { echo "   round $round: no watch_started in 30 s"; tail -n 5 "$err" | sed 's/^/     /'; return 1; }
 	wait_until 30 lab_streaming || { echo "   round $round: the lab is not streaming"; return 1; }
-	probe "$p" &
+	probe "$p" 2>/dev/null &
 	probe_pid=$!
 	wait_until 10 sh -c "[ \"\$(cat '$p.tries' 2>/dev/null || echo 0)\" -ge 2 ]" ||
 		{ echo "   round $round: the probe does not run"; return 1; }
@@ -324,43 +372,25 @@ failover() {
 	[ "$finished" != - ] || ok=0
 	echo "   round $round: kill -> first acknowledged INSERT $(secs "$insert"), -> primary_suspected $(secs "$suspected"), -> primary_confirmed $(secs "$confirmed"), -> failover_finished $(secs "$finished") (kill-pg took $((t1 - t0)) ms; the probe tried $(cat "$p.tries" 2>/dev/null || echo 0) times before)"
 
-	# The fence on return: pg_isready on the old primary's port from before start-pg.
-	poll_ready "$LAB_PG_PORT_1" "$fence" &
-	poll_pid=$!
-	wait_until 10 test -s "$fence"
-	local s0 s1 accept=- stop=- gone=- fired
-	s0=$(now_ms)
-	timeout 60 "$LAB_SCRIPT" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" start-pg 1 >>"$work/lab.log" 2>&1
-	s1=$(now_ms)
-	# accepting, then no longer accepting, then no response at all
-	wait_until 30 sh -c "awk '\$2 == 0 { a = 1 } a && \$2 == 2 { f = 1 } END { exit !f }' '$fence'"
-	sleep 0.1
-	stop_bg "$poll_pid"
-	poll_pid=
-	read -r accept stop gone < <(awk '
-		$2 == 0 && !a { a = $1 }
-		a && $2 != 0 && !s { s = $1 }
-		a && $2 == 2 && !g { g = $1 }
-		END { print (a ? a : "-"), (s ? s : "-"), (g ? g : "-") }' "$fence")
-	wait_until 10 grep -q "fence: the kept fence on return of datacenter-1 fired" "$err"
-	fired=$(journal_ms fence "$s0" "kept fence on return")
-	if [ "$accept" = - ]; then
-		echo "   round $round: fence: the old primary never accepted a connection (start-pg took $((s1 - s0)) ms)"
-		ok=0
-	elif [ "$stop" = - ]; then
-		echo "   round $round: fence: the old primary still accepts connections 30 s after it first did (start-pg took $((s1 - s0)) ms)"
-		ok=0
+	if [ "$finished" != - ]; then
+		fence_on_return "$round" || ok=0
 	else
-		accepting=$((stop - accept))
-		echo "   round $round: fence: the old primary accepted connections for $(secs "$accepting") (start-pg -> first accepted $(secs $((accept - s0))), -> refused again $(secs "$(since "$accept" "$gone")"), -> the watcher's fence event $(secs "$(since "$accept" "$fired")") after the first accepted)"
+		echo "   round $round: fence: not measured, the failover did not finish"
 	fi
-	grep -q "fence: the kept fence on return of datacenter-1 fired" "$err" ||
-		echo "   round $round: fence: the watcher said no 'fence: the kept fence on return of datacenter-1 fired'"
 	stop_watch
 	echo "$label $round $insert $suspected $confirmed $finished $accepting" >>"$res/failover"
 	if [ "$ok" = 0 ]; then
 		echo "   round $round: the watcher's stderr:"
 		sed 's/^/     /' "$err"
+		local run
+		echo "   round $round: watch.json: $(jq -c '{state, run, detail}' "$LAB_DIR/state/watch.json" 2>&1 | cut -c 1-300)"
+		for run in "$LAB_DIR"/state/runs/*.jsonl; do
+			[ -f "$run" ] || continue
+			echo "   round $round: the run's journal $(basename "$run") ($(wc -l <"$run") records):"
+			jq -c '{ts, type, data}' "$run" | cut -c 1-400 | sed 's/^/     /'
+		done
+		[ ! -f "$LAB_DIR/site2/drconsole-run.lock" ] ||
+			echo "   round $round: the DR site's run lock: $(cat "$LAB_DIR/site2/drconsole-run.lock")"
 		return 1
 	fi
 }

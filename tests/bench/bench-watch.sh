@@ -102,17 +102,19 @@ if [ "${1:-}" != --in-lab ]; then
 		;;
 	esac
 
-	# stats NAME LABEL COLUMN: "NAME: min A s, median B s, max C s (N rounds)"
+	# stats NAME LABEL COLUMN: "NAME: min A s, median B s, max C s (N of M rounds)"
 	# over COLUMN of the results of setting LABEL (ms, "-" when not measured).
 	stats() {
+		local all
+		all=$(awk -v want="$2" '$1 == want' "$res/failover" | wc -l)
 		awk -v want="$2" -v col="$3" '$1 == want && $col != "-" { print $col }' \
-			"$res/failover" 2>/dev/null | sort -n | awk -v name="$1" -v want="$2" '
+			"$res/failover" | sort -n | awk -v name="$1" -v all="$all" '
 			{ v[NR] = $1 }
 			END {
-				if (NR == 0) { printf "   %-40s no figure\n", name; exit }
+				if (NR == 0) { printf "   %-40s no figure (0 of %d rounds)\n", name, all; exit }
 				med = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-				printf "   %-40s min %6.2f s, median %6.2f s, max %6.2f s (%d rounds)\n",
-					name, v[1] / 1000, med / 1000, v[NR] / 1000, NR
+				printf "   %-40s min %6.2f s, median %6.2f s, max %6.2f s (%d of %d rounds)\n",
+					name, v[1] / 1000, med / 1000, v[NR] / 1000, NR, all
 			}'
 	}
 	if [ -s "$res/failover" ]; then

@@ -367,7 +367,8 @@ failover() {
 	fi
 	stop_bg "$probe_pid"
 	probe_pid=
-	wait_until 120 grep -q 'failover_finished\|failover_stopped\|failover_held' "$err"
+	# a finished failover follows the first INSERT within a few seconds
+	wait_until 30 grep -q 'failover_finished\|failover_stopped\|failover_held' "$err"
 	suspected=$(since "$t0" "$(journal_ms primary_suspected "$t0")")
 	confirmed=$(since "$t0" "$(journal_ms primary_confirmed "$t0")")
 	finished=$(since "$t0" "$(journal_ms failover_finished "$t0")")
@@ -379,13 +380,11 @@ failover() {
 	else
 		echo "   round $round: fence: not measured, the failover did not finish"
 	fi
-	stop_watch
 	echo "$label $round $insert $suspected $confirmed $finished $accepting" >>"$res/failover"
 	if [ "$ok" = 0 ]; then
-		echo "   round $round: the watcher's stderr:"
-		sed 's/^/     /' "$err"
+		# what the running watcher left: its state, the run's journal, the DR site's run lock
 		local run
-		echo "   round $round: watch.json: $(jq -c '{state, run, detail}' "$LAB_DIR/state/watch.json" 2>&1 | cut -c 1-300)"
+		echo "   round $round: watch.json: $(jq -c '{state, run}' "$LAB_DIR/state/watch.json" 2>&1 | cut -c 1-300)"
 		for run in "$LAB_DIR"/state/runs/*.jsonl; do
 			[ -f "$run" ] || continue
 			echo "   round $round: the run's journal $(basename "$run") ($(wc -l <"$run") records):"
@@ -393,8 +392,12 @@ failover() {
 		done
 		[ ! -f "$LAB_DIR/site2/drconsole-run.lock" ] ||
 			echo "   round $round: the DR site's run lock: $(cat "$LAB_DIR/site2/drconsole-run.lock")"
+		stop_watch
+		echo "   round $round: the watcher's stderr:"
+		sed 's/^/     /' "$err"
 		return 1
 	fi
+	stop_watch
 }
 
 # cpu_ticks PID: "UTIME+STIME CUTIME+CSTIME" of PID, in clock ticks.

@@ -11,8 +11,13 @@
 #                  through the console's keys (3 rounds, a fresh lab each)
 #   report         bench_report: "drconsole report" on a journal of 10,000
 #                  records, md and json: wall time, CPU, max RSS (no lab)
+#   watch          bench-watch.sh: drconsole watch, failover_mode automatic:
+#                  primary killed -> first INSERT acknowledged on the new
+#                  primary, the old primary's return fenced, and the watcher's
+#                  idle CPU and VmRSS beside the console's (a fresh lab per
+#                  round, port base 26500; about 5 min)
 # Usage: tests/bench/run.sh [ROUNDS]   (from the build folder, after make)
-# BENCH_ONLY=probe, console, failover or report runs that part only.
+# BENCH_ONLY=probe, console, failover, report or watch runs that part only.
 #
 # Not run from here: bench-patroni.sh times Patroni's automatic failover
 # (leader killed, leader frozen) on a two-node Patroni lab with one etcd, as
@@ -27,9 +32,9 @@ rounds=${1:-10}
 build=$(pwd)
 only=${BENCH_ONLY:-}
 case $only in
-'' | probe | console | failover | report) ;;
+'' | probe | console | failover | report | watch) ;;
 *)
-	echo "BENCH_ONLY is probe, console, failover, report or unset (all), not '$only'"
+	echo "BENCH_ONLY is probe, console, failover, report, watch or unset (all), not '$only'"
 	exit 2
 	;;
 esac
@@ -48,5 +53,8 @@ if [ -z "$only" ] || [ "$only" = failover ]; then
 fi
 if [ -z "$only" ] || [ "$only" = report ]; then
 	DRCONSOLE="$build/drconsole" "$build/tests/bench/bench_report" 10000 "$rounds" || { [ "$rc" != 0 ] || rc=$?; }
+fi
+if [ -z "$only" ] || [ "$only" = watch ]; then
+	"$here/bench-watch.sh" "$build" || { [ "$rc" != 0 ] || rc=$?; }
 fi
 exit "$rc"

@@ -207,9 +207,14 @@ static void watch_take(struct watcher *w)
 		while (agent_take(w->agents[i], &op)) {
 			if (fencekeep_take(&w->keep, &op) || watch_failover_take(w, &op))
 				continue;
-			if (op.id == w->reach_op && w->reach_op != 0)
+			if (op.id == w->reach_op && w->reach_op != 0) {
 				watch_confirm_take(w, &op);
-			op_free(&op);
+				op_free(&op);
+			} else if (w->run.active) {
+				runhost_take_op(&w->run, &op); /* a run started by this loop's fence */
+			} else {
+				op_free(&op);
+			}
 		}
 	}
 }

@@ -530,6 +530,26 @@ static int runhost_take_local(struct runhost *h)
 	return any;
 }
 
+/*
+ * Takes one finished operation of an agent's: the DR lock's answer or
+ * release, or a result for the engine (op is freed either way). For a host
+ * that takes the agents' results itself (the watcher).
+ */
+void runhost_take_op(struct runhost *h, struct op *op)
+{
+	if (op->id == h->release_op && h->release_op != 0) {
+		h->release_op = 0; /* a failure leaves a lock the next run offers to take over */
+	} else if (op->id == h->lock_op && h->lock_op != 0 && h->phase == RUNHOST_RUNNING) {
+		runhost_late_answer(h, op);
+	} else if (op->id == h->lock_op && h->lock_op != 0) {
+		runhost_site_answer(h, op);
+	} else {
+		runhost_deliver(h, op);
+		return;
+	}
+	op_free(op);
+}
+
 /* Hands the agents' finished operations to the lock or to the engine; returns 1 when any came. */
 static int runhost_take_results(struct runhost *h)
 {
@@ -538,21 +558,8 @@ static int runhost_take_results(struct runhost *h)
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {
 			any = 1;
-			if (h->keep != NULL && fencekeep_take(h->keep, &op))
-				continue;
-			if (op.id == h->release_op && h->release_op != 0) {
-				/* a failure leaves a lock the next run offers to take over */
-				h->release_op = 0;
-			} else if (op.id == h->lock_op && h->lock_op != 0 &&
-			           h->phase == RUNHOST_RUNNING) {
-				runhost_late_answer(h, &op);
-			} else if (op.id == h->lock_op && h->lock_op != 0) {
-				runhost_site_answer(h, &op);
-			} else {
-				runhost_deliver(h, &op);
-				continue;
-			}
-			op_free(&op);
+			if (h->keep == NULL || !fencekeep_take(h->keep, &op))
+				runhost_take_op(h, &op);
 		}
 	}
 	return any;

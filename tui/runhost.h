@@ -86,6 +86,7 @@ int runhost_start_unlocked(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
 int runhost_going(const struct runhost *h);
 int runhost_arms_fence(const struct runhost *h);
+void runhost_take_op(struct runhost *h, struct op *op);
 char *runhost_run_id(const char *path);
 void runhost_detach(struct runhost *h, const char *reason);
 int runhost_settle(struct runhost *h, int64_t timeout_ms);

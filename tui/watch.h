@@ -67,6 +67,7 @@ struct watcher {
 	char prepare[900];      /* the run is only prepared for a person: why ("" : it runs) */
 	char fence_evidence[512];
 	int fence_noted;        /* the fence was given to the run's engine */
+	int64_t run_begun_ms;   /* monotonic: when the run's host was started */
 	int64_t guarded_ms;     /* monotonic: since when the current step is guarded, 0: not */
 	int64_t lag_ms;         /* the DR site's lag at the last sight of the primary */
 	int lag_known;

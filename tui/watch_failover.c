@@ -146,6 +146,7 @@ static void watch_run_start(struct watcher *w)
 		return;
 	}
 	w->phase = WATCH_RUNNING;
+	w->run_begun_ms = clock_mono_ms();
 	if (w->prepare[0] == '\0')
 		watch_tell(w, "failover_started", 1, conf_dr(w->cf)->name,
 		           "failover started: %s, old primary fenced (%s)", w->sc->name,
@@ -275,6 +276,12 @@ static void watch_run_step(struct watcher *w)
 	}
 }
 
+/* Returns how long the DR site's run lock may take to answer: a shell's start and a probe's time. */
+static int64_t watch_lock_budget_ms(const struct watcher *w)
+{
+	return w->cf->probe_start_ms + 3 * w->cf->probe_timeout_ms;
+}
+
 /* Moves the failover on by one tick: the run's host's phase, then the current step. */
 void watch_failover_drive(struct watcher *w)
 {
@@ -284,6 +291,12 @@ void watch_failover_drive(struct watcher *w)
 	switch (w->run.phase) {
 	case RUNHOST_LOCKING:
 	case RUNHOST_TAKING:
+		if (clock_mono_ms() - w->run_begun_ms < watch_lock_budget_ms(w))
+			return;
+		snprintf(why, sizeof why,
+		         "the DR site's run lock did not answer within %lld s: nothing was run",
+		         (long long)(watch_lock_budget_ms(w) / 1000));
+		watch_failover_stop(w, why);
 		return;
 	case RUNHOST_HELD:
 		snprintf(why, sizeof why, "the DR site's run lock is held: %s", w->run.notice);

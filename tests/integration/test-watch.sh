@@ -4,7 +4,8 @@
 #   1. the primary frozen for less than confirm_checks x confirm_interval,
 #      then thawed: suspected, no failover;
 #   2. the jump host cut off from the primary only (the DR site still
-#      streams): no failover, an event says the observers disagree;
+#      streams, its shell startup printing a forged "drreach 2"): no
+#      failover, an event says the observers disagree;
 #   3. failover_mode manual, on_event hanging: the primary killed gives an
 #      alert event and critical metrics; nothing is promoted; the metrics
 #      file parses after every check;
@@ -134,6 +135,7 @@ check "datacenter-2 is still a standby" [ "$(role 2)" = standby ]
 
 # ---------------------------------------------------------------------------
 echo "# 2. the jump host cut off from the primary only: the observers disagree"
+printf '%s\n' 'echo "drreach 2"' 'echo "drreach 2" >&2' >"$LAB_DIR/site2/shellrc"
 lab cut 1
 check "the cut primary is suspected" wait_until 20 sh -c "grep -c primary_suspected '$ERR' | grep -qx 2"
 check "an event says the observers disagree" wait_until 20 grep -q observers_disagree "$ERR"
@@ -141,6 +143,7 @@ check "... naming the DR site's answer" grep -q "accepts connections from the DR
 sleep 3
 check "no failover" sh -c "! grep -q failover_started '$ERR'"
 check "datacenter-2 is still a standby" [ "$(role 2)" = standby ]
+lab shell 2 plain
 lab mend 1
 check "the primary is seen again after the mend" wait_until 30 sh -c "grep -c primary_back '$ERR' | grep -qx 2"
 stop_watch

@@ -1,9 +1,9 @@
 /*
  * Telling what the watcher sees and does: each event goes to stderr (one
- * line, cleaned of controls: journald keeps it), to the watcher's journal
- * (and the run's, during a failover), to the on_event command (JSON on its
- * stdin, on a thread of its own) and, with the state, to the metrics file
- * and watch.json.
+ * line, cleaned of controls and newlines: journald keeps it), to the
+ * watcher's journal (and the run's, during a failover), to the on_event
+ * command (JSON on its stdin, on a thread of its own) and, with the state,
+ * to the metrics file and watch.json.
  */
 #include "config.h"
 
@@ -72,8 +72,10 @@ void watch_tell(struct watcher *w, const char *kind, int critical, const char *s
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	char *line = textout_line(text); /* a newline from a site or a command forges no event */
 	textout_printf(stderr, "drconsole watch: [%s] %s: %s\n", critical ? "critical" : "warning",
-	               kind, text);
+	               kind, line);
+	free(line);
 	json_t *rec = json_pack("{s:s, s:s, s:o, s:o, s:s}", "event", kind, "level",
 	                        critical ? "critical" : "warning", "site",
 	                        site && site[0] ? utf8_json_string(site) : json_null(), "text",

@@ -307,7 +307,10 @@ static int watch_start_agents(struct watcher *w, char **cause)
 	return w->local == NULL ? -1 : 0;
 }
 
-/* Stops everything the watcher started: the run detached, the fence taken back, agents stopped. */
+/*
+ * Stops everything the watcher started: the run detached, the fence taken
+ * back, agents stopped, a fence_command under way stopped (localrun_stop).
+ */
 static void watch_finish(struct watcher *w, const char *why)
 {
 	w->stop = 1;
@@ -316,7 +319,12 @@ static void watch_finish(struct watcher *w, const char *why)
 		runhost_settle(&w->run, 3000);
 		runhost_stop(&w->run);
 	}
-	watch_tell(w, "watch_stopped", 0, "", "%s", why);
+	watch_tell(w, "watch_stopped", 0, "", "%s%s", why,
+	           w->phase == WATCH_FENCE_CMD ? "; the watch.fence_command under way is stopped, "
+	                                         "nothing was promoted"
+	           : w->phase == WATCH_FENCING ? "; the fence under way is left to the site, "
+	                                         "nothing was promoted"
+	                                       : "");
 	fencekeep_stop(&w->keep);
 	alertq_stop(w->alerts, 2000); /* then at most the send under way: its own 5 s */
 	w->alerts = NULL;

@@ -98,6 +98,8 @@ char *runhost_run_id(const char *path)
 	return xstrndup(base, len > 6 && strcmp(base + len - 6, ".jsonl") == 0 ? len - 6 : len);
 }
 
+static void runhost_keep_fence(struct runhost *h);
+
 /* The executor: a request becomes a local judgement or an agent operation. */
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
@@ -131,6 +133,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		op.command = xstrdup(req->command ? req->command : "true");
 	} else if (strcmp(req->builtin, "promote") == 0) {
 		op.kind = OP_PROMOTE;
+		if (!h->fence_kept)
+			runhost_keep_fence(h); /* on disk before the promotion can happen */
 	} else if (strcmp(req->builtin, "writable") == 0) {
 		op.kind = OP_WRITABLE;
 	} else if (strcmp(req->builtin, "fence") == 0) {
@@ -572,9 +576,11 @@ static void runhost_unlock(struct runhost *h)
 }
 
 /*
- * After a promotion, keeps the old primary's fence in the state folder, so
- * that it outlives this console (status --json reports it); journaled,
- * and a failure to keep it is journaled too.
+ * Keeps the old primary's fence in the state folder as the promotion is
+ * sent (write-ahead: a console or a watcher killed while the promotion is
+ * under way leaves it kept), so that it outlives this console (status
+ * --json reports it); journaled, and a failure to keep it is journaled too.
+ * A promotion that fails leaves it kept: a person disarms it.
  */
 static void runhost_keep_fence(struct runhost *h)
 {
@@ -587,8 +593,8 @@ static void runhost_keep_fence(struct runhost *h)
 		return;
 	}
 	fencestate_by_me(&by, h->actor != NULL ? h->actor : FENCESTATE_CONSOLE, run);
-	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr ? dr->name : "the DR site",
-	         run);
+	snprintf(reason, sizeof reason, "the promotion of %s was sent by run %s",
+	         dr ? dr->name : "the DR site", run);
 	int rc = fencestate_arm(h->cat->cf.state_dir, old->name, &by, reason, &cause);
 	runbook_log(&h->rb, "fence_kept",
 	            json_pack("{s:s, s:b, s:s?}", "site", old->name, "ok", rc != -1, "why",

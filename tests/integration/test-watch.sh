@@ -11,8 +11,9 @@
 #      file parses after every check;
 #   4. failover_mode automatic: the primary killed makes the DR site a
 #      writable primary, repoints the application entry, journals the whole
-#      run with "actor": "watch"; the old primary started again is fenced
-#      at once with no console running;
+#      run with "actor": "watch", the fence kept before the promotion is
+#      sent; the old primary started again is fenced at once with no
+#      console running;
 #   5. the watcher stopped, the old primary started again (writable): a
 #      watcher started later fences it; a second watcher for the same state
 #      folder is refused; bad watch: settings are refused at start.
@@ -190,6 +191,8 @@ check "every record of the run says actor watch" \
 	sh -c "jq -se '[.[] | select(.type != \"run_sealed\") | .data.actor == \"watch\"] | all' '$run' >/dev/null"
 check "the promotion was confirmed by the watcher with its evidence" \
 	sh -c "jq -se '[.[] | select(.type == \"step_confirmed\" and .data.step == 2)][0].data | .by == \"watch\" and (.evidence | test(\"DR site\"))' '$run' >/dev/null"
+check "the fence was kept before the promotion was sent (a watcher killed meanwhile leaves it)" \
+	sh -c "jq -se '[.[] | select(.type == \"fence_kept\")][0].seq < [.[] | select(.type == \"step_output\" and .data.step == 2)][0].seq' '$run' >/dev/null"
 check "the fence is kept by the watcher" \
 	sh -c "jq -e '.armed and .site == \"datacenter-1\" and .by.actor == \"watch\"' '$STATE/fence.json' >/dev/null"
 check "the journal verifies" "$PROG" journal verify --state-dir "$STATE" "$(basename "$run" .jsonl)"

@@ -264,7 +264,9 @@ static void watch_turn(struct watcher *w)
 	watch_jump_view(w, &jump);
 	watch_track_lag(w, &jump);
 	int64_t now = clock_mono_ms();
-	if (w->pol.state == WP_FAILED_OVER && !fencekeep_armed(&w->keep) && w->keep.known)
+	/* read since the failover ended: the fence just kept is not yet seen before the next look */
+	if (w->pol.state == WP_FAILED_OVER && !fencekeep_armed(&w->keep) && w->keep.known &&
+	    w->keep.read_ms > w->pol.since_ms)
 		watchpolicy_set(&w->pol, WP_WATCHING, "fence_disarmed", 0,
 		                "the kept fence was disarmed: the primary is watched again", now);
 	watchpolicy_see(&w->pol, &jump, now);

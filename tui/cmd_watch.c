@@ -176,7 +176,9 @@ static void watch_confirm_take(struct watcher *w, struct op *op)
 			pg = &w->snaps[k].pg;
 	struct wp_view jump, drv;
 	memset(&drv, 0, sizeof drv);
-	drv.known = reach_judge(&w->reach, pg, op->ok, op->output, op->detail, &drv.lost, drv.why,
+	/* without a detail, what the site's shell said (a restricted shell refusing the test) */
+	const char *failure = op->detail ? op->detail : op->errout;
+	drv.known = reach_judge(&w->reach, pg, op->ok, op->output, failure, &drv.lost, drv.why,
 	                        sizeof drv.why);
 	w->reach_op = 0;
 	watch_jump_view(w, &jump);

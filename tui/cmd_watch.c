@@ -401,6 +401,7 @@ int cmd_watch(int argc, char **argv)
 		watchpolicy_set(&w.pol, WP_FAILED_OVER, NULL, 0,
 		                "a fence is kept for the primary: it failed over already",
 		                clock_mono_ms());
+	watch_observe(&w); /* the first metrics say unknown, per site, until the first rounds */
 	watch_publish(&w);
 	int signo = 0;
 	while (signo == 0) {

@@ -129,7 +129,7 @@ void watch_tell_policy(struct watcher *w)
 /* Writes the metrics file and watch.json; a failure is said on stderr when it changes. */
 void watch_publish(struct watcher *w)
 {
-	static char last[256];
+	static char last[256], last_state[256];
 	char *cause = NULL;
 	int64_t now = clock_wall_ms();
 	const char *fenced[1];
@@ -175,8 +175,12 @@ void watch_publish(struct watcher *w)
 	}
 	snprintf(ws.detail, sizeof ws.detail, "%s", w->pol.why);
 	if (watchstate_write(w->cf->state_dir, &ws, &cause) == -1) {
-		textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);
+		if (strcmp(last_state, cause) != 0) /* said again only when it changes */
+			textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);
+		snprintf(last_state, sizeof last_state, "%s", cause);
 		free(cause);
+	} else {
+		last_state[0] = '\0';
 	}
 }
 

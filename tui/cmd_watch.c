@@ -251,6 +251,11 @@ static void watch_observe(struct watcher *w)
 		           conf_primary(w->cf)->name, conf_dr(w->cf)->name,
 		           verdict_top(&w->verdict) ? verdict_top(&w->verdict)->text : "all is well");
 		watch_tell_unfinished(w);
+		if (w->keep.error[0]) /* its event came before the start: told now */
+			watch_tell(w, "fence_unreadable", 1, "",
+			           "the kept fence cannot be read: %s; a failover may have happened "
+			           "already: none is started until a person repairs it",
+			           w->keep.error);
 	}
 }
 

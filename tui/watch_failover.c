@@ -1,7 +1,8 @@
 /*
  * The watcher's failover, once the policy confirmed the primary's failure:
  *
- *   1. failover_mode manual: no failover, a person decides (held, alerted).
+ *   1. failover_mode manual: no failover, a person decides (held, alerted);
+ *      so too with a kept fence, or a fence.json that cannot be read.
  *      The DR site's lag at the last sight of the primary over sync_interval
  *      (or not known): held too, its run prepared for a person (started and
  *      detached at once: a console offers to resume it).
@@ -206,6 +207,14 @@ void watch_failover_begin(struct watcher *w)
 		         "a fence is kept for %s: a failover happened already; no second one until "
 		         "a person disarms it",
 		         w->keep.st.site);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
+	if (w->keep.error[0]) {
+		snprintf(why, sizeof why,
+		         "the kept fence cannot be read (%s): a failover may have happened already; "
+		         "none is started until a person repairs it",
+		         w->keep.error);
 		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}

@@ -95,6 +95,8 @@ static const char *watch_log_kind(const struct event *e)
 {
 	if (strstr(e->text, "split brain") != NULL || strstr(e->text, "SPLIT BRAIN") != NULL)
 		return "split_brain";
+	if (strstr(e->text, "the kept fence cannot be read") != NULL)
+		return "fence_unreadable"; /* the state, not a fence that failed */
 	if (strstr(e->text, "fence") != NULL)
 		return e->level == EVENT_CRITICAL ? "fence_failed" : "fence";
 	return "site";

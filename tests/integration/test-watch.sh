@@ -16,7 +16,8 @@
 #      console running;
 #   5. the watcher stopped, the old primary started again (writable): a
 #      watcher started later fences it; a second watcher for the same state
-#      folder is refused; bad watch: settings are refused at start.
+#      folder is refused; bad watch: settings are refused at start; a
+#      watcher started with a damaged fence.json says so at its start.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip. Every wait is bounded.
 # Run: TOP_BUILDDIR=$PWD tests/integration/test-watch.sh
@@ -212,6 +213,11 @@ check "the watcher starts (failed over already)" start_watch
 check "it fences the old primary at once" wait_until 20 pg_down "$LAB_PG_PORT_1"
 check "no second failover is started" sh -c "! grep -q failover_started '$ERR'"
 stop_watch
+cp "$STATE/fence.json" "$WORK/fence.json"
+echo '{"armed": tru' >"$STATE/fence.json"
+check "a watcher started with a damaged fence.json says so at its start" \
+	sh -c "'$PROG' watch -c '$WCONF' 2>'$ERR' & p=\$!; i=0; until grep -q 'fence_unreadable: the kept fence cannot be read' '$ERR' || [ \$i -ge 300 ]; do sleep 0.1; i=\$((i + 1)); done; kill -TERM \$p; wait \$p; grep -q 'fence_unreadable.*none is started until a person repairs it' '$ERR'"
+cp "$WORK/fence.json" "$STATE/fence.json"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

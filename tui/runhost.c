@@ -498,10 +498,14 @@ int runhost_takeover(struct runhost *h, const char *typed)
 	return 0;
 }
 
-/* Hands a finished operation to the engine (while it runs), and frees it. */
+/*
+ * Hands a finished operation to the engine (while it runs and is not
+ * detached: a result the engine took then could send the step's check or
+ * start the next step after "detached"), and frees it.
+ */
 static void runhost_deliver(struct runhost *h, struct op *op)
 {
-	if (h->phase == RUNHOST_RUNNING) {
+	if (h->phase == RUNHOST_RUNNING && !h->detached) {
 		struct rb_result r = {.id = op->id,
 		                      .ok = op->ok,
 		                      .exit_status = op->exit_status,
@@ -615,7 +619,7 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 		return 0;
 	h->snaps = snaps;
 	any = runhost_take_results(h);
-	if (h->phase != RUNHOST_RUNNING)
+	if (h->phase != RUNHOST_RUNNING || h->detached)
 		return any;
 	while (h->n_local > 0) {
 		struct runhost_local l = h->local[0];
@@ -667,12 +671,14 @@ int runhost_going(const struct runhost *h)
 
 /*
  * The console leaves while the run goes on: "detached" is journaled (the
- * run stays open, to be resumed) and both locks are given back.
+ * run stays open, to be resumed) and both locks are given back; from then
+ * on nothing is sent for the run (a result still coming is not taken in).
  */
 void runhost_detach(struct runhost *h, const char *reason)
 {
-	if (!runhost_going(h))
+	if (!runhost_going(h) || h->detached)
 		return;
+	h->detached = 1;
 	if (h->phase == RUNHOST_RUNNING) {
 		runbook_detach(&h->rb, reason);
 		runbook_flush(&h->rb); /* a last try for records kept */

@@ -346,6 +346,27 @@ static void watch_finish(struct watcher *w, const char *why)
 	rundir_remove_own();
 }
 
+/*
+ * Takes the primary's address as the DR site streamed from it from the
+ * last watcher's watch.json, for the same primary and DR site: a watcher
+ * started again while the primary is down can still have it tested.
+ */
+static void watch_reach_resume(struct watcher *w)
+{
+	struct watchstate ws;
+	char *cause = NULL;
+	if (watchstate_read(w->cf->state_dir, &ws, &cause) == -1) {
+		free(cause);
+		return;
+	}
+	if (!ws.present || ws.reach_host[0] == '\0' ||
+	    strcmp(ws.reach_primary, conf_primary(w->cf)->name) != 0 ||
+	    strcmp(ws.reach_dr, conf_dr(w->cf)->name) != 0)
+		return;
+	snprintf(w->reach.host, sizeof w->reach.host, "%s", ws.reach_host);
+	w->reach.port = (long)ws.reach_port;
+}
+
 /* Loads the config and the scenario; 0, or an exit status. */
 static int watch_load(struct watcher *w, const char *config)
 {
@@ -392,6 +413,7 @@ int cmd_watch(int argc, char **argv)
 	event_log_init(&w.events, EVENT_LOG_DEFAULT_CAPACITY);
 	runbook_track_init(&w.track);
 	reach_init(&w.reach);
+	watch_reach_resume(&w); /* before watch.json is replaced */
 	watchpolicy_init(&w.pol, w.cf->watch.check_interval_ms, w.cf->watch.confirm_interval_ms,
 	                 w.cf->watch.confirm_checks, clock_mono_ms());
 	if (watch_signals(sig) == -1 || watch_journal_open(&w, &cause) == -1 ||

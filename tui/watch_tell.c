@@ -176,6 +176,12 @@ void watch_publish(struct watcher *w)
 		free(id);
 	}
 	snprintf(ws.detail, sizeof ws.detail, "%s", w->pol.why);
+	if (w->reach.host[0] != '\0') {
+		snprintf(ws.reach_primary, sizeof ws.reach_primary, "%s", conf_primary(w->cf)->name);
+		snprintf(ws.reach_dr, sizeof ws.reach_dr, "%s", conf_dr(w->cf)->name);
+		snprintf(ws.reach_host, sizeof ws.reach_host, "%s", w->reach.host);
+		ws.reach_port = w->reach.port;
+	}
 	if (watchstate_write(w->cf->state_dir, &ws, &cause) == -1) {
 		if (strcmp(last_state, cause) != 0) /* said again only when it changes */
 			textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);

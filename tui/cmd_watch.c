@@ -160,7 +160,8 @@ static void watch_confirm_ask(struct watcher *w)
 	op.id = watch_id(w);
 	op.kind = OP_SCRIPT;
 	op.command = script;
-	op.timeout_ms = w->cf->probe_timeout_ms + 2000;
+	/* a shell of its own on the site: its startup (probe.start_timeout), then pg_isready's */
+	op.timeout_ms = w->cf->probe_start_ms + w->cf->probe_timeout_ms + 2000;
 	op.lsn = -1;
 	w->reach_op = op.id;
 	agent_submit(w->agents[i], &op);

@@ -219,12 +219,15 @@ static void watch_tell_unfinished(struct watcher *w)
 		free(cause);
 		return;
 	}
-	for (size_t i = 0; i < runs.n; i++)
-		if (runs.states[i] != JOURNAL_IS_LIVE)
-			watch_tell(w, "run_unfinished", 1, "",
-			           "run %s is %s: a person resumes it in the console (the watcher "
-			           "starts no failover while its lock is held)",
-			           runs.names[i], journal_state_name(runs.states[i]));
+	for (size_t i = 0; i < runs.n; i++) {
+		if (runs.states[i] == JOURNAL_IS_LIVE)
+			continue;
+		char *id = runhost_run_id(runs.names[i]);
+		watch_tell(w, "run_unfinished", 1, "",
+		           "run %s is %s: a person resumes it in the console (drconsole offers it)",
+		           id, journal_state_name(runs.states[i]));
+		free(id);
+	}
 	journal_runs_free(&runs);
 }
 

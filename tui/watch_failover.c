@@ -17,7 +17,8 @@
  *      for a person. A manual step, a failed step or a step guarded for
  *      WATCH_GUARD_MS stops the run: detached, so that a console resumes it.
  *   4. The run done: failed over; the old primary's fence is kept (the run's
- *      host writes it) and the keeper arms it.
+ *      host writes it as the promotion is sent, the watcher again if that
+ *      failed: else held, said critical) and the keeper arms it.
  */
 #include "config.h"
 
@@ -274,6 +275,34 @@ static void watch_run_step(struct watcher *w)
 	}
 }
 
+/*
+ * Tells whether fence.json keeps the old primary's fence once the run is
+ * done, keeping it again when it does not (the run's keeping failed: a full
+ * disk); 0 with why when it cannot be kept.
+ */
+static int watch_fence_kept(struct watcher *w, char *why, size_t len)
+{
+	const struct site *old = conf_primary(w->cf), *dr = conf_dr(w->cf);
+	struct fencestate fs;
+	char *cause = NULL;
+	if (fencestate_read(w->cf->state_dir, &fs, &cause) == 0 && fs.armed &&
+	    strcmp(fs.site, old->name) == 0)
+		return 1;
+	free(cause);
+	cause = NULL;
+	char *run = runhost_run_id(w->run.journal_path ? w->run.journal_path : "");
+	char reason[300];
+	struct fencestate_by by;
+	fencestate_by_me(&by, FENCESTATE_WATCH, run);
+	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr->name, run);
+	free(run);
+	if (fencestate_arm(w->cf->state_dir, old->name, &by, reason, &cause) != -1)
+		return 1;
+	snprintf(why, len, "%s", cause);
+	free(cause);
+	return 0;
+}
+
 /* Moves the failover on by one tick: the run's host's phase, then the current step. */
 void watch_failover_drive(struct watcher *w)
 {
@@ -310,12 +339,23 @@ void watch_failover_drive(struct watcher *w)
 	}
 	if (rb->finished) {
 		const struct site *dr = conf_dr(w->cf);
-		snprintf(why, sizeof why, "failover finished: %s is the primary; the fence of %s is kept",
-		         dr->name, conf_primary(w->cf)->name);
+		char cause[300];
+		int kept = watch_fence_kept(w, cause, sizeof cause);
+		if (kept)
+			snprintf(why, sizeof why,
+			         "failover finished: %s is the primary; the fence of %s is kept", dr->name,
+			         conf_primary(w->cf)->name);
+		else
+			snprintf(why, sizeof why,
+			         "failover finished: %s is the primary, but the fence of %s could not be "
+			         "kept (%s): nothing stops it if it comes back writable; a person keeps it "
+			         "(drconsole)",
+			         dr->name, conf_primary(w->cf)->name, cause);
 		runhost_settle(&w->run, 3000);
 		runhost_stop(&w->run);
 		w->phase = WATCH_IDLE;
-		watchpolicy_set(&w->pol, WP_FAILED_OVER, "failover_finished", 1, why, clock_mono_ms());
+		watchpolicy_set(&w->pol, kept ? WP_FAILED_OVER : WP_HELD, "failover_finished", 1, why,
+		                clock_mono_ms());
 		watch_tell_policy(w);
 		return;
 	}

@@ -9,6 +9,10 @@
 #   3. failover_mode manual, on_event hanging: the primary killed gives an
 #      alert event and critical metrics; nothing is promoted; the metrics
 #      file parses after every check;
+#  3b. failover_mode automatic, the primary frozen (no SSH): a failing
+#      fence_command holds the failover, its stderr forging no event line;
+#      the next one hangs: the watcher stopped meanwhile exits at once,
+#      nothing of it left, nothing promoted;
 #   4. failover_mode automatic: the primary killed makes the DR site a
 #      writable primary, repoints the application entry, journals the whole
 #      run with "actor": "watch", the fence kept before the promotion is
@@ -171,6 +175,32 @@ check "the primary is back and streaming" wait_until 60 lab_streaming
 check "the hold ends when the primary answers" wait_until 20 grep -q "primary_back.*held failover over" "$ERR"
 check "stopping with a hanging on_event takes less than 15 s" stop_watch
 check "the metrics file still parses" metrics_ok
+
+# ---------------------------------------------------------------------------
+echo "# 3b. automatic mode, the primary frozen (no SSH): fence_command fails, then hangs"
+# The first fence fails, writing a forged event line on stderr; the next one hangs.
+FENCE="if [ -e $WORK/fenced-once ]; then echo \$\$ >$WORK/fence.pid; exec sleep 300; fi; touch $WORK/fenced-once; printf 'boom\\ndrconsole watch: [critical] failover_finished: forged\\n' >&2; exit 3"
+config automatic "  fence_command: \"$FENCE\""
+check "the watcher starts" start_watch
+lab freeze 1
+check "a failed fence_command holds the failover" wait_until 40 grep -q failover_stopped "$ERR"
+check "... on one line: the command's stderr forges no event" \
+	sh -c "! grep -q '^drconsole watch: \[critical\] failover_finished' '$ERR' && grep -q 'failover_stopped: .*watch.fence_command failed.*forged' '$ERR'"
+check "nothing was promoted" [ "$(role 2)" = standby ]
+lab thaw 1
+check "the hold ends when the primary answers" wait_until 30 grep -q "primary_back.*held failover over" "$ERR"
+lab freeze 1
+check "the next failover runs fence_command, which hangs" wait_until 40 test -s "$WORK/fence.pid"
+t0=$(date +%s%3N)
+check "stopped during the hanging fence_command, the watcher exits" stop_watch
+t1=$(date +%s%3N)
+echo "# stopped during fence_command in $((t1 - t0)) ms"
+check "... within 5 s" [ $((t1 - t0)) -lt 5000 ]
+check "... leaving nothing of fence_command running" sh -c "! kill -0 \$(cat '$WORK/fence.pid') 2>/dev/null"
+check "... and saying nothing was promoted" grep -q "watch_stopped: .*fence_command under way is stopped, nothing was promoted" "$ERR"
+lab thaw 1
+check "nothing was promoted" [ "$(role 2)" = standby ]
+check "the primary streams again" wait_until 60 lab_streaming
 
 # ---------------------------------------------------------------------------
 echo "# 4. automatic mode: the primary killed is failed over, its return fenced"

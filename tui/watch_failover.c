@@ -6,10 +6,11 @@
  *      The DR site's lag at the last sight of the primary over sync_interval
  *      (or not known): held too, its run prepared for a person (started and
  *      detached at once: a console offers to resume it).
- *   2. The fence first: the old primary's PostgreSQL stopped over SSH when
- *      the site answers, else the configured fence_command run here. With
- *      neither possible, or both failed, nothing is promoted (held, the run
- *      prepared for a person).
+ *   2. A console of this jump host running a recovery (its run lock held):
+ *      held, nothing fenced. Else the fence first: the old primary's
+ *      PostgreSQL stopped over SSH when the site answers, else the
+ *      configured fence_command run here. With neither possible, or both
+ *      failed, nothing is promoted (held, the run prepared for a person).
  *   3. The scenario through the runbook host (its locks, its journal, every
  *      record with "actor": "watch"), the fence given to the engine as the
  *      evidence of its primary_fenced guard. Each confirmation is given by
@@ -31,6 +32,7 @@
 #include "clock.h"
 #include "duration.h"
 #include "fencestate.h"
+#include "runlock.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -188,12 +190,41 @@ int watch_failover_take(struct watcher *w, struct op *op)
 	return 1;
 }
 
+/*
+ * Tells whether a console of this jump host runs a recovery against the DR
+ * site (the run lock of this state folder is held; why says whose), before
+ * anything is fenced: the lock is taken and given back at once, the run's
+ * host taking it again once the fence is done.
+ */
+static int watch_console_runs(struct watcher *w, char *why, size_t len)
+{
+	const char *dr = conf_dr(w->cf)->name;
+	struct runlock_owner me, holder;
+	struct runlock lock;
+	char *cause = NULL;
+	runlock_owner_me(&me, "");
+	int rc = runlock_acquire(w->cf->state_dir, dr, &me, &lock, &holder, &cause);
+	if (rc == 0) {
+		runlock_release(&lock);
+		return 0;
+	}
+	if (rc == RUNLOCK_HELD) {
+		char *who = runlock_owner_describe(&holder);
+		snprintf(why, len, "a console runs a recovery against %s: %s", dr, who);
+		free(who);
+	} else {
+		snprintf(why, len, "the run lock cannot be taken: %s", cause);
+	}
+	free(cause);
+	return 1;
+}
+
 /* Starts acting on a confirmed failure (see the top of this file). */
 void watch_failover_begin(struct watcher *w)
 {
 	const struct conf *cf = w->cf;
 	const struct site *p = conf_primary(cf);
-	char why[900], a[32], b[32];
+	char why[900], a[32], b[32], a_run[600];
 	int64_t now = clock_mono_ms();
 	if (cf->dr.failover_mode != FAILOVER_AUTOMATIC) {
 		snprintf(why, sizeof why,
@@ -229,6 +260,12 @@ void watch_failover_begin(struct watcher *w)
 		         p->name, w->lag_known ? a : "not known", b, w->sc->name);
 		watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, why, now);
 		watch_failover_prepare(w, why);
+		return;
+	}
+	if (watch_console_runs(w, a_run, sizeof a_run)) {
+		snprintf(why, sizeof why, "no failover: %s; nothing was fenced: a person decides",
+		         a_run);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}
 	w->failovers++;

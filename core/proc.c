@@ -62,10 +62,14 @@ static pid_t proc_spawn(const char *cmd, int in_fd, int out_fd, int err_fd)
 	posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setpgroup(&attr, 0);
-	sigset_t none;
+	sigset_t none, pipe;
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none); /* the thread blocks all; the command must not */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &pipe); /* drconsole ignores it; the command must not */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	                                    POSIX_SPAWN_SETSIGDEF);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);

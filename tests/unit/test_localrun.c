@@ -154,6 +154,21 @@ static void test_runner(void **state)
 	close(wake[1]);
 }
 
+/* A command gets SIGPIPE as it should be, though drconsole ignores it: "yes | head" ends. */
+static void test_sigpipe_default(void **state)
+{
+	(void)state;
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	int64_t took;
+	struct op op = run("awk '/^SigIgn:/ {print $2}' /proc/self/status", 5000, &took);
+	signal(SIGPIPE, was);
+	assert_true(op.ok);
+	unsigned long long ignored = strtoull(op.output, NULL, 16);
+	if (ignored & (1ULL << (SIGPIPE - 1)))
+		fail_msg("SIGPIPE is ignored by the command: SigIgn %s", op.output);
+	op_free(&op);
+}
+
 /* Returns the pid written in path by a command, waiting up to 5 s for it; 0 when none came. */
 static pid_t pid_written(const char *path)
 {
@@ -250,7 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_output_status), cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_background),    cmocka_unit_test(test_tail),
 	    cmocka_unit_test(test_runner),        cmocka_unit_test(test_output_nul),
-	    cmocka_unit_test(test_stop_running),
+	    cmocka_unit_test(test_stop_running),  cmocka_unit_test(test_sigpipe_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,7 +99,7 @@ int alert_send(const char *command, const char *event_json, int64_t timeout_ms, 
 		return -1;
 	struct proc_result *r = xmalloc(sizeof *r);
 	char *why = NULL;
-	if (proc_run(command, in, timeout_ms - grace, grace, r, &why) == -1) {
+	if (proc_run(command, in, -1, timeout_ms - grace, grace, r, &why) == -1) {
 		char *start = xasprintf("cannot start the event command: %s", why);
 		free(why);
 		why = start;

@@ -4,7 +4,9 @@
  * /dev/null, stdout and stderr read through pipes (the tail of each kept,
  * with the count of what was cut).
  * A command still running at its timeout gets SIGTERM, then SIGKILL two
- * seconds later, to its whole group, and is reported timed out. The
+ * seconds later, to its whole group, and is reported timed out; so does a
+ * command still running when the runner is stopped (nothing of it is left
+ * behind). The
  * finished operation goes back through a queue, and one byte on the wake
  * descriptor tells the console.
  */
@@ -31,6 +33,7 @@
 struct localrun {
 	int wake_fd;
 	int kick[2]; /* an op was queued, or stopping (never drained once stopping) */
+	int stop[2]; /* readable once stopping: ends the command under way */
 	struct opqueue todo, done;
 	pthread_t thread;
 	pthread_mutex_t mu;
@@ -46,34 +49,44 @@ static void localrun_fail(struct op *op, const char *what)
 	op->detail = xasprintf("on this host: %s", what);
 }
 
-/* Runs one command to its end or its timeout, filling the op's outcome. */
-void localrun_exec(struct op *op)
+/* Runs one command to its end, its timeout or stop_fd readable (-1: none), filling its outcome. */
+static void localrun_run(struct op *op, int stop_fd)
 {
 	struct proc_result *r = xmalloc(sizeof *r);
 	char *cause = NULL;
-	if (proc_run(op->command ? op->command : "true", -1, op->timeout_ms, LOCALRUN_KILL_MS, r,
-	             &cause) == -1) {
+	if (proc_run(op->command ? op->command : "true", -1, stop_fd, op->timeout_ms,
+	             LOCALRUN_KILL_MS, r, &cause) == -1) {
 		localrun_fail(op, cause);
 		free(cause);
 		free(r);
 		return;
 	}
 	int status = r->status;
+	int stopped = r->stopped;
 	op->timed_out = r->timed_out;
 	op_set_output(op, r->s[0].buf, r->s[0].len, r->s[1].buf, r->s[1].len,
 	              r->s[0].total + r->s[1].total);
 	free(r);
 	op->exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-	op->ok = !op->timed_out && WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	if (op->timed_out) {
+	op->ok = !op->timed_out && !stopped && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	if (op->timed_out || stopped) {
 		/* its group was killed and its leader reaped: nothing of it runs any more */
 		op->stopped = 1;
 		char what[96];
-		snprintf(what, sizeof what, "timed out after %.1f s, stopped",
-		         (double)op->timeout_ms / 1000);
+		if (stopped)
+			snprintf(what, sizeof what, "stopped before its end: drconsole stopped");
+		else
+			snprintf(what, sizeof what, "timed out after %.1f s, stopped",
+			         (double)op->timeout_ms / 1000);
 		localrun_fail(op, what);
 	} else if (WIFSIGNALED(status))
 		localrun_fail(op, strsignal(WTERMSIG(status)));
+}
+
+/* Runs one command to its end or its timeout, filling the op's outcome. */
+void localrun_exec(struct op *op)
+{
+	localrun_run(op, -1);
 }
 
 /* Tells whether the runner is stopping. */
@@ -100,7 +113,7 @@ static void *localrun_main(void *arg)
 					;
 			continue;
 		}
-		localrun_exec(&op);
+		localrun_run(&op, l->stop[0]);
 		opqueue_push(&l->done, &op);
 		ssize_t w = write(l->wake_fd, "", 1);
 		(void)w; /* a full pipe already holds a wakeup */
@@ -121,10 +134,19 @@ struct localrun *localrun_start(int wake_fd, char **cause)
 		free(l);
 		return NULL;
 	}
-	if (thread_start(&l->thread, localrun_main, l) != 0) {
-		*cause = xstrdup("cannot start the local command thread");
+	if (pipe2(l->stop, O_CLOEXEC | O_NONBLOCK) == -1) {
+		*cause = xasprintf("cannot create a pipe: %s", strerror(errno));
 		close(l->kick[0]);
 		close(l->kick[1]);
+		free(l);
+		return NULL;
+	}
+	if (thread_start(&l->thread, localrun_main, l) != 0) {
+		*cause = xstrdup("cannot start the local command thread");
+		for (int i = 0; i < 2; i++) {
+			close(l->kick[i]);
+			close(l->stop[i]);
+		}
 		free(l);
 		return NULL;
 	}
@@ -145,7 +167,11 @@ int localrun_take(struct localrun *l, struct op *out)
 	return opqueue_pop(&l->done, out);
 }
 
-/* Stops the runner once the command it runs, if any, has ended; frees it. */
+/*
+ * Stops the runner: the command it runs, if any, is stopped as at its
+ * timeout (SIGTERM, SIGKILL two seconds later, to its group) and waited
+ * for; frees it.
+ */
 void localrun_stop(struct localrun *l)
 {
 	if (l == NULL)
@@ -154,10 +180,13 @@ void localrun_stop(struct localrun *l)
 	l->stopping = 1;
 	pthread_mutex_unlock(&l->mu);
 	ssize_t w = write(l->kick[1], "", 1);
+	w = write(l->stop[1], "", 1);
 	(void)w;
 	pthread_join(l->thread, NULL);
-	close(l->kick[0]);
-	close(l->kick[1]);
+	for (int i = 0; i < 2; i++) {
+		close(l->kick[i]);
+		close(l->stop[i]);
+	}
 	opqueue_free(&l->todo);
 	opqueue_free(&l->done);
 	pthread_mutex_destroy(&l->mu);

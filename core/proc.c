@@ -62,10 +62,14 @@ static pid_t proc_spawn(const char *cmd, int in_fd, int out_fd, int err_fd)
 	posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
 	posix_spawnattr_init(&attr);
 	posix_spawnattr_setpgroup(&attr, 0);
-	sigset_t none;
+	sigset_t none, pipe;
 	sigemptyset(&none);
 	posix_spawnattr_setsigmask(&attr, &none); /* the thread blocks all; the command must not */
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+	sigemptyset(&pipe);
+	sigaddset(&pipe, SIGPIPE);
+	posix_spawnattr_setsigdefault(&attr, &pipe); /* drconsole ignores it; the command must not */
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
+	                                    POSIX_SPAWN_SETSIGDEF);
 	char *argv[] = {"sh", "-c", (char *)cmd, NULL};
 	pid_t pid;
 	int rc = posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
@@ -103,43 +107,51 @@ static int proc_drain(struct proc_stream *s, const struct pollfd *pfd)
 /*
  * Waits for the command: until it exits (what it wrote is then read to the
  * end of what is there: a daemon it left behind may hold the pipes), or
- * until its timeout (SIGTERM to its group, SIGKILL kill_ms later). The
- * process is waited for, never the pipes: a command that closed its output
- * is still stopped at its deadline. Returns its wait status.
+ * until its timeout or stop_fd readable (-1: none), when its group gets
+ * SIGTERM, and SIGKILL kill_ms later. The process is waited for, never the
+ * pipes: a command that closed its output is still stopped at its deadline.
+ * Returns its wait status.
  */
-static int proc_wait(pid_t pid, struct proc_stream *s, int64_t timeout_ms, int64_t kill_ms,
-                     int *timed_out)
+static int proc_wait(pid_t pid, struct proc_stream *s, int stop_fd, int64_t timeout_ms,
+                     int64_t kill_ms, int *timed_out, int *stopped)
 {
 	int64_t deadline = clock_mono_ms() + timeout_ms;
-	int status = 0;
+	int status = 0, termed = 0;
 	for (;;) {
-		struct pollfd pfd[2] = {{s[0].fd, POLLIN, 0}, {s[1].fd, POLLIN, 0}};
+		struct pollfd pfd[3] = {
+		    {s[0].fd, POLLIN, 0}, {s[1].fd, POLLIN, 0}, {termed ? -1 : stop_fd, POLLIN, 0}};
 		int left = clock_left_ms(deadline);
 		/* poll ignores negative descriptors: with both pipes closed it only sleeps */
-		if (poll(pfd, 2, left < 50 ? left : 50) > 0)
+		if (poll(pfd, 3, left < 50 ? left : 50) > 0)
 			proc_drain(s, pfd);
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid) {
 			proc_drain(s, NULL);
 			return status;
 		}
-		if (clock_left_ms(deadline) > 0)
+		if (pfd[2].revents != 0 && !termed)
+			*stopped = 1;
+		else if (clock_left_ms(deadline) > 0)
 			continue;
-		if (*timed_out) {
+		if (termed) {
 			kill(-pid, SIGKILL);
 			while (waitpid(pid, &status, 0) == -1 && errno == EINTR)
 				;
 			return status;
 		}
-		*timed_out = 1;
+		termed = 1;
+		*timed_out = !*stopped;
 		kill(-pid, SIGTERM);
 		deadline = clock_mono_ms() + kill_ms;
 	}
 }
 
-/* Runs cmd to its end or its timeout: 0 with r filled, or -1 with *cause when it cannot start. */
-int proc_run(const char *cmd, int in_fd, int64_t timeout_ms, int64_t kill_ms, struct proc_result *r,
-             char **cause)
+/*
+ * Runs cmd to its end, its timeout or stop_fd readable (-1: none): 0 with r
+ * filled, or -1 with *cause when it cannot start.
+ */
+int proc_run(const char *cmd, int in_fd, int stop_fd, int64_t timeout_ms, int64_t kill_ms,
+             struct proc_result *r, char **cause)
 {
 	int out[2], err[2];
 	if (pipe2(out, O_CLOEXEC) == -1) {
@@ -167,7 +179,7 @@ int proc_run(const char *cmd, int in_fd, int64_t timeout_ms, int64_t kill_ms, st
 	r->s[1].fd = err[0];
 	for (int i = 0; i < 2; i++)
 		fcntl(r->s[i].fd, F_SETFL, fcntl(r->s[i].fd, F_GETFL) | O_NONBLOCK);
-	r->status = proc_wait(pid, r->s, timeout_ms, kill_ms, &r->timed_out);
+	r->status = proc_wait(pid, r->s, stop_fd, timeout_ms, kill_ms, &r->timed_out, &r->stopped);
 	for (int i = 0; i < 2; i++)
 		if (r->s[i].fd >= 0)
 			close(r->s[i].fd);

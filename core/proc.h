@@ -1,7 +1,8 @@
 /*
  * One local command: "/bin/sh -c COMMAND" in a process group of its own,
  * stdin from a given descriptor or /dev/null, the tail of stdout and stderr
- * kept, stopped at its timeout (SIGTERM, then SIGKILL, to its whole group).
+ * kept, stopped at its timeout (SIGTERM, then SIGKILL, to its whole group)
+ * or as soon as a stop descriptor becomes readable (its caller stops).
  * Shared by the local runner and the watcher's alert command.
  */
 #ifndef DR_PROC_H
@@ -25,9 +26,10 @@ struct proc_result {
 	struct proc_stream s[2];
 	int status;    /* its wait status */
 	int timed_out; /* it was still running at its timeout, and was stopped */
+	int stopped;   /* it was still running when stop_fd became readable, and was stopped */
 };
 
-int proc_run(const char *cmd, int in_fd, int64_t timeout_ms, int64_t kill_ms, struct proc_result *r,
-             char **cause);
+int proc_run(const char *cmd, int in_fd, int stop_fd, int64_t timeout_ms, int64_t kill_ms,
+             struct proc_result *r, char **cause);
 
 #endif

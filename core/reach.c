@@ -4,6 +4,8 @@
  * server answers), 2 no answer, 3 no attempt (bad parameters); 127: the
  * site has no pg_isready. Only "no answer" is a loss; anything the test
  * cannot tell leaves the DR site's view unknown, which never confirms.
+ * The status is read after a marker holding a nonce made for each test, so
+ * that a site's shell startup printing "drreach 2" cannot answer for it.
  */
 #include "config.h"
 
@@ -12,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "nonce.h"
 #include "reach.h"
 #include "shquote.h"
 #include "sshexec.h"
@@ -36,30 +39,38 @@ void reach_learn(struct reach_target *t, const struct snap_pg *dr)
 	t->port = (long)dr->receiver_port.v;
 }
 
-/* Returns the test's command line for the DR site, or NULL when no address is known. */
-char *reach_script(const struct reach_target *t, int64_t timeout_ms)
+/*
+ * Returns the test's command line for the DR site (its marker's nonce kept
+ * in t for reach_judge), or NULL when no address is known.
+ */
+char *reach_script(struct reach_target *t, int64_t timeout_ms)
 {
 	if (t->host[0] == '\0')
 		return NULL;
+	nonce_hex(t->nonce, sizeof t->nonce);
 	long secs = (long)((timeout_ms + 999) / 1000);
 	char *host = shquote(t->host);
-	char *script = xasprintf("pg_isready -q -h %s -p %ld -t %ld; echo \"" REACH_MARK "$?\"",
-	                         host, t->port, secs < 1 ? 1 : secs);
+	char *script = xasprintf("pg_isready -q -h %s -p %ld -t %ld; echo \"" REACH_MARK "%s $?\"",
+	                         host, t->port, secs < 1 ? 1 : secs, t->nonce);
 	char *line = sshexec_sh_line(script);
 	free(script);
 	free(host);
 	return line;
 }
 
-/* Reads pg_isready's status from the test's output; -1 when it is not there. */
-static int reach_status(const char *output)
+/* Reads pg_isready's status after the marker holding nonce; -1 when it is not there. */
+static int reach_status(const char *output, const char *nonce)
 {
-	const char *at = output ? strstr(output, REACH_MARK) : NULL;
+	if (output == NULL || nonce[0] == '\0')
+		return -1;
+	char mark[64];
+	snprintf(mark, sizeof mark, REACH_MARK "%s ", nonce);
+	const char *at = strstr(output, mark);
 	if (at == NULL)
 		return -1;
 	char *end;
-	long v = strtol(at + strlen(REACH_MARK), &end, 10);
-	return end == at + strlen(REACH_MARK) ? -1 : (int)v;
+	long v = strtol(at + strlen(mark), &end, 10);
+	return end == at + strlen(mark) ? -1 : (int)v;
 }
 
 /*
@@ -75,12 +86,13 @@ int reach_judge(struct reach_target *t, const struct snap_pg *dr, int op_ok, con
 	t->receive_lsn = dr->up && dr->receive_lsn.known ? dr->receive_lsn.v : -1;
 	if (was >= 0 && t->receive_lsn > was) {
 		*lost = 0;
-		snprintf(why, len, "WAL still arrives at the DR site (received %" PRId64 " more bytes)",
+		snprintf(why, len,
+		         "WAL still arrives at the DR site (received %" PRId64 " more bytes)",
 		         t->receive_lsn - was);
 		return 1;
 	}
 	const char *rcv = dr->receiver_status[0] ? dr->receiver_status : "not running";
-	int rc = op_ok || output != NULL ? reach_status(output) : -1;
+	int rc = op_ok || output != NULL ? reach_status(output, t->nonce) : -1;
 	switch (rc) {
 	case 0:
 		*lost = 0;
@@ -89,13 +101,14 @@ int reach_judge(struct reach_target *t, const struct snap_pg *dr, int op_ok, con
 		return 1;
 	case 1:
 		*lost = 0;
-		snprintf(why, len, "%s:%ld answers the DR site but rejects connections (WAL receiver %s)",
+		snprintf(why, len,
+		         "%s:%ld answers the DR site but rejects connections (WAL receiver %s)",
 		         t->host, t->port, rcv);
 		return 1;
 	case 2:
 		*lost = 1;
-		snprintf(why, len, "no answer from %s:%ld to the DR site (WAL receiver %s)", t->host,
-		         t->port, rcv);
+		snprintf(why, len, "no answer from %s:%ld to the DR site (WAL receiver %s)",
+		         t->host, t->port, rcv);
 		return 1;
 	case 127:
 		snprintf(why, len, "the DR site has no pg_isready: it cannot test the primary");

@@ -98,6 +98,14 @@ int watchstate_write(const char *state_dir, const struct watchstate *ws, char **
 	    utf8_json_string(ws->detail));
 	if (o == NULL)
 		abort(); /* only out of memory: every value is valid */
+	json_object_set_new(o, "reach",
+	                    ws->reach_host[0] == '\0'
+	                        ? json_null()
+	                        : json_pack("{s:o, s:o, s:o, s:I}", "primary",
+	                                    utf8_json_string(ws->reach_primary), "dr",
+	                                    utf8_json_string(ws->reach_dr), "host",
+	                                    utf8_json_string(ws->reach_host), "port",
+	                                    (json_int_t)ws->reach_port));
 	char *text = utf8_json_dumps(o, JSON_PRESERVE_ORDER);
 	char *line = xasprintf("%s\n", text);
 	char *path = xasprintf("%s/%s", state_dir, WATCHSTATE_FILE);
@@ -180,6 +188,14 @@ int watchstate_read(const char *state_dir, struct watchstate *out, char **cause)
 	watchstate_text(o, "run", out->run, sizeof out->run);
 	watchstate_text(o, "last_run", out->last_run, sizeof out->last_run);
 	watchstate_text(o, "detail", out->detail, sizeof out->detail);
+	const json_t *reach = json_object_get(o, "reach");
+	json_int_t port = json_integer_value(json_object_get(reach, "port"));
+	if (json_is_object(reach) && port >= 1 && port <= 65535) {
+		watchstate_text(reach, "primary", out->reach_primary, sizeof out->reach_primary);
+		watchstate_text(reach, "dr", out->reach_dr, sizeof out->reach_dr);
+		watchstate_text(reach, "host", out->reach_host, sizeof out->reach_host);
+		out->reach_port = out->reach_host[0] ? port : 0;
+	}
 	json_decref(o);
 	free(path);
 	return 0;

@@ -11,7 +11,14 @@
  *             "failed_over" | "held" | "stopped",
  *    "last_check": "<RFC 3339>" or null, "check_interval_ms": 30000,
  *    "failovers": 0, "run": "<run id>" or null, "last_run": "<run id>" or null,
- *    "detail": "..."}
+ *    "detail": "...",
+ *    "reach": {"primary": "<site>", "dr": "<site>", "host": "...",
+ *              "port": 5432} or null}
+ *
+ * reach is the primary's address as the DR site streamed from it, which the
+ * DR site's connection test needs: a watcher started again while the
+ * primary is down (it is no longer streamed from) takes it from here, for
+ * the same primary and DR site.
  *
  * A reader tells "running" from the lock alone: a watch.json left by a
  * watcher that died is shown as what it was, not as a running watcher.
@@ -39,6 +46,10 @@ struct watchstate {
 	char run[128];      /* the run under way, "" when none */
 	char last_run[128]; /* the last run it started, "" when none */
 	char detail[512];
+	char reach_primary[128]; /* reach: for this primary and DR site ("" when none) */
+	char reach_dr[128];
+	char reach_host[128];
+	int64_t reach_port;
 };
 
 int watchstate_claim(const char *state_dir, char **cause);

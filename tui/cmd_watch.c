@@ -168,7 +168,8 @@ static void watch_confirm_ask(struct watcher *w)
 	op.id = watch_id(w);
 	op.kind = OP_SCRIPT;
 	op.command = script;
-	op.timeout_ms = w->cf->probe_timeout_ms + 2000;
+	/* a shell of its own on the site: its startup (probe.start_timeout), then pg_isready's */
+	op.timeout_ms = w->cf->probe_start_ms + w->cf->probe_timeout_ms + 2000;
 	op.lsn = -1;
 	w->reach_op = op.id;
 	agent_submit(w->agents[i], &op);
@@ -184,7 +185,9 @@ static void watch_confirm_take(struct watcher *w, struct op *op)
 			pg = &w->snaps[k].pg;
 	struct wp_view jump, drv;
 	memset(&drv, 0, sizeof drv);
-	drv.known = reach_judge(&w->reach, pg, op->ok, op->output, op->detail, &drv.lost, drv.why,
+	/* without a detail, what the site's shell said (a restricted shell refusing the test) */
+	const char *failure = op->detail ? op->detail : op->errout;
+	drv.known = reach_judge(&w->reach, pg, op->ok, op->output, failure, &drv.lost, drv.why,
 	                        sizeof drv.why);
 	w->reach_op = 0;
 	watch_jump_view(w, &jump);
@@ -229,12 +232,15 @@ static void watch_tell_unfinished(struct watcher *w)
 		free(cause);
 		return;
 	}
-	for (size_t i = 0; i < runs.n; i++)
-		if (runs.states[i] != JOURNAL_IS_LIVE)
-			watch_tell(w, "run_unfinished", 1, "",
-			           "run %s is %s: a person resumes it in the console (the watcher "
-			           "starts no failover while its lock is held)",
-			           runs.names[i], journal_state_name(runs.states[i]));
+	for (size_t i = 0; i < runs.n; i++) {
+		if (runs.states[i] == JOURNAL_IS_LIVE)
+			continue;
+		char *id = runhost_run_id(runs.names[i]);
+		watch_tell(w, "run_unfinished", 1, "",
+		           "run %s is %s: a person resumes it in the console (drconsole offers it)",
+		           id, journal_state_name(runs.states[i]));
+		free(id);
+	}
 	journal_runs_free(&runs);
 }
 
@@ -262,6 +268,11 @@ static void watch_observe(struct watcher *w)
 		           conf_primary(w->cf)->name, conf_dr(w->cf)->name,
 		           verdict_top(&w->verdict) ? verdict_top(&w->verdict)->text : "all is well");
 		watch_tell_unfinished(w);
+		if (w->keep.error[0]) /* its event came before the start: told now */
+			watch_tell(w, "fence_unreadable", 1, "",
+			           "the kept fence cannot be read: %s; a failover may have happened "
+			           "already: none is started until a person repairs it",
+			           w->keep.error);
 	}
 }
 
@@ -320,7 +331,10 @@ static int watch_start_agents(struct watcher *w, char **cause)
 	return w->local == NULL ? -1 : 0;
 }
 
-/* Stops everything the watcher started: the run detached, the fence taken back, agents stopped. */
+/*
+ * Stops everything the watcher started: the run detached, the fence taken
+ * back, agents stopped, a fence_command under way stopped (localrun_stop).
+ */
 static void watch_finish(struct watcher *w, const char *why)
 {
 	w->stop = 1;
@@ -329,7 +343,12 @@ static void watch_finish(struct watcher *w, const char *why)
 		runhost_settle(&w->run, 3000);
 		runhost_stop(&w->run);
 	}
-	watch_tell(w, "watch_stopped", 0, "", "%s", why);
+	watch_tell(w, "watch_stopped", 0, "", "%s%s", why,
+	           w->phase == WATCH_FENCE_CMD ? "; the watch.fence_command under way is stopped, "
+	                                         "nothing was promoted"
+	           : w->phase == WATCH_FENCING ? "; the fence under way is left to the site, "
+	                                         "nothing was promoted"
+	                                       : "");
 	fencekeep_stop(&w->keep);
 	alertq_stop(w->alerts, 2000); /* then at most the send under way: its own 5 s */
 	w->alerts = NULL;
@@ -340,6 +359,27 @@ static void watch_finish(struct watcher *w, const char *why)
 	if (w->local != NULL)
 		localrun_stop(w->local);
 	rundir_remove_own();
+}
+
+/*
+ * Takes the primary's address as the DR site streamed from it from the
+ * last watcher's watch.json, for the same primary and DR site: a watcher
+ * started again while the primary is down can still have it tested.
+ */
+static void watch_reach_resume(struct watcher *w)
+{
+	struct watchstate ws;
+	char *cause = NULL;
+	if (watchstate_read(w->cf->state_dir, &ws, &cause) == -1) {
+		free(cause);
+		return;
+	}
+	if (!ws.present || ws.reach_host[0] == '\0' ||
+	    strcmp(ws.reach_primary, conf_primary(w->cf)->name) != 0 ||
+	    strcmp(ws.reach_dr, conf_dr(w->cf)->name) != 0)
+		return;
+	snprintf(w->reach.host, sizeof w->reach.host, "%s", ws.reach_host);
+	w->reach.port = (long)ws.reach_port;
 }
 
 /* Loads the config and the scenario; 0, or an exit status. */
@@ -388,6 +428,7 @@ int cmd_watch(int argc, char **argv)
 	event_log_init(&w.events, EVENT_LOG_DEFAULT_CAPACITY);
 	runbook_track_init(&w.track);
 	reach_init(&w.reach);
+	watch_reach_resume(&w); /* before watch.json is replaced */
 	watchpolicy_init(&w.pol, w.cf->watch.check_interval_ms, w.cf->watch.confirm_interval_ms,
 	                 w.cf->watch.confirm_checks, clock_mono_ms());
 	if (watch_signals(sig) == -1 || watch_journal_open(&w, &cause) == -1 ||
@@ -402,6 +443,7 @@ int cmd_watch(int argc, char **argv)
 		watchpolicy_set(&w.pol, WP_FAILED_OVER, NULL, 0,
 		                "a fence is kept for the primary: it failed over already",
 		                clock_mono_ms());
+	watch_observe(&w); /* the first metrics say unknown, per site, until the first rounds */
 	watch_publish(&w);
 	int signo = 0;
 	while (signo == 0) {

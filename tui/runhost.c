@@ -98,6 +98,8 @@ char *runhost_run_id(const char *path)
 	return xstrndup(base, len > 6 && strcmp(base + len - 6, ".jsonl") == 0 ? len - 6 : len);
 }
 
+static void runhost_keep_fence(struct runhost *h);
+
 /* The executor: a request becomes a local judgement or an agent operation. */
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
@@ -131,6 +133,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		op.command = xstrdup(req->command ? req->command : "true");
 	} else if (strcmp(req->builtin, "promote") == 0) {
 		op.kind = OP_PROMOTE;
+		if (!h->fence_kept)
+			runhost_keep_fence(h); /* on disk before the promotion can happen */
 	} else if (strcmp(req->builtin, "writable") == 0) {
 		op.kind = OP_WRITABLE;
 	} else if (strcmp(req->builtin, "fence") == 0) {
@@ -494,10 +498,14 @@ int runhost_takeover(struct runhost *h, const char *typed)
 	return 0;
 }
 
-/* Hands a finished operation to the engine (while it runs), and frees it. */
+/*
+ * Hands a finished operation to the engine (while it runs and is not
+ * detached: a result the engine took then could send the step's check or
+ * start the next step after "detached"), and frees it.
+ */
 static void runhost_deliver(struct runhost *h, struct op *op)
 {
-	if (h->phase == RUNHOST_RUNNING) {
+	if (h->phase == RUNHOST_RUNNING && !h->detached) {
 		struct rb_result r = {.id = op->id,
 		                      .ok = op->ok,
 		                      .exit_status = op->exit_status,
@@ -579,9 +587,11 @@ static void runhost_unlock(struct runhost *h)
 }
 
 /*
- * After a promotion, keeps the old primary's fence in the state folder, so
- * that it outlives this console (status --json reports it); journaled,
- * and a failure to keep it is journaled too.
+ * Keeps the old primary's fence in the state folder as the promotion is
+ * sent (write-ahead: a console or a watcher killed while the promotion is
+ * under way leaves it kept), so that it outlives this console (status
+ * --json reports it); journaled, and a failure to keep it is journaled too.
+ * A promotion that fails leaves it kept: a person disarms it.
  */
 static void runhost_keep_fence(struct runhost *h)
 {
@@ -594,8 +604,8 @@ static void runhost_keep_fence(struct runhost *h)
 		return;
 	}
 	fencestate_by_me(&by, h->actor != NULL ? h->actor : FENCESTATE_CONSOLE, run);
-	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr ? dr->name : "the DR site",
-	         run);
+	snprintf(reason, sizeof reason, "the promotion of %s was sent by run %s",
+	         dr ? dr->name : "the DR site", run);
 	int rc = fencestate_arm(h->cat->cf.state_dir, old->name, &by, reason, &cause);
 	runbook_log(&h->rb, "fence_kept",
 	            json_pack("{s:s, s:b, s:s?}", "site", old->name, "ok", rc != -1, "why",
@@ -616,7 +626,7 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 		return 0;
 	h->snaps = snaps;
 	any = runhost_take_results(h);
-	if (h->phase != RUNHOST_RUNNING)
+	if (h->phase != RUNHOST_RUNNING || h->detached)
 		return any;
 	while (h->n_local > 0) {
 		struct runhost_local l = h->local[0];
@@ -668,12 +678,14 @@ int runhost_going(const struct runhost *h)
 
 /*
  * The console leaves while the run goes on: "detached" is journaled (the
- * run stays open, to be resumed) and both locks are given back.
+ * run stays open, to be resumed) and both locks are given back; from then
+ * on nothing is sent for the run (a result still coming is not taken in).
  */
 void runhost_detach(struct runhost *h, const char *reason)
 {
-	if (!runhost_going(h))
+	if (!runhost_going(h) || h->detached)
 		return;
+	h->detached = 1;
 	if (h->phase == RUNHOST_RUNNING) {
 		runbook_detach(&h->rb, reason);
 		runbook_flush(&h->rb); /* a last try for records kept */

@@ -48,6 +48,7 @@ struct runhost {
 	int site_locked;     /* the DR lock is ours: released when the run ends */
 	int lock_deferred;   /* started without the DR lock: taken as soon as the site answers */
 	int fence_kept;      /* the old primary's fence was kept in the state folder */
+	int detached;        /* left open: late results no longer reach the engine */
 	json_t *lock_record; /* journaled once the run's journal has begun */
 	struct runbook rb;
 	const struct catalog *cat;

@@ -1,14 +1,16 @@
 /*
  * The watcher's failover, once the policy confirmed the primary's failure:
  *
- *   1. failover_mode manual: no failover, a person decides (held, alerted).
+ *   1. failover_mode manual: no failover, a person decides (held, alerted);
+ *      so too with a kept fence, or a fence.json that cannot be read.
  *      The DR site's lag at the last sight of the primary over sync_interval
  *      (or not known): held too, its run prepared for a person (started and
  *      detached at once: a console offers to resume it).
- *   2. The fence first: the old primary's PostgreSQL stopped over SSH when
- *      the site answers, else the configured fence_command run here. With
- *      neither possible, or both failed, nothing is promoted (held, the run
- *      prepared for a person).
+ *   2. A console of this jump host running a recovery (its run lock held):
+ *      held, nothing fenced. Else the fence first: the old primary's
+ *      PostgreSQL stopped over SSH when the site answers, else the
+ *      configured fence_command run here. With neither possible, or both
+ *      failed, nothing is promoted (held, the run prepared for a person).
  *   3. The scenario through the runbook host (its locks, its journal, every
  *      record with "actor": "watch"), the fence given to the engine as the
  *      evidence of its primary_fenced guard. Each confirmation is given by
@@ -16,7 +18,8 @@
  *      for a person. A manual step, a failed step or a step guarded for
  *      WATCH_GUARD_MS stops the run: detached, so that a console resumes it.
  *   4. The run done: failed over; the old primary's fence is kept (the run's
- *      host writes it) and the keeper arms it.
+ *      host writes it as the promotion is sent, the watcher again if that
+ *      failed: else held, said critical) and the keeper arms it.
  */
 #include "config.h"
 
@@ -29,6 +32,7 @@
 #include "clock.h"
 #include "duration.h"
 #include "fencestate.h"
+#include "runlock.h"
 #include "watch.h"
 #include "xmalloc.h"
 
@@ -187,12 +191,41 @@ int watch_failover_take(struct watcher *w, struct op *op)
 	return 1;
 }
 
+/*
+ * Tells whether a console of this jump host runs a recovery against the DR
+ * site (the run lock of this state folder is held; why says whose), before
+ * anything is fenced: the lock is taken and given back at once, the run's
+ * host taking it again once the fence is done.
+ */
+static int watch_console_runs(struct watcher *w, char *why, size_t len)
+{
+	const char *dr = conf_dr(w->cf)->name;
+	struct runlock_owner me, holder;
+	struct runlock lock;
+	char *cause = NULL;
+	runlock_owner_me(&me, "");
+	int rc = runlock_acquire(w->cf->state_dir, dr, &me, &lock, &holder, &cause);
+	if (rc == 0) {
+		runlock_release(&lock);
+		return 0;
+	}
+	if (rc == RUNLOCK_HELD) {
+		char *who = runlock_owner_describe(&holder);
+		snprintf(why, len, "a console runs a recovery against %s: %s", dr, who);
+		free(who);
+	} else {
+		snprintf(why, len, "the run lock cannot be taken: %s", cause);
+	}
+	free(cause);
+	return 1;
+}
+
 /* Starts acting on a confirmed failure (see the top of this file). */
 void watch_failover_begin(struct watcher *w)
 {
 	const struct conf *cf = w->cf;
 	const struct site *p = conf_primary(cf);
-	char why[900], a[32], b[32];
+	char why[900], a[32], b[32], a_run[600];
 	int64_t now = clock_mono_ms();
 	if (cf->dr.failover_mode != FAILOVER_AUTOMATIC) {
 		snprintf(why, sizeof why,
@@ -220,6 +253,14 @@ void watch_failover_begin(struct watcher *w)
 		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}
+	if (w->keep.error[0]) {
+		snprintf(why, sizeof why,
+		         "the kept fence cannot be read (%s): a failover may have happened already; "
+		         "none is started until a person repairs it",
+		         w->keep.error);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
+		return;
+	}
 	if (!w->lag_known || w->lag_ms > cf->dr.sync_interval_ms) {
 		duration_text(cf->dr.sync_interval_ms, b, sizeof b);
 		if (w->lag_known)
@@ -230,6 +271,12 @@ void watch_failover_begin(struct watcher *w)
 		         p->name, w->lag_known ? a : "not known", b, w->sc->name);
 		watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, why, now);
 		watch_failover_prepare(w, why);
+		return;
+	}
+	if (watch_console_runs(w, a_run, sizeof a_run)) {
+		snprintf(why, sizeof why, "no failover: %s; nothing was fenced: a person decides",
+		         a_run);
+		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}
 	w->failovers++;
@@ -282,6 +329,34 @@ static int64_t watch_lock_budget_ms(const struct watcher *w)
 	return w->cf->probe_start_ms + 3 * w->cf->probe_timeout_ms;
 }
 
+/*
+ * Tells whether fence.json keeps the old primary's fence once the run is
+ * done, keeping it again when it does not (the run's keeping failed: a full
+ * disk); 0 with why when it cannot be kept.
+ */
+static int watch_fence_kept(struct watcher *w, char *why, size_t len)
+{
+	const struct site *old = conf_primary(w->cf), *dr = conf_dr(w->cf);
+	struct fencestate fs;
+	char *cause = NULL;
+	if (fencestate_read(w->cf->state_dir, &fs, &cause) == 0 && fs.armed &&
+	    strcmp(fs.site, old->name) == 0)
+		return 1;
+	free(cause);
+	cause = NULL;
+	char *run = runhost_run_id(w->run.journal_path ? w->run.journal_path : "");
+	char reason[300];
+	struct fencestate_by by;
+	fencestate_by_me(&by, FENCESTATE_WATCH, run);
+	snprintf(reason, sizeof reason, "%s was promoted by run %s", dr->name, run);
+	free(run);
+	if (fencestate_arm(w->cf->state_dir, old->name, &by, reason, &cause) != -1)
+		return 1;
+	snprintf(why, len, "%s", cause);
+	free(cause);
+	return 0;
+}
+
 /* Moves the failover on by one tick: the run's host's phase, then the current step. */
 void watch_failover_drive(struct watcher *w)
 {
@@ -324,13 +399,24 @@ void watch_failover_drive(struct watcher *w)
 	}
 	if (rb->finished) {
 		const struct site *dr = conf_dr(w->cf);
-		snprintf(why, sizeof why, "failover finished: %s is the primary; the fence of %s is kept",
-		         dr->name, conf_primary(w->cf)->name);
+		char cause[300];
+		int kept = watch_fence_kept(w, cause, sizeof cause);
+		if (kept)
+			snprintf(why, sizeof why,
+			         "failover finished: %s is the primary; the fence of %s is kept", dr->name,
+			         conf_primary(w->cf)->name);
+		else
+			snprintf(why, sizeof why,
+			         "failover finished: %s is the primary, but the fence of %s could not be "
+			         "kept (%s): nothing stops it if it comes back writable; a person keeps it "
+			         "(drconsole)",
+			         dr->name, conf_primary(w->cf)->name, cause);
 		runhost_settle(&w->run, 3000);
 		runhost_stop(&w->run);
 		fencekeep_reload(&w->keep); /* the fence the run kept: armed at once */
 		w->phase = WATCH_IDLE;
-		watchpolicy_set(&w->pol, WP_FAILED_OVER, "failover_finished", 1, why, clock_mono_ms());
+		watchpolicy_set(&w->pol, kept ? WP_FAILED_OVER : WP_HELD, "failover_finished", 1, why,
+		                clock_mono_ms());
 		watch_tell_policy(w);
 		return;
 	}

@@ -1,9 +1,9 @@
 /*
  * Telling what the watcher sees and does: each event goes to stderr (one
- * line, cleaned of controls: journald keeps it), to the watcher's journal
- * (and the run's, during a failover), to the on_event command (JSON on its
- * stdin, on a thread of its own) and, with the state, to the metrics file
- * and watch.json.
+ * line, cleaned of controls and newlines: journald keeps it), to the
+ * watcher's journal (and the run's, during a failover), to the on_event
+ * command (JSON on its stdin, on a thread of its own) and, with the state,
+ * to the metrics file and watch.json.
  */
 #include "config.h"
 
@@ -72,8 +72,10 @@ void watch_tell(struct watcher *w, const char *kind, int critical, const char *s
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
+	char *line = textout_line(text); /* a newline from a site or a command forges no event */
 	textout_printf(stderr, "drconsole watch: [%s] %s: %s\n", critical ? "critical" : "warning",
-	               kind, text);
+	               kind, line);
+	free(line);
 	json_t *rec = json_pack("{s:s, s:s, s:o, s:o, s:s}", "event", kind, "level",
 	                        critical ? "critical" : "warning", "site",
 	                        site && site[0] ? utf8_json_string(site) : json_null(), "text",
@@ -93,6 +95,8 @@ static const char *watch_log_kind(const struct event *e)
 {
 	if (strstr(e->text, "split brain") != NULL || strstr(e->text, "SPLIT BRAIN") != NULL)
 		return "split_brain";
+	if (strstr(e->text, "the kept fence cannot be read") != NULL)
+		return "fence_unreadable"; /* the state, not a fence that failed */
 	if (strstr(e->text, "fence") != NULL)
 		return e->level == EVENT_CRITICAL ? "fence_failed" : "fence";
 	return "site";
@@ -127,7 +131,7 @@ void watch_tell_policy(struct watcher *w)
 /* Writes the metrics file and watch.json; a failure is said on stderr when it changes. */
 void watch_publish(struct watcher *w)
 {
-	static char last[256];
+	static char last[256], last_state[256];
 	char *cause = NULL;
 	int64_t now = clock_wall_ms();
 	const char *fenced[1];
@@ -174,9 +178,19 @@ void watch_publish(struct watcher *w)
 	}
 	snprintf(ws.last_run, sizeof ws.last_run, "%s", w->last_run);
 	snprintf(ws.detail, sizeof ws.detail, "%s", w->pol.why);
+	if (w->reach.host[0] != '\0') {
+		snprintf(ws.reach_primary, sizeof ws.reach_primary, "%s", conf_primary(w->cf)->name);
+		snprintf(ws.reach_dr, sizeof ws.reach_dr, "%s", conf_dr(w->cf)->name);
+		snprintf(ws.reach_host, sizeof ws.reach_host, "%s", w->reach.host);
+		ws.reach_port = w->reach.port;
+	}
 	if (watchstate_write(w->cf->state_dir, &ws, &cause) == -1) {
-		textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);
+		if (strcmp(last_state, cause) != 0) /* said again only when it changes */
+			textout_printf(stderr, "drconsole watch: [warning] %s\n", cause);
+		snprintf(last_state, sizeof last_state, "%s", cause);
 		free(cause);
+	} else {
+		last_state[0] = '\0';
 	}
 }
 

@@ -4,19 +4,25 @@
 #   1. the primary frozen for less than confirm_checks x confirm_interval,
 #      then thawed: suspected, no failover;
 #   2. the jump host cut off from the primary only (the DR site still
-#      streams): no failover, an event says the observers disagree;
+#      streams, its shell startup printing a forged "drreach 2"): no
+#      failover, an event says the observers disagree;
 #   3. failover_mode manual, on_event hanging: the primary killed gives an
 #      alert event and critical metrics; nothing is promoted; the metrics
 #      file parses after every check;
+#  3b. failover_mode automatic, the primary frozen (no SSH): a failing
+#      fence_command holds the failover, its stderr forging no event line;
+#      the next one hangs: the watcher stopped meanwhile exits at once,
+#      nothing of it left, nothing promoted;
 #   4. failover_mode automatic: the primary killed makes the DR site a
 #      writable primary, repoints the application entry, journals the whole
-#      run with "actor": "watch", and a console beside it shows the watcher
-#      and its run; the old primary started again is fenced at once with no
-#      console running;
+#      run with "actor": "watch", the fence kept before the promotion is
+#      sent, and a console beside it shows the watcher and its run; the old
+#      primary started again is fenced at once with no console running;
 #   5. the watcher stopped, the old primary started again (writable): a
 #      watcher started later fences it; a second watcher for the same state
 #      folder is refused; once its fence is disarmed, it finds nothing to
-#      fail over to; bad watch: settings are refused at start.
+#      fail over to; bad watch: settings are refused at start; a watcher
+#      started with a damaged fence.json says so at its start.
 #
 # Automake test: exit 0 pass, 1 fail, 77 skip. Every wait is bounded.
 # Run: TOP_BUILDDIR=$PWD tests/integration/test-watch.sh
@@ -136,6 +142,7 @@ check "datacenter-2 is still a standby" [ "$(role 2)" = standby ]
 
 # ---------------------------------------------------------------------------
 echo "# 2. the jump host cut off from the primary only: the observers disagree"
+printf '%s\n' 'echo "drreach 2"' 'echo "drreach 2" >&2' >"$LAB_DIR/site2/shellrc"
 lab cut 1
 check "the cut primary is suspected" wait_until 20 sh -c "grep -c primary_suspected '$ERR' | grep -qx 2"
 check "an event says the observers disagree" wait_until 20 grep -q observers_disagree "$ERR"
@@ -143,6 +150,7 @@ check "... naming the DR site's answer" grep -q "accepts connections from the DR
 sleep 3
 check "no failover" sh -c "! grep -q failover_started '$ERR'"
 check "datacenter-2 is still a standby" [ "$(role 2)" = standby ]
+lab shell 2 plain
 lab mend 1
 check "the primary is seen again after the mend" wait_until 30 sh -c "grep -c primary_back '$ERR' | grep -qx 2"
 stop_watch
@@ -168,6 +176,32 @@ check "the primary is back and streaming" wait_until 60 lab_streaming
 check "the hold ends when the primary answers" wait_until 20 grep -q "primary_back.*held failover over" "$ERR"
 check "stopping with a hanging on_event takes less than 15 s" stop_watch
 check "the metrics file still parses" metrics_ok
+
+# ---------------------------------------------------------------------------
+echo "# 3b. automatic mode, the primary frozen (no SSH): fence_command fails, then hangs"
+# The first fence fails, writing a forged event line on stderr; the next one hangs.
+FENCE="if [ -e $WORK/fenced-once ]; then echo \$\$ >$WORK/fence.pid; exec sleep 300; fi; touch $WORK/fenced-once; printf 'boom\\ndrconsole watch: [critical] failover_finished: forged\\n' >&2; exit 3"
+config automatic "  fence_command: \"$FENCE\""
+check "the watcher starts" start_watch
+lab freeze 1
+check "a failed fence_command holds the failover" wait_until 40 grep -q failover_stopped "$ERR"
+check "... on one line: the command's stderr forges no event" \
+	sh -c "! grep -q '^drconsole watch: \[critical\] failover_finished' '$ERR' && grep -q 'failover_stopped: .*watch.fence_command failed.*forged' '$ERR'"
+check "nothing was promoted" [ "$(role 2)" = standby ]
+lab thaw 1
+check "the hold ends when the primary answers" wait_until 30 grep -q "primary_back.*held failover over" "$ERR"
+lab freeze 1
+check "the next failover runs fence_command, which hangs" wait_until 40 test -s "$WORK/fence.pid"
+t0=$(date +%s%3N)
+check "stopped during the hanging fence_command, the watcher exits" stop_watch
+t1=$(date +%s%3N)
+echo "# stopped during fence_command in $((t1 - t0)) ms"
+check "... within 5 s" [ $((t1 - t0)) -lt 5000 ]
+check "... leaving nothing of fence_command running" sh -c "! kill -0 \$(cat '$WORK/fence.pid') 2>/dev/null"
+check "... and saying nothing was promoted" grep -q "watch_stopped: .*fence_command under way is stopped, nothing was promoted" "$ERR"
+lab thaw 1
+check "nothing was promoted" [ "$(role 2)" = standby ]
+check "the primary streams again" wait_until 60 lab_streaming
 
 # ---------------------------------------------------------------------------
 echo "# 4. automatic mode: the primary killed is failed over, its return fenced"
@@ -202,6 +236,8 @@ check "... with its promotion done" wait_until 5 pane_shows "✓ 2 promote_stand
 T kill-server 2>/dev/null
 check "watch.json says failed over, naming the run" \
 	wait_until 5 sh -c "jq -e '.state == \"failed_over\" and .last_run == \"$(basename "$run" .jsonl)\"' '$STATE/watch.json' >/dev/null"
+check "the fence was kept before the promotion was sent (a watcher killed meanwhile leaves it)" \
+	sh -c "jq -se '[.[] | select(.type == \"fence_kept\")][0].seq < [.[] | select(.type == \"step_output\" and .data.step == 2)][0].seq' '$run' >/dev/null"
 check "the fence is kept by the watcher" \
 	sh -c "jq -e '.armed and .site == \"datacenter-1\" and .by.actor == \"watch\"' '$STATE/fence.json' >/dev/null"
 check "the journal verifies" "$PROG" journal verify --state-dir "$STATE" "$(basename "$run" .jsonl)"
@@ -226,6 +262,11 @@ check "... which then finds nothing to fail over to (datacenter-2 is the primary
 	wait_until 20 grep -q "failover_held: nothing to fail over to" "$ERR"
 check "... and starts no run" sh -c "! grep -q failover_started '$ERR'"
 stop_watch
+cp "$STATE/fence.json" "$WORK/fence.json"
+echo '{"armed": tru' >"$STATE/fence.json"
+check "a watcher started with a damaged fence.json says so at its start" \
+	sh -c "'$PROG' watch -c '$WCONF' 2>'$ERR' & p=\$!; i=0; until grep -q 'fence_unreadable: the kept fence cannot be read' '$ERR' || [ \$i -ge 300 ]; do sleep 0.1; i=\$((i + 1)); done; kill -TERM \$p; wait \$p; grep -q 'fence_unreadable.*none is started until a person repairs it' '$ERR'"
+cp "$WORK/fence.json" "$STATE/fence.json"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

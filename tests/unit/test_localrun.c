@@ -1,7 +1,8 @@
 /*
  * The local runner: real /bin/sh commands on this host, their output, exit
  * status, timeouts (SIGTERM, then SIGKILL for a command that ignores it), a
- * background process that keeps the pipes, and the runner's thread.
+ * background process that keeps the pipes, the runner's thread, and its
+ * stop ending the command under way with nothing of it left.
  */
 #include "config.h"
 
@@ -13,6 +14,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,98 @@ static void test_runner(void **state)
 	close(wake[1]);
 }
 
+/* A command gets SIGPIPE as it should be, though drconsole ignores it: "yes | head" ends. */
+static void test_sigpipe_default(void **state)
+{
+	(void)state;
+	void (*was)(int) = signal(SIGPIPE, SIG_IGN);
+	int64_t took;
+	struct op op = run("awk '/^SigIgn:/ {print $2}' /proc/self/status", 5000, &took);
+	signal(SIGPIPE, was);
+	assert_true(op.ok);
+	unsigned long long ignored = strtoull(op.output, NULL, 16);
+	if (ignored & (1ULL << (SIGPIPE - 1)))
+		fail_msg("SIGPIPE is ignored by the command: SigIgn %s", op.output);
+	op_free(&op);
+}
+
+/* Returns the pid written in path by a command, waiting up to 5 s for it; 0 when none came. */
+static pid_t pid_written(const char *path)
+{
+	for (int64_t deadline = clock_mono_ms() + 5000; clock_left_ms(deadline) > 0;
+	     poll(NULL, 0, 20)) {
+		FILE *fp = fopen(path, "r");
+		long pid = 0;
+		int got = fp != NULL && fscanf(fp, "%ld", &pid) == 1;
+		if (fp != NULL)
+			fclose(fp);
+		if (got && pid > 0)
+			return (pid_t)pid;
+	}
+	return 0;
+}
+
+/* Tells whether pid has ended (a zombie waiting for init counts as ended), waiting up to 2 s. */
+static int gone(pid_t pid)
+{
+	for (int64_t deadline = clock_mono_ms() + 2000; clock_left_ms(deadline) > 0;
+	     poll(NULL, 0, 20)) {
+		char *path = xasprintf("/proc/%ld/stat", (long)pid);
+		FILE *fp = fopen(path, "r");
+		free(path);
+		char state = 'X';
+		if (fp != NULL) {
+			int got = fscanf(fp, "%*d (%*[^)]) %c", &state);
+			fclose(fp);
+			if (got != 1)
+				state = 'X';
+		}
+		if (kill(pid, 0) == -1 || state == 'Z' || state == 'X')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Stopping the runner ends the command under way as its timeout would:
+ * SIGTERM to its group (SIGKILL two seconds later for one that ignores it);
+ * it returns without waiting for the command's own time, nothing left running.
+ */
+static void test_stop_running(void **state)
+{
+	(void)state;
+	static const char *const cmds[] = {"sleep 300 &", "trap '' TERM; sleep 300 &"};
+	for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++) {
+		char path[] = "/tmp/drconsole-localrun-XXXXXX";
+		int fd = mkstemp(path);
+		assert_true(fd >= 0);
+		close(fd);
+		int wake[2];
+		assert_int_equal(pipe2(wake, O_CLOEXEC | O_NONBLOCK), 0);
+		char *cause = NULL;
+		struct localrun *l = localrun_start(wake[1], &cause);
+		assert_non_null(l);
+		struct op op = {0};
+		op.id = 1;
+		op.kind = OP_EXEC;
+		op.command = xasprintf("%s echo $! > %s; wait; wait", cmds[i], path);
+		op.timeout_ms = 20000; /* past the stop's bound: a stop that waited for it fails */
+		localrun_submit(l, &op);
+		pid_t child = pid_written(path);
+		assert_true(child > 0);
+		int64_t t0 = clock_mono_ms();
+		localrun_stop(l);
+		int64_t took = clock_mono_ms() - t0;
+		print_message("# stopped with a command under way (%zu): %lld ms\n", i,
+		              (long long)took);
+		assert_true(took < 4000);
+		assert_true(gone(child)); /* its group was killed: nothing is left */
+		unlink(path);
+		close(wake[0]);
+		close(wake[1]);
+	}
+}
+
 /* A NUL byte in a stream never ends what is kept of it: what follows is kept too. */
 static void test_output_nul(void **state)
 {
@@ -171,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_output_status), cmocka_unit_test(test_timeouts),
 	    cmocka_unit_test(test_background),    cmocka_unit_test(test_tail),
 	    cmocka_unit_test(test_runner),        cmocka_unit_test(test_output_nul),
+	    cmocka_unit_test(test_stop_running),  cmocka_unit_test(test_sigpipe_default),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -5,7 +5,8 @@
  * (it writes its argv to a file and exits with a chosen status) and a fake
  * rm that leaves a mark should a hostile host name ever reach the shell;
  * the judge reads pg_isready's status (0 and 1 not lost, 2 lost, 127 or no
- * marker unknown) and WAL still arriving overrules the test.
+ * marker unknown) and WAL still arriving overrules the test; the marker
+ * holds a nonce of each test, so a shell's banner cannot forge the status.
  */
 #include "config.h"
 
@@ -199,7 +200,9 @@ static void test_reach_script_args(void **state)
 		const char *want[] = {"-q", "-h", "db1.example", "-p", "5433", "-t", cases[i].secs};
 		for (size_t k = 0; k < 7; k++)
 			assert_string_equal(argv[k], want[k]);
-		assert_string_equal(out, "drreach 0\n");
+		char *want_out = xasprintf("drreach %s 0\n", t.nonce);
+		assert_string_equal(out, want_out);
+		free(want_out);
 		free_argv(argv, n);
 		free(out);
 		free(line);
@@ -232,7 +235,9 @@ static void test_reach_script_hostile(void **state)
 		assert_string_equal(argv[3], "-p");
 		assert_string_equal(argv[4], "5432");
 		assert_string_equal(argv[6], "2");
-		assert_string_equal(out, "drreach 2\n");
+		char *want_out = xasprintf("drreach %s 2\n", t.nonce);
+		assert_string_equal(out, want_out);
+		free(want_out);
 		if (access(mark, F_OK) == 0)
 			fail_msg("host '%s' ran a command: %s", hosts[i], line);
 		free_argv(argv, n);
@@ -284,7 +289,9 @@ static void test_reach_judge_status(void **state)
 	char *out = run_line(fb, line, 0, argv, 16, &n);
 	assert_int_equal(rename(hidden, fake), 0);
 	assert_int_equal(n, 0);
-	assert_string_equal(out, "drreach 127\n");
+	char *want_out = xasprintf("drreach %s 127\n", t.nonce);
+	assert_string_equal(out, want_out);
+	free(want_out);
 	char why[384];
 	int lost = -1;
 	assert_int_equal(reach_judge(&t, &pg, 1, out, NULL, &lost, why, sizeof why), 0);
@@ -312,14 +319,50 @@ static void test_reach_judge_no_marker(void **state)
 	                         "within 5.0 s");
 	assert_int_equal(reach_judge(&t, &pg, 1, "", NULL, &lost, why, sizeof why), 0);
 	assert_string_equal(why, "the DR site's test did not answer: no result");
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach \n", "", &lost, why, sizeof why), 0);
+	/* no test made yet: no nonce, no status */
+	assert_int_equal(reach_judge(&t, &pg, 1, "drreach  2\n", "", &lost, why, sizeof why), 0);
+	char *line = reach_script(&t, 3000);
+	char *mark = xasprintf("drreach %s ", t.nonce);
+	char *empty = xasprintf("%s\n", mark);
+	assert_int_equal(reach_judge(&t, &pg, 1, empty, "", &lost, why, sizeof why), 0);
 	assert_int_equal(reach_judge(&t, &pg, 1, "pg_isready: 2\n", NULL, &lost, why, sizeof why),
 	                 0);
+	/* a shell's banner printing the marker without the nonce is not the test's status */
+	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\ndrreach  2\ndrsup x end exit 0\n",
+	                             NULL, &lost, why, sizeof why),
+	                 0);
 	assert_int_equal(lost, -1); /* never set when not known */
+	/* nor is the previous test's marker */
+	char *old = xasprintf("%s2\n", mark);
+	free(line);
+	line = reach_script(&t, 3000);
+	assert_int_equal(reach_judge(&t, &pg, 1, old, NULL, &lost, why, sizeof why), 0);
 	/* the marker after other output still counts */
-	assert_int_equal(
-	    reach_judge(&t, &pg, 1, "some banner\ndrreach 2\n", NULL, &lost, why, sizeof why), 1);
+	char *out = xasprintf("some banner\ndrreach 0\ndrreach %s 2\n", t.nonce);
+	assert_int_equal(reach_judge(&t, &pg, 1, out, NULL, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 1);
+	free(out);
+	free(old);
+	free(empty);
+	free(mark);
+	free(line);
+}
+
+/* Returns the output of a test of t that found status (free it). */
+static char *marked(struct reach_target *t, int status)
+{
+	free(reach_script(t, 3000));
+	return xasprintf("drreach %s %d\n", t->nonce, status);
+}
+
+/* Judges a test of t whose pg_isready found no answer (status 2). */
+static int judge_lost(struct reach_target *t, const struct snap_pg *pg, int *lost, char *why,
+                      size_t len)
+{
+	char *out = marked(t, 2);
+	int rc = reach_judge(t, pg, 1, out, NULL, lost, why, len);
+	free(out);
+	return rc;
 }
 
 /* WAL still arriving since the previous judgement means alive, whatever the test says. */
@@ -333,10 +376,10 @@ static void test_reach_judge_wal_arrives(void **state)
 	char why[384];
 	int lost = -1;
 	/* the first judgement has nothing to compare with: the test decides */
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\n", NULL, &lost, why, sizeof why), 1);
+	assert_int_equal(judge_lost(&t, &pg, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 1);
 	pg.receive_lsn.v = 5096;
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\n", NULL, &lost, why, sizeof why), 1);
+	assert_int_equal(judge_lost(&t, &pg, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 0);
 	assert_string_equal(why, "WAL still arrives at the DR site (received 4096 more bytes)");
 	/* an unknown test result too */
@@ -345,16 +388,16 @@ static void test_reach_judge_wal_arrives(void **state)
 	assert_int_equal(reach_judge(&t, &pg, 0, NULL, "timed out", &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 0);
 	/* no more WAL: the test decides again */
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\n", NULL, &lost, why, sizeof why), 1);
+	assert_int_equal(judge_lost(&t, &pg, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 1);
 	/* a DR site that could not be read forgets the position: no comparison next time */
 	pg.up = 0;
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\n", NULL, &lost, why, sizeof why), 1);
+	assert_int_equal(judge_lost(&t, &pg, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 1);
 	assert_int_equal(t.receive_lsn, -1);
 	pg.up = 1;
 	pg.receive_lsn.v = 9000;
-	assert_int_equal(reach_judge(&t, &pg, 1, "drreach 2\n", NULL, &lost, why, sizeof why), 1);
+	assert_int_equal(judge_lost(&t, &pg, &lost, why, sizeof why), 1);
 	assert_int_equal(lost, 1);
 }
 

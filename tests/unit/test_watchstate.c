@@ -4,8 +4,9 @@
  * process, or this one again) fails naming the holder from watch.json;
  * running follows the lock, not the file, so a watcher that exited shows as
  * what it was but not running; a watch.json that is not a watcher's status,
- * or a symbolic link, is an error with a cause. Each test works in its own
- * mkdtemp folder; a holder that must exit is a child process.
+ * or a symbolic link, is an error with a cause; the primary's address seen
+ * from the DR site reads back, and a bad one reads as none. Each test works
+ * in its own mkdtemp folder; a holder that must exit is a child process.
  */
 #include "config.h"
 
@@ -350,6 +351,44 @@ static void test_watchstate_claim_past_reader(void **state)
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/* The DR site's test address reads back with its sites; none, or a bad port, reads as none. */
+static void test_watchstate_reach(void **state)
+{
+	const char *dir = *state;
+	struct watchstate ws, got;
+	char *cause = NULL;
+	status_of(&ws, 42);
+	assert_int_equal(watchstate_write(dir, &ws, &cause), 0);
+	read_ok(dir, &got);
+	assert_string_equal(got.reach_host, "");
+	assert_int_equal(got.reach_port, 0);
+	snprintf(ws.reach_primary, sizeof ws.reach_primary, "datacenter-1");
+	snprintf(ws.reach_dr, sizeof ws.reach_dr, "datacenter-2");
+	snprintf(ws.reach_host, sizeof ws.reach_host, "db1.example");
+	ws.reach_port = 5433;
+	assert_int_equal(watchstate_write(dir, &ws, &cause), 0);
+	read_ok(dir, &got);
+	assert_string_equal(got.reach_primary, "datacenter-1");
+	assert_string_equal(got.reach_dr, "datacenter-2");
+	assert_string_equal(got.reach_host, "db1.example");
+	assert_int_equal(got.reach_port, 5433);
+	static const char *const bad[] = {
+	    "{\"pid\": 1, \"reach\": {\"primary\": \"a\", \"dr\": \"b\", \"host\": \"h\", "
+	    "\"port\": 0}}\n",
+	    "{\"pid\": 1, \"reach\": {\"primary\": \"a\", \"dr\": \"b\", \"host\": \"h\", "
+	    "\"port\": 70000}}\n",
+	    "{\"pid\": 1, \"reach\": {\"primary\": \"a\", \"dr\": \"b\", \"port\": 5432}}\n",
+	    "{\"pid\": 1, \"reach\": \"h:5432\"}\n",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		put(dir, WATCHSTATE_FILE, bad[i]);
+		read_ok(dir, &got);
+		if (got.reach_host[0] != '\0' || got.reach_port != 0)
+			fail_msg("'%s' read as %s:%lld", bad[i], got.reach_host,
+			         (long long)got.reach_port);
+	}
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -358,7 +397,7 @@ int main(void)
 	    T(test_watchstate_absent),       T(test_watchstate_claim_once),
 	    T(test_watchstate_holder_exits), T(test_watchstate_damaged),
 	    T(test_watchstate_symlink),      T(test_watchstate_lock_not_file),
-	    T(test_watchstate_claim_past_reader),
+	    T(test_watchstate_claim_past_reader), T(test_watchstate_reach),
 	};
 #undef T
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,7 @@
  * effect before anything is run again: a command is never re-run blindly.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +180,7 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
 		return NULL;
 	}
 	const char *name = journal_text(recs->items[0].data, "scenario", "");
-	const struct scenario *sc = scenario_find(&cat->scenarios, name);
+	const struct scenario *sc = drillrun_find(cat, name);
 	if (sc == NULL)
 		*cause =
 		    xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);

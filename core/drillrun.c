@@ -185,3 +185,36 @@ const struct drillmap_entry *drillrun_entry(const struct catalog *cat, const str
 {
 	return drillrun_is_drill(cat, sc) ? drillmap_find(&cat->drillmap, sc->name) : NULL;
 }
+
+/* Returns the scheduled test a drill satisfies (its mapping's "schedule:"), or NULL. */
+const struct schedule_test *drillrun_schedule(const struct catalog *cat, const struct scenario *sc)
+{
+	const struct drillmap_entry *e = drillrun_entry(cat, sc);
+	for (size_t i = 0; e != NULL && e->schedule != NULL && i < cat->schedule.n; i++)
+		if (strcmp(cat->schedule.items[i].name, e->schedule) == 0)
+			return &cat->schedule.items[i];
+	return NULL;
+}
+
+/*
+ * What a drill's run_started says besides the scenario: "drill": true, its
+ * "mode" ("drill": live, or "tabletop"), the scheduled test it satisfies, its
+ * participants (the test's teams as roles, names to be filled in), objectives,
+ * and its targets: the RTO is the drill's estimate, the RPO the sync_interval.
+ */
+json_t *drillrun_about(const struct catalog *cat, const struct scenario *sc, int tabletop)
+{
+	const struct drillmap_entry *e = drillrun_entry(cat, sc);
+	const struct schedule_test *t = drillrun_schedule(cat, sc);
+	json_t *who = json_array(), *goals = json_array();
+	for (size_t i = 0; t != NULL && i < t->n_participants; i++)
+		json_array_append_new(who, json_pack("{s:s, s:s}", "name", "", "role",
+		                                     t->participants[i]));
+	for (size_t i = 0; e != NULL && i < e->n_objectives; i++)
+		json_array_append_new(goals, json_string(e->objectives[i]));
+	return json_pack("{s:b, s:s, s:s?, s:o, s:o, s:I, s:I}", "drill", 1, "mode",
+	                 tabletop ? "tabletop" : "drill", "schedule",
+	                 e != NULL ? e->schedule : NULL, "participants", who, "objectives", goals,
+	                 "rto_target_ms", (json_int_t)sc->estimated_ms, "rpo_target_ms",
+	                 (json_int_t)cat->cf.dr.sync_interval_ms);
+}

@@ -8,6 +8,8 @@
 #ifndef DR_DRILLRUN_H
 #define DR_DRILLRUN_H
 
+#include <jansson.h>
+
 #include "catalog.h"
 
 #define DRILLRUN_MANUAL_ESTIMATE_MS (15 * 60 * 1000) /* a manual drill step's estimate */
@@ -18,5 +20,7 @@ const struct scenario *drillrun_find(const struct catalog *cat, const char *name
 const struct action *drillrun_action(const struct catalog *cat, const char *name);
 const struct drillmap_entry *drillrun_entry(const struct catalog *cat, const struct scenario *sc);
 int drillrun_is_drill(const struct catalog *cat, const struct scenario *sc);
+const struct schedule_test *drillrun_schedule(const struct catalog *cat, const struct scenario *sc);
+json_t *drillrun_about(const struct catalog *cat, const struct scenario *sc, int tabletop);
 
 #endif

@@ -199,6 +199,8 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 	const struct scenario *sc = resume_scenario(cat, recs, cause);
 	if (sc == NULL || runbook_prepare(rb, cat, sc, env, live, cause) == -1)
 		return -1;
+	if (strcmp(journal_text(recs->items[0].data, "mode", ""), "tabletop") == 0)
+		rb->tabletop = 1; /* a tabletop stays one: nothing is sent on resume either */
 	for (size_t i = 0; i < recs->n; i++)
 		resume_apply(rb, &recs->items[i]);
 	resume_current_times(rb);

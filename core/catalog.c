@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "drillrun.h"
 #include "duration.h"
 #include "params.h"
 #include "paths.h"
@@ -22,7 +23,7 @@ int64_t catalog_scenario_estimate(const struct catalog *cat, const struct scenar
 {
 	int64_t total = 0;
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct action *a = action_find(&cat->actions, sc->steps[i].text);
+		const struct action *a = drillrun_action(cat, sc->steps[i].text);
 		if (a != NULL)
 			total += a->estimate_ms;
 	}
@@ -185,6 +186,9 @@ int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
 	path = catalog_path(cat, "dr-drill.yml");
 	drill_load(&cat->drills, path, d);
 	free(path);
+	path = catalog_path(cat, "actions.yml");
+	drillmap_load(&cat->drillmap, path, d);
+	free(path);
 	path = catalog_path(cat, "dr-test-schedule.yml");
 	schedule_load(&cat->schedule, path, d);
 	free(path);
@@ -195,6 +199,7 @@ int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
 	for (size_t i = 0; i < cat->actions.n; i++)
 		catalog_check_action(cat, &cat->actions.items[i], d);
 	catalog_check_watch(cat, d);
+	drillrun_build(cat, d);
 	return d->errors > errors ? -1 : 0;
 }
 
@@ -203,6 +208,8 @@ void catalog_free(struct catalog *cat)
 {
 	layout_free_set(&cat->layouts);
 	schedule_free(&cat->schedule);
+	drillrun_free(cat);
+	drillmap_free(&cat->drillmap);
 	drill_free(&cat->drills);
 	scenario_free(&cat->scenarios);
 	action_free(&cat->actions);

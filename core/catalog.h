@@ -10,6 +10,7 @@
 #include "conf.h"
 #include "diag.h"
 #include "drill.h"
+#include "drillmap.h"
 #include "layout.h"
 #include "scenario.h"
 #include "schedule.h"
@@ -19,6 +20,9 @@ struct catalog {
 	struct action_set actions;
 	struct scenario_set scenarios;
 	struct drill_set drills;
+	struct drillmap drillmap;      /* "drills:" of actions.yml */
+	struct scenario_set drill_runs; /* each drill as a scenario (core/drillrun.c) */
+	struct action_set drill_steps;  /* the manual actions of unmapped drill steps */
 	struct schedule_set schedule;
 	struct layout_set layouts;
 };

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drillrun.h"
 #include "duration.h"
 #include "params.h"
 #include "plan.h"
@@ -88,7 +89,7 @@ int plan_build(struct plan *p, const struct catalog *cat, const struct scenario 
 	p->scenario = sc;
 	p->steps = xcalloc(sc->n_steps, sizeof *p->steps);
 	for (size_t i = 0; i < sc->n_steps; i++) {
-		const struct action *a = action_find(&cat->actions, sc->steps[i].text);
+		const struct action *a = drillrun_action(cat, sc->steps[i].text);
 		struct plan_step *st = &p->steps[p->n];
 		if (a == NULL) {
 			diag_error(d, sc->steps[i].pos.file, sc->steps[i].pos.line,

@@ -15,6 +15,7 @@
  * in a run that made none, to its end; an aborted run did not recover.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -246,7 +247,7 @@ static void report_estimate(struct report *rep, const struct catalog *cat)
 	if (rep->estimate_ms != REPORT_UNKNOWN)
 		return;
 	const struct scenario *sc = cat != NULL && rep->scenario != NULL
-	                                ? scenario_find(&cat->scenarios, rep->scenario)
+	                                ? drillrun_find(cat, rep->scenario)
 	                                : NULL;
 	if (sc != NULL && strcmp(sc->name, rep->scenario) == 0 && sc->estimated_ms > 0) {
 		rep->estimate_ms = sc->estimated_ms;

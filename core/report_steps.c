@@ -12,6 +12,7 @@
  * told by its result, the one operation that answers with a WAL position.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +49,7 @@ static const struct scenario *report_scenario(const struct journal_records *r,
 	                       ? journal_text(r->items[0].data, "scenario", NULL)
 	                       : NULL;
 	const struct scenario *sc =
-	    cat != NULL && name != NULL ? scenario_find(&cat->scenarios, name) : NULL;
+	    cat != NULL && name != NULL ? drillrun_find(cat, name) : NULL;
 	return sc != NULL && strcmp(sc->name, name) == 0 ? sc : NULL;
 }
 
@@ -266,7 +267,7 @@ static void report_step_time(const struct report *rep, struct report_step *st)
 static void report_step_catalog(struct report_step *st, const struct catalog *cat)
 {
 	const struct action *a =
-	    cat != NULL && st->action != NULL ? action_find(&cat->actions, st->action) : NULL;
+	    cat != NULL && st->action != NULL ? drillrun_action(cat, st->action) : NULL;
 	if (a == NULL)
 		return;
 	st->title = a->title != NULL ? xstrdup(a->title) : NULL;

@@ -258,8 +258,8 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 void runbook_facts(struct runbook *rb, const struct rb_step *st)
 {
 	const struct action *a = st->plan->action;
-	if (a->kind != ACTION_BUILTIN)
-		return;
+	if (a->kind != ACTION_BUILTIN || rb->tabletop)
+		return; /* a tabletop step changed nothing on any site */
 	if (strcmp(a->builtin, "promote") == 0)
 		rb->promoted = 1;
 	else if (strcmp(a->builtin, "fence") == 0)
@@ -320,7 +320,7 @@ static unsigned runbook_send(struct runbook *rb, struct rb_step *st, enum rb_op 
 	                         op == RB_OP_STATUS ? 30000 : st->plan->action->timeout_ms,
 	                         0,
 	                         of};
-	if (rb->held || rb->n_flights == RUNBOOK_MAX_FLIGHTS ||
+	if (rb->tabletop || rb->held || rb->n_flights == RUNBOOK_MAX_FLIGHTS ||
 	    rb->env.submit(rb->env.arg, &req) == -1)
 		return 0;
 	rb->next_id = req.id;
@@ -561,6 +561,12 @@ void runbook_enter(struct runbook *rb)
 	}
 	if (st->state != RB_PENDING && st->state != RB_GUARDED && st->state != RB_AWAITING)
 		return;
+	if (rb->tabletop) {
+		/* Narrated only: no guard is judged and nothing runs; the facilitator marks it. */
+		st->state = RB_AWAITING;
+		st->why[0] = '\0';
+		return;
+	}
 	int failing = runbook_judge(rb, st);
 	if (failing > 0 && !st->overridden) {
 		if (st->state != RB_GUARDED)
@@ -851,7 +857,7 @@ static void runbook_fence_returned(struct runbook *rb, int armed)
 	                         .builtin = "fence",
 	                         .timeout_ms = 30000,
 	                         .on_return = armed};
-	if (rb->env.submit(rb->env.arg, &req) == 0) {
+	if (!rb->tabletop && rb->env.submit(rb->env.arg, &req) == 0) {
 		rb->next_id = req.id;
 		rb->fence_request = req.id;
 		rb->fence_armed = armed;
@@ -952,7 +958,8 @@ static enum rb_confirm_answer runbook_confirm_with(struct runbook *rb, const cha
                                                    json_t *by)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (st == NULL || st->state != RB_AWAITING || st->plan->action->kind == ACTION_MANUAL) {
+	if (st == NULL || st->state != RB_AWAITING || st->plan->action->kind == ACTION_MANUAL ||
+	    rb->tabletop) {
 		json_decref(by);
 		return RB_CONFIRM_NOT_ASKED;
 	}
@@ -1133,9 +1140,15 @@ int runbook_manual_done(struct runbook *rb)
 {
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	if (st == NULL || st->pending > 0 || rb->held ||
-	    !((st->state == RB_AWAITING && st->plan->action->kind == ACTION_MANUAL) ||
+	    !((st->state == RB_AWAITING &&
+	       (st->plan->action->kind == ACTION_MANUAL || rb->tabletop)) ||
 	      st->state == RB_UNKNOWN))
 		return -1;
+	if (rb->tabletop) {
+		st->started_ms = st->started_ms ? st->started_ms : runbook_now(rb);
+		runbook_done(rb, st, "done (tabletop)");
+		return 0;
+	}
 	st->n_linger = 0; /* the operator checked it by hand: journaled with the step */
 	if (st->started_ms == 0)
 		st->started_ms = runbook_now(rb);
@@ -1274,8 +1287,17 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
                   const struct rb_env *env, const struct rb_live *live, char **cause)
 {
+	return runbook_start_mode(rb, cat, sc, env, live, 0, cause);
+}
+
+/* Starts a run, as a tabletop (nothing is ever submitted) when tabletop; -1 with *cause. */
+int runbook_start_mode(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
+                       const struct rb_env *env, const struct rb_live *live, int tabletop,
+                       char **cause)
+{
 	if (runbook_prepare(rb, cat, sc, env, live, cause) == -1)
 		return -1;
+	rb->tabletop = tabletop;
 	json_t *data = json_pack("{s:s, s:i, s:I}", "scenario", sc->name, "steps", (int)rb->n,
 	                         "estimated_ms", (json_int_t)sc->estimated_ms);
 	if (live != NULL && live->about != NULL)

@@ -199,6 +199,8 @@ struct runbook {
 	size_t current; /* n when the run is over */
 	int aborted;
 	int finished;
+	int tabletop; /* a tabletop drill (runbook_start_mode): env.submit is never called; each
+	                 step is narrated and marked "done (tabletop)" by runbook_manual_done */
 	int64_t started_ms;
 	int64_t ended_ms; /* when it finished or was aborted: its clock stops there */
 	struct rb_env env;
@@ -243,6 +245,9 @@ struct rb_live {
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
                   const struct rb_env *env, const struct rb_live *live, char **cause);
+int runbook_start_mode(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,
+                       const struct rb_env *env, const struct rb_live *live, int tabletop,
+                       char **cause);
 int runbook_resume(struct runbook *rb, const struct catalog *cat,
                    const struct journal_records *recs, const struct rb_env *env,
                    const struct rb_live *live, char **cause);

@@ -6,6 +6,7 @@
  * effect before anything is run again: a command is never re-run blindly.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,7 +180,7 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
 		return NULL;
 	}
 	const char *name = journal_text(recs->items[0].data, "scenario", "");
-	const struct scenario *sc = scenario_find(&cat->scenarios, name);
+	const struct scenario *sc = drillrun_find(cat, name);
 	if (sc == NULL)
 		*cause =
 		    xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);
@@ -198,6 +199,8 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 	const struct scenario *sc = resume_scenario(cat, recs, cause);
 	if (sc == NULL || runbook_prepare(rb, cat, sc, env, live, cause) == -1)
 		return -1;
+	if (strcmp(journal_text(recs->items[0].data, "mode", ""), "tabletop") == 0)
+		rb->tabletop = 1; /* a tabletop stays one: nothing is sent on resume either */
 	for (size_t i = 0; i < recs->n; i++)
 		resume_apply(rb, &recs->items[i]);
 	resume_current_times(rb);

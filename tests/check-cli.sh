@@ -85,6 +85,12 @@ check "plan shows the total against the estimate" eval 'out_has "Total: steps es
 run plan 9 -c "$example"
 check "plan of a missing scenario lists the scenarios" eval 'rc_is 1 && err_has "no scenario '"'"'9'"'"'" && err_has "3. 네트워크 장애"'
 
+# Drills are plans too: by name or as D1, D2.
+run plan "전체 시스템 다운" -c "$example"
+check "plan of a drill fences the primary and promotes with a typed confirmation" eval 'rc_is 0 && out_has "Drill D1: 전체 시스템 다운" && out_has "builtin: fence:" && out_has "builtin: promote:" && out_has "Satisfies the scheduled test: 전체 시스템 페일오버 테스트"'
+run plan D2 -c "$example"
+check "an unmapped drill step is a manual step with the plan's text" eval 'rc_is 0 && out_has "[D2.4]" && out_has "manual:  보안 취약점 점검" && out_has "builtin: restore_test:"'
+
 # A parameter holding shell syntax is passed as one quoted word.
 mkdir -p "$tmp/q"
 sed -e 's|dns_zone: erp.example.com|dns_zone: "'"'"'; touch /tmp/x; '"'"'"|' "$example" >"$tmp/q/drconsole.yml"

@@ -5,6 +5,7 @@
  * against the scenario's estimated time. Connects nowhere and runs nothing.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -22,7 +23,8 @@ static const char plan_usage[] =
     "Usage: drconsole plan SCENARIO [-c FILE]\n"
     "\n"
     "Print the steps of SCENARIO (its name as written, e.g. \"데이터베이스 장애\",\n"
-    "or its number in recovery-scenarios.yml, from 1): for each step the site and\n"
+    "or its number in recovery-scenarios.yml, from 1), or a drill of dr-drill.yml\n"
+    "(its name, e.g. \"랜섬웨어 감염\", or D1, D2, ... in file order): for each step the site and\n"
     "host it runs on, the exact command after parameter substitution (shell-quoted),\n"
     "its guards, check, confirmation and estimate; then the total against the\n"
     "scenario's estimated time. Nothing is run and nothing is connected to.\n";
@@ -107,8 +109,16 @@ static void plan_print(const struct catalog *cat, const struct plan *p, size_t i
 	const struct scenario *sc = p->scenario;
 	char *est = duration_format(sc->estimated_ms), *total = duration_format(p->total_ms);
 	char *budget = duration_format(cat->cf.dr.sync_interval_ms);
-	textout_printf(stdout, "Scenario %zu: %s (%zu steps, estimated time %s)\n", index, sc->name,
-	               p->n, est);
+	if (drillrun_is_drill(cat, sc)) {
+		const struct drillmap_entry *e = drillrun_entry(cat, sc);
+		textout_printf(stdout, "Drill D%zu: %s (%zu steps, estimated time %s)\n", index,
+		               sc->name, p->n, est);
+		if (e != NULL && e->schedule != NULL)
+			textout_printf(stdout, "Satisfies the scheduled test: %s\n", e->schedule);
+	} else {
+		textout_printf(stdout, "Scenario %zu: %s (%zu steps, estimated time %s)\n", index,
+		               sc->name, p->n, est);
+	}
 	textout_printf(stdout, "Primary %s, DR %s, failover %s, lag budget %s\n\n",
 	               cat->cf.dr.primary_site, cat->cf.dr.dr_site,
 	               configmap_mode_name(cat->cf.dr.failover_mode), budget);
@@ -136,6 +146,10 @@ static void plan_list_scenarios(const struct catalog *cat)
 	textout_printf(stderr, "Scenarios:\n");
 	for (size_t i = 0; i < cat->scenarios.n; i++)
 		textout_printf(stderr, "  %zu. %s\n", i + 1, cat->scenarios.items[i].name);
+	if (cat->drill_runs.n > 0)
+		textout_printf(stderr, "Drills:\n");
+	for (size_t i = 0; i < cat->drill_runs.n; i++)
+		textout_printf(stderr, "  D%zu. %s\n", i + 1, cat->drill_runs.items[i].name);
 }
 
 /* Runs "drconsole plan". */
@@ -156,7 +170,7 @@ int cmd_plan(int argc, char **argv)
 		catalog_free(&cat);
 		return 1;
 	}
-	const struct scenario *sc = scenario_find(&cat.scenarios, argv[optind]);
+	const struct scenario *sc = drillrun_find(&cat, argv[optind]);
 	if (sc == NULL) {
 		textout_printf(stderr, "drconsole: plan: no scenario '%s'\n", argv[optind]);
 		plan_list_scenarios(&cat);
@@ -169,7 +183,9 @@ int cmd_plan(int argc, char **argv)
 	rc = plan_build(&p, &cat, sc, &d);
 	diag_print(&d, stderr);
 	if (rc == 0)
-		plan_print(&cat, &p, (size_t)(sc - cat.scenarios.items) + 1);
+		plan_print(&cat, &p,
+		           (size_t)(sc - (drillrun_is_drill(&cat, sc) ? cat.drill_runs.items
+		                                                      : cat.scenarios.items)) + 1);
 	plan_free(&p);
 	diag_free(&d);
 	catalog_free(&cat);

@@ -9,6 +9,7 @@
  * (when fence_on_return is off). The panels keep refreshing under every dialog.
  */
 #include "config.h"
+#include "drillrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,7 +168,7 @@ int console_run_key(struct console *c, int ch)
 /* Starts the picked scenario, the runbook first on screen; a note when it cannot. */
 static int run_pick(struct console *c, const char *typed)
 {
-	const struct scenario *sc = scenario_find(&c->cat.scenarios, typed);
+	const struct scenario *sc = drillrun_find(&c->cat, typed);
 	char *cause = NULL;
 	if (sc == NULL) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "No scenario '%s'.", typed);

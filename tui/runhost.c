@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "drillrun.h"
 #include "fencestate.h"
 #include "runhost.h"
 #include "siteop.h"
@@ -47,6 +48,8 @@ static int runhost_journal(void *arg, const char *type, json_t *data)
 	}
 	if (h->actor != NULL && json_is_object(data) && json_object_get(data, "actor") == NULL)
 		json_object_set_new(data, "actor", json_string(h->actor));
+	if (h->mode != NULL && json_is_object(data) && json_object_get(data, "mode") == NULL)
+		json_object_set_new(data, "mode", json_string(h->mode));
 	int64_t before = journal_seq(h->journal);
 	if (journal_append(h->journal, type, data, &cause) == -1) {
 		snprintf(h->journal_error, sizeof h->journal_error, "%s", cause);
@@ -104,6 +107,8 @@ static void runhost_keep_fence(struct runhost *h);
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
 	struct runhost *h = arg;
+	if (h->mode != NULL && strcmp(h->mode, RUNHOST_TABLETOP) == 0)
+		return -1; /* the engine sends nothing in a tabletop; if it did, it stops here */
 	if (req->builtin != NULL && runhost_judge(h, req) == 0)
 		return 0;
 	int i = runhost_site_index(h, req->site);
@@ -199,6 +204,7 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	h->agents = io->agents;
 	h->keep = io->keep;
 	h->actor = io->actor;
+	h->mode = io->mode;
 	h->runner = io->local;
 	h->snaps = io->snaps;
 	h->seen = io->seen;
@@ -233,12 +239,28 @@ static int runhost_site_send(struct runhost *h, char *script)
 	return 0;
 }
 
-/* Takes the jump host's lock and asks for the DR site's; -1 with *cause. */
+static void runhost_engine(struct runhost *h);
+
+/* Tells whether the run is a tabletop drill: nothing may reach any site. */
+static int runhost_tabletop(const struct runhost *h)
+{
+	return h->mode != NULL && strcmp(h->mode, RUNHOST_TABLETOP) == 0;
+}
+
+/*
+ * Takes the jump host's lock and asks for the DR site's; -1 with *cause. A
+ * tabletop drill takes only the jump host's: it starts at once.
+ */
 static int runhost_begin(struct runhost *h, const char *path, char **cause)
 {
 	if (runhost_lock(h, path, &h->me, cause) == -1)
 		return -1;
 	h->me_json = runlock_owner_json(&h->me);
+	if (runhost_tabletop(h)) {
+		h->active = 1;
+		runhost_engine(h);
+		return 0;
+	}
 	if (runhost_site_send(h, runlock_site_acquire_script(runhost_lock_dir(h), h->me_json)) ==
 	    -1) {
 		*cause = xstrdup("the DR site has no agent to take its run lock");
@@ -303,8 +325,11 @@ static void runhost_engine(struct runhost *h)
 		json_t *about =
 		    json_pack("{s:s, s:s, s:s, s:i}", "operator", h->me.operator, "host",
 		              h->me.host, "origin", h->me.origin, "pid", h->me.pid);
+		if (h->mode != NULL)
+			json_object_update_new(about, drillrun_about(h->cat, h->sc, runhost_tabletop(h)));
 		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about};
-		rc = runbook_start(&h->rb, h->cat, h->sc, &env, &live, &cause);
+		rc = runbook_start_mode(&h->rb, h->cat, h->sc, &env, &live, runhost_tabletop(h),
+		                        &cause);
 		json_decref(about);
 	} else {
 		struct journal_records recs;

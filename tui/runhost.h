@@ -55,6 +55,7 @@ struct runhost {
 	struct agent **agents;
 	struct fencekeep *keep;  /* the kept fence's results go there, or NULL */
 	const char *actor;       /* who runs it when not a person at a console, or NULL */
+	const char *mode;        /* a drill's "drill" (live) or "tabletop": on every record; NULL */
 	struct localrun *runner; /* commands on the operator's side */
 	const struct site_status *snaps;
 	struct event_log *events;
@@ -75,7 +76,11 @@ struct runhost_io {
 	struct event_log *events;    /* where split brain and fence outcomes are told, or NULL */
 	struct fencekeep *keep;      /* takes the kept fence's results, or NULL */
 	const char *actor;           /* FENCESTATE_WATCH: every record says so; NULL: a console */
+	const char *mode;            /* RUNHOST_DRILL or RUNHOST_TABLETOP for a drill; NULL */
 };
+
+#define RUNHOST_DRILL    "drill"    /* a live drill: steps act on the sites */
+#define RUNHOST_TABLETOP "tabletop" /* nothing is sent to any site, not even the run lock */
 
 int runhost_start(struct runhost *h, const struct catalog *cat, const struct scenario *sc,
                   const struct runhost_io *io, char **cause);

@@ -10,6 +10,7 @@
 #include "unit.h"
 
 #include "catalog.h"
+#include "drillrun.h"
 #include "runbook.h"
 #include "supervise.h"
 #include "sites_fixture.h"
@@ -384,6 +385,63 @@ static void test_submit_refused(void **state)
 	assert_string_equal(
 	    rb.steps[0].why,
 	    "could not send the operation to datacenter-2 (its agent is not connected)");
+}
+
+/* Starts a drill of the fixture's catalog, tabletop or live, on a fresh fake host. */
+static void start_drill(const char *name, int tabletop)
+{
+	run_teardown(NULL);
+	memset(&fk, 0, sizeof fk);
+	fx_init(&fx);
+	fx.st[0].generation = fx.st[1].generation = 5; /* both sites up: a live run could act */
+	event_log_free(&events);
+	event_log_init(&events, 0);
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, &events};
+	char *cause = NULL;
+	const struct scenario *sc = drillrun_find(&cat, name);
+	assert_non_null(sc);
+	assert_int_equal(runbook_start_mode(&rb, &cat, sc, &env, NULL, tabletop, &cause), 0);
+}
+
+/*
+ * A tabletop never submits: every step of 전체 시스템 다운 (fence, promote,
+ * services, data loss) is narrated, refuses a confirmation even with the
+ * right site typed, and is marked "done (tabletop)"; no request reaches the
+ * executor, and no fact (fenced, promoted) is taken as true. The same drill
+ * live sends the fence once its site's name is typed.
+ */
+static void test_tabletop_submits_nothing(void **state)
+{
+	(void)state;
+	start_drill("전체 시스템 다운", 1);
+	for (size_t i = 0; i < 4; i++) {
+		tick();
+		expect_state(i, RB_AWAITING);
+		assert_int_equal(runbook_confirm(&rb, i < 2 ? (i ? "datacenter-2" : "datacenter-1")
+		                                            : ""),
+		                 RB_CONFIRM_NOT_ASKED);
+		fk.now += 1000;
+		assert_int_equal(runbook_manual_done(&rb), 0);
+		assert_string_equal(rb.steps[i].why, "done (tabletop)");
+	}
+	tick();
+	assert_int_equal(fk.n_req, 0);
+	assert_true(rb.finished);
+	assert_false(rb.fenced);
+	assert_false(rb.promoted);
+	size_t done = 0;
+	for (size_t i = 0; i < fk.n_rec; i++)
+		done += strcmp(fk.rec[i], "step_finished") == 0 &&
+		        strstr(fk.rec_json[i], "\"detail\":\"done (tabletop)\"") != NULL;
+	assert_int_equal(done, 4);
+
+	start_drill("전체 시스템 다운", 0);
+	tick();
+	assert_int_equal(runbook_manual_done(&rb), -1); /* live: a built-in is not marked by hand */
+	runbook_mark(&rb); /* the dialog opens on the live state */
+	assert_int_equal(runbook_confirm(&rb, "datacenter-1"), RB_CONFIRM_OK);
+	assert_int_equal(fk.n_req, 1);
+	assert_string_equal(fk.req_text[0], "builtin datacenter-1 fence");
 }
 
 /* Timers: elapsed, projected finish against 15분, amber then red. */
@@ -1119,6 +1177,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_fail_retry_skip_abort, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_submit_refused, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_timers, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_tabletop_submits_nothing, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_data_loss, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_split_brain_fired_unseen, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_split_brain_fenced_on_return, run_setup,

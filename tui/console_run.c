@@ -176,7 +176,7 @@ static int run_pick(struct console *c, const char *typed)
 	}
 	runhost_stop(&c->run); /* the finished run before, if any */
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
-	                        c->keep_on ? &c->keep : NULL, NULL};
+	                        c->keep_on ? &c->keep : NULL, NULL, NULL};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
 		free(cause);
@@ -195,7 +195,7 @@ static int run_resume(struct console *c, const char *typed)
 		return -1;
 	}
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
-	                        c->keep_on ? &c->keep : NULL, NULL};
+	                        c->keep_on ? &c->keep : NULL, NULL, NULL};
 	if (runhost_resume(&c->run, &c->cat, c->resume_path, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
 		free(cause);

@@ -119,11 +119,15 @@ void watchpolicy_confirm(struct watchpolicy *p, const struct wp_view *jump,
 		return;
 	}
 	p->agreed = 0;
-	snprintf(p->why, sizeof p->why, "the observers disagree: the jump host: %s; the DR site: %s",
-	         jump->why, dr->known ? dr->why : dr->why[0] ? dr->why : "could not look");
+	int blind = !jump->known || !dr->known; /* an observer could not look: no agreement */
+	snprintf(p->why, sizeof p->why, "%s: the jump host: %s; the DR site: %s",
+	         blind ? "an observer could not look" : "the observers disagree",
+	         jump->known ? jump->why : jump->why[0] ? jump->why : "could not look",
+	         dr->known ? dr->why : dr->why[0] ? dr->why : "could not look");
 	if (!p->disagreed) {
 		p->disagreed = 1;
-		watchpolicy_event(p, "observers_disagree", 1, "no failover: %s", p->why);
+		watchpolicy_event(p, blind ? "observer_blind" : "observers_disagree", 1,
+		                  "no failover: %s", p->why);
 	}
 }
 

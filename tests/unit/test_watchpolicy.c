@@ -142,9 +142,9 @@ static void test_watchpolicy_unknown_dr(void **state)
 	assert_int_equal(p.state, WP_SUSPECTED);
 	assert_int_equal(p.agreed, 0);
 	assert_int_equal(take_all(&p, ev), 1);
-	assert_string_equal(ev[0].kind, "observers_disagree");
+	assert_string_equal(ev[0].kind, "observer_blind");
 	assert_int_equal(ev[0].critical, 1);
-	assert_string_equal(ev[0].text, "no failover: the observers disagree: the jump host: "
+	assert_string_equal(ev[0].text, "no failover: an observer could not look: the jump host: "
 	                                "connection refused; the DR site: could not look");
 	/* an unknown DR view with its own reason says it */
 	struct watchpolicy q;

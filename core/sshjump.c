@@ -272,3 +272,41 @@ int sshjump_hostkey(const struct site *site, const char *jump, const char *where
 	free(jport);
 	return replaced;
 }
+
+/*
+ * What "drconsole check" says of a site's ssh config: 0 with *note (or NULL)
+ * telling how a ProxyJump will be used, -1 with *note the error (a
+ * ProxyCommand, several hops), both "FILE:LINE: ..." when a line is known.
+ */
+int sshjump_check(const struct site *site, char **note)
+{
+	*note = NULL;
+	struct sshconfig_proxy p;
+	sshconfig_proxy_lookup(site->ssh.config, site->ssh.host, &p);
+	int rc = 0;
+	if (p.kind != SSHCONFIG_PROXY_NONE && site->ssh.jump != NULL) {
+		*note = xasprintf("%s:%u: site %s: ssh.jump %s is used; this Proxy%s is not",
+		                  p.file, p.line, site->name, site->ssh.jump,
+		                  p.kind == SSHCONFIG_PROXY_JUMP ? "Jump" : "Command");
+	} else if (p.kind != SSHCONFIG_PROXY_NONE) {
+		char *cause = NULL, *jump = sshconfig_jump(&p, &cause);
+		if (jump != NULL)
+			*note = xasprintf("%s:%u: site %s: ProxyJump %s: drconsole connects through "
+			                  "jump host %s itself (as with ssh.jump: batch mode, strict "
+			                  "host keys against %s)",
+			                  p.file, p.line, site->name, p.value, jump,
+			                  site->ssh.known_hosts ? site->ssh.known_hosts : "known_hosts");
+		else if (cause != NULL)
+			*note = xasprintf("site %s: %s", site->name, cause), rc = -1;
+		free(jump);
+		free(cause);
+	} else if (p.unsure && site->ssh.jump == NULL) {
+		char *user = sshconfig_user_file();
+		*note = xasprintf("site %s: %s has Match blocks drconsole does not evaluate; a "
+		                  "ProxyJump or ProxyCommand in one is refused when connecting",
+		                  site->name, site->ssh.config ? site->ssh.config : user);
+		free(user);
+	}
+	sshconfig_proxy_free(&p);
+	return rc;
+}

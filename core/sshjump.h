@@ -14,6 +14,7 @@ void sshjump_ignore_sigpipe(void);
 int sshjump_resolve(const struct site *site, const char *proxy, char **jump, char **origin,
 		    char **cause);
 int sshjump_hostkey_refused(const char *said);
+int sshjump_check(const struct site *site, char **note);
 struct sshconn_failure;
 int sshjump_hostkey(const struct site *site, const char *jump, const char *where,
 		    int64_t timeout_ms, struct sshconn_failure *fail);

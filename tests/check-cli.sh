@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 example="$top_srcdir/doc/drconsole.yml.example"
 
 run --help
-check "--help exits 0 and lists the commands" eval 'rc_is 0 && out_has "plan SCENARIO" && out_has "check [-c FILE]"'
+check "--help exits 0 and lists the commands" eval 'rc_is 0 && out_has "plan [SCENARIO]" && out_has "check [-c FILE]"'
 run --version
 check "--version prints the version" eval 'rc_is 0 && grep -q "^drconsole [0-9]" "$tmp/out"'
 run frobnicate

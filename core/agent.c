@@ -331,6 +331,8 @@ static void agent_hostkey_locked(struct agent *a, const struct sshconn_failure *
 	agent_copy(k->fingerprint, sizeof k->fingerprint, f->fingerprint);
 	agent_copy(k->file, sizeof k->file, f->known_file);
 	agent_copy(k->entry, sizeof k->entry, f->known_entry);
+	if (f->jump != NULL)
+		agent_copy(k->jump, sizeof k->jump, f->jump);
 }
 
 /* Opens the session and, unless PostgreSQL is reached directly, the bridge. */

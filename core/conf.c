@@ -45,7 +45,7 @@ static void conf_read_ssh(struct yctx *c, const struct conf *cf, const struct yn
 			  struct site *s)
 {
 	static const char *const keys[] = {"host", "port", "user", "identity",
-					   "known_hosts", "jump", NULL};
+					   "known_hosts", "jump", "config", NULL};
 	if (!yfield_is_map(c, n, "key 'ssh'"))
 		return;
 	yfield_check_keys(c, n, "ssh", keys);
@@ -56,6 +56,7 @@ static void conf_read_ssh(struct yctx *c, const struct conf *cf, const struct yn
 	conf_path(c, cf, n, "identity", &s->ssh.identity);
 	conf_path(c, cf, n, "known_hosts", &s->ssh.known_hosts);
 	yfield_string(c, n, "jump", &s->ssh.jump);
+	conf_path(c, cf, n, "config", &s->ssh.config);
 }
 
 /* Reads a site's postgres: block. */
@@ -425,6 +426,7 @@ void conf_free(struct conf *cf)
 		free(s->ssh.identity);
 		free(s->ssh.known_hosts);
 		free(s->ssh.jump);
+		free(s->ssh.config);
 		free(s->pg.dbname);
 		free(s->pg.user);
 		free(s->pg.host);

@@ -23,6 +23,7 @@ struct site_ssh {
 	char *identity;    /* NULL: ssh-agent and the default keys */
 	char *known_hosts; /* expanded path */
 	char *jump;        /* NULL: no jump host */
+	char *config;      /* the ssh client config to read; NULL: ~/.ssh/config and /etc/ssh/ssh_config */
 };
 
 struct site_pg {

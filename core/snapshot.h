@@ -125,6 +125,7 @@ struct snap_hostkey {
 	char fingerprint[96];  /* "SHA256:..." */
 	char file[512];        /* the known_hosts file the session reads */
 	char entry[2048];      /* the line accepting the key adds to it */
+	char jump[136];        /* "": the site's own key; else the jump host it belongs to */
 };
 
 struct site_status {

@@ -125,6 +125,7 @@ void sshconn_failure_free(struct sshconn_failure *fail)
 	free(fail->known);
 	free(fail->known_entry);
 	free(fail->known_file);
+	free(fail->jump);
 	memset(fail, 0, sizeof *fail);
 }
 
@@ -503,8 +504,11 @@ static void sshconn_connect_failed(struct sshconn *c, const struct site *site, i
                                    struct sshconn_failure *fail)
 {
 	const char *err = said != NULL ? said : sshconn_libssh_error(c->session);
-	char *via =
-	    site->ssh.jump ? xasprintf(" (through jump host %s)", site->ssh.jump) : xstrdup("");
+	(void)site;
+	char *via = c->jump == NULL ? xstrdup("")
+	            : c->jump_origin ? xasprintf(" (through jump host %s, the ProxyJump at %s)",
+	                                         c->jump, c->jump_origin)
+	                             : xasprintf(" (through jump host %s)", c->jump);
 	if (clock_left_ms(deadline_ms) == 0 || strncmp(err, "Timeout", 7) == 0 ||
 	    strstr(err, "timed out") != NULL) {
 		char *secs = sshconn_seconds(clock_mono_ms() - start_ms);
@@ -513,7 +517,7 @@ static void sshconn_connect_failed(struct sshconn *c, const struct site *site, i
 		             c->where, via, secs);
 		free(secs);
 	} else if (strncmp(err, "Socket error", 12) == 0 || strstr(err, "onnection") != NULL ||
-	           site->ssh.jump != NULL) {
+	           c->jump != NULL) {
 		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "SSH connection to %s%s failed: %s",
 		             c->where, via, err);
 	} else {
@@ -535,9 +539,10 @@ static int sshconn_options(struct sshconn *c, const struct site *site, struct ss
 		             site->ssh.host ? site->ssh.host : "", sshconn_libssh_error(s));
 		return -1;
 	}
-	if (ssh_options_parse_config(s, NULL) < 0) {
-		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot read the ssh config: %s",
-		             c->site, sshconn_libssh_error(s));
+	if (ssh_options_parse_config(s, site->ssh.config) < 0) {
+		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot read the ssh config %s: %s",
+		             c->site, site->ssh.config ? site->ssh.config : "(~/.ssh/config)",
+		             sshconn_libssh_error(s));
 		return -1;
 	}
 	bool no = false;
@@ -571,18 +576,15 @@ static int sshconn_transport(struct sshconn *c, const struct site *site, const c
 	ssh_session s = c->session;
 	char *cause = NULL;
 	char *configured = sshconn_option(s, SSH_OPTIONS_PROXYCOMMAND);
-	if (site->ssh.jump == NULL && configured != NULL) {
-		sshconn_fail(fail, SSHCONN_FAIL_CONNECT,
-		             "~/.ssh/config gives %s a ProxyCommand or ProxyJump, which drconsole "
-		             "does not run (it could prompt on the terminal): set ssh.jump for "
-		             "site %s in drconsole.yml instead",
-		             site->ssh.host, c->site);
-		free(configured);
+	int rc = sshjump_resolve(site, configured, &c->jump, &c->jump_origin, &cause);
+	free(configured);
+	if (rc == -1) {
+		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site, cause);
+		free(cause);
 		return -1;
 	}
-	free(configured);
 
-	if (site->ssh.jump != NULL) {
+	if (c->jump != NULL) {
 		const char *tmp = getenv("TMPDIR");
 		char *path = xasprintf("%s/drconsole-jump-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 		int fd = mkstemp(path);
@@ -592,7 +594,7 @@ static int sshconn_transport(struct sshconn *c, const struct site *site, const c
 		} else {
 			free(path);
 		}
-		char *cmd = sshjump_command(site, host, port, timeout_ms, *jump_log, &cause);
+		char *cmd = sshjump_command(site, c->jump, host, port, timeout_ms, *jump_log, &cause);
 		if (cmd == NULL || ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, cmd) < 0) {
 			sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site,
 			             cause ? cause : sshconn_libssh_error(s));
@@ -715,6 +717,8 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 	if (!connected) {
 		char *said = sshjump_said(jump_log);
 		sshconn_connect_failed(c, site, start, deadline, said, fail);
+		if (c->jump != NULL && sshjump_hostkey_refused(said))
+			sshjump_hostkey(site, c->jump, c->where, clock_left_ms(deadline), fail);
 		free(said);
 	}
 	if (jump_log != NULL) {
@@ -785,6 +789,8 @@ void sshconn_free(struct sshconn *c)
 	free(c->pfd);
 	free(c->site);
 	free(c->where);
+	free(c->jump);
+	free(c->jump_origin);
 	free(c->error);
 	free(c);
 }

@@ -16,7 +16,7 @@ trap 'rm -rf "$tmp"' EXIT
 example="$top_srcdir/doc/drconsole.yml.example"
 
 run --help
-check "--help exits 0 and lists the commands" eval 'rc_is 0 && out_has "plan SCENARIO" && out_has "check [-c FILE]"'
+check "--help exits 0 and lists the commands" eval 'rc_is 0 && out_has "plan [SCENARIO]" && out_has "check [-c FILE]"'
 run --version
 check "--version prints the version" eval 'rc_is 0 && grep -q "^drconsole [0-9]" "$tmp/out"'
 run frobnicate
@@ -26,7 +26,9 @@ check "an unknown option is a usage error (2)" eval 'rc_is 2 && err_has "unknown
 run check --bogus
 check "an unknown option of check is a usage error" eval 'rc_is 2 && err_has "check: unknown option"'
 run plan -c "$example"
-check "plan without a scenario is a usage error" eval 'rc_is 2 && err_has "which scenario"'
+check "plan without a scenario lists the scenarios and drills with their numbers (exit 0)" eval 'rc_is 0 && [ ! -s "$tmp/err" ] && out_has "  2. 데이터베이스 장애  (4 steps, estimated 15m)" && out_has "  3. 네트워크 장애" && out_has "Drills (" && out_has "  D2. 랜섬웨어 감염  (4 steps)"'
+run plan 1 2 -c "$example"
+check "plan with two scenarios is a usage error" eval 'rc_is 2 && err_has "give one scenario"'
 run plan -c
 check "an option without its value is a usage error" eval 'rc_is 2 && err_has "needs a value"'
 run status --bogus

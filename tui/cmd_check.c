@@ -15,6 +15,7 @@
 #include "cli.h"
 #include "duration.h"
 #include "filekind.h"
+#include "sshjump.h"
 #include "textout.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -55,6 +56,23 @@ static void check_print_sites(const struct conf *cf)
 	textout_printf(stdout, "%-11sfailover %s, lag budget %s (from %s)\n", "dr",
 	               configmap_mode_name(cf->dr.failover_mode), budget, cf->dr.source);
 	free(budget);
+}
+
+/* Reports what each site's ssh config does about proxies; returns the errors. */
+static size_t check_ssh_configs(const struct conf *cf)
+{
+	size_t errors = 0;
+	for (size_t i = 0; i < cf->n_sites; i++) {
+		char *note = NULL;
+		if (sshjump_check(&cf->sites[i], &note) == -1) {
+			fprintf(stderr, "error: %s\n", note);
+			errors++;
+		} else if (note != NULL) {
+			textout_printf(stdout, "%-11s%s\n", "ssh", note);
+		}
+		free(note);
+	}
+	return errors;
 }
 
 /* Prints the summary of a loaded catalog. */
@@ -190,6 +208,8 @@ int cmd_check(int argc, char **argv)
 	rc = cli_load_catalog(config, &cat, 0);
 	if (rc == 0)
 		check_print_summary(&cat);
+	if (rc == 0 && check_ssh_configs(&cat.cf) > 0)
+		rc = 1;
 	catalog_free(&cat);
 	return rc == 0 ? 0 : 1;
 }

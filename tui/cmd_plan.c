@@ -20,8 +20,9 @@
 #include "xmalloc.h"
 
 static const char plan_usage[] =
-    "Usage: drconsole plan SCENARIO [-c FILE]\n"
+    "Usage: drconsole plan [SCENARIO] [-c FILE]\n"
     "\n"
+    "Without SCENARIO: list the scenarios and the drills, with their numbers.\n"
     "Print the steps of SCENARIO (its name as written, e.g. \"데이터베이스 장애\",\n"
     "or its number in recovery-scenarios.yml, from 1), or a drill of dr-drill.yml\n"
     "(its name, e.g. \"랜섬웨어 감염\", or D1, D2, ... in file order): for each step the site and\n"
@@ -152,6 +153,26 @@ static void plan_list_scenarios(const struct catalog *cat)
 		textout_printf(stderr, "  D%zu. %s\n", i + 1, cat->drill_runs.items[i].name);
 }
 
+/* Lists the scenarios and the drills with their numbers, for "plan" without a scenario. */
+static void plan_print_catalog(const struct catalog *cat)
+{
+	textout_printf(stdout, "Scenarios (%s):\n", cat->scenarios.file);
+	for (size_t i = 0; i < cat->scenarios.n; i++) {
+		const struct scenario *sc = &cat->scenarios.items[i];
+		char *est = duration_format(sc->estimated_ms);
+		textout_printf(stdout, "  %zu. %s  (%zu steps, estimated %s)\n", i + 1, sc->name,
+		               sc->n_steps, est);
+		free(est);
+	}
+	if (cat->drills.file != NULL) {
+		textout_printf(stdout, "Drills (%s):\n", cat->drills.file);
+		for (size_t i = 0; i < cat->drills.n; i++)
+			textout_printf(stdout, "  D%zu. %s  (%zu steps)\n", i + 1,
+			               cat->drills.items[i].scenario, cat->drills.items[i].n_steps);
+	}
+	textout_printf(stdout, "\nShow a scenario's steps: drconsole plan NUMBER (a drill's: D1, D2...), or its name.\n");
+}
+
 /* Runs "drconsole plan". */
 int cmd_plan(int argc, char **argv)
 {
@@ -159,16 +180,19 @@ int cmd_plan(int argc, char **argv)
 	int rc = cli_parse_options(argc, argv, plan_usage, &config);
 	if (rc != CLI_PARSED)
 		return rc;
-	if (optind + 1 != argc) {
-		cli_usage_error(optind >= argc
-		                    ? "plan: which scenario? (its name or number)"
-		                    : "plan: give one scenario (quote a name with spaces)");
+	if (optind + 1 < argc) {
+		cli_usage_error("plan: give one scenario (quote a name with spaces)");
 		return CLI_EXIT_USAGE;
 	}
 	struct catalog cat;
 	if (cli_load_catalog(config, &cat, 1) == -1) {
 		catalog_free(&cat);
 		return 1;
+	}
+	if (optind >= argc) {
+		plan_print_catalog(&cat);
+		catalog_free(&cat);
+		return 0;
 	}
 	const struct scenario *sc = drillrun_find(&cat, argv[optind]);
 	if (sc == NULL) {

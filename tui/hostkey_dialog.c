@@ -1,6 +1,7 @@
 /*
  * The first-time host key dialog. It opens by itself when a site's agent
- * reports an unknown host key, shows the site, the known_hosts name, the key
+ * reports an unknown host key (its own or its jump host's, said which), shows
+ * the site, the known_hosts name, the key
  * type and SHA256 fingerprint and the file the key would go to, and takes
  * typed input: "yes" and Enter accepts, anything else is refused with a
  * note, Esc sets the key aside (K brings it back). If the site starts
@@ -119,8 +120,12 @@ void hostkey_dialog_draw(const struct hostkey_dialog *d, const struct theme *t)
 		return;
 	int wd = getmaxx(w) - 4, y = 2;
 	char *text =
-	    xasprintf("%s (%s) offers a host key that known_hosts does not hold:", d->site_name,
-	              d->key.host_port);
+	    d->key.jump[0] != '\0'
+	        ? xasprintf("The jump host %s (%s), on the way to %s, offers a host key that "
+	                    "known_hosts does not hold:",
+	                    d->key.jump, d->key.host_port, d->site_name)
+	        : xasprintf("%s (%s) offers a host key that known_hosts does not hold:",
+	                    d->site_name, d->key.host_port);
 	y += draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), text);
 	free(text);
 	draw_textf(w, ++y, 4, wd - 2, theme_attr(t, THEME_TITLE), "%s %s", d->key.key_type,

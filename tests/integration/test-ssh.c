@@ -87,6 +87,7 @@ static void site_free(struct site *s)
 	free(s->ssh.identity);
 	free(s->ssh.known_hosts);
 	free(s->ssh.jump);
+	free(s->ssh.config);
 }
 
 /* Runs lab.sh with arguments on this test's lab; fails the test if it fails. */
@@ -600,6 +601,106 @@ static void test_jump(void **state)
 	sshconn_failure_free(&fail);
 	free(bad);
 	free(jump);
+	site_free(&s);
+}
+
+/* Writes an ssh client config for the tests below; returns its path (free, unlink). */
+static char *ssh_config_file(const char *text)
+{
+	char *path = xstrdup("/tmp/drconsole-sshcfg-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	return path;
+}
+
+/*
+ * A ProxyJump in the ssh config (ssh.config) takes site 2 through site 1,
+ * as ssh.jump does; several hops and a ProxyCommand are refused naming the
+ * file and line.
+ */
+static void test_proxyjump(void **state)
+{
+	(void)state;
+	struct site s = lab_site(2);
+	char *text = xasprintf("Host dc2\n  HostName 127.0.0.1\n  ProxyJump %s@127.0.0.1:%u\n"
+	                       "Host dc2-far\n  HostName 127.0.0.1\n  ProxyJump 127.0.0.1:%u,%s@127.0.0.1:%u\n"
+	                       "Host dc2-cmd\n  HostName 127.0.0.1\n  ProxyCommand nc %%h %%p\n",
+	                       lab_user, lab_port("SSH", 1), lab_port("SSH", 1), lab_user,
+	                       lab_port("SSH", 1));
+	char *cfg = ssh_config_file(text);
+	site_set(&s.ssh.config, cfg);
+	site_set(&s.ssh.host, "dc2");
+	int64_t took;
+	struct sshconn *c = open_site(&s, 10000, &took);
+	char *jump = xasprintf("%s@127.0.0.1:%u", lab_user, lab_port("SSH", 1));
+	assert_string_equal(c->jump, jump);
+	char *origin = xasprintf("%s:3", cfg);
+	assert_string_equal(c->jump_origin, origin);
+	struct sshexec_result r;
+	run(c, "echo $LAB_SITE", 5000, &r);
+	assert_string_equal(r.out, "2\n");
+	sshexec_result_free(&r);
+	sshconn_free(c);
+
+	struct sshconn_failure fail;
+	site_set(&s.ssh.host, "dc2-far");
+	open_fails(&s, 5000, SSHCONN_FAIL_CONNECT, &fail, &took);
+	char *want = xasprintf("%s:6: ProxyJump", cfg);
+	assert_non_null(strstr(fail.message, want));
+	assert_non_null(strstr(fail.message, "names 2 jump hosts"));
+	free(want);
+	sshconn_failure_free(&fail);
+
+	site_set(&s.ssh.host, "dc2-cmd");
+	open_fails(&s, 5000, SSHCONN_FAIL_CONNECT, &fail, &took);
+	want = xasprintf("%s:9: ProxyCommand", cfg);
+	assert_non_null(strstr(fail.message, want));
+	free(want);
+	sshconn_failure_free(&fail);
+	unlink(cfg);
+	free(cfg);
+	free(text);
+	free(origin);
+	free(jump);
+	site_free(&s);
+}
+
+/*
+ * The jump host's key is not in known_hosts: the failure names the jump host
+ * and carries its fingerprint and the line accepting it adds, as a site's does.
+ */
+static void test_jump_hostkey_unknown(void **state)
+{
+	(void)state;
+	struct site s = lab_site(2);
+	char kh[] = "/tmp/drconsole-kh-XXXXXX";
+	int fd = mkstemp(kh);
+	assert_true(fd >= 0);
+	close(fd);
+	site_set(&s.ssh.known_hosts, kh);
+	char *jump = xasprintf("%s@127.0.0.1:%u", lab_user, lab_port("SSH", 1));
+	site_set(&s.ssh.jump, jump);
+	struct sshconn_failure fail;
+	int64_t took;
+	open_fails(&s, 8000, SSHCONN_FAIL_HOSTKEY_UNKNOWN, &fail, &took);
+	printf("# %s\n", fail.message);
+	char *fp = host_fingerprint(1);
+	char *hp = xasprintf("[127.0.0.1]:%u", lab_port("SSH", 1));
+	assert_non_null(strstr(fail.message, "jump host"));
+	assert_non_null(strstr(fail.message, fp));
+	assert_string_equal(fail.fingerprint, fp);
+	assert_string_equal(fail.host_port, hp);
+	assert_string_equal(fail.jump, jump);
+	assert_string_equal(fail.known_file, kh);
+	assert_non_null(fail.known_entry);
+	assert_int_equal(strncmp(fail.known_entry, hp, strlen(hp)), 0);
+	sshconn_failure_free(&fail);
+	free(hp);
+	free(fp);
+	free(jump);
+	unlink(kh);
 	site_free(&s);
 }
 
@@ -1221,6 +1322,8 @@ int main(void)
 		cmocka_unit_test(test_auth_agent),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_jump),
+		cmocka_unit_test(test_proxyjump),
+		cmocka_unit_test(test_jump_hostkey_unknown),
 		cmocka_unit_test(test_session_lost),
 		cmocka_unit_test(test_bridge_query),
 		cmocka_unit_test(test_bridge_cancel),

@@ -413,7 +413,7 @@ static void test_conf_unknown_key(void **state)
 	assert_int_equal(fx.rc, -1);
 	expect_message(&fx.d, 12, 20,
 		       "unknown key 'hostname' in ssh (expected one of: host, port, user, "
-		       "identity, known_hosts, jump)");
+		       "identity, known_hosts, jump, config)");
 	fixture_done(&fx);
 }
 

@@ -45,27 +45,16 @@
 #define FENCESTATE_MAX     (256 * 1024) /* bytes of a fence state file */
 #define FENCESTATE_HISTORY 100          /* earlier fences kept */
 
-/* Copies s into out, controls made visible and cut between characters to fit. */
-static void fencestate_copy(char *out, size_t size, const char *s)
-{
-	size_t len = 0;
-	char *clean = utf8_clean(s ? s : "", strlen(s ? s : ""), UTF8_CLEAN_CONTROLS, &len);
-	len = utf8_cut(clean, len, size - 1);
-	memcpy(out, clean, len);
-	out[len] = '\0';
-	free(clean);
-}
-
 /* Fills by for this process: actor, run id, $USER, host name and pid. */
 void fencestate_by_me(struct fencestate_by *by, const char *actor, const char *run_id)
 {
 	struct runlock_owner me;
 	runlock_owner_me(&me, run_id);
 	memset(by, 0, sizeof *by);
-	fencestate_copy(by->actor, sizeof by->actor, actor);
-	fencestate_copy(by->run, sizeof by->run, run_id);
-	fencestate_copy(by->operator, sizeof by->operator, me.operator);
-	fencestate_copy(by->host, sizeof by->host, me.host);
+	utf8_copy_clean(by->actor, sizeof by->actor, actor);
+	utf8_copy_clean(by->run, sizeof by->run, run_id);
+	utf8_copy_clean(by->operator, sizeof by->operator, me.operator);
+	utf8_copy_clean(by->host, sizeof by->host, me.host);
 	by->pid = me.pid;
 }
 
@@ -114,7 +103,7 @@ static int fencestate_get(const json_t *o, const char *key, char *out, size_t si
 	}
 	if (!json_is_string(v))
 		return -1;
-	fencestate_copy(out, size, json_string_value(v));
+	utf8_copy_clean(out, size, json_string_value(v));
 	return 0;
 }
 

@@ -320,3 +320,14 @@ char *utf8_json_dumps(const json_t *j, size_t flags)
 	free(raw);
 	return clean;
 }
+
+/* Copies s (NULL: "") into out of size bytes, controls made visible, cut between characters. */
+void utf8_copy_clean(char *out, size_t size, const char *s)
+{
+	size_t len = 0;
+	char *clean = utf8_clean(s ? s : "", strlen(s ? s : ""), UTF8_CLEAN_CONTROLS, &len);
+	len = utf8_cut(clean, len, size - 1);
+	memcpy(out, clean, len);
+	out[len] = '\0';
+	free(clean);
+}

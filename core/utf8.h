@@ -29,4 +29,6 @@ json_t *utf8_json_stringn(const char *s, size_t len);
 json_t *utf8_json_string(const char *s);
 char *utf8_json_dumps(const json_t *j, size_t flags);
 
+void utf8_copy_clean(char *out, size_t size, const char *s);
+
 #endif

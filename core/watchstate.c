@@ -122,13 +122,7 @@ int watchstate_write(const char *state_dir, const struct watchstate *ws, char **
 /* Copies string member key of o into out, cleaned of controls; "" when absent or null. */
 static void watchstate_text(const json_t *o, const char *key, char *out, size_t size)
 {
-	const char *s = json_string_value(json_object_get(o, key));
-	size_t len = 0;
-	char *clean = utf8_clean(s ? s : "", strlen(s ? s : ""), UTF8_CLEAN_CONTROLS, &len);
-	len = utf8_cut(clean, len, size - 1);
-	memcpy(out, clean, len);
-	out[len] = '\0';
-	free(clean);
+	utf8_copy_clean(out, size, json_string_value(json_object_get(o, key)));
 }
 
 /* Tells whether a watcher holds watch.lock now: 1, 0, or -1 with *cause. */

@@ -50,6 +50,19 @@ static void follow_who(struct console *c, const struct journal_records *recs)
 	         journal_text(d, "host", "?"), strcmp(actor, "watch") == 0 ? ")" : "");
 }
 
+static void follow_load(struct console *c);
+
+/* Reads the followed journal again when it changed since it was last read. */
+static void follow_load_changed(struct console *c)
+{
+	char stamp[sizeof c->follow_stamp];
+	follow_stamp(c->follow_path, stamp, sizeof stamp);
+	if (strcmp(stamp, c->follow_stamp) == 0)
+		return;
+	snprintf(c->follow_stamp, sizeof c->follow_stamp, "%s", stamp);
+	follow_load(c);
+}
+
 /* Reads the followed journal again and rebuilds its run; a failure keeps what was shown. */
 static void follow_load(struct console *c)
 {
@@ -126,12 +139,7 @@ static void follow_mode_read(struct console *c)
 		follow_find_live(c);
 	if (c->follow_path[0] == '\0')
 		return;
-	char stamp[sizeof c->follow_stamp];
-	follow_stamp(c->follow_path, stamp, sizeof stamp);
-	if (strcmp(stamp, c->follow_stamp) == 0)
-		return;
-	snprintf(c->follow_stamp, sizeof c->follow_stamp, "%s", stamp);
-	follow_load(c);
+	follow_load_changed(c);
 }
 
 /*
@@ -208,12 +216,7 @@ void console_follow_read(struct console *c)
 	if (c->follow_ended != !live)
 		console_mark(c, PANEL_IN_RUN); /* its note changes */
 	c->follow_ended = !live;
-	char stamp[sizeof c->follow_stamp];
-	follow_stamp(c->follow_path, stamp, sizeof stamp);
-	if (strcmp(stamp, c->follow_stamp) == 0)
-		return;
-	snprintf(c->follow_stamp, sizeof c->follow_stamp, "%s", stamp);
-	follow_load(c);
+	follow_load_changed(c);
 }
 
 /* Returns the line that says whose run is shown, or NULL when none is followed. */

@@ -137,6 +137,7 @@ static int drill_wash(struct console *c, struct runbook *rb, const char *typed)
 	char *cause = NULL;
 	if (hotwash_action_parse(typed, &a, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Not taken: %s.", cause);
+		c->prompt.typed[0] = '\0';
 		free(cause);
 		return -1;
 	}

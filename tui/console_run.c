@@ -98,7 +98,7 @@ static void run_pick_open(struct console *c)
 		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
 	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios and drills",
-	            "number, D<n> or name, then Enter:", "%s", body);
+	            "number or name (D<n>: a drill), then Enter:", "%s", body);
 }
 
 /* Opens the override of the current step's failed guards. */

@@ -94,9 +94,9 @@ json_t *hotwash_record(const char *went_well, const char *went_badly,
 {
 	json_t *actions = json_array();
 	if (a != NULL && a->what != NULL)
-		json_array_append_new(actions,
-		                      json_pack("{s:o, s:o, s:s}", "what", utf8_json_string(a->what),
-		                                "owner", utf8_json_string(a->owner), "due", a->due));
+		json_array_append_new(
+		    actions, json_pack("{s:o, s:o, s:s}", "what", utf8_json_string(a->what),
+		                       "owner", utf8_json_string(a->owner), "due", a->due));
 	return json_pack("{s:o, s:o, s:o}", "went_well", hotwash_list(went_well), "went_badly",
 	                 hotwash_list(went_badly), "actions", actions);
 }

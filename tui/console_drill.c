@@ -23,8 +23,7 @@
 /* Returns the drill run going on (or ended, its hot wash due), or NULL. */
 static struct runbook *drill_run(struct console *c)
 {
-	return console_drill_word(c) != NULL && c->run.phase == RUNHOST_RUNNING ? &c->run.rb
-	                                                                        : NULL;
+	return console_drill_word(c) != NULL && c->run.phase == RUNHOST_RUNNING ? &c->run.rb : NULL;
 }
 
 /* Returns "DRILL" or "TABLETOP" while a drill's run is hosted, or NULL. */
@@ -62,11 +61,10 @@ static void drill_narrate_open(struct console *c, const struct rb_step *st)
 	                      : a->title            ? a->title
 	                                            : "");
 	for (size_t i = 0; i < st->plan->n_targets && n < sizeof body; i++)
-		n += (size_t)snprintf(body + n, sizeof body - n, "Would run on %s: %s\n",
-		                      st->plan->targets[i].site ? st->plan->targets[i].site->name
-		                                                : "this jump host",
-		                      st->plan->targets[i].command ? st->plan->targets[i].command
-		                                                   : "?");
+		n += (size_t)snprintf(
+		    body + n, sizeof body - n, "Would run on %s: %s\n",
+		    st->plan->targets[i].site ? st->plan->targets[i].site->name : "this jump host",
+		    st->plan->targets[i].command ? st->plan->targets[i].command : "?");
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n, "%s",
 		         "\nNothing runs: the answer is journaled as a note of this step, "
@@ -122,8 +120,8 @@ static int drill_inject(struct console *c, struct runbook *rb, const char *typed
 		return -1;
 	}
 	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	int kept = runbook_log(rb, "inject", json_pack("{s:o}", "text", utf8_json_string(typed)),
-	                       st);
+	int kept =
+	    runbook_log(rb, "inject", json_pack("{s:o}", "text", utf8_json_string(typed)), st);
 	event_log_add(&c->events, console_now(c), EVENT_INFO, NULL, "inject: %s%s", typed,
 	              kept == -1 ? " (kept until the journal can be written)" : "");
 	console_mark(c, PANEL_IN_EVENTS);
@@ -178,8 +176,9 @@ int console_drill_answer(struct console *c, const char *typed)
 		return rb != NULL ? drill_inject(c, rb, typed) : 0;
 	case PROMPT_WASH_WELL:
 		snprintf(c->wash_well, sizeof c->wash_well, "%s", typed);
-		prompt_open(&c->prompt, PROMPT_WASH_BADLY, "hot wash (2 of 3)", "what did not go well:",
-		            "%s", "What did not go well, or what was missing. Esc skips the hot wash.");
+		prompt_open(&c->prompt, PROMPT_WASH_BADLY, "hot wash (2 of 3)",
+		            "what did not go well:", "%s",
+		            "What did not go well, or what was missing. Esc skips the hot wash.");
 		return 1;
 	case PROMPT_WASH_BADLY:
 		snprintf(c->wash_badly, sizeof c->wash_badly, "%s", typed);

@@ -116,11 +116,12 @@ static int runbook_narrate(WINDOW *w, int y, int wd, const struct view *v, const
 	for (size_t i = 0; i < st->plan->n_targets; i++) {
 		const struct plan_target *pt = &st->plan->targets[i];
 		y += draw_wrap(w, y, 5, wd - 6, theme_attr(v->theme, THEME_NORMAL),
-		               pt->command ? pt->command : a->builtin ? a->builtin : "?");
+		               pt->command  ? pt->command
+		               : a->builtin ? a->builtin
+		                            : "?");
 		draw_textf(w, y++, 5, wd - 6, theme_attr(v->theme, THEME_DIM),
 		           "would run %s%s%s, not run: a tabletop", a->builtin ? "(built-in) " : "",
-		           pt->site ? "on " : "on this jump host",
-		           pt->site ? pt->site->name : "");
+		           pt->site ? "on " : "on this jump host", pt->site ? pt->site->name : "");
 	}
 	if (st->plan->instruction != NULL && a->kind == ACTION_MANUAL)
 		y += draw_wrap(w, y, 5, wd - 6, theme_attr(v->theme, THEME_NORMAL),
@@ -202,7 +203,8 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		return 1;
 	}
 	if (v->drill != NULL)
-		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD | A_REVERSE, " %s ",
+		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD | A_REVERSE,
+		           " %s ",
 		           rb->tabletop ? "TABLETOP: nothing runs; Enter narrates, i injects"
 		                        : "DRILL: steps act on the sites; i injects");
 	if (v->run_owner != NULL)

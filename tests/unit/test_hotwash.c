@@ -37,9 +37,9 @@ static void test_hotwash_parse(void **state)
 	struct hotwash_action a;
 	char *cause = NULL;
 	(void)state;
-	assert_int_equal(hotwash_action_parse(" restore runbook for /backup  / DBA팀 /2026-12-15 ",
-	                                      &a, &cause),
-	                 0);
+	assert_int_equal(
+	    hotwash_action_parse(" restore runbook for /backup  / DBA팀 /2026-12-15 ", &a, &cause),
+	    0);
 	assert_string_equal(a.what, "restore runbook for /backup");
 	assert_string_equal(a.owner, "DBA팀");
 	assert_string_equal(a.due, "2026-12-15");

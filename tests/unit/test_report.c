@@ -402,8 +402,8 @@ static void test_drill_true(void **state)
 	char *path;
 	struct journal *j = plant_open(*state, &path);
 	plant(j, 0, JOURNAL_RUN_STARTED,
-	      json_pack("{s:s, s:b, s:s, s:i, s:s}", "scenario", "랜섬웨어 감염", "drill", 1, "mode",
-	                "tabletop", "steps", 0, "operator", "kim"));
+	      json_pack("{s:s, s:b, s:s, s:i, s:s}", "scenario", "랜섬웨어 감염", "drill", 1,
+	                "mode", "tabletop", "steps", 0, "operator", "kim"));
 	plant(j, 0, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", "done"));
 	plant_seal(j);
 	load(&rep, *state, path, &plant_cat, 0);

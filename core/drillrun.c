@@ -197,7 +197,7 @@ const struct schedule_test *drillrun_schedule(const struct catalog *cat, const s
 }
 
 /*
- * What a drill's run_started says besides the scenario: "drill": true, its
+ * What a drill's run_started says besides the scenario: "drill": its name, its
  * "mode" ("drill": live, or "tabletop"), the scheduled test it satisfies, its
  * participants (the test's teams as roles, names to be filled in), objectives,
  * and its targets: the RTO is the drill's estimate, the RPO the sync_interval.
@@ -212,7 +212,7 @@ json_t *drillrun_about(const struct catalog *cat, const struct scenario *sc, int
 		                                     t->participants[i]));
 	for (size_t i = 0; e != NULL && i < e->n_objectives; i++)
 		json_array_append_new(goals, json_string(e->objectives[i]));
-	return json_pack("{s:b, s:s, s:s?, s:o, s:o, s:I, s:I}", "drill", 1, "mode",
+	return json_pack("{s:s, s:s, s:s?, s:o, s:o, s:I, s:I}", "drill", sc->name, "mode",
 	                 tabletop ? "tabletop" : "drill", "schedule",
 	                 e != NULL ? e->schedule : NULL, "participants", who, "objectives", goals,
 	                 "rto_target_ms", (json_int_t)sc->estimated_ms, "rpo_target_ms",

@@ -123,6 +123,8 @@ static void report_started(struct report *rep, const struct journal_record *rec)
 	rep->started = xstrdup(rec->ts);
 	rep->scenario = report_text(d, "scenario");
 	rep->drill = report_text(d, "drill");
+	if (rep->drill == NULL && json_is_true(json_object_get(d, "drill")))
+		rep->drill = report_text(d, "scenario"); /* "drill": true, as journals once said */
 	rep->mode = report_text(d, "mode");
 	rep->actor =
 	    xstrdup(strcmp(journal_text(d, "actor", ""), "watch") == 0 ? "watch" : "person");

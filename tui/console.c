@@ -71,6 +71,7 @@ static struct view console_panel_view(const struct console *c)
 	                      ? "Starting the run: taking the DR site's run lock..."
 	                      : NULL,
 	    .journal_error = c->run.active && c->run.journal_error[0] ? c->run.journal_error : NULL,
+	    .drill = console_drill_word(c),
 	    .fence = c->keep_on && c->keep.known ? &c->keep.st : NULL,
 	    .fence_error = c->keep_on && c->keep.error[0] ? c->keep.error : NULL,
 	    .fence_split = console_fence_split(c),

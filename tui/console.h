@@ -82,6 +82,9 @@ struct console {
 	char sched_error[512];           /* why the runs could not be read */
 	int sched_read;                  /* read at least once */
 	int64_t sched_read_mono;         /* when last read (monotonic) */
+	const struct scenario *drill_pick; /* a drill picked, its mode being asked (console_drill.c) */
+	int wash_done;                     /* the drill run's hot wash was journaled or skipped */
+	char wash_well[256], wash_badly[256]; /* its answers so far */
 };
 
 void console_dirty_all(struct console *c);
@@ -106,5 +109,12 @@ void console_follow_stop(struct console *c);
 int console_follow_pin(struct console *c, const char *run, char **cause);
 int console_follow_key(struct console *c, int ch);
 void console_schedule_read(struct console *c);
+int console_run_start(struct console *c, const struct scenario *sc, const char *mode);
+const char *console_drill_word(const struct console *c);
+void console_drill_ask_mode(struct console *c, const struct scenario *sc);
+int console_drill_key(struct console *c, int ch);
+int console_drill_answer(struct console *c, const char *typed);
+void console_drill_cancel(struct console *c, enum prompt_purpose was);
+void console_drill_pump(struct console *c);
 
 #endif

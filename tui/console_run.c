@@ -90,8 +90,15 @@ static void run_pick_open(struct console *c)
 		                      "%zu. %s  (%zu steps, estimated %lld min)\n", i + 1, sc->name,
 		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
-	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios",
-	            "number or name, then Enter:", "%s", body);
+	for (size_t i = 0; i < c->cat.drill_runs.n && n < sizeof body; i++) {
+		const struct scenario *sc = &c->cat.drill_runs.items[i];
+		n += (size_t)snprintf(body + n, sizeof body - n,
+		                      "%sD%zu. %s  (drill: %zu steps, estimated %lld min)\n",
+		                      i == 0 ? "\nDrills (live or tabletop):\n" : "", i + 1, sc->name,
+		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
+	}
+	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios and drills",
+	            "number or name (D<n>: a drill), then Enter:", "%s", body);
 }
 
 /* Opens the override of the current step's failed guards. */
@@ -123,7 +130,9 @@ int console_run_key(struct console *c, int ch)
 	struct rb_step *st = run_step(c);
 	const struct site *p = conf_primary(&c->cat.cf);
 	int starting = c->run.active && c->run.phase != RUNHOST_RUNNING;
-	if (ch == 's' && c->agents != NULL && !starting && (rb == NULL || rb->finished)) {
+	if (console_drill_key(c, ch)) {
+		; /* i, and Enter in a tabletop */
+	} else if (ch == 's' && c->agents != NULL && !starting && (rb == NULL || rb->finished)) {
 		run_pick_open(c);
 	} else if (ch == 'f' && rb != NULL && rb->split_brain) {
 		runbook_fence_returned_now(
@@ -165,18 +174,34 @@ int console_run_key(struct console *c, int ch)
 	return 1;
 }
 
-/* Starts the picked scenario, the runbook first on screen; a note when it cannot. */
+/*
+ * Starts the picked scenario, or asks a drill's mode first (1: that dialog
+ * is open); a note when it cannot.
+ */
 static int run_pick(struct console *c, const char *typed)
 {
 	const struct scenario *sc = drillrun_find(&c->cat, typed);
-	char *cause = NULL;
 	if (sc == NULL) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "No scenario '%s'.", typed);
 		return -1;
 	}
+	if (drillrun_is_drill(&c->cat, sc)) {
+		console_drill_ask_mode(c, sc);
+		return 1;
+	}
+	return console_run_start(c, sc, NULL);
+}
+
+/*
+ * Starts a run of sc, a drill's in mode (RUNHOST_DRILL or RUNHOST_TABLETOP,
+ * or NULL), the runbook first on screen; -1 with a note when it cannot.
+ */
+int console_run_start(struct console *c, const struct scenario *sc, const char *mode)
+{
+	char *cause = NULL;
 	runhost_stop(&c->run); /* the finished run before, if any */
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
-	                        c->keep_on ? &c->keep : NULL, NULL, NULL};
+	                        c->keep_on ? &c->keep : NULL, NULL, mode};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
 		free(cause);
@@ -360,7 +385,7 @@ static int run_answer(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Not aborted: type abort.");
 		return -1;
 	default:
-		return 0;
+		return console_drill_answer(c, typed);
 	}
 }
 
@@ -373,6 +398,8 @@ void console_run_prompt(struct console *c, int ch)
 		c->prompt.purpose = PROMPT_NONE;
 	if (a == PROMPT_CANCEL && (was == PROMPT_TAKEOVER || was == PROMPT_UNLOCKED))
 		runhost_stop(&c->run); /* the lock is left to its holder: no run */
+	if (a == PROMPT_CANCEL)
+		console_drill_cancel(c, was);
 	if (c->prompt.purpose == PROMPT_NONE)
 		console_dirty_all(c);
 	else
@@ -425,6 +452,7 @@ void console_run_pump(struct console *c)
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites);
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites); /* results computed during the first */
 	run_lock_dialogs(c);
+	console_drill_pump(c);
 	console_mark(c, PANEL_IN_RUN |
 	                    (c->events.n + c->events.dropped != events ? PANEL_IN_EVENTS : 0));
 }

@@ -2,7 +2,8 @@
  * The header: the overall verdict, each site with its role and state, the
  * failover mode and the watcher (where they fit), and the clock in UTC and
  * local time (or the time of the capture being viewed, marked "recorded");
- * the second line holds the reason heading the verdict (split brain, if
+ * a drill run is named first, DRILL or TABLETOP in reverse bold (the word
+ * itself, so it holds without colour); the second line holds the reason heading the verdict (split brain, if
  * any, is always that one; with its cause when the kept fence explains it)
  * and how many more there are, and at its right the fence kept after a
  * promotion.
@@ -158,7 +159,8 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	localtime_r(&now, &local);
 	strftime(ut, sizeof ut, "%H:%M:%S", &utc);
 	/* Local time only where it differs, and where the sites' roles still fit whole. */
-	int need = (int)strlen(verdict_name(v->verdict->level)) + 3;
+	int need = (int)strlen(verdict_name(v->verdict->level)) + 3 +
+	           (v->drill != NULL ? (int)strlen(v->drill) + 3 : 0);
 	for (size_t i = 0; i < v->n_sites; i++)
 		need += utf8_width(v->sites[i].name) + 14; /* " unreachable  " at most */
 	if (local.tm_gmtoff != 0 && need + 32 <= wd)
@@ -167,9 +169,14 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	         v->recorded ? "recorded " : v->following ? "FOLLOWING " : "", ut, lt);
 	int clockw = (int)strlen(clock), room = wd - clockw - 1;
 
-	int x =
-	    draw_textf(w, 0, 0, wd, theme_attr(t, header_level_role(v->verdict->level)) | A_BOLD,
-	               " %s ", verdict_name(v->verdict->level));
+	int x = 0;
+	if (v->drill != NULL)
+		x = draw_textf(w, 0, 0, wd, theme_attr(t, THEME_WARN) | A_BOLD | A_REVERSE, " %s ",
+		               v->drill) +
+		    1;
+	x += draw_textf(w, 0, x, wd - x,
+	                theme_attr(t, header_level_role(v->verdict->level)) | A_BOLD, " %s ",
+	                verdict_name(v->verdict->level));
 	x++;
 	for (size_t i = 0; i < v->n_sites && x < room; i++)
 		x += header_site(w, x, room - x, v, &v->sites[i]);

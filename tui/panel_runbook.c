@@ -4,7 +4,9 @@
  * gone), then every step with its state glyph, its time against its
  * estimate and why it stands where it stands; under the current step its
  * guards with their evidence, the exact command, and the tail of its output.
- * A split-brain alarm comes first, in red, for as long as it holds.
+ * A split-brain alarm comes first, in red, for as long as it holds. A drill
+ * run says DRILL or TABLETOP on the first line; in a tabletop the current
+ * step says what would run, and where.
  */
 #include "config.h"
 
@@ -107,6 +109,26 @@ static int runbook_tail_lines(WINDOW *w, int y, int wd, const struct view *v, co
 	return y;
 }
 
+/* Draws what a tabletop step would run, and on which site: nothing runs. */
+static int runbook_narrate(WINDOW *w, int y, int wd, const struct view *v, const struct rb_step *st)
+{
+	const struct action *a = st->plan->action;
+	for (size_t i = 0; i < st->plan->n_targets; i++) {
+		const struct plan_target *pt = &st->plan->targets[i];
+		y += draw_wrap(w, y, 5, wd - 6, theme_attr(v->theme, THEME_NORMAL),
+		               pt->command  ? pt->command
+		               : a->builtin ? a->builtin
+		                            : "?");
+		draw_textf(w, y++, 5, wd - 6, theme_attr(v->theme, THEME_DIM),
+		           "would run %s%s%s, not run: a tabletop", a->builtin ? "(built-in) " : "",
+		           pt->site ? "on " : "on this jump host", pt->site ? pt->site->name : "");
+	}
+	if (st->plan->instruction != NULL && a->kind == ACTION_MANUAL)
+		y += draw_wrap(w, y, 5, wd - 6, theme_attr(v->theme, THEME_NORMAL),
+		               st->plan->instruction);
+	return y;
+}
+
 /* Draws the current step's guards, command and output tail. */
 static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const struct rb_step *st)
 {
@@ -117,6 +139,8 @@ static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const 
 		    "%s %s: %s",
 		    theme_glyph(t, st->guards[i].pass ? "✓" : "✗", st->guards[i].pass ? "+" : "x"),
 		    st->plan->action->guards[i], st->guards[i].evidence);
+	if (v->run->tabletop)
+		return runbook_narrate(w, y, wd, v, st);
 	for (size_t i = 0; i < st->plan->n_targets; i++)
 		if (st->plan->targets[i].command != NULL)
 			y += draw_wrap(w, y, 5, wd - 6, theme_attr(t, THEME_NORMAL),
@@ -140,6 +164,8 @@ static const char *runbook_hint(const struct runbook *rb, const struct rb_step *
 		return "s: pick a scenario";
 	if (rb->held)
 		return "held: nothing is confirmed until the journal can be written  a: abort";
+	if (rb->tabletop && st->state == RB_AWAITING)
+		return "Enter: what would you do  i: inject  k: skip  n: note";
 	switch (st->state) {
 	case RB_GUARDED:
 		return "o: override (type the guard's name)  t: attest the old primary is down  k: "
@@ -176,6 +202,11 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		                        : "No run. Press s to pick a recovery scenario.");
 		return 1;
 	}
+	if (v->drill != NULL)
+		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD | A_REVERSE,
+		           " %s ",
+		           rb->tabletop ? "TABLETOP: nothing runs; Enter narrates, i injects"
+		                        : "DRILL: steps act on the sites; i injects");
 	if (v->run_owner != NULL)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);

@@ -16,12 +16,18 @@ enum prompt_purpose {
 	PROMPT_SKIP,     /* with a reason */
 	PROMPT_NOTE,
 	PROMPT_ABORT,
-	PROMPT_RESUME,   /* an unfinished run found at start */
-	PROMPT_TAKEOVER, /* the DR site's run lock, from a holder that may be gone */
-	PROMPT_NOTICE,   /* a run could not start: why (Enter or Esc closes) */
-	PROMPT_DETACH,   /* quit while a run goes on: it stays open to be resumed */
-	PROMPT_UNLOCKED, /* the DR site does not answer: start without its run lock */
-	PROMPT_DISARM,   /* the kept fence, after a deliberate failback: type the site's name */
+	PROMPT_RESUME,      /* an unfinished run found at start */
+	PROMPT_TAKEOVER,    /* the DR site's run lock, from a holder that may be gone */
+	PROMPT_NOTICE,      /* a run could not start: why (Enter or Esc closes) */
+	PROMPT_DETACH,      /* quit while a run goes on: it stays open to be resumed */
+	PROMPT_UNLOCKED,    /* the DR site does not answer: start without its run lock */
+	PROMPT_DISARM,      /* the kept fence, after a deliberate failback: type the site's name */
+	PROMPT_DRILL_MODE,  /* a drill picked: live or tabletop */
+	PROMPT_NARRATE,     /* a tabletop step: what would you do (and how long)? */
+	PROMPT_INJECT,      /* an event injected into a drill */
+	PROMPT_WASH_WELL,   /* the hot wash: what went well */
+	PROMPT_WASH_BADLY,  /* ... what did not */
+	PROMPT_WASH_ACTION, /* ... one corrective action: what / owner / due */
 };
 
 enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };

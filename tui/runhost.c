@@ -722,6 +722,15 @@ void runhost_detach(struct runhost *h, const char *reason)
 	runhost_unlock(h);
 }
 
+/* Seals the journal of a run that ended again, after records that followed its end (a hot wash). */
+void runhost_seal(struct runhost *h)
+{
+	char *cause = NULL;
+	if (h->active && h->phase == RUNHOST_RUNNING && h->rb.finished && h->journal != NULL &&
+	    journal_seal(h->journal, &cause) == -1)
+		free(cause); /* sealed when the host stops, if it can be then */
+}
+
 /* Ends the host: the journal closed, the locks given back (the run itself may be unfinished: it can
  * be resumed). */
 void runhost_stop(struct runhost *h)

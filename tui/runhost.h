@@ -90,6 +90,7 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n);
 int runhost_takeover(struct runhost *h, const char *typed);
 int runhost_start_unlocked(struct runhost *h, const char *typed);
 void runhost_stop(struct runhost *h);
+void runhost_seal(struct runhost *h);
 int runhost_going(const struct runhost *h);
 int runhost_arms_fence(const struct runhost *h);
 void runhost_take_op(struct runhost *h, struct op *op);

@@ -168,6 +168,10 @@ static void test_drillrun_ransomware(void **state)
 	assert_string_equal(p.steps[3].instruction, "보안 취약점 점검");
 	assert_int_equal(p.steps[3].n_targets, 0);
 	assert_string_equal(drillrun_entry(&fx->cat, p.scenario)->schedule, "데이터 복구 테스트");
+	json_t *about = drillrun_about(&fx->cat, p.scenario, 1);
+	assert_string_equal(json_string_value(json_object_get(about, "drill")), "랜섬웨어 감염");
+	assert_string_equal(json_string_value(json_object_get(about, "mode")), "tabletop");
+	json_decref(about);
 	plan_free(&p);
 	done(fx);
 }

@@ -395,6 +395,24 @@ static void test_unreadable(void **state)
 	free(path);
 }
 
+/* A run_started of "drill": true (as journals once said): the drill is the scenario's name. */
+static void test_drill_true(void **state)
+{
+	struct report rep;
+	char *path;
+	struct journal *j = plant_open(*state, &path);
+	plant(j, 0, JOURNAL_RUN_STARTED,
+	      json_pack("{s:s, s:b, s:s, s:i, s:s}", "scenario", "랜섬웨어 감염", "drill", 1,
+	                "mode", "tabletop", "steps", 0, "operator", "kim"));
+	plant(j, 0, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", "done"));
+	plant_seal(j);
+	load(&rep, *state, path, &plant_cat, 0);
+	assert_string_equal(report_type(&rep), "tabletop");
+	assert_string_equal(rep.drill, "랜섬웨어 감염");
+	report_free(&rep);
+	free(path);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
@@ -408,6 +426,7 @@ int main(void)
 	    T(test_live),
 	    T(test_watch),
 	    T(test_drill),
+	    T(test_drill_true),
 	    T(test_issues),
 	    T(test_tampered_edit),
 	    T(test_tampered_cut),

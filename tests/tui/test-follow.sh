@@ -78,9 +78,7 @@ check "the run finishes" shows "(finished)" 30
 fcheck "the follower survives the run's end, showing it over" fshows F "the run is over" 10
 fcheck "the follower without probes too" fshows G "(finished)" 10
 run=$(basename "$j" .jsonl)
-F kill-server 2>/dev/null
-sleep 0.5 # the old server gone before the new one starts on the same socket
-F new-session -d -x 110 -y 40 "$env_ $prog -c $LAB_CONFIG --follow $run --no-probe; sleep 60"
+renew F -d -x 110 -y 40 "$env_ $prog -c $LAB_CONFIG --follow $run --no-probe; sleep 60"
 fcheck "a follower of that run started after it shows it finished" fshows F "(finished)" 10
 F send-keys q
 sleep 1

@@ -54,9 +54,7 @@ sed -i 's/^  slow: "0"/  slow: "3"/' "$LAB_CONFIG"
 # A parameter that would break out of a naive command line: it must arrive as one literal argument.
 evil="'; touch $LAB_DIR/pwned; '"
 sed -i "s|^  note: \"-\"|  note: \"$evil\"|" "$LAB_CONFIG"
-T kill-server 2>/dev/null
-sleep 0.5
-T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
+renew T -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
 shows "datacenter-2 standby" 20
 T send-keys s
 shows "number or name" 20
@@ -91,9 +89,7 @@ check "update_routing_tables runs" shows "2 update_routing_tables  0:0" 20
 sleep 1
 pkill -KILL -P "$(T display-message -p '#{pane_pid}')" -x drconsole
 sleep 0.5
-T kill-server 2>/dev/null
-sleep 0.5
-T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
+renew T -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 60"
 check "started again, the console offers the unfinished run" shows "A run of 네트워크 장애 started" 20
 T send-keys resume Enter
 check "resumed: the step done before stays done" shows "✓ 1 activate_backup_network" 20

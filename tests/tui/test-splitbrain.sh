@@ -139,8 +139,7 @@ end=$((SECONDS + 15))
 until [ "$(T list-panes -F '#{pane_current_command}' 2>/dev/null)" = sleep ] || [ "$SECONDS" -gt "$end" ]; do
 	sleep 0.2
 done
-T kill-server 2>/dev/null
-T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color TZ=UTC XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 120"
+renew T -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color TZ=UTC XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $LAB_CONFIG; sleep 120"
 check "a new console, with no run, shows the kept fence in its header" shows "fence kept: datacenter-1 (since" 20
 "$prog" -c "$LAB_CONFIG" fence --disarm datacenter-2 >"$LAB_DIR/fence.out" 2>&1
 rc=$?

@@ -15,6 +15,17 @@ pass=0
 fail=0
 # T ARGS: tmux on the test's own server.
 T() { tmux -L "$sock" -f /dev/null "$@"; }
+# renew TMUXFN ARGS...: kills that tmux server, waits (bounded) until it is gone,
+# then starts a new session with ARGS: a new session started while the old
+# server is still exiting would die with it ("no server running").
+renew() {
+	local fn=$1 end=$((SECONDS + 5))
+	shift
+	"$fn" kill-server 2>/dev/null
+	while "$fn" has-session 2>/dev/null && [ "$SECONDS" -lt "$end" ]; do sleep 0.05; done
+	sleep 0.2
+	"$fn" new-session "$@"
+}
 # ok TEXT / notok TEXT: one assertion's outcome.
 ok() { echo "ok - $1"; pass=$((pass + 1)); }
 notok() { echo "not ok - $1"; fail=$((fail + 1)); }

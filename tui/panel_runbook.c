@@ -178,6 +178,8 @@ static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const st
 	const struct rb_step *st = &rb->steps[i];
 	const struct action *a = st->plan->action;
 	const char *why = runbook_why_text(rb, st);
+	if (st->state == RB_GUARDED && i == rb->current && st->n_guards > 0)
+		why = ""; /* its guards follow, each with its evidence */
 	char e[16], est[16], line[768];
 	attr_t attr = theme_attr(t, runbook_role(st->state));
 	snprintf(line, sizeof line, "%s %zu %s  %s/%s  %s", runbook_glyph(t, st->state), i + 1,

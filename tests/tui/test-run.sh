@@ -41,7 +41,8 @@ check "80x24, guarded: the timer line is on screen" shows "데이터베이스 �
 check "80x24: the run has the focus, marked in the runbook's title" shows "▶ runbook" 5
 check "80x24: the step's title is shown, not its action id" shows "2 Promote the DR standby to primary" 5
 T send-keys Down Down Down Down Down Down Down Down
-sleep 0.5
+check "80x24: Down scrolls the steps" shows "─ ↑ " 5
+check "80x24, scrolled to the end: the last step is in view" shows "4 Verify data integrity and measure the data lost" 5
 check "80x24, scrolled to the end: the keys line stays" shows "o: override guard" 5
 check "80x24, scrolled to the end: the timer stays" shows "데이터베이스 장애  0:" 5
 check "80x24: the failed guard's evidence is whole, wrapped" shows "answers as a writable primary" 5

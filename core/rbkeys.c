@@ -25,8 +25,8 @@ void rbkeys_read(const struct runbook *rb, struct rbkeys_in *in)
 	in->finished = rb->finished;
 	in->held = rb->held;
 	in->fence_key = rb->split_brain && !rb->fence_request && !rb->fence_on_return;
-	const struct rb_step *st = !rb->finished && rb->current < rb->n ? &rb->steps[rb->current]
-	                                                                 : NULL;
+	const struct rb_step *st =
+	    !rb->finished && rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	if (st == NULL)
 		return;
 	in->has_step = 1;
@@ -42,8 +42,7 @@ void rbkeys_read(const struct runbook *rb, struct rbkeys_in *in)
 }
 
 /* Appends a key when there is room; returns the new count. */
-static size_t rbkeys_add(struct rbkey *out, size_t n, size_t max, const char *key,
-                         const char *what)
+static size_t rbkeys_add(struct rbkey *out, size_t n, size_t max, const char *key, const char *what)
 {
 	if (n < max) {
 		out[n].key = key;

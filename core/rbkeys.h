@@ -14,9 +14,9 @@
 
 /* What the keys depend on, read from a run (rbkeys_read) or set by a test. */
 struct rbkeys_in {
-	int finished;     /* the run is over (finished or aborted) */
-	int held;         /* the journal cannot be written: only an abort is taken */
-	int has_step;     /* there is a current step */
+	int finished; /* the run is over (finished or aborted) */
+	int held;     /* the journal cannot be written: only an abort is taken */
+	int has_step; /* there is a current step */
 	enum rb_state state;
 	int manual;       /* the step is marked done by hand (a manual step, or a tabletop run) */
 	int typed;        /* its confirmation is the site's name, typed */

@@ -23,7 +23,8 @@ static void test_awaiting(void **state)
 	(void)state;
 	char b[256];
 	struct rbkeys_in in = {.has_step = 1, .state = RB_AWAITING};
-	assert_string_equal(keys_of(&in, b, sizeof b), "Enter: confirm  k: skip  n: note  a: abort");
+	assert_string_equal(keys_of(&in, b, sizeof b),
+	                    "Enter: confirm  k: skip  n: note  a: abort");
 	in.typed = 1;
 	assert_string_equal(keys_of(&in, b, sizeof b),
 	                    "Enter: confirm (type the site)  k: skip  n: note  a: abort");
@@ -47,8 +48,9 @@ static void test_guarded(void **state)
 	assert_string_equal(keys_of(&in, b, sizeof b),
 	                    "o: override guard  k: skip  n: note  a: abort");
 	in.primary_down = 1;
-	assert_string_equal(keys_of(&in, b, sizeof b),
-	                    "o: override guard  t: attest primary down  k: skip  n: note  a: abort");
+	assert_string_equal(
+	    keys_of(&in, b, sizeof b),
+	    "o: override guard  t: attest primary down  k: skip  n: note  a: abort");
 }
 
 /* Failed: r and k, never d (the engine ignores d on a failed step). */

@@ -210,19 +210,43 @@ static int runbook_steps(WINDOW *w, int y, int wd, const struct view *v, const s
 	return y;
 }
 
-/* Draws the line of the keys that apply now (after a brief word, when there is one) at line y. */
-static void runbook_keys(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb)
+/*
+ * Draws the keys that apply now (after a brief word, when there is one) on
+ * the lines ending at line last, as many as the width needs, a key never cut
+ * in two; returns the lines used.
+ */
+static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v, const struct runbook *rb)
 {
 	const struct theme *t = v->theme;
 	struct rbkeys_in in;
 	struct rbkey keys[RBKEYS_MAX];
-	char text[256];
-	int x = 1;
+	char item[RBKEYS_MAX][96], line[RBKEYS_MAX][256];
+	int n_lines = 0, room = wd - 2;
 	rbkeys_read(rb, &in);
-	rbkeys_text(keys, rbkeys_list(&in, keys, RBKEYS_MAX), text, sizeof text);
-	if (v->run_flash != NULL)
-		x += 2 + draw_text(w, y, x, wd - 2, theme_attr(t, THEME_OK) | A_BOLD, v->run_flash);
-	draw_text(w, y, x, wd - 1 - x, theme_attr(t, THEME_FOCUS), text);
+	size_t n = rbkeys_list(&in, keys, RBKEYS_MAX);
+	for (size_t i = 0; i < n; i++)
+		snprintf(item[i], sizeof item[i], "%s: %s", keys[i].key, keys[i].what);
+	line[0][0] = '\0';
+	int used = v->run_flash != NULL ? utf8_width(v->run_flash) + 2 : 0;
+	for (size_t i = 0; i < n; i++) {
+		int need = utf8_width(item[i]) + (line[n_lines][0] ? 2 : 0);
+		if (used > 0 && used + need > room && n_lines + 1 < RBKEYS_MAX) {
+			line[++n_lines][0] = '\0';
+			used = 0;
+			need = utf8_width(item[i]);
+		}
+		size_t len = strlen(line[n_lines]);
+		snprintf(line[n_lines] + len, sizeof line[0] - len, "%s%s", len ? "  " : "", item[i]);
+		used += need;
+	}
+	n_lines++;
+	for (int k = 0; k < n_lines; k++) {
+		int y = last - (n_lines - 1) + k, x = 1;
+		if (k == 0 && v->run_flash != NULL)
+			x += 2 + draw_text(w, y, x, room, theme_attr(t, THEME_OK) | A_BOLD, v->run_flash);
+		draw_text(w, y, x, wd - 1 - x, theme_attr(t, THEME_FOCUS), line[k]);
+	}
+	return n_lines;
 }
 
 /*
@@ -246,9 +270,10 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	if (v->run_owner != NULL)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);
-	int keys = v->run_owner == NULL, bottom = h - 1 - keys, list = 0;
-	if (keys && bottom >= y)
-		runbook_keys(w, bottom, wd, v, rb);
+	int keys = 0, list = 0;
+	if (v->run_owner == NULL && h - 2 >= y)
+		keys = runbook_keys(w, h - 2, wd, v, rb);
+	int bottom = h - 1 - keys;
 	if (bottom > y) {
 		WINDOW *mid = derwin(w, bottom - y, wd, y, 0);
 		if (mid != NULL) {

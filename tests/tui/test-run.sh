@@ -46,6 +46,10 @@ check "80x24, scrolled to the end: the last step is in view" shows "4 Verify dat
 check "80x24, scrolled to the end: the keys line stays" shows "o: override guard" 5
 check "80x24, scrolled to the end: the timer stays" shows "데이터베이스 장애  0:" 5
 check "80x24: the failed guard's evidence is whole, wrapped" shows "answers as a writable primary" 5
+T send-keys 3
+check "80x24, the drill layout's narrower runbook: every key stays whole" shows "a: abort" 10
+T send-keys 2
+shows "o: override guard  k: skip  n: note  a: abort" 10
 T send-keys n
 shows "note:" 10
 T send-keys "guard seen at 80x24" Enter

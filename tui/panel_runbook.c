@@ -165,6 +165,17 @@ static const char *runbook_why_text(const struct runbook *rb, const struct rb_st
 	return st->why;
 }
 
+/* Tells whether a step's why is what its guards say (drawn under it, each with its evidence). */
+static int runbook_why_is_guard(const struct rb_step *st)
+{
+	for (size_t i = 0; i < st->n_guards; i++) {
+		size_t len = strlen(st->plan->action->guards[i]);
+		if (strncmp(st->why, st->plan->action->guards[i], len) == 0 && st->why[len] == ':')
+			return 1;
+	}
+	return 0;
+}
+
 /*
  * Draws one step: glyph, number, its action's title, time against estimate,
  * state and why, on one line, with the action's id at the right end where the
@@ -178,7 +189,7 @@ static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const st
 	const struct rb_step *st = &rb->steps[i];
 	const struct action *a = st->plan->action;
 	const char *why = runbook_why_text(rb, st);
-	if (st->state == RB_GUARDED && i == rb->current && st->n_guards > 0)
+	if (i == rb->current && runbook_why_is_guard(st))
 		why = ""; /* its guards follow, each with its evidence */
 	char e[16], est[16], line[768];
 	attr_t attr = theme_attr(t, runbook_role(st->state));

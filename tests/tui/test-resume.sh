@@ -54,7 +54,7 @@ shows "데이터베이스 장애  0:0" 20 # the run has begun: its first step go
 # A dropped SSH session to the jump host: SIGHUP, the same case as a kill.
 pkill -HUP -P "$(T display-message -p '#{pane_pid}')" -x drconsole
 check "hung up as step 1 ran: the run is offered again" resume
-check "step 1 done" settle 1 verify_replication_status
+check "step 1 done" settle 1 "Verify that the standby is streaming and caught up"
 
 # Step 2: the promotion, killed right after the typed confirmation.
 shows "2 Promote the DR standby to primary  0:00/3:00  awaiting confirmation" 20

@@ -40,12 +40,12 @@ check "80x24, guarded: the keys line offers the override" shows "o: override gua
 check "80x24, guarded: the timer line is on screen" shows "데이터베이스 장애  0:" 5
 check "80x24: the run has the focus, marked in the runbook's title" shows "▶ runbook" 5
 check "80x24: the step's title is shown, not its action id" shows "2 Promote the DR standby to primary" 5
+check "80x24: the failed guard's evidence is whole, wrapped" shows "answers as a writable primary" 5
 T send-keys Down Down Down Down Down Down Down Down
 check "80x24: Down scrolls the steps" shows "─ ↑ " 5
 check "80x24, scrolled to the end: the last step is in view" shows "4 Verify data integrity and measure the data lost" 5
 check "80x24, scrolled to the end: the keys line stays" shows "o: override guard" 5
 check "80x24, scrolled to the end: the timer stays" shows "데이터베이스 장애  0:" 5
-check "80x24: the failed guard's evidence is whole, wrapped" shows "answers as a writable primary" 5
 T send-keys 3
 check "80x24, the drill layout's narrower runbook: every key stays whole" shows "a: abort" 10
 T send-keys 2
@@ -58,7 +58,7 @@ T resize-window -x 110 -y 40
 T send-keys o
 check "o asks for the guard's name" shows "type primary_fenced to override" 20
 T send-keys primary_fenced Enter
-check "overridden: the step awaits its confirmation" shows "2 Promote the DR standby to primary  0:00/3:00  awaiting confirmation" 20
+check "overridden: the step awaits its confirmation" shows "/3:00  awaiting confirmation" 20
 T send-keys Enter
 check "the confirmation names the site, host and role" shows "Site: datacenter-2 (DR site), host 127.0.0.1, now standby" 20
 T send-keys datacenter-2 Enter

@@ -30,7 +30,8 @@ check "the DR site's run lock is held: who, and that it cannot be told whether i
 	shows "operator kim on host jump-elsewhere" 20
 T send-keys take Enter
 check "only the typed word takes it over" shows "Not taken over: type takeover." 20
-T send-keys over Enter
+check "the refused entry is cleared" shows "type takeover to take it: _" 5
+T send-keys takeover Enter
 check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 Check the health of both datacenters" 20
 check "the promotion waits for an attestation" shows "attest that it is down and stays down" 20
 T send-keys t

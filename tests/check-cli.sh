@@ -71,6 +71,8 @@ check "no config found: exit 1 and the places tried" eval 'rc_is 1 && err_has "n
 
 run check -c "$example"
 check "the example config checks clean with a summary" eval 'rc_is 0 && out_has "scenarios  3 in" && out_has "데이터베이스 장애" && out_has "layouts    4 in" && [ ! -s "$tmp/err" ]'
+check "check says which manual steps the config leaves manual, as info" eval 'out_has "info       update_connection_string is a manual step: to have drconsole run it, give it run: under actions: in $example"'
+check "check says nothing of a manual step the config overrides" eval '! out_has "info       update_dns is a manual step"'
 DRCONSOLE_CONFIG="$example" run check
 check "\$DRCONSOLE_CONFIG is used" eval 'rc_is 0 && out_has "config     $example"'
 run check "$top_srcdir/scenarios/recovery-scenarios.yml" "$top_srcdir/scenarios/dr-drill.yml" \

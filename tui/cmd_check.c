@@ -75,6 +75,33 @@ static size_t check_ssh_configs(const struct conf *cf)
 	return errors;
 }
 
+/* Tells whether a scenario names an action. */
+static int check_action_used(const struct catalog *cat, const char *name)
+{
+	for (size_t i = 0; i < cat->scenarios.n; i++)
+		for (size_t k = 0; k < cat->scenarios.items[i].n_steps; k++)
+			if (strcmp(cat->scenarios.items[i].steps[k].text, name) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * Says, as info, which manual steps the scenarios use that the config does
+ * not override: advice for the configuration, given here and not on the
+ * runbook at 3 a.m., where a manual step says only what to do.
+ */
+static void check_print_manual(const struct catalog *cat)
+{
+	for (size_t i = 0; i < cat->actions.n; i++) {
+		const struct action *a = &cat->actions.items[i];
+		if (a->kind == ACTION_MANUAL && !a->overridden && check_action_used(cat, a->name))
+			textout_printf(stdout,
+			               "%-11s%s is a manual step: to have drconsole run it, give it "
+			               "run: under actions: in %s\n",
+			               "info", a->name, cat->cf.file);
+	}
+}
+
 /* Prints the summary of a loaded catalog. */
 static void check_print_summary(const struct catalog *cat)
 {
@@ -85,6 +112,7 @@ static void check_print_summary(const struct catalog *cat)
 		overridden += cat->actions.items[i].overridden;
 	textout_printf(stdout, "%-11s%zu (%zu from the config)\n", "actions", cat->actions.n,
 	               overridden);
+	check_print_manual(cat);
 	textout_printf(stdout, "%-11s%zu in %s\n", "scenarios", cat->scenarios.n,
 	               cat->scenarios.file);
 	for (size_t i = 0; i < cat->scenarios.n; i++) {

@@ -67,6 +67,7 @@ static struct view console_panel_view(const struct console *c)
 	    .following = c->follow_mode,
 	    .run = running ? &c->run.rb : !c->run.active && c->following ? &c->follow : NULL,
 	    .run_owner = running || c->run.active ? NULL : console_follow_note(c),
+	    .run_flash = c->flash[0] && clock_mono_ms() < c->flash_until ? c->flash : NULL,
 	    .run_status = c->run.active && !running
 	                      ? "Starting the run: taking the DR site's run lock..."
 	                      : NULL,
@@ -288,9 +289,9 @@ static void console_draw_help(struct console *c)
 	    "Ctrl-L     repaint the whole screen",
 	    "K          show an unknown host key set aside with Esc again",
 	    "s          pick a recovery scenario and start its run",
-	    "Enter      confirm the current step (or mark a manual one done)",
+	    "Enter      confirm the current step (the runbook lists the keys now)",
 	    "o / t      override failed guards / attest the old primary down",
-	    "r k d      retry, skip with a reason, mark an unknown step done",
+	    "r k d      retry, skip (a reason), mark done (manual or unknown)",
 	    "n / a      add a note to the journal / abort the run",
 	    "f          fence an old primary that came back writable (split brain)",
 	    "F          disarm the kept fence (after a failback; type the site)",
@@ -305,13 +306,20 @@ static void console_draw_help(struct console *c)
 	delwin(win);
 }
 
-/* Draws a pane's frame and title over its content, and how much its scrolling hides. */
+/*
+ * Draws a pane's frame and title over its content, and how much its
+ * scrolling hides; the focused pane's title starts with a marker, which
+ * tells it without colour (NO_COLOR, a monochrome terminal).
+ */
 static void console_frame(struct console *c, const struct console_pane *p, int focused)
 {
 	int h = getmaxy(p->win), w = getmaxx(p->win), below = p->lines - p->scroll - (h - 2);
 	char buf[32];
 	attr_t a = theme_attr(&c->theme, THEME_TITLE);
-	draw_box(p->win, &c->theme, p->cls->title, focused);
+	char title[64];
+	snprintf(title, sizeof title, "%s%s", focused ? theme_glyph(&c->theme, "▶ ", "> ") : "",
+	         p->cls->title);
+	draw_box(p->win, &c->theme, title, focused);
 	if (p->scroll > 0) {
 		snprintf(buf, sizeof buf, " %s %d ", theme_glyph(&c->theme, "↑", "^"), p->scroll);
 		draw_text(p->win, 0, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
@@ -369,6 +377,26 @@ void console_use_layout(struct console *c, const char *name)
 		c->layout = l;
 		console_layout(c);
 	}
+}
+
+/* Shows a run: the incident layout, the focus on its runbook panel (its keys act on the run). */
+void console_show_run(struct console *c)
+{
+	console_use_layout(c, "incident");
+	for (size_t i = 0; i < c->n_panes; i++)
+		if (c->panes[i].cls == &panel_runbook && c->focus != (int)i) {
+			c->panes[c->focus].dirty = 1;
+			c->focus = (int)i;
+			c->panes[i].dirty = 1;
+		}
+}
+
+/* Says a brief word on the run in the runbook panel's key line, for a few seconds. */
+void console_flash(struct console *c, const char *word)
+{
+	snprintf(c->flash, sizeof c->flash, "%s", word);
+	c->flash_until = clock_mono_ms() + CONSOLE_FLASH_MS;
+	console_mark(c, PANEL_IN_RUN);
 }
 
 /* Switches to the layout bound to a digit key, if there is one. */

@@ -24,6 +24,7 @@
 #include "watchstate.h"
 
 #define CONSOLE_CTRL(c) ((c)&0x1f)
+#define CONSOLE_FLASH_MS 3000 /* how long a brief word on the run stays */
 
 struct console_pane {
 	const struct panel_class *cls;
@@ -46,6 +47,8 @@ struct console {
 	struct rb_track track; /* the old primary's WAL since the console started */
 	char *resume_path;     /* the journal of an unfinished run offered for resuming */
 	int overlay_dirty;     /* the help or the dialog changed: draw it again */
+	char flash[64];        /* a brief word on the run ("note journaled"), until flash_until */
+	int64_t flash_until;   /* monotonic ms */
 	int too_small;
 	int quit;
 	struct agent **agents;
@@ -91,6 +94,8 @@ void console_dirty_all(struct console *c);
 void console_mark(struct console *c, unsigned inputs);
 int64_t console_now(const struct console *c);
 void console_use_layout(struct console *c, const char *name);
+void console_show_run(struct console *c);
+void console_flash(struct console *c, const char *word);
 int console_run_key(struct console *c, int ch);
 void console_run_prompt(struct console *c, int ch);
 void console_run_pump(struct console *c);

@@ -209,7 +209,7 @@ void console_follow_read(struct console *c)
 		free(path);
 		c->follow_ended = 0;
 		if (!c->run.active)
-			console_use_layout(c, "incident"); /* the runbook first, as for a run of its own */
+			console_show_run(c); /* the runbook first, as for a run of its own */
 	} else if (c->follow_ended) {
 		return; /* read for the last time already */
 	}

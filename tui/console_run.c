@@ -17,6 +17,7 @@
 
 #include "console.h"
 #include "probe_sql.h"
+#include "rbkeys.h"
 #include "verdict.h"
 
 /* Returns the run, or NULL when none is going. */
@@ -123,6 +124,15 @@ static void run_override_open(struct console *c, struct rb_step *st)
 	prompt_open(&c->prompt, PROMPT_OVERRIDE, "override guards", label, "%s", body);
 }
 
+/* Tells whether a key does something now, as the runbook's key line says. */
+static int run_key_applies(const struct runbook *rb, const char *key)
+{
+	struct rbkeys_in in;
+	struct rbkey keys[RBKEYS_MAX];
+	rbkeys_read(rb, &in);
+	return rbkeys_has(keys, rbkeys_list(&in, keys, RBKEYS_MAX), key);
+}
+
 /* Handles a run key; returns 1 when the key was the run's. */
 int console_run_key(struct console *c, int ch)
 {
@@ -154,9 +164,9 @@ int console_run_key(struct console *c, int ch)
 		    p->name, p->ssh.host);
 	} else if (ch == 'r') {
 		runbook_retry(rb);
-	} else if (ch == 'd' && st->state == RB_UNKNOWN) {
+	} else if (ch == 'd' && run_key_applies(rb, "d")) {
 		runbook_manual_done(rb);
-	} else if (ch == 'k') {
+	} else if (ch == 'k' && run_key_applies(rb, "k")) {
 		prompt_open(&c->prompt, PROMPT_SKIP, "skip the step",
 		            "reason:", "Skip %s? The reason is journaled.", st->plan->action->name);
 	} else if (ch == 'n') {
@@ -207,7 +217,7 @@ int console_run_start(struct console *c, const struct scenario *sc, const char *
 		free(cause);
 		return -1;
 	}
-	console_use_layout(c, "incident"); /* the runbook first */
+	console_show_run(c); /* the runbook first */
 	return 0;
 }
 
@@ -226,7 +236,7 @@ static int run_resume(struct console *c, const char *typed)
 		free(cause);
 		return -1;
 	}
-	console_use_layout(c, "incident");
+	console_show_run(c);
 	return 0;
 }
 
@@ -349,8 +359,10 @@ static int run_answer(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Give a reason.");
 		return -1;
 	case PROMPT_NOTE:
-		if (runbook_note(rb, typed) == 0)
+		if (runbook_note(rb, typed) == 0) {
+			console_flash(c, "note journaled");
 			return 0;
+		}
 		snprintf(c->prompt.note, sizeof c->prompt.note,
 		         "Not noted: the journal cannot be written. Esc leaves it.");
 		return -1;
@@ -363,7 +375,7 @@ static int run_answer(struct console *c, const char *typed)
 		return -1;
 	case PROMPT_UNLOCKED:
 		if (runhost_start_unlocked(&c->run, typed) == 0) {
-			console_use_layout(c, "incident");
+			console_show_run(c);
 			return 0;
 		}
 		snprintf(c->prompt.note, sizeof c->prompt.note, "Not started: type start.");
@@ -396,6 +408,8 @@ void console_run_prompt(struct console *c, int ch)
 	enum prompt_answer a = prompt_key(&c->prompt, ch);
 	if (a == PROMPT_ENTER && run_answer(c, c->prompt.typed) == 0)
 		c->prompt.purpose = PROMPT_NONE;
+	else if (a == PROMPT_ENTER)
+		c->prompt.typed[0] = '\0'; /* refused: the note says why; the field starts again */
 	if (a == PROMPT_CANCEL && (was == PROMPT_TAKEOVER || was == PROMPT_UNLOCKED))
 		runhost_stop(&c->run); /* the lock is left to its holder: no run */
 	if (a == PROMPT_CANCEL)

@@ -41,6 +41,7 @@ struct view {
 	const struct runbook *run; /* the recovery run, or NULL */
 	const char *run_owner;     /* the run is another process's, shown read-only: whose; or NULL */
 	const char *run_status;    /* a run being set up (its locks), or NULL */
+	const char *run_flash;     /* a brief word on the run (a note journaled), or NULL */
 	const char *journal_error; /* why the run's journal cannot be written, or NULL */
 	const char *drill;         /* "DRILL" or "TABLETOP" while a drill runs, or NULL */
 	const struct fencestate *fence; /* the fence kept in the state folder, NULL: not known */

@@ -17,7 +17,9 @@
 #include "bytes.h"
 #include "duration.h"
 #include "panel.h"
+#include "rbkeys.h"
 #include "runbook.h"
+#include "utf8.h"
 
 /* Returns a step state's glyph. */
 static const char *runbook_glyph(const struct theme *t, enum rb_state s)
@@ -129,17 +131,26 @@ static int runbook_narrate(WINDOW *w, int y, int wd, const struct view *v, const
 	return y;
 }
 
-/* Draws the current step's guards, command and output tail. */
-static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const struct rb_step *st)
+/* Draws a guard of the current step with its evidence, wrapped; returns the next line. */
+static int runbook_guard(WINDOW *w, int y, int wd, const struct theme *t, const char *name,
+                         const struct guard_result *g)
+{
+	char line[768];
+	snprintf(line, sizeof line, "%s %s: %s", theme_glyph(t, g->pass ? "✓" : "✗", g->pass ? "+" : "x"),
+	         name, g->evidence);
+	return y + draw_wrap(w, y, 5, wd - 6, theme_attr(t, g->pass ? THEME_OK : THEME_CRIT), line);
+}
+
+/* Draws the current step's guards, command or instruction, and output tail. */
+static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb,
+                          const struct rb_step *st)
 {
 	const struct theme *t = v->theme;
+	if (rb->aborted)
+		return y; /* nothing more is run: what it waited for no longer matters */
 	for (size_t i = 0; i < st->n_guards; i++)
-		draw_textf(
-		    w, y++, 5, wd - 6, theme_attr(t, st->guards[i].pass ? THEME_OK : THEME_CRIT),
-		    "%s %s: %s",
-		    theme_glyph(t, st->guards[i].pass ? "✓" : "✗", st->guards[i].pass ? "+" : "x"),
-		    st->plan->action->guards[i], st->guards[i].evidence);
-	if (v->run->tabletop)
+		y = runbook_guard(w, y, wd, t, st->plan->action->guards[i], &st->guards[i]);
+	if (rb->tabletop)
 		return runbook_narrate(w, y, wd, v, st);
 	for (size_t i = 0; i < st->plan->n_targets; i++)
 		if (st->plan->targets[i].command != NULL)
@@ -157,47 +168,137 @@ static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const 
 	return runbook_tail_lines(w, y, wd, v, st->errout, "stderr |", 2);
 }
 
-/* Says what the operator can do now, for the current step. */
-static const char *runbook_hint(const struct runbook *rb, const struct rb_step *st)
+/* Returns what a step's state is called on screen: a step an abort left unrun says so. */
+static const char *runbook_state_text(const struct runbook *rb, const struct rb_step *st)
 {
-	if (rb->finished)
-		return "s: pick a scenario";
-	if (rb->held)
-		return "held: nothing is confirmed until the journal can be written  a: abort";
-	if (rb->tabletop && st->state == RB_AWAITING)
-		return "Enter: what would you do  i: inject  k: skip  n: note";
-	switch (st->state) {
-	case RB_GUARDED:
-		return "o: override (type the guard's name)  t: attest the old primary is down  k: "
-		       "skip";
-	case RB_AWAITING:
-		return st->plan->action->kind == ACTION_MANUAL
-		           ? "Enter: mark done  k: skip  n: note"
-		       : st->plan->action->confirm == CONFIRM_TYPED
-		           ? "Enter: confirm (type the site's name)  k: skip"
-		           : "Enter: confirm  k: skip";
-	case RB_FAILED:
-		return "r: retry  k: skip (reason)  a: abort";
-	case RB_UNKNOWN:
-		return runbook_may_run(st)
-		           ? "r refused while it may still run  d: mark done (checked "
-		             "by hand)  k: skip (reason)  a: abort"
-		           : "r: retry  d: mark done (checked by hand)  k: skip  "
-		             "a: abort";
-	default:
-		return "n: note  a: abort";
-	}
+	if (rb->aborted && (st->state == RB_PENDING || st->state == RB_GUARDED ||
+	                    st->state == RB_AWAITING))
+		return "not run (aborted)";
+	return runbook_state_name(st->state);
 }
 
-/* Draws the runbook panel. */
+/* Returns a step's why as shown after its state, without the state's name said twice. */
+static const char *runbook_why_text(const struct runbook *rb, const struct rb_step *st)
+{
+	const char *name = runbook_state_name(st->state);
+	size_t len = strlen(name);
+	if (rb->aborted && strcmp(runbook_state_text(rb, st), name) != 0)
+		return "";
+	if (strncmp(st->why, name, len) == 0 && st->why[len] == ':')
+		return st->why + len + 1 + (st->why[len + 1] == ' ');
+	return st->why;
+}
+
+/* Tells whether a step's why is what its guards say (drawn under it, each with its evidence). */
+static int runbook_why_is_guard(const struct rb_step *st)
+{
+	for (size_t i = 0; i < st->n_guards; i++) {
+		size_t len = strlen(st->plan->action->guards[i]);
+		if (strncmp(st->why, st->plan->action->guards[i], len) == 0 && st->why[len] == ':')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Draws one step: glyph, number, its action's title, time against estimate,
+ * state and why, on one line, with the action's id at the right end where the
+ * line has room; the current step's why, when it does not fit, wraps on the
+ * lines below. Returns the next line.
+ */
+static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb,
+                        size_t i)
+{
+	const struct theme *t = v->theme;
+	const struct rb_step *st = &rb->steps[i];
+	const struct action *a = st->plan->action;
+	const char *why = runbook_why_text(rb, st);
+	if (i == rb->current && runbook_why_is_guard(st))
+		why = ""; /* its guards follow, each with its evidence */
+	char e[16], est[16], line[768];
+	attr_t attr = theme_attr(t, runbook_role(st->state));
+	snprintf(line, sizeof line, "%s %zu %s  %s/%s  %s", runbook_glyph(t, st->state), i + 1,
+	         a->title ? a->title : a->name,
+	         runbook_clock(runbook_step_elapsed_ms(rb, st), e, sizeof e),
+	         runbook_clock(a->estimate_ms, est, sizeof est), runbook_state_text(rb, st));
+	int top = y, room = wd - 2, used, whyw = why[0] ? 2 + utf8_width(why) : 0;
+	if (why[0] != '\0' && i == rb->current && utf8_width(line) + whyw > room) {
+		used = draw_text(w, y++, 1, room, attr, line);
+		y += draw_wrap(w, y, 5, wd - 6, attr, why);
+	} else {
+		used = draw_textf(w, y++, 1, room, attr, "%s%s%s", line, why[0] ? ": " : "", why);
+	}
+	int idw = utf8_width(a->name);
+	if (a->title != NULL && used + 2 + idw <= room)
+		draw_text(w, top, wd - 1 - idw, idw, theme_attr(t, THEME_DIM), a->name);
+	return y;
+}
+
+/* Draws the steps from line y (the current one with its detail); returns the next line. */
+static int runbook_steps(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb)
+{
+	for (size_t i = 0; i < rb->n; i++) {
+		y = runbook_step(w, y, wd, v, rb, i);
+		if (i == rb->current)
+			y = runbook_detail(w, y, wd, v, rb, &rb->steps[i]);
+	}
+	return y;
+}
+
+/*
+ * Draws the keys that apply now (after a brief word, when there is one) on
+ * the lines ending at line last, as many as the width needs, a key never cut
+ * in two; returns the lines used.
+ */
+static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v, const struct runbook *rb)
+{
+	const struct theme *t = v->theme;
+	struct rbkeys_in in;
+	struct rbkey keys[RBKEYS_MAX];
+	char item[RBKEYS_MAX][96], line[RBKEYS_MAX][256];
+	int n_lines = 0, room = wd - 2;
+	rbkeys_read(rb, &in);
+	in.drill |= v->drill != NULL;
+	size_t n = rbkeys_list(&in, keys, RBKEYS_MAX);
+	for (size_t i = 0; i < n; i++)
+		snprintf(item[i], sizeof item[i], "%s: %s", keys[i].key, keys[i].what);
+	line[0][0] = '\0';
+	int used = v->run_flash != NULL ? utf8_width(v->run_flash) + 2 : 0;
+	for (size_t i = 0; i < n; i++) {
+		int need = utf8_width(item[i]) + (line[n_lines][0] ? 2 : 0);
+		if (used > 0 && used + need > room && n_lines + 1 < RBKEYS_MAX) {
+			line[++n_lines][0] = '\0';
+			used = 0;
+			need = utf8_width(item[i]);
+		}
+		size_t len = strlen(line[n_lines]);
+		snprintf(line[n_lines] + len, sizeof line[0] - len, "%s%s", len ? "  " : "", item[i]);
+		used += need;
+	}
+	n_lines++;
+	for (int k = 0; k < n_lines; k++) {
+		int y = last - (n_lines - 1) + k, x = 1;
+		if (k == 0 && v->run_flash != NULL)
+			x += 2 + draw_text(w, y, x, room, theme_attr(t, THEME_OK) | A_BOLD, v->run_flash);
+		draw_text(w, y, x, wd - 1 - x, theme_attr(t, THEME_FOCUS), line[k]);
+	}
+	return n_lines;
+}
+
+/*
+ * Draws the runbook panel: the timer (and any alarm) fixed at the top, the
+ * keys that apply now fixed at the bottom, whatever the scroll; only the
+ * steps between them scroll. The height returned counts the fixed lines, so
+ * that the console's scroll stops when the last step is in view.
+ */
 static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 {
 	const struct theme *t = v->theme;
 	const struct runbook *rb = v->run;
-	int wd = getmaxx(w), y = 1 - scroll;
-	char e[16], est[16];
+	int wd = getmaxx(w), h = getmaxy(w), y = 1;
 	if (rb == NULL) {
-		draw_text(w, y, 2, wd - 4, theme_attr(t, v->run_status ? THEME_WARN : THEME_DIM),
+		draw_text(w, 1 - scroll, 2, wd - 4,
+		          theme_attr(t, v->run_status ? THEME_WARN : THEME_DIM),
 		          v->run_status ? v->run_status
 		                        : "No run. Press s to pick a recovery scenario.");
 		return 1;
@@ -210,21 +311,20 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	if (v->run_owner != NULL)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);
-	for (size_t i = 0; i < rb->n; i++) {
-		const struct rb_step *st = &rb->steps[i];
-		int64_t took = runbook_step_elapsed_ms(rb, st);
-		draw_textf(w, y++, 1, wd - 2, theme_attr(t, runbook_role(st->state)),
-		           "%s %zu %s  %s/%s  %s%s%s", runbook_glyph(t, st->state), i + 1,
-		           st->plan->action->name, runbook_clock(took, e, sizeof e),
-		           runbook_clock(st->plan->action->estimate_ms, est, sizeof est),
-		           runbook_state_name(st->state), st->why[0] ? ": " : "", st->why);
-		if (i == rb->current)
-			y = runbook_detail(w, y, wd, v, st);
+	int keys = 0, list = 0;
+	if (v->run_owner == NULL && h - 2 >= y)
+		keys = runbook_keys(w, h - 2, wd, v, rb);
+	int bottom = h - 1 - keys;
+	if (bottom > y) {
+		WINDOW *mid = derwin(w, bottom - y, wd, y, 0);
+		if (mid != NULL) {
+			list = runbook_steps(mid, -scroll, wd, v, rb) + scroll;
+			delwin(mid);
+		}
+	} else {
+		list = runbook_steps(w, h, wd, v, rb) - h; /* counted, not drawn */
 	}
-	if (v->run_owner == NULL && (rb->current < rb->n || rb->finished))
-		draw_text(w, y++, 1, wd - 2, theme_attr(t, THEME_DIM),
-		          runbook_hint(rb, rb->current < rb->n ? &rb->steps[rb->current] : NULL));
-	return y - (1 - scroll);
+	return (y - 1) + list + keys;
 }
 
 const struct panel_class panel_runbook = {

@@ -1,7 +1,7 @@
 /*
  * The typed-input dialog. Keys arrive as bytes (UTF-8 sequences byte by
  * byte, so Korean site names can be typed); Backspace removes a whole
- * character; Enter answers; Esc cancels. Its body is wrapped to the width.
+ * character; Ctrl-U clears the field; Enter answers; Esc cancels. Its body is wrapped to the width.
  */
 #include "config.h"
 
@@ -13,7 +13,8 @@
 #include "draw.h"
 #include "prompt.h"
 
-#define PROMPT_ESC 27
+#define PROMPT_ESC    27
+#define PROMPT_CTRL_U 21 /* clears the field, as in a shell */
 
 /* Opens the dialog with its body text. */
 void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
@@ -39,7 +40,9 @@ enum prompt_answer prompt_key(struct prompt *p, int ch)
 	}
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER)
 		return PROMPT_ENTER;
-	if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+	if (ch == PROMPT_CTRL_U) {
+		p->typed[0] = '\0';
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		while (len > 0 && ((unsigned char)p->typed[len - 1] & 0xc0) == 0x80)
 			len--; /* continuation bytes of the last character */
 		if (len > 0)

@@ -232,7 +232,7 @@ check "the promotion was confirmed by the watcher with its evidence" \
 	sh -c "jq -se '[.[] | select(.type == \"step_confirmed\" and .data.step == 2)][0].data | .by == \"watch\" and (.evidence | test(\"DR site\"))' '$run' >/dev/null"
 check "the console shows the watcher's run, read from its journal" \
 	wait_until 10 pane_shows "the watcher's run"
-check "... with its promotion done" wait_until 5 pane_shows "✓ 2 promote_standby"
+check "... with its promotion done" wait_until 5 pane_shows "✓ 2 Promote the DR standby to primary"
 T kill-server 2>/dev/null
 check "watch.json says failed over, naming the run" \
 	wait_until 5 sh -c "jq -e '.state == \"failed_over\" and .last_run == \"$(basename "$run" .jsonl)\"' '$STATE/watch.json' >/dev/null"

@@ -41,10 +41,10 @@ T send-keys s
 check "s lists the scenarios" shows "3. 네트워크 장애" 20
 T send-keys 3 Enter
 check "the run starts" shows "네트워크 장애  0:0" 20
-check "step 1 awaits its confirmation" shows "1 activate_backup_network" 20
-fcheck "the follower finds the run in progress and shows its steps" fshows F "1 activate_backup_network" 10
+check "step 1 awaits its confirmation" shows "1 Activate the backup network path" 20
+fcheck "the follower finds the run in progress and shows its steps" fshows F "1 Activate the backup network path" 10
 fcheck "... saying whose run it is" fshows F "FOLLOWING run " 5
-fcheck "the follower without probes shows it too" fshows G "1 activate_backup_network" 10
+fcheck "the follower without probes shows it too" fshows G "1 Activate the backup network path" 10
 j=$(ls -t "$LAB_DIR"/state/runs/*.jsonl | head -n 1)
 before=$(wc -l <"$j")
 for k in s Enter a f F o t r k d n K; do
@@ -59,21 +59,21 @@ if ! F capture-pane -p | grep -qE "type |Confirm|number or name"; then ok "no di
 T send-keys Enter
 check "the confirmation opens" shows "Enter runs it" 10
 T send-keys Enter
-check "the operator's step 1 is done" shows "✓ 1 activate_backup_network" 20
+check "the operator's step 1 is done" shows "✓ 1 Activate the backup network path" 20
 end=$((SECONDS + 10))
 until grep -q '"step_finished".*"step":1\|"step":1.*"step_finished"' "$j" || [ "$SECONDS" -ge "$end" ]; do sleep 0.02; done
 t0=$(date +%s%3N)
-if fshows F "✓ 1 activate_backup_network" 5; then
+if fshows F "✓ 1 Activate the backup network path" 5; then
 	t1=$(date +%s%3N)
 	if [ $((t1 - t0)) -le 1000 ]; then ok "the follower showed step 1 done $((t1 - t0)) ms after its record"; else notok "the follower showed step 1 done within 1 s of its record ($((t1 - t0)) ms)"; fi
 else
 	notok "the follower showed step 1 done"
 fi
-check "step 2 awaits its confirmation" shows "2 update_routing_tables  0:00/3:00  awaiting" 20
+check "step 2 awaits its confirmation" shows "2 Update the routing tables to use the backup path  0:00/3:00  awaiting" 20
 T send-keys Enter
 check "its confirmation opens" shows "Enter runs it" 10
 T send-keys Enter
-fcheck "the follower shows step 2 running" fshows F "2 update_routing_tables  0:0" 10
+fcheck "the follower shows step 2 running" fshows F "2 Update the routing tables to use the backup path  0:0" 10
 check "the run finishes" shows "(finished)" 30
 fcheck "the follower survives the run's end, showing it over" fshows F "the run is over" 10
 fcheck "the follower without probes too" fshows G "(finished)" 10

@@ -54,10 +54,10 @@ shows "데이터베이스 장애  0:0" 20 # the run has begun: its first step go
 # A dropped SSH session to the jump host: SIGHUP, the same case as a kill.
 pkill -HUP -P "$(T display-message -p '#{pane_pid}')" -x drconsole
 check "hung up as step 1 ran: the run is offered again" resume
-check "step 1 done" settle 1 verify_replication_status
+check "step 1 done" settle 1 "Verify that the standby is streaming and caught up"
 
 # Step 2: the promotion, killed right after the typed confirmation.
-shows "2 promote_standby  0:00/3:00  awaiting confirmation" 20
+shows "2 Promote the DR standby to primary  0:00/3:00  awaiting confirmation" 20
 T send-keys Enter
 shows "type datacenter-2" 20
 T send-keys datacenter-2 Enter
@@ -72,7 +72,7 @@ else
 	shows "type datacenter-2" 20 || { T send-keys Enter; shows "type datacenter-2" 20; }
 	T send-keys datacenter-2 Enter
 fi
-check "step 2 done" shows "✓ 2 promote_standby" 20
+check "step 2 done" shows "✓ 2 Promote the DR standby to primary" 20
 if [ "$(lab psql 2 -Atc 'select timeline_id from pg_control_checkpoint()' 2>/dev/null)" = 2 ] ||
 	[ "$(lab psql 2 -Atc 'select pg_is_in_recovery()' 2>/dev/null)" = f ]; then
 	ok "datacenter-2 is promoted"
@@ -81,15 +81,15 @@ else
 fi
 
 # Step 3: the service entry, killed right after its confirmation.
-shows "3 update_connection_string  0:00/5:00  awaiting confirmation" 20
+shows "3 Point the application's connection string at the new primary  0:00/5:00  awaiting confirmation" 20
 T send-keys Enter
 shows "Enter runs it" 20
 T send-keys Enter
 killnow
 check "killed as the service entry was repointed: the run is offered again" resume
 # Its check decides once its 10 s are up; had it not run at all, the operator runs it again.
-done_or_retry "3 update_connection_string" 20
-check "step 3 done" shows "✓ 3 update_connection_string" 20
+done_or_retry "3 Point the application's connection string at the new primary" 20
+check "step 3 done" shows "✓ 3 Point the application's connection string at the new primary" 20
 
 # Step 4 runs by itself; the run ends.
 check "the run finishes" shows "(finished)" 20

@@ -30,27 +30,28 @@ check "the DR site's run lock is held: who, and that it cannot be told whether i
 	shows "operator kim on host jump-elsewhere" 20
 T send-keys take Enter
 check "only the typed word takes it over" shows "Not taken over: type takeover." 20
-T send-keys over Enter
-check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 check_datacenter_health" 20
+check "the refused entry is cleared" shows "type takeover to take it: _" 5
+T send-keys takeover Enter
+check "the primary datacenter is confirmed down, the DR site healthy" shows "✓ 1 Check the health of both datacenters" 20
 check "the promotion waits for an attestation" shows "attest that it is down and stays down" 20
 T send-keys t
 shows "type its name" 20
 T send-keys datacenter-1 Enter
-check "attested, the promotion awaits its confirmation" shows "2 activate_dr_site  0:00/10:00  awaiting confirmation" 20
+check "attested, the promotion awaits its confirmation" shows "2 Activate the DR site (promote its PostgreSQL)  0:00/10:00  awaiting confirmation" 20
 T send-keys Enter
 shows "type datacenter-2 to run it" 20
 T send-keys datacenter-2 Enter
-check "datacenter-2 is promoted" shows "✓ 2 activate_dr_site" 20
+check "datacenter-2 is promoted" shows "✓ 2 Activate the DR site (promote its PostgreSQL)" 20
 T send-keys Enter
 shows "Enter runs it" 20
 T send-keys Enter
 # Right after the promotion the new primary's timeline may still be moving:
 # the confirmation is then refused and shown again, and confirmed again.
 for i in 1 2 3; do
-	shows "✓ 3 update_dns" 5 && break
+	shows "✓ 3 Point the service's DNS name at the DR site" 5 && break
 	T capture-pane -p | grep -qF "Refused: the primary, timeline" && T send-keys Enter
 done
-check "the service name points at the DR site" shows "✓ 3 update_dns" 20
+check "the service name points at the DR site" shows "✓ 3 Point the service's DNS name at the DR site" 20
 if grep -q "erp-db.lab # datacenter-2" "$LAB_DIR/app/hosts"; then ok "the hosts file names datacenter-2"; else notok "the hosts file names datacenter-2"; fi
 # update_dns is the lab's local step: it ran on this host through the console's local runner.
 run=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)

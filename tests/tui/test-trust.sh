@@ -50,12 +50,12 @@ shows "number or name" 20
 T send-keys 3 Enter
 shows "네트워크 장애  0:" 20
 confirm
-check "the backup network is activated" shows "✓ 1 activate_backup_network" 20
+check "the backup network is activated" shows "✓ 1 Activate the backup network path" 20
 confirm
-check "update_routing_tables runs" shows "▶ 2 update_routing_tables" 20
+check "update_routing_tables runs" shows "▶ 2 Update the routing tables to use the backup path" 20
 check "past its 4 s timeout, the site stopped it, and the screen says so" \
 	shows "the site stopped it" 30
-check "the step is failed, not unknown" shows "✗ 2 update_routing_tables" 5
+check "the step is failed, not unknown" shows "✗ 2 Update the routing tables to use the backup path" 5
 sleep 12 # the command would have changed the routes by now
 if grep -q "routes backup" "$LAB_DIR/app/actions.log" 2>/dev/null; then
 	notok "the routing change never landed after the step was stopped: $(grep routes "$LAB_DIR/app/actions.log")"
@@ -78,10 +78,10 @@ printf '%s\n' "echo \"stty: 'standard input': Inappropriate ioctl for device\" >
 start "$LAB_CONFIG"
 check "started again, the detached run is offered" shows "A run of 네트워크 장애 started" 20
 T send-keys resume Enter
-check "resumed with a chatty shell: the run lock is taken" shows "✗ 2 update_routing_tables" 20
+check "resumed with a chatty shell: the run lock is taken" shows "✗ 2 Update the routing tables to use the backup path" 20
 T send-keys r
 shows "Enter: confirm" 20 && confirm
-check "retried, the step is done" shows "✓ 2 update_routing_tables" 30
+check "retried, the step is done" shows "✓ 2 Update the routing tables to use the backup path" 30
 check "the run finishes" shows "(finished)" 30
 runs=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
 if [ "$runs" = 1 ]; then ok "the routing change landed once"; else notok "the routing change landed $runs times"; fi
@@ -124,16 +124,17 @@ shows "number or name" 20
 T send-keys 3 Enter
 shows "네트워크 장애  0:" 20
 confirm
-shows "✓ 1 activate_backup_network" 20
+shows "✓ 1 Activate the backup network path" 20
 confirm
-check "update_routing_tables runs" shows "▶ 2 update_routing_tables" 20
+check "update_routing_tables runs" shows "▶ 2 Update the routing tables to use the backup path" 20
 lab freeze 2 >/dev/null 2>&1
 check "no answer: unknown, it may still be running on the DR site" \
 	shows "may still be running on datacenter-2" 40
 T send-keys r
 sleep 1
 if grep -q '"type":"retry_refused"' "$(journal)"; then ok "r is refused and journaled"; else notok "r is refused and journaled"; fi
-check "the key line says r is refused" shows "r refused while it may still run" 5
+check "the step says a retry is refused until it has ended" shows "a retry is refused until it has ended" 5
+if T capture-pane -p | grep -qF "r: retry"; then notok "the key line does not offer r"; else ok "the key line does not offer r"; fi
 lab thaw 2 >/dev/null 2>&1
 end=$((SECONDS + 40))
 until grep -q '"type":"step_settled"' "$(journal)" || [ "$SECONDS" -gt "$end" ]; do sleep 0.5; done
@@ -142,13 +143,13 @@ sleep 3 # its check, then the step's end
 after=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
 if [ "$after" -gt "$before" ]; then
 	# it finished at the thaw: the site says it exited, the check passes
-	if echo "$settled" | grep -q "exit status 0" && T capture-pane -p | grep -qF "✓ 2 update_routing_tables"; then
+	if echo "$settled" | grep -q "exit status 0" && T capture-pane -p | grep -qF "✓ 2 Update the routing tables to use the backup path"; then
 		ok "it landed at the thaw, and the console says it ended (exit status 0) and is done"
 	else
 		notok "it landed at the thaw, and the console says it ended and is done: $settled"
 	fi
 else
-	if echo "$settled" | grep -q "stopped at its deadline" && T capture-pane -p | grep -qF "✗ 2 update_routing_tables"; then
+	if echo "$settled" | grep -q "stopped at its deadline" && T capture-pane -p | grep -qF "✗ 2 Update the routing tables to use the backup path"; then
 		ok "it never landed, and the console says the site stopped it and the step failed"
 	else
 		notok "it never landed, and the console says the site stopped it: $settled"

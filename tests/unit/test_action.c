@@ -196,8 +196,7 @@ static void test_action_shipped_fields(void **state)
 	assert_int_equal(a->estimate_ms, 600000);
 	assert_string_equal(a->description,
 			    "Change the service's DNS record to the DR site {{dr.name}} "
-			    "({{dr.host}}). Override update_dns in drconsole.yml with the "
-			    "command that does this.");
+			    "({{dr.host}}).");
 	a = action_find(&l.set, "update_connection_string");
 	assert_int_equal(a->kind, ACTION_MANUAL);
 	assert_int_equal(a->site, ACTION_SITE_LOCAL);

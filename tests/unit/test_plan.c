@@ -207,8 +207,7 @@ static void test_plan_datacenter_failure(void **state)
 	assert_int_equal(st->n_targets, 0);
 	assert_string_equal(st->instruction,
 	                    "Change the service's DNS record to the DR site datacenter-2 "
-	                    "(db2.example.com). Override update_dns in drconsole.yml with the "
-	                    "command that does this.");
+	                    "(db2.example.com).");
 
 	st = &p.steps[3];
 	check_target(st, "verify_services", 0, dr, "run each configured service check (2)", NULL);

@@ -3,7 +3,9 @@
  * action library with the lab's config, a fake clock, a fake executor that
  * records every request, and a journal kept in memory. The scenario is
  * 데이터베이스 장애: verify_replication_status, promote_standby,
- * update_connection_string (manual), verify_data_integrity.
+ * update_connection_string (manual), verify_data_integrity. At the turns
+ * of a run, the key line (core/rbkeys.c) is held against what the engine
+ * then accepts and refuses.
  */
 #include "config.h"
 
@@ -11,6 +13,7 @@
 
 #include "catalog.h"
 #include "drillrun.h"
+#include "rbkeys.h"
 #include "runbook.h"
 #include "supervise.h"
 #include "sites_fixture.h"
@@ -229,6 +232,17 @@ static const char *last(const char *type)
 	return NULL;
 }
 
+/* The run's key line now (core/rbkeys.c), to hold against what the engine accepts. */
+static const char *keys_now(void)
+{
+	static char buf[256];
+	struct rbkeys_in in;
+	struct rbkey k[RBKEYS_MAX];
+	rbkeys_read(&rb, &in);
+	rbkeys_text(k, rbkeys_list(&in, k, RBKEYS_MAX), buf, sizeof buf);
+	return buf;
+}
+
 /* The whole failover, step by step, with exact requests and journal. */
 static void test_database_failover(void **state)
 {
@@ -262,6 +276,7 @@ static void test_database_failover(void **state)
 	expect_state(1, RB_DONE);
 	/* update_connection_string: manual, marked done by the operator. */
 	expect_state(2, RB_AWAITING);
+	assert_string_equal(keys_now(), "d: mark done  k: skip  n: note  a: abort");
 	assert_int_equal(runbook_confirm(&rb, NULL), RB_CONFIRM_NOT_ASKED);
 	assert_int_equal(runbook_manual_done(&rb), 0);
 	/* verify_data_integrity: data_loss computed here, then its check. */
@@ -290,12 +305,17 @@ static void test_promote_refused_while_primary_writable(void **state)
 	expect_state(1, RB_GUARDED);
 	assert_non_null(
 	    strstr(rb.steps[1].why, "primary_fenced: datacenter-1 answers as a writable primary"));
+	/* the primary answers: no attestation offered, and none accepted */
+	assert_string_equal(keys_now(), "o: override guard  k: skip  n: note  a: abort");
+	assert_int_equal(runbook_attest(&rb, "datacenter-1"), -1);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_NOT_ASKED);
 	assert_int_equal(runbook_override(&rb, "yes"), -1);
 	assert_int_equal(runbook_override(&rb, "primary_fenced"), 0);
 	expect_state(1, RB_AWAITING);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
 	expect_state(1, RB_FAILED);
+	assert_string_equal(keys_now(), "r: retry  k: skip  n: note  a: abort");
+	assert_int_equal(runbook_manual_done(&rb), -1); /* d is not offered: it does nothing */
 	assert_int_equal(fk.n_req, 1); /* no promote was ever sent */
 	assert_non_null(strstr(rb.steps[1].why,
 	                       "promotion refused: datacenter-1 answers as a writable primary"));
@@ -599,6 +619,8 @@ static void test_attest_unreachable(void **state)
 	tick();
 	answer(0, 1, NULL);
 	expect_state(1, RB_GUARDED);
+	assert_string_equal(keys_now(),
+	                    "o: override guard  t: attest primary down  k: skip  n: note  a: abort");
 	assert_int_equal(runbook_attest(&rb, "datacenter-2"), -1);
 	assert_int_equal(runbook_attest(&rb, "datacenter-1"), 0);
 	expect_state(1, RB_AWAITING);
@@ -762,6 +784,8 @@ static void test_remote_lost_lingers(void **state)
 	assert_int_equal(fk.n_req, 3);
 	assert_int_equal(fk.req[2].op, RB_OP_STATUS);
 	assert_int_equal(fk.req[2].of, fk.req[1].id);
+	/* it may still run: r is not offered, and refused */
+	assert_string_equal(keys_now(), "n: note  a: abort"); /* the site is being asked */
 	assert_int_equal(runbook_retry(&rb), -1);
 	assert_non_null(strstr(types(), "retry_refused"));
 	struct rb_result running = {.id = fk.req[2].id,

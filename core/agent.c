@@ -292,18 +292,27 @@ static int agent_probe_host(struct agent *a, struct sshconn *conn, struct sshloo
 	 * Then the new files are verified: an exec of its own, for which a slow
 	 * shell starts again, so the answered round is published first.
 	 */
+	int rc_verify = 0;
 	if (verify) {
-		int ran = backup_cache_verify(cache, conn, a->site, &files,
-		                              lim.timeout_ms + lim.start_ms, &b);
+		/* Its own shell may start slowly, but a frozen site ends it within the timeout. */
+		char *lost = NULL;
+		int ran =
+		    backup_cache_verify(cache, conn, a->site, &files, lim.timeout_ms + lim.start_ms,
+		                        lim.timeout_ms, &b, &lost);
 		pthread_mutex_lock(&a->mu);
 		a->st.backups = b;
 		a->st.execs_last_cycle += ran;
 		a->verifying = 0;
 		agent_publish_locked(a);
 		pthread_mutex_unlock(&a->mu);
+		if (lost != NULL) {
+			agent_set_unreachable(a, lost);
+			free(lost);
+			rc_verify = -1;
+		}
 	}
 	probe_host_files_free(&files);
-	return 0;
+	return rc_verify;
 }
 
 /* Keeps why a tunnel failed, for the PostgreSQL thread whose connection it ends (SSH thread). */

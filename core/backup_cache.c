@@ -125,13 +125,16 @@ void backup_cache_summarize(const struct backup_cache *c, const struct probe_hos
 }
 
 /*
- * Verifies new files over the session (one exec) and updates b's counts.
- * Returns 1 when an exec ran, 0 when nothing was new.
+ * Verifies new files over the session (one exec, within timeout_ms, given up
+ * once the site has sent nothing for silent_ms) and updates b's counts.
+ * Returns 1 when an exec ran, 0 when nothing was new; *lost (the caller
+ * frees it) says why when the site stopped answering or the session failed.
  */
 int backup_cache_verify(struct backup_cache *c, struct sshconn *conn, const struct site *site,
 			const struct probe_host_files *files, int64_t timeout_ms,
-			struct snap_backups *b)
+			int64_t silent_ms, struct snap_backups *b, char **lost)
 {
+	*lost = NULL;
 	const char *names[BACKUP_CACHE_BATCH];
 	int n = backup_cache_pending(c, files, names, BACKUP_CACHE_BATCH);
 	if (n > 0) {
@@ -141,12 +144,16 @@ int backup_cache_verify(struct backup_cache *c, struct sshconn *conn, const stru
 		struct sshexec_result r;
 		char *cause = NULL;
 		enum probe_verify results[BACKUP_CACHE_BATCH];
-		if (sshconn_exec(conn, script, timeout_ms, &r, &cause) == 0) {
+		int unheard = 0;
+		if (sshconn_exec_heard(conn, script, timeout_ms, silent_ms, &r, &unheard, &cause) ==
+		    0) {
 			if (probe_host_verify_parse(r.out, (size_t)n, results, &cause) >= 0)
 				backup_cache_record(c, files, names, results, (size_t)n);
 			else
 				free(cause);
 			sshexec_result_free(&r);
+		} else if (unheard) {
+			*lost = cause;
 		} else {
 			free(cause);
 		}

@@ -38,6 +38,6 @@ void backup_cache_summarize(const struct backup_cache *c, const struct probe_hos
 			    struct snap_backups *b);
 int backup_cache_verify(struct backup_cache *c, struct sshconn *conn, const struct site *site,
 			const struct probe_host_files *files, int64_t timeout_ms,
-			struct snap_backups *b);
+			int64_t silent_ms, struct snap_backups *b, char **lost);
 
 #endif

@@ -50,6 +50,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libssh/server.h> /* ssh_send_keepalive, a client call too */
+
 #include "clock.h"
 #include "net.h"
 #include "pgbridge.h"
@@ -734,6 +736,7 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 		goto fail;
 	if (sshconn_go_nonblocking(c, fail) == -1)
 		goto fail;
+	c->heard_ms = clock_mono_ms();
 
 	/* Success: drop the host key details the caller does not need. */
 	sshconn_failure_free(fail);
@@ -873,6 +876,27 @@ unsigned long sshconn_bridge_reads(const struct sshconn *c)
 	return c->bridge_reads;
 }
 
+/*
+ * Returns by when the site must be heard from again (mono clock), for a
+ * wait that began at since: silent_ms after the later of since and the last
+ * bytes the site sent. sshd is asked for a reply (a keepalive global request,
+ * which OpenSSH answers even while the session's commands are silent) once
+ * the site has been silent for a third of silent_ms, at most once per third
+ * (*pinged: when it was last asked, 0 at first): a slow command on a live
+ * site keeps its own deadline, a frozen site or a dead path ends the wait
+ * within silent_ms. Wait at most a third of silent_ms at a time.
+ */
+int64_t sshconn_heard_by(struct sshconn *c, int64_t since, int64_t silent_ms, int64_t *pinged)
+{
+	int64_t heard = c->heard_ms > since ? c->heard_ms : since;
+	int64_t now = clock_mono_ms(), third = silent_ms / 3;
+	if (c->error == NULL && now - heard >= third && now - *pinged >= third) {
+		ssh_send_keepalive(c->session); /* its reply shows as bytes heard */
+		*pinged = now;
+	}
+	return heard + silent_ms;
+}
+
 /* Tells whether the wake descriptor ended a poll since the last call (and forgets it). */
 int sshconn_woken(struct sshconn *c)
 {
@@ -932,6 +956,8 @@ int sshconn_poll(struct sshconn *c, int timeout_ms)
 
 	if (c->wake_fd >= 0 && c->pfd[n].revents != 0)
 		c->woken = 1;
+	if (c->pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
+		c->heard_ms = clock_mono_ms();
 	if (c->pfd[0].revents != 0)
 		ssh_event_dopoll(c->event, 0);
 	if (sshconn_check(c) == -1)

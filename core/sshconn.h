@@ -76,6 +76,7 @@ struct sshconn {
 	size_t n_orphans;
 	struct pgbridge *bridge;
 	unsigned long bridge_reads; /* times a bridged client's bytes were read */
+	int64_t heard_ms;           /* when the site last sent bytes on the session socket (mono) */
 
 	struct pollfd *pfd;
 	size_t pfd_size;
@@ -96,6 +97,7 @@ int sshconn_poll(struct sshconn *c, int timeout_ms);
 void sshconn_wake_on(struct sshconn *c, int fd);
 int sshconn_woken(struct sshconn *c);
 unsigned long sshconn_bridge_reads(const struct sshconn *c);
+int64_t sshconn_heard_by(struct sshconn *c, int64_t since, int64_t silent_ms, int64_t *pinged);
 int sshconn_alive(const struct sshconn *c);
 const char *sshconn_error(const struct sshconn *c);
 

@@ -464,47 +464,93 @@ static int sshexec_reached(const struct sshexec *e, const char *mark)
 /*
  * Runs cmd and waits for it, driving the session's loop (other execs and the
  * bridge keep moving meanwhile), until it ends, or until its stdout comes to
- * a line holding end_mark (NULL: none; what a supervisor prints last, so a
- * process it left holding the channel cannot hold the wait), or until the
- * deadline. *r holds what came in every case (free it). Returns 0 when it
- * ended (whatever its exit status) or reached end_mark; -1 and *cause when the
- * deadline passed or the session failed.
+ * a line holding end_mark (NULL: none), or until the deadline, or (silent_ms
+ * > 0) until the site has sent nothing for silent_ms (sshconn_heard_by: sshd
+ * is asked for a reply meanwhile, so a live site with a slow command keeps
+ * the deadline); then, and when the session failed, *unheard is set.
  */
-int sshconn_exec_until(struct sshconn *c, const char *cmd, int64_t timeout_ms, size_t max_bytes,
-                       const char *end_mark, struct sshexec_result *r, char **cause)
+static int sshexec_wait(struct sshconn *c, const char *cmd, int64_t timeout_ms, int64_t silent_ms,
+                        size_t max_bytes, const char *end_mark, struct sshexec_result *r,
+                        int *unheard, char **cause)
 {
-	int64_t start = clock_mono_ms(), deadline = start + timeout_ms;
+	int64_t start = clock_mono_ms(), deadline = start + timeout_ms, pinged = 0;
 	int rc = -1;
 	memset(r, 0, sizeof *r);
 	r->status = -1;
+	*unheard = 0;
 	struct sshexec *e = sshexec_start(c, cmd, max_bytes, cause);
-	if (e == NULL)
+	if (e == NULL) {
+		*unheard = 1;
 		return -1;
+	}
 	/* The wake descriptor is for the idle loop: here it would end every wait at once. */
 	int wake = c->wake_fd;
 	c->wake_fd = -1;
 	for (;;) {
 		if (sshexec_done(e) || sshexec_reached(e, end_mark)) {
 			rc = e->state == SSHEXEC_FAILED ? -1 : 0;
-			if (rc == -1)
+			if (rc == -1) {
 				*cause = xstrdup(e->error ? e->error : "the command failed");
+				*unheard = !sshconn_alive(c);
+			}
 			break;
 		}
 		int left = clock_left_ms(deadline);
+		if (silent_ms > 0 &&
+		    clock_left_ms(sshconn_heard_by(c, start, silent_ms, &pinged)) == 0) {
+			*cause = xasprintf("the site sent nothing for %.1f s (%s)",
+			                   (double)silent_ms / 1000.0, sshexec_waiting_for(e));
+			*unheard = 1;
+			break;
+		}
 		if (left == 0) {
 			*cause = xasprintf("command timed out after %.1f s (%s)",
 			                   (double)(clock_mono_ms() - start) / 1000.0,
 			                   sshexec_waiting_for(e));
 			break;
 		}
+		if (silent_ms > 0 && left > silent_ms / 3)
+			left = (int)(silent_ms / 3); /* back in time for the next ping */
 		if (sshconn_poll(c, left) == -1 && !sshexec_done(e)) {
 			*cause = xstrdup(sshconn_error(c));
+			*unheard = 1;
 			break;
 		}
 	}
 	c->wake_fd = wake;
 	sshexec_take(e, r);
 	sshexec_free(e);
+	return rc;
+}
+
+/*
+ * Runs cmd and waits for it (sshexec_wait, with no bound on silence: a
+ * supervisor prints end_mark last, so a process it left holding the channel
+ * cannot hold the wait). *r holds what came in every case (free it). Returns
+ * 0 when it ended (whatever its exit status) or reached end_mark; -1 and
+ * *cause when the deadline passed or the session failed.
+ */
+int sshconn_exec_until(struct sshconn *c, const char *cmd, int64_t timeout_ms, size_t max_bytes,
+                       const char *end_mark, struct sshexec_result *r, char **cause)
+{
+	int unheard;
+	return sshexec_wait(c, cmd, timeout_ms, 0, max_bytes, end_mark, r, &unheard, cause);
+}
+
+/*
+ * Runs cmd as sshconn_exec, but gives up as soon as the site has sent
+ * nothing for silent_ms (a frozen site): then, or when the session failed,
+ * *unheard is set (the site is unreachable, not merely slow).
+ */
+int sshconn_exec_heard(struct sshconn *c, const char *cmd, int64_t timeout_ms, int64_t silent_ms,
+                       struct sshexec_result *r, int *unheard, char **cause)
+{
+	int rc = sshexec_wait(c, cmd, timeout_ms, silent_ms, SSHEXEC_MAX_OUTPUT, NULL, r, unheard,
+	                      cause);
+	if (rc == -1) {
+		sshexec_result_free(r);
+		r->status = -1;
+	}
 	return rc;
 }
 

@@ -44,6 +44,8 @@ int sshconn_exec_until(struct sshconn *c, const char *cmd, int64_t timeout_ms, s
                        const char *end_mark, struct sshexec_result *r, char **cause);
 int sshconn_exec(struct sshconn *c, const char *cmd, int64_t timeout_ms, struct sshexec_result *r,
                  char **cause);
+int sshconn_exec_heard(struct sshconn *c, const char *cmd, int64_t timeout_ms, int64_t silent_ms,
+                       struct sshexec_result *r, int *unheard, char **cause);
 
 /* For sshconn.c. */
 void sshexec_step_all(struct sshconn *c);

@@ -218,11 +218,17 @@ static char *sshloop_ended(const struct sshloop *l)
  * Says why no answer came in time, and whether the loop is kept: a shell
  * that did not start, or a second miss, drops it (SSHLOOP_FAILED).
  */
-static int sshloop_missed(struct sshloop *l, const struct sshloop_limits *lim, int64_t start,
-                          int fresh, char **cause)
+static int sshloop_missed(struct sshloop *l, int silent, const struct sshloop_limits *lim,
+                          int64_t start, int fresh, char **cause)
 {
 	const char *what = sshexec_waiting_for(l->exec);
 	double waited = (double)(clock_mono_ms() - start) / 1000.0;
+	if (!l->ready && silent) {
+		*cause = xasprintf("the site sent nothing for %.1f s while its shell started "
+		                   "(probe.timeout; %s)",
+		                   (double)lim->timeout_ms / 1000.0, what);
+		return SSHLOOP_FAILED;
+	}
 	if (!l->ready) {
 		*cause = xasprintf(
 		    "the site's shell takes more than %.1f s to start (probe.start_timeout;"
@@ -280,6 +286,8 @@ int sshloop_ask(struct sshloop *l, struct sshconn *c, const char *body,
 	/* The wake descriptor is for the idle loop: here it would end every wait at once. */
 	int wake = c->wake_fd, fresh = 0;
 	char *unsent = NULL; /* why the probe could not be sent: the loop may be ending */
+	int64_t pinged = 0;  /* when sshd was last asked for a sign of life */
+	int silent = 0;      /* the site sent nothing for a whole timeout while the shell started */
 	c->wake_fd = -1;
 	long n = -1;
 	for (;;) {
@@ -291,7 +299,19 @@ int sshloop_ask(struct sshloop *l, struct sshconn *c, const char *body,
 		}
 		if ((n = sshloop_answer_len(l)) >= 0 || sshexec_done(l->exec))
 			break;
-		int left = clock_left_ms(l->ready ? deadline : ready_by);
+		/*
+		 * While the shell starts, its budget holds only as long as the site
+		 * is heard from: a frozen site ends the wait within the timeout.
+		 */
+		int64_t until = deadline;
+		if (!l->ready) {
+			int64_t heard_by = sshconn_heard_by(c, start, lim->timeout_ms, &pinged);
+			silent = clock_left_ms(heard_by) == 0;
+			until = heard_by < ready_by ? heard_by : ready_by;
+		}
+		int left = clock_left_ms(until);
+		if (!l->ready && left > lim->timeout_ms / 3)
+			left = (int)(lim->timeout_ms / 3); /* back in time for the next ping */
 		if (left == 0 || sshconn_poll(c, left) == -1)
 			break;
 	}
@@ -311,7 +331,7 @@ int sshloop_ask(struct sshloop *l, struct sshconn *c, const char *body,
 		*cause = unsent;
 		unsent = NULL;
 	} else {
-		rc = sshloop_missed(l, lim, start, fresh, cause);
+		rc = sshloop_missed(l, silent, lim, start, fresh, cause);
 	}
 	free(unsent);
 	if (rc != SSHLOOP_LATE)

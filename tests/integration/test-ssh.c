@@ -1186,6 +1186,88 @@ static void test_frozen_exec(void **state)
 	site_free(&s);
 }
 
+/*
+ * An exec bounded by the site's silence (the backup verification): a silent
+ * command on a live site runs past the silence bound (sshd answers the
+ * pings); a frozen site ends it within the bound, said unheard.
+ */
+static void test_frozen_exec_heard(void **state)
+{
+	struct site s = lab_site(2);
+	struct sshconn *c = open_site(&s, 3000, NULL);
+	struct sshexec_result r;
+	char *cause = NULL;
+	int unheard = -1;
+	int64_t t0 = clock_mono_ms();
+	if (sshconn_exec_heard(c, "sleep 3; echo done", 18000, 1000, &r, &unheard, &cause) != 0)
+		fail_msg("a silent command on a live site: %s", cause);
+	assert_string_equal(r.out, "done\n");
+	assert_int_equal(unheard, 0);
+	assert_true(clock_mono_ms() - t0 >= 2900);
+	sshexec_result_free(&r);
+
+	lab_run("freeze 2");
+	t0 = clock_mono_ms();
+	int rc = sshconn_exec_heard(c, "echo hi", 18000, 2000, &r, &unheard, &cause);
+	int64_t took = clock_mono_ms() - t0;
+	lab_run("thaw 2");
+	printf("# an exec on a frozen site, silence bound 2 s: failed after %lld ms: %s\n",
+	       (long long)took, rc == -1 ? cause : "(it did not fail)");
+	assert_int_equal(rc, -1);
+	assert_int_equal(unheard, 1);
+	assert_non_null(strstr(cause, "sent nothing"));
+	assert_true(took >= 1900 && took < 3000);
+	free(cause);
+	sshconn_free(c);
+	site_free(&s);
+}
+
+/*
+ * A site that freezes while a new probe loop's shell starts: the wait ends
+ * within the probe timeout (the site sends nothing), not after the start
+ * budget; a shell that is slow but whose sshd answers keeps its budget.
+ */
+static void test_frozen_loop_start(void **state)
+{
+	struct site s = lab_site(2);
+	struct sshconn *c = open_site(&s, 3000, NULL);
+	struct sshloop *l = sshloop_new();
+	struct sshloop_limits lim = {2000, 15000};
+	char *out = NULL, *cause = NULL;
+	lab_run("freeze 2");
+	int64_t t0 = clock_mono_ms();
+	int rc = sshloop_ask(l, c, "echo hi", &lim, &out, &cause);
+	int64_t took = clock_mono_ms() - t0;
+	lab_run("thaw 2");
+	printf("# a loop starting on a frozen site: result %d after %lld ms: %s\n", rc,
+	       (long long)took, cause ? cause : "(no cause)");
+	assert_int_equal(rc, SSHLOOP_FAILED);
+	assert_non_null(strstr(cause, "sent nothing"));
+	assert_true(took >= 1900 && took < 3000);
+	free(cause);
+	sshloop_free(l);
+	sshconn_free(c);
+
+	/* Banners, then 3 s of silence from the shell: sshd's answers keep the start going. */
+	lab_run("shell 2 slow");
+	c = open_site(&s, 5000, NULL);
+	l = sshloop_new();
+	struct sshloop_limits quick = {1000, 15000};
+	t0 = clock_mono_ms();
+	rc = sshloop_ask(l, c, "echo hi", &quick, &out, &cause);
+	took = clock_mono_ms() - t0;
+	lab_run("shell 2 plain");
+	printf("# a loop whose shell takes 3 s to start: result %d after %lld ms: %s\n", rc,
+	       (long long)took, cause ? cause : "(answered)");
+	assert_int_equal(rc, SSHLOOP_ANSWERED);
+	assert_string_equal(out, "hi\n");
+	assert_true(took >= 2900);
+	free(out);
+	sshloop_free(l);
+	sshconn_free(c);
+	site_free(&s);
+}
+
 /* Asks the loop for one answer, failing the test on an error. */
 static char *ask(struct sshloop *l, struct sshconn *c, const char *body)
 {
@@ -1330,6 +1412,8 @@ int main(void)
 		cmocka_unit_test(test_bridge_refused),
 		cmocka_unit_test(test_frozen_connect),
 		cmocka_unit_test(test_frozen_exec),
+		cmocka_unit_test(test_frozen_exec_heard),
+		cmocka_unit_test(test_frozen_loop_start),
 		cmocka_unit_test(test_hostkey_changed),
 	};
 	/* clang-format on */

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <pthread.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,14 +130,19 @@ void alertq_stop(struct alertq *q, int64_t grace_ms)
 {
 	if (q == NULL)
 		return;
-	int64_t until = clock_mono_ms() + grace_ms;
-	pthread_mutex_lock(&q->mu);
-	while ((q->n > 0 || q->busy) && q->started && clock_left_ms(until) > 0) {
-		pthread_mutex_unlock(&q->mu);
-		struct timespec ts = {0, 20 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-		pthread_mutex_lock(&q->mu);
+	struct timespec until;
+	clock_gettime(CLOCK_REALTIME, &until); /* the condition variable's clock */
+	until.tv_sec += grace_ms / 1000;
+	until.tv_nsec += (grace_ms % 1000) * 1000000;
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
 	}
+	pthread_mutex_lock(&q->mu);
+	/* the sender broadcasts after each send: woken as the queue drains, or at the grace's end */
+	while ((q->n > 0 || q->busy) && q->started &&
+	       pthread_cond_timedwait(&q->cv, &q->mu, &until) == 0)
+		;
 	while (q->n > 0) {
 		free(q->items[q->head]);
 		q->head = (q->head + 1) % ALERTQ_MAX;

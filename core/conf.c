@@ -468,6 +468,15 @@ const struct site *conf_site(const struct conf *cf, const char *name)
 	return NULL;
 }
 
+/* Returns the index of s among the config's sites, or -1 (s NULL or not one of them). */
+int conf_site_index(const struct conf *cf, const struct site *s)
+{
+	for (size_t i = 0; s != NULL && i < cf->n_sites; i++)
+		if (&cf->sites[i] == s)
+			return (int)i;
+	return -1;
+}
+
 /* Returns the configured primary site, or NULL. */
 const struct site *conf_primary(const struct conf *cf)
 {

@@ -99,6 +99,7 @@ struct conf {
 int conf_load(struct conf *cf, const char *file, struct diag *d);
 void conf_free(struct conf *cf);
 const struct site *conf_site(const struct conf *cf, const char *name);
+int conf_site_index(const struct conf *cf, const struct site *s);
 const struct site *conf_primary(const struct conf *cf);
 const struct site *conf_dr(const struct conf *cf);
 const char *conf_param(const struct conf *cf, const char *name);

@@ -9,12 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <jansson.h>
 
 #include "clock.h"
 #include "fencekeep.h"
+#include "filestamp.h"
 #include "journal.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -50,19 +50,6 @@ static unsigned fencekeep_id(struct fencekeep *k)
 	return k->next_id;
 }
 
-/* Writes fence.json's identity into out; "" when it is absent. */
-static void fencekeep_stamp(const struct fencekeep *k, char *out, size_t len)
-{
-	char *path = xasprintf("%s/%s", k->cf->state_dir, FENCESTATE_FILE);
-	struct stat sb;
-	if (lstat(path, &sb) == -1)
-		out[0] = '\0';
-	else
-		snprintf(out, len, "%llu %lld %lld.%09ld", (unsigned long long)sb.st_ino,
-		         (long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
-	free(path);
-}
-
 /* Reads fence.json again when it changed; a failure keeps the state last read. */
 static void fencekeep_read(struct fencekeep *k)
 {
@@ -70,7 +57,9 @@ static void fencekeep_read(struct fencekeep *k)
 	if (clock_mono_ms() - k->read_ms < FENCEKEEP_READ_MS)
 		return;
 	k->read_ms = clock_mono_ms();
-	fencekeep_stamp(k, stamp, sizeof stamp);
+	char *path = xasprintf("%s/%s", k->cf->state_dir, FENCESTATE_FILE);
+	filestamp_read(path, 0, stamp, sizeof stamp);
+	free(path);
 	if ((k->known || k->error[0]) && strcmp(stamp, k->stamp) == 0)
 		return;
 	struct fencestate st;
@@ -126,10 +115,8 @@ void fencekeep_tick(struct fencekeep *k, int run_arms)
 	if (run_arms) {
 		k->armed_id = 0; /* the run's own fence replaced ours at the agent */
 		k->armed_site = -1;
-		k->stood_back = 1;
 		return;
 	}
-	k->stood_back = 0;
 	if (k->armed_id != 0 && k->armed_site != want)
 		fencekeep_unarm(k);
 	if (want < 0 || k->armed_id != 0 || k->now_id != 0 || clock_mono_ms() < k->again_ms)
@@ -195,16 +182,14 @@ int fencekeep_take(struct fencekeep *k, struct op *op)
 		k->now_id = 0;
 	}
 	k->fired++;
-	k->failed += !op->ok;
-	k->last_ok = op->ok;
-	k->last_ms = clock_wall_ms();
-	snprintf(k->last, sizeof k->last, "%s", op->detail ? op->detail : "");
 	if (!op->ok)
 		k->again_ms = clock_mono_ms() + FENCEKEEP_AGAIN_MS;
 	if (k->events != NULL)
-		event_log_add(k->events, k->last_ms, op->ok ? EVENT_WARNING : EVENT_CRITICAL, name,
-		              "%s %s %s: %s", on_return ? "the kept fence on return of" : "the fence of",
-		              name, op->ok ? "fired" : "FAILED", k->last[0] ? k->last : "no detail");
+		event_log_add(k->events, clock_wall_ms(), op->ok ? EVENT_WARNING : EVENT_CRITICAL,
+		              name, "%s %s %s: %s",
+		              on_return ? "the kept fence on return of" : "the fence of", name,
+		              op->ok ? "fired" : "FAILED",
+		              op->detail && op->detail[0] ? op->detail : "no detail");
 	fencekeep_journal(k, name, on_return ? "on_return" : "asked", op);
 	op_free(op);
 	return 1;

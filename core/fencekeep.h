@@ -17,6 +17,7 @@
 #include "conf.h"
 #include "events.h"
 #include "fencestate.h"
+#include "filestamp.h"
 #include "opqueue.h"
 
 #define FENCEKEEP_ID_BASE  0xF0000000u /* its operation ids: [base, base + 2^24) */
@@ -31,19 +32,14 @@ struct fencekeep {
 	struct fencestate st;      /* as last read */
 	int known;                 /* st was read (0: never, or the last read failed) */
 	char error[256];           /* the last read failed: why ("" otherwise) */
-	char stamp[96];            /* fence.json's identity at the last read (inode, size, mtime) */
+	char stamp[FILESTAMP_MAX]; /* fence.json's identity at the last read */
 	int64_t read_ms;           /* monotonic: when fence.json was last looked at */
 	unsigned next_id;
 	unsigned armed_id; /* the fence armed at the agent, 0: none */
 	int armed_site;    /* its site's index, -1: none */
 	unsigned now_id;   /* a fence sent on a person's word, in flight; 0: none */
 	int64_t again_ms;  /* monotonic: a failed fence is not armed again before */
-	int stood_back;    /* the host's run arms its own fence now */
 	uint64_t fired;    /* fences that ran (on return or on a person's word) */
-	uint64_t failed;   /* ... of which failed */
-	int last_ok;       /* the last one's outcome, when fired > 0 */
-	char last[512];    /* the last one's evidence or failure */
-	int64_t last_ms;   /* wall clock of the last one, 0: none */
 };
 
 void fencekeep_init(struct fencekeep *k, const struct conf *cf, struct agent **agents,

@@ -34,15 +34,24 @@ int cli_parse_options(int argc, char **argv, const char *usage, const char **con
 		case 'h':
 			fputs(usage, stdout);
 			return 0;
-		case ':':
-			cli_usage_error("%s: option '%s' needs a value", argv[0], argv[optind - 1]);
-			return CLI_EXIT_USAGE;
 		default:
-			cli_usage_error("%s: unknown option '%s'", argv[0], argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_option_error(argv[0], ch, argv);
 		}
 	}
 	return CLI_PARSED;
+}
+
+/*
+ * Says what getopt refused in command's options (ch ':' a missing value,
+ * else an unknown option, the word just read); returns CLI_EXIT_USAGE.
+ */
+int cli_option_error(const char *command, int ch, char **argv)
+{
+	if (ch == ':')
+		cli_usage_error("%s: option '%s' needs a value", command, argv[optind - 1]);
+	else
+		cli_usage_error("%s: unknown option '%s'", command, argv[optind - 1]);
+	return CLI_EXIT_USAGE;
 }
 
 /* Returns the first error of d as "FILE:LINE:COL: message" (newly allocated), or NULL. */

@@ -70,12 +70,8 @@ static int fence_options(int argc, char **argv, struct fence_args *a)
 		case 'h':
 			fputs(fence_usage, stdout);
 			return 0;
-		case ':':
-			cli_usage_error("fence: option '%s' needs a value", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
 		default:
-			cli_usage_error("fence: unknown option '%s'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_option_error("fence", ch, argv);
 		}
 	}
 	if (optind < argc) {

@@ -78,12 +78,7 @@ static int journal_cmd_options(int argc, char **argv, struct journal_opts *o)
 			fputs(journal_usage, stdout);
 			return 0;
 		} else {
-			if (ch == ':')
-				cli_usage_error("journal: option '%s' needs a value",
-				                argv[optind - 1]);
-			else
-				cli_usage_error("journal: unknown option '%s'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_option_error("journal", ch, argv);
 		}
 	}
 	return CLI_PARSED;

@@ -93,12 +93,7 @@ static int report_cmd_options(int argc, char **argv, struct report_opts *o)
 			fputs(report_usage, stdout);
 			return 0;
 		} else {
-			if (ch == ':')
-				cli_usage_error("report: option '%s' needs a value",
-				                argv[optind - 1]);
-			else
-				cli_usage_error("report: unknown option '%s'", argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_option_error("report", ch, argv);
 		}
 	}
 	if (strcmp(o->format, "md") != 0 && strcmp(o->format, "json") != 0) {

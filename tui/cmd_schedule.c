@@ -84,10 +84,7 @@ static int schedule_options(int argc, char **argv, struct schedule_opts *o)
 			fputs(schedule_usage, stdout);
 			return 0;
 		} else {
-			cli_usage_error(ch == ':' ? "schedule: option '%s' needs a value"
-			                          : "schedule: unknown option '%s'",
-			                argv[optind - 1]);
-			return CLI_EXIT_USAGE;
+			return cli_option_error("schedule", ch, argv);
 		}
 	}
 	if (optind < argc) {

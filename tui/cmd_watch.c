@@ -22,6 +22,7 @@
 #include "clock.h"
 #include "cli.h"
 #include "rundir.h"
+#include "selfpipe.h"
 #include "textout.h"
 #include "watch.h"
 #include "watchstate.h"
@@ -56,43 +57,17 @@ static const char watch_usage[] =
     "Exit status: 0 stopped by a signal, 1 the config or the state folder is\n"
     "not usable, or another watcher runs for it, 2 usage error.\n";
 
-static int watch_sig_fd = -1;
-
-/* Signal handler: hands the signal to the loop through the self-pipe. */
-static void watch_signal(int sig)
+/* Returns the latest snapshot of a configured site (the primary, the DR site), or NULL. */
+static struct site_status *watch_snap(const struct watcher *w, const struct site *site)
 {
-	unsigned char c = (unsigned char)sig;
-	int saved = errno;
-	ssize_t n = write(watch_sig_fd, &c, 1);
-	(void)n;
-	errno = saved;
-}
-
-/* Routes SIGTERM, SIGINT and SIGHUP to the self-pipe; SIGPIPE is ignored. -1 on failure. */
-static int watch_signals(int sig_pipe[2])
-{
-	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) == -1)
-		return -1;
-	watch_sig_fd = sig_pipe[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = watch_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	return 0;
+	int i = conf_site_index(w->cf, site);
+	return i < 0 ? NULL : &w->snaps[i];
 }
 
 /* Returns the jump host's view of the primary, from its agent's latest snapshot. */
 static void watch_jump_view(const struct watcher *w, struct wp_view *v)
 {
-	const struct site *p = conf_primary(w->cf);
-	const struct site_status *s = NULL;
-	for (size_t i = 0; i < w->cf->n_sites; i++)
-		if (&w->cf->sites[i] == p)
-			s = &w->snaps[i];
+	const struct site_status *s = watch_snap(w, conf_primary(w->cf));
 	memset(v, 0, sizeof *v);
 	if (s == NULL || s->generation == 0) {
 		snprintf(v->why, sizeof v->why, "no round of the primary's agent yet");
@@ -121,28 +96,22 @@ static void watch_jump_view(const struct watcher *w, struct wp_view *v)
 /* Keeps the DR site's lag while the primary is seen up: the lag "at its last sight". */
 static void watch_track_lag(struct watcher *w, const struct wp_view *jump)
 {
-	const struct site *dr = conf_dr(w->cf);
-	for (size_t i = 0; i < w->cf->n_sites; i++) {
-		if (&w->cf->sites[i] != dr)
-			continue;
-		reach_learn(&w->reach, &w->snaps[i].pg);
-		if (!jump->known || jump->lost)
-			return;
-		int64_t lag;
-		w->lag_known = verdict_lag_ms(&w->snaps[i], &lag) == 0;
-		w->lag_ms = w->lag_known ? lag : 0;
-		w->primary_seen_ms = clock_wall_ms();
-	}
+	const struct site_status *dr = watch_snap(w, conf_dr(w->cf));
+	if (dr == NULL)
+		return;
+	reach_learn(&w->reach, &dr->pg);
+	if (!jump->known || jump->lost)
+		return;
+	int64_t lag;
+	w->lag_known = verdict_lag_ms(dr, &lag) == 0;
+	w->lag_ms = w->lag_known ? lag : 0;
 }
 
 /* Asks the DR site to test the primary; without a way to ask, the check answers at once. */
 static void watch_confirm_ask(struct watcher *w)
 {
 	const struct site *dr = conf_dr(w->cf);
-	int i = -1;
-	for (size_t k = 0; k < w->cf->n_sites; k++)
-		if (&w->cf->sites[k] == dr)
-			i = (int)k;
+	int i = conf_site_index(w->cf, dr);
 	struct wp_view jump, drv;
 	memset(&drv, 0, sizeof drv);
 	if (i >= 0 && verdict_site_role(&w->snaps[i]) == PG_ROLE_PRIMARY) {
@@ -178,11 +147,7 @@ static void watch_confirm_ask(struct watcher *w)
 /* Takes the DR site's test result into a confirmation check. */
 static void watch_confirm_take(struct watcher *w, struct op *op)
 {
-	const struct site *dr = conf_dr(w->cf);
-	const struct snap_pg *pg = NULL;
-	for (size_t k = 0; k < w->cf->n_sites; k++)
-		if (&w->cf->sites[k] == dr)
-			pg = &w->snaps[k].pg;
+	const struct snap_pg *pg = &watch_snap(w, conf_dr(w->cf))->pg; /* the config has one */
 	struct wp_view jump, drv;
 	memset(&drv, 0, sizeof drv);
 	/* without a detail, what the site's shell said (a restricted shell refusing the test) */
@@ -295,7 +260,7 @@ static void watch_turn(struct watcher *w)
 	switch (watchpolicy_due(&w->pol, now)) {
 	case WP_DUE_CHECK:
 		w->last_check_ms = clock_wall_ms();
-		watch_publish(w);
+		w->dirty = 1;
 		break;
 	case WP_DUE_CONFIRM:
 		w->last_check_ms = clock_wall_ms();
@@ -349,6 +314,7 @@ static void watch_finish(struct watcher *w, const char *why)
 	           : w->phase == WATCH_FENCING ? "; the fence under way is left to the site, "
 	                                         "nothing was promoted"
 	                                       : "");
+	watch_publish(w); /* watch.json says stopped */
 	fencekeep_stop(&w->keep);
 	alertq_stop(w->alerts, 2000); /* then at most the send under way: its own 5 s */
 	w->alerts = NULL;
@@ -431,7 +397,7 @@ int cmd_watch(int argc, char **argv)
 	watch_reach_resume(&w); /* before watch.json is replaced */
 	watchpolicy_init(&w.pol, w.cf->watch.check_interval_ms, w.cf->watch.confirm_interval_ms,
 	                 w.cf->watch.confirm_checks, clock_mono_ms());
-	if (watch_signals(sig) == -1 || watch_journal_open(&w, &cause) == -1 ||
+	if (selfpipe_start(sig) == -1 || watch_journal_open(&w, &cause) == -1 ||
 	    watch_start_agents(&w, &cause) == -1) {
 		textout_printf(stderr, "drconsole watch: %s\n", cause ? cause : strerror(errno));
 		return 1;
@@ -453,10 +419,10 @@ int cmd_watch(int argc, char **argv)
 		char buf[64];
 		while (read(w.wake[0], buf, sizeof buf) > 0)
 			;
-		unsigned char s;
-		if (read(sig[0], &s, 1) == 1)
-			signo = s;
+		signo = selfpipe_take(sig[0]);
 		watch_turn(&w);
+		if (w.dirty)
+			watch_publish(&w); /* once per turn, whatever it told */
 	}
 	char why[64];
 	snprintf(why, sizeof why, "stopped by signal %d (%s)", signo, strsignal(signo));

@@ -36,6 +36,7 @@
 #include "logpipe.h"
 #include "panel.h"
 #include "rundir.h"
+#include "selfpipe.h"
 #include "status_read.h"
 #include "textout.h"
 #include "theme.h"
@@ -43,7 +44,6 @@
 #include "verdict.h"
 #include "xmalloc.h"
 
-static int console_sig_fd = -1;
 
 /* Returns the wall clock, or the time of the capture being viewed. */
 int64_t console_now(const struct console *c)
@@ -82,16 +82,6 @@ static struct view console_panel_view(const struct console *c)
 	    .schedule = c->sched_read ? &c->sched : NULL,
 	};
 	return v;
-}
-
-/* Signal handler: hands the signal number to the loop through the self-pipe. */
-static void console_signal(int sig)
-{
-	unsigned char c = (unsigned char)sig;
-	int saved = errno;
-	ssize_t w = write(console_sig_fd, &c, 1);
-	(void)w;
-	errno = saved;
 }
 
 /*
@@ -539,22 +529,14 @@ static void console_key(struct console *c, int ch)
 }
 
 /*
- * Sets up signals: a self-pipe for SIGTERM, SIGHUP and SIGINT. SIGWINCH stays
- * with ncurses, which turns it into KEY_RESIZE (and wakes poll with EINTR).
+ * Sets up signals: SIGTERM, SIGHUP and SIGINT through the self-pipe.
+ * SIGWINCH stays with ncurses, which turns it into KEY_RESIZE (and wakes
+ * poll with EINTR).
  */
 static int console_signals(int pipefd[2])
 {
-	if (pipe2(pipefd, O_CLOEXEC | O_NONBLOCK) == -1)
+	if (selfpipe_start(pipefd) == -1)
 		return -1;
-	console_sig_fd = pipefd[1];
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = console_signal;
-	sigemptyset(&sa.sa_mask);
-	int sigs[] = {SIGTERM, SIGHUP, SIGINT};
-	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
-		sigaction(sigs[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 	/*
 	 * Ctrl-Z is ignored: a suspended console stops watching the sites and
 	 * timing the run, which during an incident nobody should do by a slip
@@ -615,8 +597,8 @@ static void console_loop(struct console *c, int sigfd)
 		int wait = clock_left_ms(next_tick);
 		int n = poll(pfd, 3, c->follow_mode && wait > 250 ? 250 : wait);
 		if (n > 0 && pfd[2].revents) {
-			unsigned char sig;
-			while (read(sigfd, &sig, 1) == 1)
+			int sig;
+			while ((sig = selfpipe_take(sigfd)) != 0)
 				console_quit(c, sig == SIGINT ? NULL
 				                : sig == SIGHUP
 				                    ? "SIGHUP: the terminal went away"

@@ -11,6 +11,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "events.h"
+#include "filestamp.h"
 #include "fencekeep.h"
 #include "hostkey_dialog.h"
 #include "layout.h"
@@ -75,7 +76,7 @@ struct console {
 	int follow_ended;        /* ... which the watcher no longer runs */
 	char follow_run[128];    /* its run id */
 	char follow_path[4096];  /* its journal */
-	char follow_stamp[96];   /* the journal's size and mtime when last read */
+	char follow_stamp[FILESTAMP_MAX];   /* the journal's size and mtime when last read */
 	char follow_who[192];    /* whose run it is, from its run_started */
 	int follow_mode;         /* drconsole --follow: read-only, no key changes anything */
 	int follow_pinned;       /* --follow RUN: that run, whatever the watcher does */

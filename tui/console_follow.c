@@ -10,23 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "console.h"
 #include "diag.h"
+#include "filestamp.h"
 #include "journal.h"
 #include "xmalloc.h"
-
-/* Writes a file's identity (size and mtime) into out; "" when it cannot be seen. */
-static void follow_stamp(const char *path, char *out, size_t len)
-{
-	struct stat sb;
-	if (stat(path, &sb) == -1)
-		out[0] = '\0';
-	else
-		snprintf(out, len, "%lld %lld.%09ld", (long long)sb.st_size,
-		         (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec);
-}
 
 /* Drops the run followed. */
 static void follow_drop(struct console *c)
@@ -56,7 +45,7 @@ static void follow_load(struct console *c);
 static void follow_load_changed(struct console *c)
 {
 	char stamp[sizeof c->follow_stamp];
-	follow_stamp(c->follow_path, stamp, sizeof stamp);
+	filestamp_read(c->follow_path, 1, stamp, sizeof stamp);
 	if (strcmp(stamp, c->follow_stamp) == 0)
 		return;
 	snprintf(c->follow_stamp, sizeof c->follow_stamp, "%s", stamp);

@@ -39,12 +39,10 @@ static void run_site_text(struct console *c, const struct site *s, char *buf, si
 	const char *as = s == conf_primary(&c->cat.cf) ? "primary site"
 	                 : s == conf_dr(&c->cat.cf)    ? "DR site"
 	                                               : "site";
-	const char *now = "?";
-	for (size_t i = 0; i < c->cat.cf.n_sites; i++)
-		if (&c->cat.cf.sites[i] == s)
-			now = c->snaps[i].reachable
-			          ? verdict_role_name(verdict_site_role(&c->snaps[i]))
-			          : "unreachable";
+	int i = conf_site_index(&c->cat.cf, s);
+	const char *now = i < 0                   ? "?"
+	                  : c->snaps[i].reachable ? verdict_role_name(verdict_site_role(&c->snaps[i]))
+	                                          : "unreachable";
 	snprintf(buf, len, "%s (%s), host %s, now %s", s->name, as, s->ssh.host, now);
 }
 

@@ -61,15 +61,6 @@ static int runhost_journal(void *arg, const char *type, json_t *data)
 	return 0;
 }
 
-/* Returns the index of a configured site, or -1. */
-static int runhost_site_index(const struct runhost *h, const struct site *s)
-{
-	for (size_t i = 0; s != NULL && i < h->cat->cf.n_sites; i++)
-		if (&h->cat->cf.sites[i] == s)
-			return (int)i;
-	return -1;
-}
-
 /* Keeps a result computed here for the next pump; -1 when there is no room. */
 static int runhost_keep(struct runhost *h, unsigned id, int ok, const char *detail)
 {
@@ -111,7 +102,7 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		return -1; /* the engine sends nothing in a tabletop; if it did, it stops here */
 	if (req->builtin != NULL && runhost_judge(h, req) == 0)
 		return 0;
-	int i = runhost_site_index(h, req->site);
+	int i = conf_site_index(&h->cat->cf, req->site);
 	struct op op = {0};
 	op.id = req->id;
 	op.timeout_ms = req->timeout_ms > 0 ? req->timeout_ms : h->cat->cf.probe_timeout_ms;
@@ -222,7 +213,7 @@ static const char *runhost_lock_dir(const struct runhost *h)
 /* Sends a lock script to the DR site's agent; -1 when there is no agent for it. */
 static int runhost_site_send(struct runhost *h, char *script)
 {
-	int i = runhost_site_index(h, conf_dr(&h->cat->cf));
+	int i = conf_site_index(&h->cat->cf, conf_dr(&h->cat->cf));
 	if (i < 0 || h->agents == NULL) {
 		free(script);
 		return -1;

@@ -71,9 +71,9 @@ struct watcher {
 	int64_t guarded_ms;     /* monotonic: since when the current step is guarded, 0: not */
 	int64_t lag_ms;         /* the DR site's lag at the last sight of the primary */
 	int lag_known;
-	int64_t primary_seen_ms; /* wall clock of that last sight, 0: never */
 	int wake[2];
 	int stop;
+	int dirty; /* something was told: the metrics and watch.json are written at the turn's end */
 };
 
 /* watch_tell.c */

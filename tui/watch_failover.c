@@ -36,15 +36,6 @@
 #include "watch.h"
 #include "xmalloc.h"
 
-/* Returns the index of a configured site, or -1. */
-static int watch_site_index(const struct watcher *w, const struct site *s)
-{
-	for (size_t i = 0; s != NULL && i < w->cf->n_sites; i++)
-		if (&w->cf->sites[i] == s)
-			return (int)i;
-	return -1;
-}
-
 /* Returns a new operation id of the watcher's own range. */
 unsigned watch_id(struct watcher *w)
 {
@@ -113,7 +104,7 @@ static void watch_fence_command(struct watcher *w, const char *ssh_why)
 static void watch_fence_start(struct watcher *w)
 {
 	const struct site *p = conf_primary(w->cf);
-	int i = watch_site_index(w, p);
+	int i = conf_site_index(w->cf, p);
 	if (i < 0 || !w->snaps[i].reachable) {
 		char why[400];
 		snprintf(why, sizeof why, "%s does not answer SSH: %s", p->name,
@@ -243,7 +234,7 @@ void watch_failover_begin(struct watcher *w)
 		watchpolicy_set(&w->pol, WP_HELD, "failover_held", 1, why, now);
 		return;
 	}
-	int d = watch_site_index(w, conf_dr(cf));
+	int d = conf_site_index(w->cf, conf_dr(cf));
 	if (d < 0 || verdict_site_role(&w->snaps[d]) != PG_ROLE_STANDBY) {
 		snprintf(why, sizeof why,
 		         "nothing to fail over to: %s is not a streaming standby now (%s); a person "

@@ -87,7 +87,7 @@ void watch_tell(struct watcher *w, const char *kind, int critical, const char *s
 	char *json = watch_event_json(w, kind, critical, site, text);
 	alertq_push(w->alerts, json);
 	free(json);
-	watch_publish(w);
+	w->dirty = 1; /* the metrics and watch.json are written once, at the turn's end */
 }
 
 /* Returns an alert kind for an event of the log, from what it is about. */
@@ -131,6 +131,7 @@ void watch_tell_policy(struct watcher *w)
 /* Writes the metrics file and watch.json; a failure is said on stderr when it changes. */
 void watch_publish(struct watcher *w)
 {
+	w->dirty = 0;
 	static char last[256], last_state[256];
 	char *cause = NULL;
 	int64_t now = clock_wall_ms();

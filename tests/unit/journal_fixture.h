@@ -6,9 +6,8 @@
 #ifndef DR_JOURNAL_FIXTURE_H
 #define DR_JOURNAL_FIXTURE_H
 
-#include <dirent.h>
-
 #include "journal.h"
+#include "scratch_fixture.h"
 
 #define T0    1795760100123LL /* 2026-11-27T06:15:00.123Z */
 #define ZEROS "0000000000000000000000000000000000000000000000000000000000000000"
@@ -26,37 +25,8 @@ static inline int64_t fake_clock(void)
 /* Makes a scratch state dir and resets the clock. */
 static inline int scratch_setup(void **state)
 {
-	char *dir = xstrdup("/tmp/drconsole-journal-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
 	fake_now = T0;
-	*state = dir;
-	return 0;
-}
-
-/* Removes the folder at path and everything in it. */
-static inline void scratch_remove(const char *path)
-{
-	DIR *dp = opendir(path);
-	for (struct dirent *de; dp != NULL && (de = readdir(dp)) != NULL;) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		char *sub = xasprintf("%s/%s", path, de->d_name);
-		if (unlink(sub) == -1)
-			scratch_remove(sub);
-		free(sub);
-	}
-	if (dp != NULL)
-		closedir(dp);
-	rmdir(path);
-}
-
-/* Removes the scratch state dir. */
-static inline int scratch_teardown(void **state)
-{
-	scratch_remove(*state);
-	free(*state);
-	return 0;
+	return scratch_make(state);
 }
 
 /* Returns the bytes of a file (NUL-terminated); *len gets their count. */

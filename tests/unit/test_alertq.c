@@ -14,30 +14,7 @@
 
 #include "alertq.h"
 #include "clock.h"
-
-/* Makes the test's scratch folder. */
-static int scratch_setup(void **state)
-{
-	char *dir = xstrdup("/tmp/drconsole-alertq-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-/* Removes the scratch folder and the files the tests make in it. */
-static int scratch_teardown(void **state)
-{
-	static const char *const names[] = {"events", "go"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		char *path = xasprintf("%s/%s", (char *)*state, names[i]);
-		unlink(path);
-		free(path);
-	}
-	rmdir(*state);
-	free(*state);
-	return 0;
-}
+#include "scratch_fixture.h"
 
 /* Sleeps ms milliseconds. */
 static void nap(int64_t ms)
@@ -263,11 +240,11 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_alertq_none),
-	    cmocka_unit_test_setup_teardown(test_alertq_order, scratch_setup, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_alertq_order, scratch_make, scratch_teardown),
 	    cmocka_unit_test(test_alertq_hang),
 	    cmocka_unit_test(test_alertq_failed),
-	    cmocka_unit_test_setup_teardown(test_alertq_overflow, scratch_setup, scratch_teardown),
-	    cmocka_unit_test_setup_teardown(test_alertq_stop_drops, scratch_setup,
+	    cmocka_unit_test_setup_teardown(test_alertq_overflow, scratch_make, scratch_teardown),
+	    cmocka_unit_test_setup_teardown(test_alertq_stop_drops, scratch_make,
 	                                    scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,30 +19,7 @@
 #include "unit.h"
 
 #include "watchstate.h"
-
-/* Makes the test's state folder. */
-static int scratch_setup(void **state)
-{
-	char *dir = xstrdup("/tmp/drconsole-watch-XXXXXX");
-	if (mkdtemp(dir) == NULL)
-		return -1;
-	*state = dir;
-	return 0;
-}
-
-/* Removes the state folder and what the tests leave in it. */
-static int scratch_teardown(void **state)
-{
-	static const char *const names[] = {WATCHSTATE_FILE, WATCHSTATE_LOCK, "elsewhere.json"};
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		char *path = xasprintf("%s/%s", (char *)*state, names[i]);
-		unlink(path);
-		free(path);
-	}
-	rmdir(*state);
-	free(*state);
-	return 0;
-}
+#include "scratch_fixture.h"
 
 /* Fills ws as a watcher of pid on host jump1 would. */
 static void status_of(struct watchstate *ws, int pid)
@@ -392,7 +369,7 @@ static void test_watchstate_reach(void **state)
 /* Runs the tests. */
 int main(void)
 {
-#define T(f) cmocka_unit_test_setup_teardown(f, scratch_setup, scratch_teardown)
+#define T(f) cmocka_unit_test_setup_teardown(f, scratch_make, scratch_teardown)
 	const struct CMUnitTest tests[] = {
 	    T(test_watchstate_absent),       T(test_watchstate_claim_once),
 	    T(test_watchstate_holder_exits), T(test_watchstate_damaged),

@@ -23,43 +23,11 @@ PROG=$BUILDDIR/drconsole
 BASE=${RELAY_TEST_PORT_BASE:-27800}
 DIR=/tmp/drlab-relay.$(id -u).$BASE
 ME=$(id -un)
-FAILED=0
 export LAB_RELAY=1 LAB_RELAY_BIN=${LAB_RELAY_BIN:-$BUILDDIR/tests/lab/relay}
 # Authentication must not depend on an agent.
 unset SSH_AUTH_SOCK SSH_AGENT_PID
 
-# lab ARGS...: run lab.sh on this test's lab, bounded in time.
-lab() { timeout 120 "$LAB" --dir "$DIR" --port-base "$BASE" "$@"; }
-
-# ok STATUS DESCRIPTION: print one TAP-like line, remember failures.
-ok() {
-    if [ "$1" -eq 0 ]; then echo "ok - $2"
-    else echo "not ok - $2"; FAILED=1; fi
-}
-
-# check DESCRIPTION CMD...: run CMD and report whether it succeeded.
-check() {
-    local what=$1
-    shift
-    "$@"
-    ok $? "$what"
-}
-
-# eventually SECONDS CMD...: rerun CMD until it succeeds, at most SECONDS.
-eventually() {
-    local end=$((SECONDS + $1))
-    shift
-    until "$@" >/dev/null 2>&1; do
-        [ "$SECONDS" -lt "$end" ] || return 1
-        sleep 0.2
-    done
-}
-
-# now_ms: the time in milliseconds.
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-
-# logged CMD...: run CMD with its output shown as comments.
-logged() { "$@" 2>&1 | sed 's/^/#   /'; }
+. "$HERE/lab-test-lib.sh"
 
 # equals EXPECTED CMD...: true if CMD prints EXPECTED.
 equals() { local want=$1; shift; [ "$("$@")" = "$want" ]; }

@@ -159,32 +159,39 @@ static void watch_confirm_take(struct watcher *w, struct op *op)
 	watchpolicy_confirm(&w->pol, &jump, &drv, clock_mono_ms());
 }
 
-/* Takes the agents' and the local runner's finished operations, each to its owner. */
+/* Takes a finished operation of the watcher's own (the fence, a DR-site test): 1 when it was (freed). */
+int watch_claim(void *ctx, struct op *op)
+{
+	struct watcher *w = ctx;
+	if (watch_failover_take(w, op))
+		return 1;
+	if (op->id != w->reach_op || w->reach_op == 0)
+		return 0;
+	watch_confirm_take(w, op);
+	op_free(op);
+	return 1;
+}
+
+/*
+ * Takes the agents' and the local runner's finished operations, each to its
+ * owner: through the run's host while a run is on (its claim hook gives the
+ * watcher its own), directly otherwise.
+ */
 static void watch_take(struct watcher *w)
 {
 	struct op op;
 	if (w->run.active) {
 		runhost_pump(&w->run, w->snaps, w->cf->n_sites);
 		runhost_pump(&w->run, w->snaps, w->cf->n_sites); /* results made by the first */
-	} else {
-		while (w->local != NULL && localrun_take(w->local, &op))
-			if (!watch_failover_take(w, &op))
-				op_free(&op);
+		return;
 	}
-	for (size_t i = 0; i < w->cf->n_sites; i++) {
-		while (agent_take(w->agents[i], &op)) {
-			if (fencekeep_take(&w->keep, &op) || watch_failover_take(w, &op))
-				continue;
-			if (op.id == w->reach_op && w->reach_op != 0) {
-				watch_confirm_take(w, &op);
+	while (w->local != NULL && localrun_take(w->local, &op))
+		if (!watch_claim(w, &op))
+			op_free(&op);
+	for (size_t i = 0; i < w->cf->n_sites; i++)
+		while (agent_take(w->agents[i], &op))
+			if (!fencekeep_take(&w->keep, &op) && !watch_claim(w, &op))
 				op_free(&op);
-			} else if (w->run.active) {
-				runhost_take_op(&w->run, &op); /* a run started by this loop's fence */
-			} else {
-				op_free(&op);
-			}
-		}
-	}
 }
 
 /* Tells of runs left unfinished (a console or a watcher that died or quit): a person resumes them. */
@@ -309,9 +316,9 @@ static void watch_finish(struct watcher *w, const char *why)
 		runhost_stop(&w->run);
 	}
 	watch_tell(w, "watch_stopped", 0, "", "%s%s", why,
-	           w->phase == WATCH_FENCE_CMD ? "; the watch.fence_command under way is stopped, "
+	           w->fence == WATCH_FENCE_CMD ? "; the watch.fence_command under way is stopped, "
 	                                         "nothing was promoted"
-	           : w->phase == WATCH_FENCING ? "; the fence under way is left to the site, "
+	           : w->fence == WATCH_FENCE_SSH ? "; the fence under way is left to the site, "
 	                                         "nothing was promoted"
 	                                       : "");
 	watch_publish(w); /* watch.json says stopped */

@@ -194,6 +194,8 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	h->cat = cat;
 	h->agents = io->agents;
 	h->keep = io->keep;
+	h->claim = io->claim;
+	h->claim_ctx = io->claim_ctx;
 	h->actor = io->actor;
 	h->mode = io->mode;
 	h->runner = io->local;
@@ -548,7 +550,8 @@ static int runhost_take_local(struct runhost *h)
 	struct op op;
 	int any = 0;
 	while (h->runner != NULL && localrun_take(h->runner, &op)) {
-		runhost_deliver(h, &op);
+		if (h->claim == NULL || !h->claim(h->claim_ctx, &op))
+			runhost_deliver(h, &op);
 		any = 1;
 	}
 	return any;
@@ -582,7 +585,9 @@ static int runhost_take_results(struct runhost *h)
 		struct op op;
 		while (agent_take(h->agents[i], &op)) {
 			any = 1;
-			if (h->keep == NULL || !fencekeep_take(h->keep, &op))
+			if (h->keep != NULL && fencekeep_take(h->keep, &op))
+				continue;
+			if (h->claim == NULL || !h->claim(h->claim_ctx, &op))
 				runhost_take_op(h, &op);
 		}
 	}

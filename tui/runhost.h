@@ -54,6 +54,8 @@ struct runhost {
 	const struct catalog *cat;
 	struct agent **agents;
 	struct fencekeep *keep;  /* the kept fence's results go there, or NULL */
+	int (*claim)(void *ctx, struct op *op); /* the host's own operations go there, or NULL */
+	void *claim_ctx;
 	const char *actor;       /* who runs it when not a person at a console, or NULL */
 	const char *mode;        /* a drill's "drill" (live) or "tabletop": on every record; NULL */
 	struct localrun *runner; /* commands on the operator's side */
@@ -77,6 +79,9 @@ struct runhost_io {
 	struct fencekeep *keep;      /* takes the kept fence's results, or NULL */
 	const char *actor;           /* FENCESTATE_WATCH: every record says so; NULL: a console */
 	const char *mode;            /* RUNHOST_DRILL or RUNHOST_TABLETOP for a drill; NULL */
+	/* Takes a finished operation that is not the run's (1: taken, and freed), or NULL. */
+	int (*claim)(void *ctx, struct op *op);
+	void *claim_ctx;
 };
 
 #define RUNHOST_DRILL    "drill"    /* a live drill: steps act on the sites */

@@ -29,9 +29,16 @@
 /* Where a failover stands, once confirmed. */
 enum watch_phase {
 	WATCH_IDLE,
-	WATCH_FENCING,    /* the old primary's PostgreSQL is being stopped over SSH */
+	WATCH_RUNNING, /* the scenario runs: its host takes the locks, then the fence, then the steps */
+};
+
+/* Where the old primary's fence stands within a failover. */
+enum watch_fence {
+	WATCH_FENCE_NONE,
+	WATCH_FENCE_DUE,  /* once the run holds both locks */
+	WATCH_FENCE_SSH,  /* the old primary's PostgreSQL is being stopped over SSH */
 	WATCH_FENCE_CMD,  /* the configured fence_command runs here */
-	WATCH_RUNNING,    /* the scenario runs (its host takes the locks first) */
+	WATCH_FENCE_DONE, /* fenced: fence_evidence says how */
 };
 
 struct watcher {
@@ -62,6 +69,7 @@ struct watcher {
 	int64_t last_check_ms; /* wall clock of the last check, 0: none */
 	uint64_t failovers;
 	enum watch_phase phase;
+	enum watch_fence fence;
 	unsigned fence_op;
 	int fence_tried_cmd;
 	char prepare[900];      /* the run is only prepared for a person: why ("" : it runs) */
@@ -84,6 +92,9 @@ void watch_tell_policy(struct watcher *w);
 void watch_publish(struct watcher *w);
 int watch_journal_open(struct watcher *w, char **cause);
 void watch_journal_close(struct watcher *w, const char *why);
+
+/* cmd_watch.c */
+int watch_claim(void *ctx, struct op *op);
 
 /* watch_failover.c */
 unsigned watch_id(struct watcher *w);

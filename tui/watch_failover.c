@@ -7,13 +7,17 @@
  *      (or not known): held too, its run prepared for a person (started and
  *      detached at once: a console offers to resume it).
  *   2. A console of this jump host running a recovery (its run lock held):
- *      held, nothing fenced. Else the fence first: the old primary's
- *      PostgreSQL stopped over SSH when the site answers, else the
- *      configured fence_command run here. With neither possible, or both
- *      failed, nothing is promoted (held, the run prepared for a person).
- *   3. The scenario through the runbook host (its locks, its journal, every
- *      record with "actor": "watch"), the fence given to the engine as the
- *      evidence of its primary_fenced guard. Each confirmation is given by
+ *      held, nothing fenced. Else the scenario's run is started through the
+ *      runbook host, which takes this host's run lock and the DR site's: a
+ *      console on another jump host holding the DR site's lock holds the
+ *      failover before anything is fenced. Once both are held, the fence:
+ *      the old primary's PostgreSQL stopped over SSH when the site answers,
+ *      else the configured fence_command run here. With neither possible,
+ *      or both failed, nothing is promoted (the run is detached for a
+ *      person to resume).
+ *   3. The run's steps (its journal, every record with "actor": "watch"),
+ *      the fence given to the engine as the evidence of its
+ *      primary_fenced guard. Each confirmation is given by
  *      the policy, journaled with its evidence; the guards are checked as
  *      for a person. A manual step, a failed step or a step guarded for
  *      WATCH_GUARD_MS stops the run: detached, so that a console resumes it.
@@ -53,6 +57,7 @@ void watch_failover_stop(struct watcher *w, const char *why)
 		runhost_stop(&w->run);
 	}
 	w->phase = WATCH_IDLE;
+	w->fence = WATCH_FENCE_NONE;
 	w->fence_op = 0;
 	watchpolicy_set(&w->pol, WP_HELD, "failover_stopped", 1, why, clock_mono_ms());
 	watch_tell_policy(w);
@@ -62,13 +67,15 @@ static void watch_run_start(struct watcher *w);
 
 /*
  * Holds the failover for a person, with its run prepared: started (the
- * locks, the journal) and detached at once with why, so that a console
- * offers to resume it where a person decides.
+ * locks, the journal) if it is not yet, and detached with why once it
+ * holds its locks, so that a console offers to resume it where a person
+ * decides.
  */
 static void watch_failover_prepare(struct watcher *w, const char *why)
 {
 	snprintf(w->prepare, sizeof w->prepare, "%s", why);
-	watch_run_start(w);
+	if (w->phase != WATCH_RUNNING)
+		watch_run_start(w);
 }
 
 /* Runs the configured fence_command here, or holds the failover when there is none left to try. */
@@ -94,7 +101,7 @@ static void watch_fence_command(struct watcher *w, const char *ssh_why)
 	op.lsn = -1;
 	w->fence_op = op.id;
 	w->fence_tried_cmd = 1;
-	w->phase = WATCH_FENCE_CMD;
+	w->fence = WATCH_FENCE_CMD;
 	watch_tell(w, "fence_started", 0, p->name, "fencing %s with watch.fence_command (%s)",
 	           p->name, ssh_why);
 	localrun_submit(w->local, &op);
@@ -119,17 +126,17 @@ static void watch_fence_start(struct watcher *w)
 	op.lsn = -1;
 	op.run = xasprintf("watch-fence-%u", op.id - WATCH_ID_BASE);
 	w->fence_op = op.id;
-	w->phase = WATCH_FENCING;
+	w->fence = WATCH_FENCE_SSH;
 	watch_tell(w, "fence_started", 0, p->name, "fencing %s: stopping its PostgreSQL over SSH",
 	           p->name);
 	agent_submit(w->agents[i], &op);
 }
 
-/* Starts the scenario's run through the runbook host, now that the old primary is fenced. */
+/* Starts the scenario's run through the runbook host: its locks first, the fence once they are held. */
 static void watch_run_start(struct watcher *w)
 {
-	struct runhost_io io = {w->agents, w->local, w->snaps, &w->track, &w->events, &w->keep,
-	                        FENCESTATE_WATCH, NULL};
+	struct runhost_io io = {w->agents,        w->local, w->snaps, &w->track, &w->events,
+	                        &w->keep,         FENCESTATE_WATCH, NULL,   watch_claim, w};
 	char *cause = NULL;
 	w->fence_noted = 0;
 	w->guarded_ms = 0;
@@ -144,13 +151,14 @@ static void watch_run_start(struct watcher *w)
 	w->run_begun_ms = clock_mono_ms();
 	if (w->prepare[0] == '\0')
 		watch_tell(w, "failover_started", 1, conf_dr(w->cf)->name,
-		           "failover started: %s, old primary fenced (%s)", w->sc->name,
-		           w->fence_evidence);
+		           "failover started: %s; %s is fenced once the run holds its locks",
+		           w->sc->name, conf_primary(w->cf)->name);
 }
 
 /*
  * Takes the fence's result (1 when op was the watcher's: it is freed): the
- * run starts once it succeeded; else fence_command is tried, else held.
+ * run's steps go on once it succeeded; else fence_command is tried, else
+ * the run is prepared for a person.
  */
 int watch_failover_take(struct watcher *w, struct op *op)
 {
@@ -165,10 +173,10 @@ int watch_failover_take(struct watcher *w, struct op *op)
 	w->fence_op = 0;
 	if (op->ok) {
 		snprintf(w->fence_evidence, sizeof w->fence_evidence, "%s%s",
-		         w->phase == WATCH_FENCE_CMD ? "watch.fence_command: " : "", detail);
+		         w->fence == WATCH_FENCE_CMD ? "watch.fence_command: " : "", detail);
+		w->fence = WATCH_FENCE_DONE;
 		watch_tell(w, "fence_done", 0, p->name, "%s fenced: %s", p->name, w->fence_evidence);
-		watch_run_start(w);
-	} else if (w->phase == WATCH_FENCING) {
+	} else if (w->fence == WATCH_FENCE_SSH) {
 		char why[500];
 		snprintf(why, sizeof why, "its fence over SSH failed: %s", detail);
 		watch_tell(w, "fence_failed", 1, p->name, "the fence of %s failed: %s", p->name, detail);
@@ -185,8 +193,8 @@ int watch_failover_take(struct watcher *w, struct op *op)
 /*
  * Tells whether a console of this jump host runs a recovery against the DR
  * site (the run lock of this state folder is held; why says whose), before
- * anything is fenced: the lock is taken and given back at once, the run's
- * host taking it again once the fence is done.
+ * a run is started: the lock is taken and given back at once, the run's
+ * host taking it again with the DR site's, before anything is fenced.
  */
 static int watch_console_runs(struct watcher *w, char *why, size_t len)
 {
@@ -261,6 +269,7 @@ void watch_failover_begin(struct watcher *w)
 		         "(sync_interval %s); a person must accept the data loss (drconsole: s, %s)",
 		         p->name, w->lag_known ? a : "not known", b, w->sc->name);
 		watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, why, now);
+		w->fence = WATCH_FENCE_NONE;
 		watch_failover_prepare(w, why);
 		return;
 	}
@@ -275,7 +284,8 @@ void watch_failover_begin(struct watcher *w)
 	w->fence_evidence[0] = '\0';
 	w->prepare[0] = '\0';
 	watchpolicy_set(&w->pol, WP_FAILING_OVER, NULL, 0, w->pol.why, now);
-	watch_fence_start(w);
+	w->fence = WATCH_FENCE_DUE; /* a console on another jump host may hold the DR site's lock */
+	watch_run_start(w);
 }
 
 /* Gives the current step the policy's confirmation, or stops the run where a person is needed. */
@@ -360,12 +370,14 @@ void watch_failover_drive(struct watcher *w)
 		if (clock_mono_ms() - w->run_begun_ms < watch_lock_budget_ms(w))
 			return;
 		snprintf(why, sizeof why,
-		         "the DR site's run lock did not answer within %lld s: nothing was run",
+		         "the DR site's run lock did not answer within %lld s: nothing was fenced "
+		         "or run",
 		         (long long)(watch_lock_budget_ms(w) / 1000));
 		watch_failover_stop(w, why);
 		return;
 	case RUNHOST_HELD:
-		snprintf(why, sizeof why, "the DR site's run lock is held: %s", w->run.notice);
+		snprintf(why, sizeof why, "the DR site's run lock is held: %s; nothing was fenced",
+		         w->run.notice);
 		watch_failover_stop(w, why);
 		return;
 	case RUNHOST_REFUSED:
@@ -384,6 +396,12 @@ void watch_failover_drive(struct watcher *w)
 		watch_failover_stop(w, why);
 		return;
 	}
+	if (w->fence == WATCH_FENCE_DUE) { /* both locks held: now the old primary may be fenced */
+		watch_fence_start(w);
+		return;
+	}
+	if (w->fence != WATCH_FENCE_DONE)
+		return;
 	if (!w->fence_noted) {
 		runbook_fenced_by(rb, "watch", w->fence_evidence); /* a record held is kept */
 		w->fence_noted = 1;
@@ -406,6 +424,7 @@ void watch_failover_drive(struct watcher *w)
 		runhost_stop(&w->run);
 		fencekeep_reload(&w->keep); /* the fence the run kept: armed at once */
 		w->phase = WATCH_IDLE;
+		w->fence = WATCH_FENCE_NONE;
 		watchpolicy_set(&w->pol, kept ? WP_FAILED_OVER : WP_HELD, "failover_finished", 1, why,
 		                clock_mono_ms());
 		watch_tell_policy(w);

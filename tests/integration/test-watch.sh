@@ -13,6 +13,9 @@
 #      fence_command holds the failover, its stderr forging no event line;
 #      the next one hangs: the watcher stopped meanwhile exits at once,
 #      nothing of it left, nothing promoted;
+#  3c. failover_mode automatic, the DR site's run lock held by a console on
+#      another jump host: the primary killed is held before anything is
+#      fenced, nothing promoted, the other console's lock left alone;
 #   4. failover_mode automatic: the primary killed makes the DR site a
 #      writable primary, repoints the application entry, journals the whole
 #      run with "actor": "watch", the fence kept before the promotion is
@@ -201,6 +204,23 @@ check "... leaving nothing of fence_command running" sh -c "! kill -0 \$(cat '$W
 check "... and saying nothing was promoted" grep -q "watch_stopped: .*fence_command under way is stopped, nothing was promoted" "$ERR"
 lab thaw 1
 check "nothing was promoted" [ "$(role 2)" = standby ]
+check "the primary streams again" wait_until 60 lab_streaming
+
+# ---------------------------------------------------------------------------
+echo "# 3c. automatic mode, a console on another jump host holds the DR site's run lock"
+config automatic
+printf '%s\n' '{"operator":"kim","host":"jump-elsewhere","pid":4242,"started":"2026-11-27T01:00:00.000Z","run":"20261127T010000Z-1","tty":"-","origin":"10.0.0.5"}' \
+	>"$LAB_DIR/site2/drconsole-run.lock"
+check "the watcher starts" start_watch
+lab kill-pg 1
+check "the failover is held: the DR site's lock is another console's" \
+	wait_until 40 grep -q "failover_stopped: the DR site's run lock is held.*jump-elsewhere.*nothing was fenced" "$ERR"
+check "... before anything was fenced" sh -c "! grep -q fence_started '$ERR'"
+check "... nothing was promoted" [ "$(role 2)" = standby ]
+check "... the other console's lock is left as it was" grep -q '"host":"jump-elsewhere"' "$LAB_DIR/site2/drconsole-run.lock"
+stop_watch
+rm -f "$LAB_DIR/site2/drconsole-run.lock"
+lab start-pg 1
 check "the primary streams again" wait_until 60 lab_streaming
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,8 @@
 
 #include "draw.h"
 #include "fencenote.h"
+#include "i18n.h"
+#include "langnote.h"
 #include "panel.h"
 #include "utf8.h"
 #include "watchnote.h"
@@ -48,7 +50,7 @@ static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
 	int used = draw_text(w, 0, x, maxw, theme_attr(t, THEME_TITLE), s->name);
 	used += draw_textf(
 	    w, 0, x + used, maxw - used, theme_attr(t, tr), " %s%s",
-	    s->reachable || s->generation == 0 ? verdict_role_name(role) : "unreachable", "  ");
+	    s->reachable || s->generation == 0 ? _(verdict_role_name(role)) : _("unreachable"), "  ");
 	return used;
 }
 
@@ -62,7 +64,7 @@ static int header_fence(WINDOW *w, int wd, int cols, const struct view *v)
 	enum theme_role role = THEME_WARN;
 	if (v->fence_error != NULL) {
 		snprintf(text, sizeof text, "%s",
-		         utf8_width("fence state unreadable") <= cols ? "fence state unreadable" : "");
+		         utf8_width(_("fence state unreadable")) <= cols ? _("fence state unreadable") : "");
 		role = THEME_CRIT;
 	} else if (v->fence_split || !fencenote_kept(v->fence, v->now_ms, cols, text, sizeof text)) {
 		return 0; /* a split brain it explains says it in the reason */
@@ -94,13 +96,13 @@ static void header_reason(WINDOW *w, int wd, const struct view *v)
 	}
 	wd -= header_fence(w, wd, wd / 2 - 1, v);
 	if (n > 0)
-		snprintf(more, sizeof more, " (+%zu more)", n);
-	int mw = (int)strlen(more) < wd / 2 ? (int)strlen(more) : 0;
+		snprintf(more, sizeof more, _(" (+%zu more)"), n);
+	int mw = utf8_width(more) < wd / 2 ? utf8_width(more) : 0;
 	attr_t a = theme_attr(t, header_level_role(r->level));
 	if (v->fence_split) {
 		char cause[512];
 		fencenote_cause(v->fence, v->now_ms, cause, sizeof cause);
-		snprintf(text, sizeof text, "SPLIT BRAIN: %s is back writable; f fences it now (%s)",
+		snprintf(text, sizeof text, _("SPLIT BRAIN: %s is back writable; f fences it now (%s)"),
 		         v->fence->site, cause);
 	} else {
 		snprintf(text, sizeof text, "%s", r->text);
@@ -125,8 +127,8 @@ static void header_modes(WINDOW *w, int x, int room, const struct view *v)
 {
 	const struct theme *t = v->theme;
 	char mode[48], watch[96] = "";
-	snprintf(mode, sizeof mode, "failover %s", configmap_mode_name(v->cf->dr.failover_mode));
-	int mw = (int)strlen(mode);
+	snprintf(mode, sizeof mode, _("failover %s"), configmap_mode_name(v->cf->dr.failover_mode));
+	int mw = utf8_width(mode);
 	enum watchnote_level l = WATCHNOTE_NONE;
 	if (v->watch_shown)
 		l = watchnote_text(v->watch, v->watch_seen, v->now_ms, room - x, watch, sizeof watch);
@@ -146,6 +148,18 @@ static void header_modes(WINDOW *w, int x, int room, const struct view *v)
 		draw_text(w, 0, x, room - x, theme_attr(t, header_watch_role(l)), watch);
 }
 
+/*
+ * Tells whether the locale cannot show a name on screen (a site's, the run's):
+ * then the header says so once, rather than leave "????? ??" unexplained.
+ */
+static int header_names_hidden(const struct view *v)
+{
+	for (size_t i = 0; i < v->n_sites; i++)
+		if (!langnote_shows(v->sites[i].name))
+			return 1;
+	return v->run != NULL && !langnote_shows(v->run->scenario->name);
+}
+
 /* Draws the header. */
 static int header_draw(WINDOW *w, const struct view *v, int scroll)
 {
@@ -160,14 +174,14 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	strftime(ut, sizeof ut, "%H:%M:%S", &utc);
 	/* Local time only where it differs, and where the sites' roles still fit whole. */
 	int need = (int)strlen(verdict_name(v->verdict->level)) + 3 +
-	           (v->drill != NULL ? (int)strlen(v->drill) + 3 : 0);
+	           (v->drill != NULL ? utf8_width(v->drill) + 3 : 0);
 	for (size_t i = 0; i < v->n_sites; i++)
 		need += utf8_width(v->sites[i].name) + 14; /* " unreachable  " at most */
 	if (local.tm_gmtoff != 0 && need + 32 <= wd)
 		strftime(lt, sizeof lt, "  %H:%M %Z", &local);
 	snprintf(clock, sizeof clock, "%s%s UTC%s",
-	         v->recorded ? "recorded " : v->following ? "FOLLOWING " : "", ut, lt);
-	int clockw = (int)strlen(clock), room = wd - clockw - 1;
+	         v->recorded ? _("recorded ") : v->following ? _("FOLLOWING ") : "", ut, lt);
+	int clockw = utf8_width(clock), room = wd - clockw - 1;
 
 	int x = 0;
 	if (v->drill != NULL)
@@ -180,14 +194,23 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	x++;
 	for (size_t i = 0; i < v->n_sites && x < room; i++)
 		x += header_site(w, x, room - x, v, &v->sites[i]);
-	/* The failover mode and the watcher only where they fit: the sites' roles come first. */
-	if (x < room - 1)
+	/*
+	 * The failover mode and the watcher only where they fit: the sites' roles
+	 * come first. When a reason holds line 1, a locale that cannot show the
+	 * names is said here instead.
+	 */
+	if (header_names_hidden(v) && verdict_top(v->verdict) != NULL && x < room - 1)
+		draw_text(w, 0, x, room - 1 - x, theme_attr(t, THEME_WARN), langnote_short());
+	else if (x < room - 1)
 		header_modes(w, x, room - 1, v); /* two columns apart from the clock */
 	if (wd > clockw)
 		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);
 	if (h < 2)
 		return 1;
-	header_reason(w, wd, v);
+	if (header_names_hidden(v) && verdict_top(v->verdict) == NULL)
+		draw_textf(w, 1, 0, wd, theme_attr(t, THEME_WARN), " %s", langnote_text());
+	else
+		header_reason(w, wd, v);
 	return 2;
 }
 

@@ -45,7 +45,7 @@ const char *langnote_text(void)
 /* Returns the same in a few words, for where the room is short. */
 const char *langnote_short(void)
 {
-	return _("names need a UTF-8 locale");
+	return _("names: LANG=C.UTF-8");
 }
 
 /* Says on stderr, once per process, that the locale cannot show text, if it cannot. */

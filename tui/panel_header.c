@@ -55,6 +55,18 @@ static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
 }
 
 /*
+ * Tells whether the locale cannot show a name on screen (a site's, the run's):
+ * then the header says so once, rather than leave "????? ??" unexplained.
+ */
+static int header_names_hidden(const struct view *v)
+{
+	for (size_t i = 0; i < v->n_sites; i++)
+		if (!langnote_shows(v->sites[i].name))
+			return 1;
+	return v->run != NULL && !langnote_shows(v->run->scenario->name);
+}
+
+/*
  * Draws the kept fence at the right of line 1 in at most cols columns
  * (amber; red when its state cannot be read); returns the columns used.
  */
@@ -95,6 +107,11 @@ static void header_reason(WINDOW *w, int wd, const struct view *v)
 		return;
 	}
 	wd -= header_fence(w, wd, wd / 2 - 1, v);
+	if (header_names_hidden(v)) { /* at the right, as the fence: the reason keeps the most room */
+		int nw = utf8_width(langnote_short());
+		draw_text(w, 1, wd - nw - 1, nw, theme_attr(t, THEME_WARN) | A_BOLD, langnote_short());
+		wd -= nw + 3;
+	}
 	if (n > 0)
 		snprintf(more, sizeof more, _(" (+%zu more)"), n);
 	int mw = utf8_width(more) < wd / 2 ? utf8_width(more) : 0;
@@ -148,18 +165,6 @@ static void header_modes(WINDOW *w, int x, int room, const struct view *v)
 		draw_text(w, 0, x, room - x, theme_attr(t, header_watch_role(l)), watch);
 }
 
-/*
- * Tells whether the locale cannot show a name on screen (a site's, the run's):
- * then the header says so once, rather than leave "????? ??" unexplained.
- */
-static int header_names_hidden(const struct view *v)
-{
-	for (size_t i = 0; i < v->n_sites; i++)
-		if (!langnote_shows(v->sites[i].name))
-			return 1;
-	return v->run != NULL && !langnote_shows(v->run->scenario->name);
-}
-
 /* Draws the header. */
 static int header_draw(WINDOW *w, const struct view *v, int scroll)
 {
@@ -194,14 +199,8 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	x++;
 	for (size_t i = 0; i < v->n_sites && x < room; i++)
 		x += header_site(w, x, room - x, v, &v->sites[i]);
-	/*
-	 * The failover mode and the watcher only where they fit: the sites' roles
-	 * come first. When a reason holds line 1, a locale that cannot show the
-	 * names is said here instead.
-	 */
-	if (header_names_hidden(v) && verdict_top(v->verdict) != NULL && x < room - 1)
-		draw_text(w, 0, x, room - 1 - x, theme_attr(t, THEME_WARN), langnote_short());
-	else if (x < room - 1)
+	/* The failover mode and the watcher only where they fit: the sites' roles come first. */
+	if (x < room - 1)
 		header_modes(w, x, room - 1, v); /* two columns apart from the clock */
 	if (wd > clockw)
 		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);

@@ -68,10 +68,29 @@ enum prompt_answer prompt_key(struct prompt *p, int ch)
 	return PROMPT_GOING;
 }
 
+/*
+ * Returns the rows the body takes wrapped in a dialog line of cols columns:
+ * each of its lines one at least, counted by display width (Korean takes two
+ * columns a character), with room for words carried to the next row.
+ */
+static int prompt_body_rows(const char *body, int cols)
+{
+	int rows = 0;
+	const char *line = body;
+	while (*line != '\0') {
+		const char *nl = strchr(line, '\n');
+		char *one = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
+		rows += 1 + utf8_width(one) * 6 / (cols * 5); /* a sixth lost to wrapping at spaces */
+		free(one);
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	return rows;
+}
+
 /* Draws the dialog over the panels. */
 void prompt_draw(const struct prompt *p, const struct theme *t)
 {
-	int h = 8 + utf8_width(p->body) / 60; /* columns, not bytes: Korean takes two a character */
+	int h = 7 + prompt_body_rows(p->body, 70);
 	WINDOW *w = draw_dialog(t, p->title, h < LINES - 2 ? h : LINES - 2, 76);
 	if (w == NULL)
 		return;

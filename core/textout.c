@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "langnote.h"
 #include "textout.h"
 #include "utf8.h"
 #include "xmalloc.h"
@@ -20,6 +21,7 @@
 /* Prints text cleaned, its tabs and newlines kept. */
 void textout_puts(FILE *fp, const char *text)
 {
+	langnote_warn_once(text);
 	size_t n;
 	char *clean = utf8_clean(text, strlen(text), UTF8_CLEAN_CONTROLS | UTF8_CLEAN_LINES, &n);
 	fwrite(clean, 1, n, fp);
@@ -52,6 +54,7 @@ char *textout_line(const char *text)
 /* Prints text cleaned to one line, padded with spaces to cols display columns. */
 void textout_padded(FILE *fp, const char *text, int cols)
 {
+	langnote_warn_once(text);
 	char *clean = textout_line(text);
 	int w = utf8_width(clean);
 	fputs(clean, fp);

@@ -42,6 +42,7 @@
 
 #include "bytes.h"
 #include "duration.h"
+#include "i18n.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
@@ -149,18 +150,21 @@ enum pg_role verdict_site_role(const struct site_status *s)
 	return s->pg.role == PG_ROLE_DOWN ? PG_ROLE_DOWN : PG_ROLE_UNKNOWN;
 }
 
-/* Returns the role's name in status --json ("primary", "standby", "down", "unknown"). */
+/*
+ * Returns the role's name in status --json ("primary", "standby", "down",
+ * "unknown"); marked for the screen, which shows it through _().
+ */
 const char *verdict_role_name(enum pg_role role)
 {
 	switch (role) {
 	case PG_ROLE_PRIMARY:
-		return "primary";
+		return N_("primary");
 	case PG_ROLE_STANDBY:
-		return "standby";
+		return N_("standby");
 	case PG_ROLE_DOWN:
-		return "down";
+		return N_("down");
 	default:
-		return "unknown";
+		return N_("unknown");
 	}
 }
 

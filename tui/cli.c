@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "paths.h"
 #include "textout.h"
 #include "xmalloc.h"
@@ -32,7 +34,7 @@ int cli_parse_options(int argc, char **argv, const char *usage, const char **con
 			*config = optarg;
 			break;
 		case 'h':
-			fputs(usage, stdout);
+			fputs(_(usage), stdout);
 			return 0;
 		default:
 			return cli_option_error(argv[0], ch, argv);
@@ -48,10 +50,20 @@ int cli_parse_options(int argc, char **argv, const char *usage, const char **con
 int cli_option_error(const char *command, int ch, char **argv)
 {
 	if (ch == ':')
-		cli_usage_error("%s: option '%s' needs a value", command, argv[optind - 1]);
+		cli_usage_error(_("%s: option '%s' needs a value"), command, argv[optind - 1]);
 	else
-		cli_usage_error("%s: unknown option '%s'", command, argv[optind - 1]);
+		cli_usage_error(_("%s: unknown option '%s'"), command, argv[optind - 1]);
 	return CLI_EXIT_USAGE;
+}
+
+/*
+ * Keeps the messages that follow in English, whatever the locale: for output
+ * read by programs (--json, the watcher's journal and alerts), which must
+ * not change with the reader's language.
+ */
+void cli_machine_text(void)
+{
+	setlocale(LC_MESSAGES, "C");
 }
 
 /* Returns the first error of d as "FILE:LINE:COL: message" (newly allocated), or NULL. */
@@ -60,7 +72,7 @@ static char *cli_first_error(const struct diag *d)
 	for (size_t i = 0; i < d->n; i++)
 		if (d->items[i].level == DIAG_ERROR)
 			return diag_format(&d->items[i]);
-	return d->errors > 0 ? xstrdup("the config has errors") : NULL;
+	return d->errors > 0 ? xstrdup(_("the config has errors")) : NULL;
 }
 
 /*
@@ -74,8 +86,8 @@ int cli_load_catalog_why(const char *config, struct catalog *cat, int quiet_warn
 	char *tried = NULL;
 	char *path = paths_find_config(config, &tried);
 	if (path == NULL) {
-		char *why = xasprintf("no config found (tried %s); give one with -c FILE or "
-		                      "$DRCONSOLE_CONFIG",
+		char *why = xasprintf(_("no config found (tried %s); give one with -c FILE or "
+		                      "$DRCONSOLE_CONFIG"),
 		                      tried);
 		textout_printf(stderr, "drconsole: %s\n", why);
 		free(tried);

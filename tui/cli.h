@@ -23,6 +23,7 @@ int cli_option_error(const char *command, int ch, char **argv);
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config);
 int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings);
 int cli_load_catalog_why(const char *config, struct catalog *cat, int quiet_warnings, char **error);
+void cli_machine_text(void);
 void cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "duration.h"
 #include "filekind.h"
 #include "sshjump.h"
@@ -21,7 +22,7 @@
 #include "xmalloc.h"
 
 static const char check_usage[] =
-	"Usage: drconsole check [-c FILE] [FILE...]\n"
+	N_("Usage: drconsole check [-c FILE] [FILE...]\n"
 	"\n"
 	"Without FILE: load the config and everything it refers to (actions,\n"
 	"scenarios, drills, test schedule, layouts), cross-check them, and print a\n"
@@ -30,7 +31,7 @@ static const char check_usage[] =
 	"kind: ConfigMap); a config file is checked with everything it refers to.\n"
 	"\n"
 	"Problems print as FILE:LINE:COL: error: message (or warning:).\n"
-	"Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.\n";
+	"Exit status: 0 no errors (warnings allowed), 1 errors, 2 usage error.\n");
 
 /* Prints the sites and the DR settings. */
 static void check_print_sites(const struct conf *cf)
@@ -53,7 +54,7 @@ static void check_print_sites(const struct conf *cf)
 		               s->n_services == 1 ? "" : "s");
 	}
 	char *budget = duration_format(cf->dr.sync_interval_ms);
-	textout_printf(stdout, "%-11sfailover %s, lag budget %s (from %s)\n", "dr",
+	textout_printf(stdout, _("%-11sfailover %s, lag budget %s (from %s)\n"), "dr",
 	               configmap_mode_name(cf->dr.failover_mode), budget, cf->dr.source);
 	free(budget);
 }
@@ -96,8 +97,8 @@ static void check_print_manual(const struct catalog *cat)
 		const struct action *a = &cat->actions.items[i];
 		if (a->kind == ACTION_MANUAL && !a->overridden && check_action_used(cat, a->name))
 			textout_printf(stdout,
-			               "%-11s%s is a manual step: to have drconsole run it, give it "
-			               "run: under actions: in %s\n",
+			               _("%-11s%s is a manual step: to have drconsole run it, give it "
+			               "run: under actions: in %s\n"),
 			               "info", a->name, cat->cf.file);
 	}
 }
@@ -110,10 +111,10 @@ static void check_print_summary(const struct catalog *cat)
 	check_print_sites(&cat->cf);
 	for (size_t i = 0; i < cat->actions.n; i++)
 		overridden += cat->actions.items[i].overridden;
-	textout_printf(stdout, "%-11s%zu (%zu from the config)\n", "actions", cat->actions.n,
+	textout_printf(stdout, _("%-11s%zu (%zu from the config)\n"), "actions", cat->actions.n,
 	               overridden);
 	check_print_manual(cat);
-	textout_printf(stdout, "%-11s%zu in %s\n", "scenarios", cat->scenarios.n,
+	textout_printf(stdout, _("%-11s%zu in %s\n"), "scenarios", cat->scenarios.n,
 	               cat->scenarios.file);
 	for (size_t i = 0; i < cat->scenarios.n; i++) {
 		const struct scenario *sc = &cat->scenarios.items[i];
@@ -121,30 +122,30 @@ static void check_print_summary(const struct catalog *cat)
 		char *sum = duration_format(catalog_scenario_estimate(cat, sc));
 		textout_printf(stdout, "%11s%zu. ", "", i + 1);
 		textout_padded(stdout, sc->name, 22);
-		textout_printf(stdout, " %zu steps, estimated %s (steps %s)\n", sc->n_steps, est,
+		textout_printf(stdout, _(" %zu steps, estimated %s (steps %s)\n"), sc->n_steps, est,
 		               sum);
 		free(est);
 		free(sum);
 	}
-	textout_printf(stdout, "%-11s%zu in %s\n", "drills", cat->drills.n, cat->drills.file);
+	textout_printf(stdout, _("%-11s%zu in %s\n"), "drills", cat->drills.n, cat->drills.file);
 	for (size_t i = 0; i < cat->drills.n; i++) {
 		textout_printf(stdout, "%11s%zu. ", "", i + 1);
 		textout_padded(stdout, cat->drills.items[i].scenario, 22);
-		textout_printf(stdout, " %zu steps\n", cat->drills.items[i].n_steps);
+		textout_printf(stdout, _(" %zu steps\n"), cat->drills.items[i].n_steps);
 	}
-	textout_printf(stdout, "%-11s%zu in %s\n", "tests", cat->schedule.n, cat->schedule.file);
+	textout_printf(stdout, _("%-11s%zu in %s\n"), "tests", cat->schedule.n, cat->schedule.file);
 	for (size_t i = 0; i < cat->schedule.n; i++) {
 		const struct schedule_test *t = &cat->schedule.items[i];
 		char *dur = duration_format(t->duration_ms);
 		textout_printf(stdout, "%11s%zu. ", "", i + 1);
 		textout_padded(stdout, t->name, 30);
-		textout_printf(stdout, " %s, %s, %zu participant%s\n",
+		textout_printf(stdout, _(" %s, %s, %zu participant%s\n"),
 		               schedule_freq_name(t->frequency),
-		               t->duration_ms ? dur : "duration not given", t->n_participants,
+		               t->duration_ms ? dur : _("duration not given"), t->n_participants,
 		               t->n_participants == 1 ? "" : "s");
 		free(dur);
 	}
-	textout_printf(stdout, "%-11s%zu in %s:", "layouts", cat->layouts.n, cat->cf.layouts_dir);
+	textout_printf(stdout, _("%-11s%zu in %s:"), "layouts", cat->layouts.n, cat->cf.layouts_dir);
 	for (size_t i = 0; i < cat->layouts.n; i++)
 		textout_printf(stdout, "%s %s (%dx%d)", i ? "," : "", cat->layouts.items[i].name,
 		               cat->layouts.items[i].min_w, cat->layouts.items[i].min_h);
@@ -224,7 +225,7 @@ int cmd_check(int argc, char **argv)
 		return rc;
 	if (optind < argc) {
 		if (config != NULL) {
-			cli_usage_error("check: give either -c FILE or files to check, not both");
+			cli_usage_error(_("check: give either -c FILE or files to check, not both"));
 			return CLI_EXIT_USAGE;
 		}
 		size_t errors = 0;

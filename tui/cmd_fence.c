@@ -14,12 +14,13 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "fencereport.h"
 #include "fencestate.h"
 #include "textout.h"
 
 static const char fence_usage[] =
-    "Usage: drconsole fence [-c FILE] [--json]\n"
+    N_("Usage: drconsole fence [-c FILE] [--json]\n"
     "       drconsole fence [-c FILE] --disarm SITE [--reason TEXT] [--json]\n"
     "\n"
     "Show the fence kept in the config's state_dir (fence.json): after a\n"
@@ -35,7 +36,7 @@ static const char fence_usage[] =
     "Exit status: 0 no fence armed, 1 a fence is armed, 3 the fence state\n"
     "cannot be read or the config not loaded (monitoring-plugin convention).\n"
     "With --disarm: 0 disarmed, 1 refused (another name, no fence armed) or\n"
-    "not written. 2 a usage error.\n";
+    "not written. 2 a usage error.\n");
 
 /* What the command line asks. */
 struct fence_args {
@@ -68,19 +69,19 @@ static int fence_options(int argc, char **argv, struct fence_args *a)
 			a->reason = optarg;
 			break;
 		case 'h':
-			fputs(fence_usage, stdout);
+			fputs(_(fence_usage), stdout);
 			return 0;
 		default:
 			return cli_option_error("fence", ch, argv);
 		}
 	}
 	if (optind < argc) {
-		cli_usage_error("fence: unexpected '%s' (the site to disarm goes after --disarm)",
+		cli_usage_error(_("fence: unexpected '%s' (the site to disarm goes after --disarm)"),
 		                argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	if (a->reason != NULL && a->disarm == NULL) {
-		cli_usage_error("fence: --reason goes with --disarm");
+		cli_usage_error(_("fence: --reason goes with --disarm"));
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_PARSED;
@@ -114,14 +115,14 @@ static int fence_disarm(const char *state_dir, const char *typed, const char *re
 	if (fencestate_disarm(state_dir, typed, &by,
 	                      reason ? reason : "disarmed with drconsole fence --disarm",
 	                      &cause) == -1) {
-		textout_printf(stderr, "drconsole: fence not disarmed: %s\n", cause);
+		textout_printf(stderr, _("drconsole: fence not disarmed: %s\n"), cause);
 		free(cause);
 		if (json)
 			fence_show(state_dir, 1);
 		return 1;
 	}
 	if (!json)
-		textout_printf(stdout, "The fence of %s is disarmed.\n", typed);
+		textout_printf(stdout, _("The fence of %s is disarmed.\n"), typed);
 	fence_show(state_dir, json);
 	return 0;
 }
@@ -134,6 +135,8 @@ int cmd_fence(int argc, char **argv)
 	int rc = fence_options(argc, argv, &a);
 	if (rc != CLI_PARSED)
 		return rc;
+	if (a.json)
+		cli_machine_text();
 	if (cli_load_catalog(a.config, &cat, 1) == -1) {
 		catalog_free(&cat);
 		return a.disarm ? 1 : FENCEREPORT_UNKNOWN;

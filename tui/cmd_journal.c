@@ -16,13 +16,14 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "journal.h"
 #include "paths.h"
 #include "textout.h"
 #include "xmalloc.h"
 
 static const char journal_usage[] =
-    "Usage: drconsole journal verify RUN|--last [-c FILE] [--state-dir DIR]\n"
+    N_("Usage: drconsole journal verify RUN|--last [-c FILE] [--state-dir DIR]\n"
     "       drconsole journal list [-c FILE] [--state-dir DIR]\n"
     "\n"
     "Every guided recovery run keeps a journal in the state dir,\n"
@@ -49,7 +50,7 @@ static const char journal_usage[] =
     "Exit status: 0 intact (a torn last line, left by a console that died while\n"
     "writing it, is only a warning: resuming the run cuts it off; so is a\n"
     "missing head file, until the journal has a seal), 1 damaged or not found,\n"
-    "2 usage error.\n";
+    "2 usage error.\n");
 
 /* What the options ask for. */
 struct journal_opts {
@@ -75,7 +76,7 @@ static int journal_cmd_options(int argc, char **argv, struct journal_opts *o)
 		else if (ch == 'l')
 			o->last = 1;
 		else if (ch == 'h') {
-			fputs(journal_usage, stdout);
+			fputs(_(journal_usage), stdout);
 			return 0;
 		} else {
 			return cli_option_error("journal", ch, argv);
@@ -113,7 +114,7 @@ static char *journal_cmd_find(const struct journal_opts *o, const char *run)
 	int rc =
 	    run != NULL ? journal_find(dir, run, &path, &cause) : journal_last(dir, &path, &cause);
 	if (rc == -1) {
-		textout_printf(stderr, "drconsole: journal: %s\n", cause);
+		textout_printf(stderr, _("drconsole: journal: %s\n"), cause);
 		free(cause);
 	}
 	free(dir);
@@ -124,16 +125,16 @@ static char *journal_cmd_find(const struct journal_opts *o, const char *run)
 static void journal_cmd_summary(const char *path, const struct journal_records *r)
 {
 	if (r->n == 0) {
-		textout_printf(stdout, "%s: no records yet%s\n", path,
-		               r->torn ? ", only an incomplete line" : "");
+		textout_printf(stdout, _("%s: no records yet%s\n"), path,
+		               r->torn ? _(", only an incomplete line") : "");
 		return;
 	}
 	const struct journal_record *first = &r->items[0], *last = &r->items[r->n - 1];
 	int sealed = strcmp(last->type, JOURNAL_RUN_SEALED) == 0 && r->n > 1;
 	textout_printf(
-	    stdout, "%s: %zu record%s, chain intact, from %s to %s; last record: %s%s%s\n", path,
+	    stdout, _("%s: %zu record%s, chain intact, from %s to %s; last record: %s%s%s\n"), path,
 	    r->n, r->n == 1 ? "" : "s", first->ts, last->ts, sealed ? last[-1].type : last->type,
-	    sealed ? ", sealed" : "", r->torn ? ", then an incomplete line" : "");
+	    sealed ? _(", sealed") : "", r->torn ? _(", then an incomplete line") : "");
 }
 
 /* Tells whether the journal at path could be read (its own first problem is not that). */
@@ -158,7 +159,7 @@ static int journal_cmd_verify(const struct journal_opts *o, const char *run)
 	if (rc == 0)
 		journal_cmd_summary(path, &r);
 	else if (journal_cmd_read(path, &r, &d))
-		textout_printf(stdout, "%s: damaged: %zu problem%s in %zu line%s\n", path, d.errors,
+		textout_printf(stdout, _("%s: damaged: %zu problem%s in %zu line%s\n"), path, d.errors,
 		               d.errors == 1 ? "" : "s", r.lines, r.lines == 1 ? "" : "s");
 	journal_records_free(&r);
 	diag_free(&d);
@@ -200,10 +201,10 @@ static int journal_cmd_list(const struct journal_opts *o)
 	struct journal_runs runs;
 	int rc = journal_list(dir, &runs, &cause), damaged = 0;
 	if (rc == -1) {
-		textout_printf(stderr, "drconsole: journal: %s\n", cause);
+		textout_printf(stderr, _("drconsole: journal: %s\n"), cause);
 		free(cause);
 	} else if (runs.n == 0)
-		textout_printf(stdout, "no runs in %s\n", runs.dir);
+		textout_printf(stdout, _("no runs in %s\n"), runs.dir);
 	else
 		textout_printf(stdout, "%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS",
 		               "STATE", "SCENARIO");
@@ -212,7 +213,7 @@ static int journal_cmd_list(const struct journal_opts *o)
 	free(dir);
 	if (damaged > 0)
 		textout_printf(stdout,
-		               "\n%d damaged: 'drconsole journal verify RUN' shows the problems\n",
+		               _("\n%d damaged: 'drconsole journal verify RUN' shows the problems\n"),
 		               damaged);
 	journal_runs_free(&runs);
 	return rc == 0 ? 0 : 1;
@@ -233,14 +234,14 @@ int cmd_journal(int argc, char **argv)
 		return journal_cmd_list(&o);
 	if (strcmp(verb, "verify") == 0)
 		cli_usage_error(operands + o.last == 0
-		                    ? "journal verify: which run? (a path, a file name in "
-		                      "runs/, an id, or --last)"
-		                    : "journal verify: give one run");
+		                    ? _("journal verify: which run? (a path, a file name in "
+		                      "runs/, an id, or --last)")
+		                    : _("journal verify: give one run"));
 	else if (strcmp(verb, "list") == 0)
-		cli_usage_error("journal list: takes no run");
+		cli_usage_error(_("journal list: takes no run"));
 	else if (*verb == '\0')
-		cli_usage_error("journal: verify RUN or list?");
+		cli_usage_error(_("journal: verify RUN or list?"));
 	else
-		cli_usage_error("journal: unknown action '%s' (verify, list)", verb);
+		cli_usage_error(_("journal: unknown action '%s' (verify, list)"), verb);
 	return CLI_EXIT_USAGE;
 }

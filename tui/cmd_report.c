@@ -18,6 +18,7 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "journal.h"
 #include "paths.h"
 #include "report.h"
@@ -26,7 +27,7 @@
 #include "xmalloc.h"
 
 static const char report_usage[] =
-    "Usage: drconsole report [RUN|--last] [--format md|json] [-c FILE] [--state-dir DIR]\n"
+    N_("Usage: drconsole report [RUN|--last] [--format md|json] [-c FILE] [--state-dir DIR]\n"
     "\n"
     "The report of a recovery run or a drill, from its journal: the evidence an\n"
     "auditor asks for after an exercise or an incident (ISO 22301 8.5, ISMS-P\n"
@@ -62,7 +63,7 @@ static const char report_usage[] =
     "Exit status: 0 the report was written from a sound journal (whether the\n"
     "run ended or not: the report says), 1 the journal is damaged or cannot be\n"
     "verified (the report is still printed, marked UNVERIFIED, its problems\n"
-    "first), or no such run, or no runs; 2 usage error.\n";
+    "first), or no such run, or no runs; 2 usage error.\n");
 
 /* What the options ask for. */
 struct report_opts {
@@ -90,18 +91,18 @@ static int report_cmd_options(int argc, char **argv, struct report_opts *o)
 		else if (ch == 'l')
 			o->last = 1;
 		else if (ch == 'h') {
-			fputs(report_usage, stdout);
+			fputs(_(report_usage), stdout);
 			return 0;
 		} else {
 			return cli_option_error("report", ch, argv);
 		}
 	}
 	if (strcmp(o->format, "md") != 0 && strcmp(o->format, "json") != 0) {
-		cli_usage_error("report: --format is md or json, not '%s'", o->format);
+		cli_usage_error(_("report: --format is md or json, not '%s'"), o->format);
 		return CLI_EXIT_USAGE;
 	}
 	if (argc - optind > 1 || (argc - optind == 1 && o->last)) {
-		cli_usage_error("report: give one run, or --last");
+		cli_usage_error(_("report: give one run, or --last"));
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_PARSED;
@@ -133,7 +134,7 @@ static char *report_cmd_find(const char *dir, const char *run)
 	int rc =
 	    run != NULL ? journal_find(dir, run, &path, &cause) : journal_last(dir, &path, &cause);
 	if (rc == -1) {
-		textout_printf(stderr, "drconsole: report: %s\n", cause);
+		textout_printf(stderr, _("drconsole: report: %s\n"), cause);
 		free(cause);
 	}
 	return path;
@@ -167,12 +168,12 @@ static void report_cmd_warn(const struct report *rep, int rc, int have_catalog)
 {
 	if (rc != 0)
 		textout_printf(stderr,
-		               "drconsole: report: %s: the journal is damaged (%zu problem%s): the "
-		               "report is UNVERIFIED; 'drconsole journal verify' lists them\n",
+		               _("drconsole: report: %s: the journal is damaged (%zu problem%s): the "
+		               "report is UNVERIFIED; 'drconsole journal verify' lists them\n"),
 		               rep->path, rep->check.errors, rep->check.errors == 1 ? "" : "s");
 	if (!have_catalog)
-		textout_printf(stderr, "drconsole: report: no config loaded: step estimates and "
-		                       "the RPO target are unknown\n");
+		textout_printf(stderr, _("drconsole: report: no config loaded: step estimates and "
+		                       "the RPO target are unknown\n"));
 }
 
 /* Runs "drconsole report". */
@@ -182,6 +183,8 @@ int cmd_report(int argc, char **argv)
 	int rc = report_cmd_options(argc, argv, &o);
 	if (rc != CLI_PARSED)
 		return rc;
+	if (strcmp(o.format, "json") == 0)
+		cli_machine_text();
 	const char *run = optind < argc ? argv[optind] : NULL;
 	struct catalog cat;
 	int have = report_cmd_catalog(&o, &cat);
@@ -200,7 +203,7 @@ int cmd_report(int argc, char **argv)
 				textout_printf(stderr, "%s\n", rep.check.problems[i]);
 		else if (rep.check.records == 0 && rc == 0)
 			textout_printf(stderr,
-			               "drconsole: report: %s: no records yet: nothing to report\n",
+			               _("drconsole: report: %s: no records yet: nothing to report\n"),
 			               path);
 		else {
 			report_cmd_print(&rep, o.format);

@@ -14,6 +14,7 @@
 #include "caltime.h"
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "clock.h"
 #include "schedule_due.h"
 #include "schedule_json.h"
@@ -25,7 +26,7 @@
 #define SCHEDULE_EXIT_UNREADABLE 3
 
 static const char schedule_usage[] =
-    "Usage: drconsole schedule [-c FILE] [--json] [--now TIME] [--state-dir DIR]\n"
+    N_("Usage: drconsole schedule [-c FILE] [--json] [--now TIME] [--state-dir DIR]\n"
     "\n"
     "The regular DR tests of dr-test-schedule.yml and where each stands: its\n"
     "last run, when the next is due, and whether it is overdue, due within 7\n"
@@ -47,7 +48,7 @@ static const char schedule_usage[] =
     "Exit status: 0 every test within its schedule, 1 a test is overdue (for\n"
     "cron and monitoring), 2 usage error, 3 the config, the schedule or the\n"
     "journals cannot be read (with --json still one object: overall \"unknown\",\n"
-    "exit_code 3 and the error).\n";
+    "exit_code 3 and the error).\n");
 
 /* What the options ask for. */
 struct schedule_opts {
@@ -75,20 +76,20 @@ static int schedule_options(int argc, char **argv, struct schedule_opts *o)
 		} else if (ch == 'n') {
 			if (caltime_parse(optarg, &o->now_ms) == -1) {
 				cli_usage_error(
-				    "schedule: --now: '%s' is not an RFC 3339 time such "
-				    "as 2026-12-01T09:00:00Z",
+				    _("schedule: --now: '%s' is not an RFC 3339 time such "
+				    "as 2026-12-01T09:00:00Z"),
 				    optarg);
 				return CLI_EXIT_USAGE;
 			}
 		} else if (ch == 'h') {
-			fputs(schedule_usage, stdout);
+			fputs(_(schedule_usage), stdout);
 			return 0;
 		} else {
 			return cli_option_error("schedule", ch, argv);
 		}
 	}
 	if (optind < argc) {
-		cli_usage_error("schedule: takes no operand ('%s')", argv[optind]);
+		cli_usage_error(_("schedule: takes no operand ('%s')"), argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_PARSED;
@@ -142,6 +143,8 @@ int cmd_schedule(int argc, char **argv)
 	int rc = schedule_options(argc, argv, &o);
 	if (rc != CLI_PARSED)
 		return rc;
+	if (o.json)
+		cli_machine_text();
 	struct catalog cat;
 	char *error = NULL;
 	if (cli_load_catalog_why(o.config, &cat, 1, &error) == -1) {

@@ -21,6 +21,7 @@
 #include "agent.h"
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "clock.h"
 #include "duration.h"
 #include "fencestate.h"
@@ -34,7 +35,7 @@
 #include "xmalloc.h"
 
 static const char status_usage[] =
-	"Usage: drconsole status [-c FILE] [--json] [--timeout SEC]\n"
+	N_("Usage: drconsole status [-c FILE] [--json] [--timeout SEC]\n"
 	"\n"
 	"Probe every site once, in parallel: SSH reachability and round-trip time,\n"
 	"load, disk, service checks, PostgreSQL role, timeline and LSNs, streaming\n"
@@ -48,7 +49,7 @@ static const char status_usage[] =
 	"Exit status: 0 ok, 1 warning, 2 critical, 3 unknown (monitoring-plugin\n"
 	"convention; a usage or config error is unknown, and with --json still\n"
 	"prints one object: overall \"unknown\" and the error). The rules are in\n"
-	"README.md.\n";
+	"README.md.\n");
 
 /* Tells whether the command line asks for --json, wherever it stands (even after a bad option). */
 static int status_wants_json(int argc, char **argv)
@@ -109,26 +110,26 @@ static int status_options(int argc, char **argv, const char **config, int *json,
 		case 't':
 			int bad = duration_parse(optarg, timeout_ms, err, sizeof err) == -1;
 			if (bad || *timeout_ms < 100) {
-				status_usage_error(why, whylen, "status: --timeout: %s",
-				                   bad ? err : "at least 0.1 s");
+				status_usage_error(why, whylen, _("status: --timeout: %s"),
+				                   bad ? err : _("at least 0.1 s"));
 				return CLI_EXIT_USAGE;
 			}
 			break;
 		case 'h':
-			fputs(status_usage, stdout);
+			fputs(_(status_usage), stdout);
 			return 0;
 		case ':':
-			status_usage_error(why, whylen, "status: option '%s' needs a value",
+			status_usage_error(why, whylen, _("status: option '%s' needs a value"),
 			                   argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		default:
-			status_usage_error(why, whylen, "status: unknown option '%s'",
+			status_usage_error(why, whylen, _("status: unknown option '%s'"),
 			                   argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (optind < argc) {
-		status_usage_error(why, whylen, "status: unexpected argument '%s'", argv[optind]);
+		status_usage_error(why, whylen, _("status: unexpected argument '%s'"), argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	return CLI_PARSED;
@@ -171,7 +172,7 @@ static void status_mark_timeout(struct site_status *s, int64_t timeout_ms)
 	if (s->generation != 0 && s->reachable)
 		return;
 	if (s->error[0] == '\0')
-		snprintf(s->error, sizeof s->error, "the probe timed out: no answer within %.1f s",
+		snprintf(s->error, sizeof s->error, _("the probe timed out: no answer within %.1f s"),
 			 (double)timeout_ms / 1000);
 	s->reachable = 0;
 }
@@ -186,8 +187,8 @@ static char *status_fence(const struct conf *cf, struct fencestate *fs, struct v
 	char *cause = NULL;
 	if (fencestate_read(cf->state_dir, fs, &cause) == 0)
 		return NULL;
-	char *text = xasprintf("the fence state cannot be read, so whether the old primary must "
-	                       "stay fenced is not known: %s",
+	char *text = xasprintf(_("the fence state cannot be read, so whether the old primary must "
+	                       "stay fenced is not known: %s"),
 	                       cause);
 	verdict_note(v, VERDICT_WARNING, VERDICT_KIND_OTHER, "", text);
 	free(text);
@@ -199,6 +200,8 @@ int cmd_status(int argc, char **argv)
 {
 	const char *config = NULL;
 	int json = status_wants_json(argc, argv);
+	if (json)
+		cli_machine_text();
 	int64_t timeout_ms = 0;
 	char why[300] = "", *error = NULL;
 	int rc = status_options(argc, argv, &config, &json, &timeout_ms, why, sizeof why);
@@ -208,7 +211,7 @@ int cmd_status(int argc, char **argv)
 	struct catalog cat;
 	if (cli_load_catalog_why(config, &cat, 1, &error) == -1) {
 		catalog_free(&cat);
-		rc = status_unknown(json, 1, error ? error : "the config cannot be loaded");
+		rc = status_unknown(json, 1, error ? error : _("the config cannot be loaded"));
 		free(error);
 		return rc;
 	}
@@ -217,7 +220,7 @@ int cmd_status(int argc, char **argv)
 		cf->probe_timeout_ms = timeout_ms;
 	int wake[2];
 	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		snprintf(why, sizeof why, "status: cannot create a pipe: %s", strerror(errno));
+		snprintf(why, sizeof why, _("status: cannot create a pipe: %s"), strerror(errno));
 		catalog_free(&cat);
 		return status_unknown(json, 0, why);
 	}
@@ -228,7 +231,7 @@ int cmd_status(int argc, char **argv)
 		char *cause = NULL;
 		agents[i] = agent_start(cf, &cf->sites[i], wake[1], &cause);
 		if (agents[i] == NULL) {
-			snprintf(why, sizeof why, "status: %s", cause);
+			snprintf(why, sizeof why, _("status: %s"), cause);
 			free(cause);
 			return status_unknown(json, 0, why);
 		}
@@ -249,7 +252,7 @@ int cmd_status(int argc, char **argv)
 	char *fence_error = status_fence(cf, &fence, &v), *watch_error = NULL;
 	if (json) {
 		if (watchstate_read(cf->state_dir, &watch, &watch_error) == -1 && watch_error == NULL)
-			watch_error = xstrdup("the watcher's status cannot be read");
+			watch_error = xstrdup(_("the watcher's status cannot be read"));
 		struct status_json_state st = {&fence, fence_error, &watch, watch_error};
 		char *text = status_json_render_state(cf, snaps, cf->n_sites, &v, now, &st);
 		printf("%s\n", text);

@@ -9,9 +9,10 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "i18n.h"
 
 static const char view_usage[] =
-    "Usage: drconsole view FILE [-c CONFIG]\n"
+    N_("Usage: drconsole view FILE [-c CONFIG]\n"
     "\n"
     "Open the console on status captured earlier with 'drconsole status --json'\n"
     "(FILE holds one capture or several appended, oldest first).\n"
@@ -21,7 +22,7 @@ static const char view_usage[] =
     "\n"
     "Example: record a capture a minute, then review them:\n"
     "  while sleep 60; do drconsole status --json >>dr.json; done\n"
-    "  drconsole view dr.json\n";
+    "  drconsole view dr.json\n");
 
 /* Runs drconsole view. */
 int cmd_view(int argc, char **argv, const char *layout_name)
@@ -31,8 +32,8 @@ int cmd_view(int argc, char **argv, const char *layout_name)
 	if (rc != CLI_PARSED)
 		return rc;
 	if (optind + 1 != argc) {
-		cli_usage_error(optind >= argc ? "view: which file? (a capture of status --json)"
-		                               : "view: give one file");
+		cli_usage_error(optind >= argc ? _("view: which file? (a capture of status --json)")
+		                               : _("view: give one file"));
 		return CLI_EXIT_USAGE;
 	}
 	return console_view(config, layout_name, argv[optind]);

@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "cli.h"
+#include "i18n.h"
 #include "rundir.h"
 #include "selfpipe.h"
 #include "textout.h"
@@ -29,7 +30,7 @@
 #include "xmalloc.h"
 
 static const char watch_usage[] =
-    "Usage: drconsole watch [-c FILE]\n"
+    N_("Usage: drconsole watch [-c FILE]\n"
     "\n"
     "The headless watcher: runs the site agents continuously, in the foreground,\n"
     "logging to stderr (run it under systemd: see drconsole-watch.service).\n"
@@ -55,7 +56,7 @@ static const char watch_usage[] =
     "  -h, --help          show this help\n"
     "\n"
     "Exit status: 0 stopped by a signal, 1 the config or the state folder is\n"
-    "not usable, or another watcher runs for it, 2 usage error.\n";
+    "not usable, or another watcher runs for it, 2 usage error.\n");
 
 /* Returns the latest snapshot of a configured site (the primary, the DR site), or NULL. */
 static struct site_status *watch_snap(const struct watcher *w, const struct site *site)
@@ -382,8 +383,9 @@ int cmd_watch(int argc, char **argv)
 	int rc = cli_parse_options(argc, argv, watch_usage, &config);
 	if (rc != CLI_PARSED)
 		return rc;
+	cli_machine_text(); /* its journal, alerts and metrics are read by programs */
 	if (optind < argc) {
-		cli_usage_error("watch: unexpected argument '%s'", argv[optind]);
+		cli_usage_error(_("watch: unexpected argument '%s'"), argv[optind]);
 		return CLI_EXIT_USAGE;
 	}
 	static struct watcher w;

@@ -31,6 +31,7 @@
 #include "draw.h"
 #include "events.h"
 #include "hostkey_dialog.h"
+#include "i18n.h"
 #include "knownhosts.h"
 #include "layout.h"
 #include "logpipe.h"
@@ -69,7 +70,7 @@ static struct view console_panel_view(const struct console *c)
 	    .run_owner = running || c->run.active ? NULL : console_follow_note(c),
 	    .run_flash = c->flash[0] && clock_mono_ms() < c->flash_until ? c->flash : NULL,
 	    .run_status = c->run.active && !running
-	                      ? "Starting the run: taking the DR site's run lock..."
+	                      ? _("Starting the run: taking the DR site's run lock...")
 	                      : NULL,
 	    .journal_error = c->run.active && c->run.journal_error[0] ? c->run.journal_error : NULL,
 	    .drill = console_drill_word(c),
@@ -308,14 +309,14 @@ static void console_frame(struct console *c, const struct console_pane *p, int f
 	attr_t a = theme_attr(&c->theme, THEME_TITLE);
 	char title[64];
 	snprintf(title, sizeof title, "%s%s", focused ? theme_glyph(&c->theme, "▶ ", "> ") : "",
-	         p->cls->title);
+	         _(p->cls->title));
 	draw_box(p->win, &c->theme, title, focused);
 	if (p->scroll > 0) {
 		snprintf(buf, sizeof buf, " %s %d ", theme_glyph(&c->theme, "↑", "^"), p->scroll);
 		draw_text(p->win, 0, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
 	}
 	if (below > 0) {
-		snprintf(buf, sizeof buf, " %s %d more ", theme_glyph(&c->theme, "↓", "v"), below);
+		snprintf(buf, sizeof buf, _(" %s %d more "), theme_glyph(&c->theme, "↓", "v"), below);
 		draw_text(p->win, h - 1, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
 	}
 }
@@ -327,7 +328,7 @@ static void console_draw(struct console *c)
 	if (c->too_small) {
 		erase();
 		char msg[96];
-		snprintf(msg, sizeof msg, "terminal too small: need %dx%d, have %dx%d",
+		snprintf(msg, sizeof msg, _("terminal too small: need %dx%d, have %dx%d"),
 		         c->layout->min_w, c->layout->min_h, COLS, LINES);
 		draw_text(stdscr, LINES / 2, 0, COLS, A_BOLD, msg);
 		wnoutrefresh(stdscr);
@@ -406,12 +407,12 @@ static void console_accept_hostkey(struct console *c)
 	struct hostkey_dialog *d = &c->hostkey;
 	char *cause = NULL;
 	if (knownhosts_append(d->key.file, d->key.entry, &cause) == -1) {
-		snprintf(d->note, sizeof d->note, "Not added: %s", cause);
+		snprintf(d->note, sizeof d->note, _("Not added: %s"), cause);
 		free(cause);
 		return;
 	}
 	event_log_add(&c->events, console_now(c), EVENT_WARNING, d->site_name,
-	              "%s: host key %s %s accepted by the operator, added to %s", d->site_name,
+	              _("%s: host key %s %s accepted by the operator, added to %s"), d->site_name,
 	              d->key.key_type, d->key.fingerprint, d->key.file);
 	/* Not offered again for this key: the agent reports it until it has reconnected. */
 	snprintf(d->dismissed[d->site], sizeof d->dismissed[d->site], "%s", d->key.fingerprint);
@@ -629,8 +630,8 @@ static int console_has_tty(void)
 {
 	if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
 		return 1;
-	textout_printf(stderr, "drconsole: the console needs a terminal; for scripts, use "
-	                       "'drconsole status'\n");
+	textout_printf(stderr, _("drconsole: the console needs a terminal; for scripts, use "
+	                       "'drconsole status'\n"));
 	return 0;
 }
 
@@ -648,14 +649,14 @@ static struct console *console_new(const char *config, const char *layout_name, 
 	            : c->cat.layouts.n ? &c->cat.layouts.items[0]
 	                               : NULL;
 	if (c->layout == NULL) {
-		textout_printf(stderr, "drconsole: no layout '%s'\n",
+		textout_printf(stderr, _("drconsole: no layout '%s'\n"),
 		               layout_name ? layout_name : "");
 		return NULL;
 	}
 	if (need_tty && !console_has_tty())
 		return NULL;
 	if (pipe2(c->wake, O_CLOEXEC | O_NONBLOCK) == -1) {
-		textout_printf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
+		textout_printf(stderr, _("drconsole: cannot create a pipe: %s\n"), strerror(errno));
 		return NULL;
 	}
 	struct conf *cf = &c->cat.cf;
@@ -674,7 +675,7 @@ static int console_run(struct console *c)
 {
 	int sig[2];
 	if (console_signals(sig) == -1) {
-		textout_printf(stderr, "drconsole: cannot create a pipe: %s\n", strerror(errno));
+		textout_printf(stderr, _("drconsole: cannot create a pipe: %s\n"), strerror(errno));
 		return 1;
 	}
 	initscr();
@@ -702,8 +703,8 @@ static int console_run(struct console *c)
 	if (runhost_settle(&c->run, settle_ms) == -1)
 		textout_printf(
 		    stdout,
-		    "drconsole: the DR site's run lock was not given back within %lld s; the "
-		    "next run offers to take it over\n",
+		    _("drconsole: the DR site's run lock was not given back within %lld s; the "
+		    "next run offers to take it over\n"),
 		    (long long)(settle_ms / 1000));
 	fflush(stdout);
 	logpipe_stop(c->log, 300);
@@ -754,7 +755,7 @@ int cmd_follow(const char *config, const char *layout_name, const char *run, int
 	char *cause = NULL;
 	c->follow_mode = 1;
 	if (run != NULL && console_follow_pin(c, run, &cause) == -1) {
-		textout_printf(stderr, "drconsole: --follow %s: %s\n", run, cause);
+		textout_printf(stderr, _("drconsole: --follow %s: %s\n"), run, cause);
 		free(cause);
 		return 1;
 	}

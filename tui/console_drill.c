@@ -18,6 +18,7 @@
 
 #include "console.h"
 #include "hotwash.h"
+#include "i18n.h"
 #include "utf8.h"
 
 /* Returns the drill run going on (or ended, its hot wash due), or NULL. */
@@ -33,19 +34,19 @@ const char *console_drill_word(const struct console *c)
 		return NULL;
 	if ((c->run.mode != NULL && strcmp(c->run.mode, RUNHOST_TABLETOP) == 0) ||
 	    (c->run.phase == RUNHOST_RUNNING && c->run.rb.tabletop))
-		return "TABLETOP";
-	return c->run.mode != NULL ? "DRILL" : NULL;
+		return _("TABLETOP");
+	return c->run.mode != NULL ? _("DRILL") : NULL;
 }
 
 /* Asks the mode of the drill picked: live or tabletop. */
 void console_drill_ask_mode(struct console *c, const struct scenario *sc)
 {
 	c->drill_pick = sc;
-	prompt_open(&c->prompt, PROMPT_DRILL_MODE, "drill", "type live or tabletop:",
-	            "%s (%zu steps, estimated %lld min)\n\n"
+	prompt_open(&c->prompt, PROMPT_DRILL_MODE, _("drill"), _("type live or tabletop:"),
+	            _("%s (%zu steps, estimated %lld min)\n\n"
 	            "live: the steps act on the sites (the lab, or a staging pair).\n"
 	            "tabletop: nothing runs on any site; each step is narrated and the "
-	            "answers, injects and the hot wash are journaled.\n\nEsc backs out.",
+	            "answers, injects and the hot wash are journaled.\n\nEsc backs out."),
 	            sc->name, sc->n_steps, (long long)(sc->estimated_ms / 60000));
 }
 
@@ -55,21 +56,21 @@ static void drill_narrate_open(struct console *c, const struct rb_step *st)
 	char body[1600] = "";
 	size_t n = 0;
 	const struct action *a = st->plan->action;
-	n += (size_t)snprintf(body + n, sizeof body - n, "Step %zu of %zu: %s\n%s\n\n",
+	n += (size_t)snprintf(body + n, sizeof body - n, _("Step %zu of %zu: %s\n%s\n\n"),
 	                      c->run.rb.current + 1, c->run.rb.n, a->name,
 	                      st->plan->instruction ? st->plan->instruction
 	                      : a->title            ? a->title
 	                                            : "");
 	for (size_t i = 0; i < st->plan->n_targets && n < sizeof body; i++)
 		n += (size_t)snprintf(
-		    body + n, sizeof body - n, "Would run on %s: %s\n",
-		    st->plan->targets[i].site ? st->plan->targets[i].site->name : "this jump host",
+		    body + n, sizeof body - n, _("Would run on %s: %s\n"),
+		    st->plan->targets[i].site ? st->plan->targets[i].site->name : _("this jump host"),
 		    st->plan->targets[i].command ? st->plan->targets[i].command : "?");
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n, "%s",
-		         "\nNothing runs: the answer is journaled as a note of this step, "
-		         "which is then marked done (tabletop).");
-	prompt_open(&c->prompt, PROMPT_NARRATE, "tabletop", "what would you do (and how long)?",
+		         _("\nNothing runs: the answer is journaled as a note of this step, "
+		         "which is then marked done (tabletop)."));
+	prompt_open(&c->prompt, PROMPT_NARRATE, _("tabletop"), _("what would you do (and how long)?"),
 	            "%s", body);
 }
 
@@ -81,9 +82,9 @@ int console_drill_key(struct console *c, int ch)
 		return 0;
 	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	if (ch == 'i') {
-		prompt_open(&c->prompt, PROMPT_INJECT, "inject", "event:", "%s",
-		            "An event injected into the drill (a new failure, a message, a "
-		            "surprise): journaled and shown in the events.");
+		prompt_open(&c->prompt, PROMPT_INJECT, _("inject"), _("event:"), "%s",
+		            _("An event injected into the drill (a new failure, a message, a "
+		            "surprise): journaled and shown in the events."));
 	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && rb->tabletop && st != NULL &&
 	           st->state == RB_AWAITING) {
 		drill_narrate_open(c, st);
@@ -101,7 +102,7 @@ static int drill_start(struct console *c, const char *typed)
 	                                                    : NULL;
 	if (mode == NULL) {
 		snprintf(c->prompt.note, sizeof c->prompt.note,
-		         "Type live or tabletop, or Esc to back out.");
+		         _("Type live or tabletop, or Esc to back out."));
 		return -1;
 	}
 	if (console_run_start(c, c->drill_pick, mode) == -1)
@@ -116,14 +117,14 @@ static int drill_start(struct console *c, const char *typed)
 static int drill_inject(struct console *c, struct runbook *rb, const char *typed)
 {
 	if (typed[0] == '\0') {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Type the event, or Esc.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Type the event, or Esc."));
 		return -1;
 	}
 	const struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
 	int kept =
 	    runbook_log(rb, "inject", json_pack("{s:o}", "text", utf8_json_string(typed)), st);
-	event_log_add(&c->events, console_now(c), EVENT_INFO, NULL, "inject: %s%s", typed,
-	              kept == -1 ? " (kept until the journal can be written)" : "");
+	event_log_add(&c->events, console_now(c), EVENT_INFO, NULL, _("inject: %s%s"), typed,
+	              kept == -1 ? _(" (kept until the journal can be written)") : "");
 	console_mark(c, PANEL_IN_EVENTS);
 	return 0;
 }
@@ -134,7 +135,7 @@ static int drill_wash(struct console *c, struct runbook *rb, const char *typed)
 	struct hotwash_action a;
 	char *cause = NULL;
 	if (hotwash_action_parse(typed, &a, &cause) == -1) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not taken: %s.", cause);
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Not taken: %s."), cause);
 		c->prompt.typed[0] = '\0';
 		free(cause);
 		return -1;
@@ -142,7 +143,7 @@ static int drill_wash(struct console *c, struct runbook *rb, const char *typed)
 	runbook_log(rb, "hotwash", hotwash_record(c->wash_well, c->wash_badly, &a), NULL);
 	runhost_seal(&c->run);
 	event_log_add(&c->events, console_now(c), EVENT_INFO, NULL,
-	              "hot wash journaled: %s (%s, due %s)", a.what, a.owner, a.due);
+	              _("hot wash journaled: %s (%s, due %s)"), a.what, a.owner, a.due);
 	console_mark(c, PANEL_IN_EVENTS);
 	hotwash_action_free(&a);
 	c->wash_done = 1;
@@ -162,12 +163,12 @@ int console_drill_answer(struct console *c, const char *typed)
 	case PROMPT_NARRATE:
 		if (rb == NULL || typed[0] == '\0') {
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Say what you would do and how long it would take, or Esc.");
+			         _("Say what you would do and how long it would take, or Esc."));
 			return rb == NULL ? 0 : -1;
 		}
 		if (runbook_note(rb, typed) == -1) {
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Not noted: the journal cannot be written. Esc leaves it.");
+			         _("Not noted: the journal cannot be written. Esc leaves it."));
 			return -1;
 		}
 		runbook_manual_done(rb);
@@ -176,17 +177,17 @@ int console_drill_answer(struct console *c, const char *typed)
 		return rb != NULL ? drill_inject(c, rb, typed) : 0;
 	case PROMPT_WASH_WELL:
 		snprintf(c->wash_well, sizeof c->wash_well, "%s", typed);
-		prompt_open(&c->prompt, PROMPT_WASH_BADLY, "hot wash (2 of 3)",
-		            "what did not go well:", "%s",
-		            "What did not go well, or what was missing. Esc skips the hot wash.");
+		prompt_open(&c->prompt, PROMPT_WASH_BADLY, _("hot wash (2 of 3)"),
+		            _("what did not go well:"), "%s",
+		            _("What did not go well, or what was missing. Esc skips the hot wash."));
 		return 1;
 	case PROMPT_WASH_BADLY:
 		snprintf(c->wash_badly, sizeof c->wash_badly, "%s", typed);
-		prompt_open(&c->prompt, PROMPT_WASH_ACTION, "hot wash (3 of 3)",
-		            "what / owner / due (YYYY-MM-DD):", "%s",
-		            "One corrective action, with who owns it and when it is due, e.g.\n"
+		prompt_open(&c->prompt, PROMPT_WASH_ACTION, _("hot wash (3 of 3)"),
+		            _("what / owner / due (YYYY-MM-DD):"), "%s",
+		            _("One corrective action, with who owns it and when it is due, e.g.\n"
 		            "  test the restore of the newest backup / DBA팀 / 2026-12-31\n"
-		            "Esc skips the hot wash.");
+		            "Esc skips the hot wash."));
 		return 1;
 	case PROMPT_WASH_ACTION:
 		return rb != NULL ? drill_wash(c, rb, typed) : 0;
@@ -216,9 +217,9 @@ void console_drill_pump(struct console *c)
 	if (rb == NULL || !rb->finished || c->wash_done || c->run.detached ||
 	    c->prompt.purpose != PROMPT_NONE || c->hostkey.open)
 		return;
-	prompt_open(&c->prompt, PROMPT_WASH_WELL, "hot wash (1 of 3)", "what went well:",
-	            "The drill %s ended (%s). The hot wash: three answers, journaled with the run. "
-	            "Esc skips it (journaled as skipped).",
-	            rb->scenario->name, rb->aborted ? "aborted" : "finished");
+	prompt_open(&c->prompt, PROMPT_WASH_WELL, _("hot wash (1 of 3)"), _("what went well:"),
+	            _("The drill %s ended (%s). The hot wash: three answers, journaled with the run. "
+	            "Esc skips it (journaled as skipped)."),
+	            rb->scenario->name, rb->aborted ? _("aborted") : _("finished"));
 	c->overlay_dirty = 1;
 }

@@ -16,6 +16,7 @@
 #include "console.h"
 #include "fencenote.h"
 #include "fencestate.h"
+#include "i18n.h"
 
 /* Sets up the keeper on the console's agents (call once they run). */
 void console_fence_start(struct console *c)
@@ -62,9 +63,9 @@ static void fence_tell_split(struct console *c)
 	fencenote_by(&fs->arm.by, by, sizeof by);
 	event_log_add(
 	    &c->events, console_now(c), EVENT_CRITICAL, fs->site,
-	    "SPLIT BRAIN: %s is back writable while its fence is kept (armed %s by %s%s%s); "
-	    "f fences it now",
-	    fs->site, fs->arm.at, by, fs->arm.by.run[0] ? ", run " : "", fs->arm.by.run);
+	    _("SPLIT BRAIN: %s is back writable while its fence is kept (armed %s by %s%s%s); "
+	    "f fences it now"),
+	    fs->site, fs->arm.at, by, fs->arm.by.run[0] ? _(", run ") : "", fs->arm.by.run);
 }
 
 /*
@@ -91,7 +92,7 @@ void console_fence_tick(struct console *c)
 /* Shows a notice (Enter or Esc closes it). */
 static void fence_notice(struct console *c, const char *title, const char *text)
 {
-	prompt_open(&c->prompt, PROMPT_NOTICE, title, "Enter or Esc closes", "%s", text);
+	prompt_open(&c->prompt, PROMPT_NOTICE, title, _("Enter or Esc closes"), "%s", text);
 	c->overlay_dirty = 1;
 }
 
@@ -104,25 +105,25 @@ static void fence_now(struct console *c)
 {
 	char why[512];
 	if (!c->keep_on) {
-		fence_notice(c, "fence",
-		             "Nothing is fenced from a capture: open the live console.");
+		fence_notice(c, _("fence"),
+		             _("Nothing is fenced from a capture: open the live console."));
 		return;
 	}
 	if (fencekeep_armed(&c->keep) && !console_fence_split(c)) {
 		snprintf(
 		    why, sizeof why,
-		    "%s does not answer as a writable primary now: its kept fence fires on its "
-		    "own the moment it does. f fences at once in a split brain.",
+		    _("%s does not answer as a writable primary now: its kept fence fires on its "
+		    "own the moment it does. f fences at once in a split brain."),
 		    c->keep.st.site);
-		fence_notice(c, "fence", why);
+		fence_notice(c, _("fence"), why);
 		return;
 	}
 	if (fencekeep_fire(&c->keep, why, sizeof why) == -1) {
-		fence_notice(c, "fence", why);
+		fence_notice(c, _("fence"), why);
 		return;
 	}
 	event_log_add(&c->events, console_now(c), EVENT_WARNING, c->keep.st.site,
-	              "%s (f, on the operator's word)", why);
+	              _("%s (f, on the operator's word)"), why);
 	console_mark(c, PANEL_IN_EVENTS | PANEL_IN_KEEP);
 }
 
@@ -133,25 +134,25 @@ static void fence_disarm_open(struct console *c)
 	char by[400], label[96], why[512];
 	if (!c->keep_on || !fencekeep_armed(&c->keep)) {
 		snprintf(why, sizeof why, "%s%s",
-		         !c->keep_on ? "Nothing is disarmed from a capture: open the live console."
-		         : c->keep.error[0] ? "The kept fence cannot be read: "
-		                            : "No fence is kept: nothing to disarm.",
+		         !c->keep_on ? _("Nothing is disarmed from a capture: open the live console.")
+		         : c->keep.error[0] ? _("The kept fence cannot be read: ")
+		                            : _("No fence is kept: nothing to disarm."),
 		         c->keep_on ? c->keep.error : "");
-		fence_notice(c, "disarm the kept fence", why);
+		fence_notice(c, _("disarm the kept fence"), why);
 		return;
 	}
 	fencenote_by(&fs->arm.by, by, sizeof by);
 	if (strlen(fs->site) + 20 < sizeof label)
-		snprintf(label, sizeof label, "type %.*s to disarm:", (int)(sizeof label - 20),
+		snprintf(label, sizeof label, _("type %.*s to disarm:"), (int)(sizeof label - 20),
 		         fs->site);
 	else /* never cut a name in two: the body says it whole */
-		snprintf(label, sizeof label, "type the site's name to disarm:");
-	prompt_open(&c->prompt, PROMPT_DISARM, "disarm the kept fence", label,
-	            "type %s to disarm the fence kept for %s (after a deliberate failback)\n\n"
+		snprintf(label, sizeof label, _("type the site's name to disarm:"));
+	prompt_open(&c->prompt, PROMPT_DISARM, _("disarm the kept fence"), label,
+	            _("type %s to disarm the fence kept for %s (after a deliberate failback)\n\n"
 	            "Armed %s by %s%s%s: %s.\nOnce disarmed, no console and no watcher fences %s "
-	            "when it answers as a writable primary. Esc leaves it armed.",
-	            fs->site, fs->site, fs->arm.at, by, fs->arm.by.run[0] ? ", run " : "",
-	            fs->arm.by.run, fs->arm.reason[0] ? fs->arm.reason : "no reason given",
+	            "when it answers as a writable primary. Esc leaves it armed."),
+	            fs->site, fs->site, fs->arm.at, by, fs->arm.by.run[0] ? _(", run ") : "",
+	            fs->arm.by.run, fs->arm.reason[0] ? fs->arm.reason : _("no reason given"),
 	            fs->site);
 	c->overlay_dirty = 1;
 }
@@ -180,27 +181,27 @@ static void fence_disarm(struct console *c, const char *typed)
 	                      &cause) == -1) {
 		if (strcmp(typed, site) != 0)
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Refused: type exactly %s. The fence stays armed.", site);
+			         _("Refused: type exactly %s. The fence stays armed."), site);
 		else
-			snprintf(c->prompt.note, sizeof c->prompt.note, "Not disarmed: %s.", cause);
+			snprintf(c->prompt.note, sizeof c->prompt.note, _("Not disarmed: %s."), cause);
 		c->prompt.typed[0] = '\0';
 		event_log_add(&c->events, console_now(c), EVENT_WARNING, site,
-		              "disarming the kept fence of %s refused: %s", site, cause);
+		              _("disarming the kept fence of %s refused: %s"), site, cause);
 		free(cause);
 		console_mark(c, PANEL_IN_EVENTS);
 		return;
 	}
 	event_log_add(&c->events, console_now(c), EVENT_WARNING, site,
-	              "the kept fence of %s disarmed by %s@%s in this console (its name typed)",
+	              _("the kept fence of %s disarmed by %s@%s in this console (its name typed)"),
 	              site, by.operator, by.host);
 	c->keep.read_ms = clock_mono_ms() - FENCEKEEP_READ_MS; /* read again now: taken back */
 	console_fence_tick(c);
 	char text[512];
 	snprintf(text, sizeof text,
-	         "The fence kept for %s is disarmed: no console and no watcher fences it any more "
-	         "when it answers as a writable primary.",
+	         _("The fence kept for %s is disarmed: no console and no watcher fences it any more "
+	         "when it answers as a writable primary."),
 	         site);
-	fence_notice(c, "fence disarmed", text);
+	fence_notice(c, _("fence disarmed"), text);
 	console_mark(c, PANEL_IN_EVENTS | PANEL_IN_KEEP);
 }
 

@@ -14,6 +14,7 @@
 #include "console.h"
 #include "diag.h"
 #include "filestamp.h"
+#include "i18n.h"
 #include "journal.h"
 #include "xmalloc.h"
 
@@ -35,7 +36,7 @@ static void follow_who(struct console *c, const struct journal_records *recs)
 	json_t *d = recs->items[0].data;
 	const char *actor = journal_text(d, "actor", "");
 	snprintf(c->follow_who, sizeof c->follow_who, "%s%s@%s%s",
-	         strcmp(actor, "watch") == 0 ? "the watcher (" : "", journal_text(d, "operator", "?"),
+	         strcmp(actor, "watch") == 0 ? _("the watcher (") : "", journal_text(d, "operator", "?"),
 	         journal_text(d, "host", "?"), strcmp(actor, "watch") == 0 ? ")" : "");
 }
 
@@ -213,15 +214,15 @@ const char *console_follow_note(const struct console *c)
 {
 	static char note[400];
 	if (c->follow_mode) {
-		snprintf(note, sizeof note, "FOLLOWING run %s of %s: read-only%s",
-		         c->follow_run[0] ? c->follow_run : "(none yet)", c->follow_who,
-		         c->following && c->follow.finished ? " (the run is over)" : "");
+		snprintf(note, sizeof note, _("FOLLOWING run %s of %s: read-only%s"),
+		         c->follow_run[0] ? c->follow_run : _("(none yet)"), c->follow_who,
+		         c->following && c->follow.finished ? _(" (the run is over)") : "");
 		return c->following ? note : NULL;
 	}
 	if (!c->following)
 		return NULL;
-	return c->follow_ended ? "the watcher's run (ended; read from its journal)"
-	                       : "the watcher's run, live and read-only: the watcher runs it";
+	return c->follow_ended ? _("the watcher's run (ended; read from its journal)")
+	                       : _("the watcher's run, live and read-only: the watcher runs it");
 }
 
 /* Forgets the run followed (the console quits). */

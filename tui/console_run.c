@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "i18n.h"
 #include "probe_sql.h"
 #include "rbkeys.h"
 #include "verdict.h"
@@ -36,46 +37,46 @@ static struct rb_step *run_step(struct console *c)
 /* Describes a site for a confirmation: name, configured role, host, and what it is now. */
 static void run_site_text(struct console *c, const struct site *s, char *buf, size_t len)
 {
-	const char *as = s == conf_primary(&c->cat.cf) ? "primary site"
-	                 : s == conf_dr(&c->cat.cf)    ? "DR site"
-	                                               : "site";
+	const char *as = s == conf_primary(&c->cat.cf) ? _("primary site")
+	                 : s == conf_dr(&c->cat.cf)    ? _("DR site")
+	                                               : _("site");
 	int i = conf_site_index(&c->cat.cf, s);
 	const char *now = i < 0                   ? "?"
-	                  : c->snaps[i].reachable ? verdict_role_name(verdict_site_role(&c->snaps[i]))
-	                                          : "unreachable";
-	snprintf(buf, len, "%s (%s), host %s, now %s", s->name, as, s->ssh.host, now);
+	                  : c->snaps[i].reachable ? _(verdict_role_name(verdict_site_role(&c->snaps[i])))
+	                                          : _("unreachable");
+	snprintf(buf, len, _("%s (%s), host %s, now %s"), s->name, as, s->ssh.host, now);
 }
 
 /* Opens the confirmation of the current step, recording the live state it is checked against. */
 static void run_confirm_open(struct console *c, struct rb_step *st)
 {
 	struct runbook *rb = run_of(c);
-	char site[256] = "this jump host (the operator's side)", lsn[LSN_TEXT_MAX] = "?",
-	     body[1800] = "";
+	char site[256], lsn[LSN_TEXT_MAX] = "?", body[1800] = "";
 	size_t n = 0;
+	snprintf(site, sizeof site, "%s", _("this jump host (the operator's side)"));
 	runbook_mark(rb);
 	if (st->plan->n_targets > 0 && st->plan->targets[0].site != NULL)
 		run_site_text(c, st->plan->targets[0].site, site, sizeof site);
 	if (rb->mark.replay_lsn >= 0)
 		lsn_format(rb->mark.replay_lsn, lsn, sizeof lsn);
-	n += (size_t)snprintf(body + n, sizeof body - n, "Step %zu of %zu: %s\n%s\n\nSite: %s\n",
+	n += (size_t)snprintf(body + n, sizeof body - n, _("Step %zu of %zu: %s\n%s\n\nSite: %s\n"),
 	                      rb->current + 1, rb->n, st->plan->action->name,
 	                      st->plan->action->title ? st->plan->action->title : "", site);
 	for (size_t i = 0; i < st->plan->n_targets && n < sizeof body; i++)
-		n += (size_t)snprintf(body + n, sizeof body - n, "Runs: %s\n",
+		n += (size_t)snprintf(body + n, sizeof body - n, _("Runs: %s\n"),
 		                      st->plan->targets[i].command ? st->plan->targets[i].command
 		                                                   : "?");
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n,
-		         "Checked again when you confirm: primary %s, timeline %lld%s%s.",
-		         rb->mark.primary[0] ? rb->mark.primary : "none",
-		         (long long)rb->mark.timeline, rb->mark.replay_lsn >= 0 ? ", replay " : "",
+		         _("Checked again when you confirm: primary %s, timeline %lld%s%s."),
+		         rb->mark.primary[0] ? rb->mark.primary : _("none"),
+		         (long long)rb->mark.timeline, rb->mark.replay_lsn >= 0 ? _(", replay ") : "",
 		         rb->mark.replay_lsn >= 0 ? lsn : "");
 	int typed = st->plan->action->confirm == CONFIRM_TYPED;
 	char label[96];
-	snprintf(label, sizeof label, typed ? "type %s to run it:" : "Enter runs it, Esc cancels",
+	snprintf(label, sizeof label, typed ? _("type %s to run it:") : _("Enter runs it, Esc cancels"),
 	         runbook_confirm_target(rb));
-	prompt_open(&c->prompt, PROMPT_CONFIRM, "confirm the step", label, "%s", body);
+	prompt_open(&c->prompt, PROMPT_CONFIRM, _("confirm the step"), label, "%s", body);
 }
 
 /* Opens the list of scenarios to pick from. */
@@ -86,18 +87,18 @@ static void run_pick_open(struct console *c)
 	for (size_t i = 0; i < c->cat.scenarios.n && n < sizeof body; i++) {
 		const struct scenario *sc = &c->cat.scenarios.items[i];
 		n += (size_t)snprintf(body + n, sizeof body - n,
-		                      "%zu. %s  (%zu steps, estimated %lld min)\n", i + 1, sc->name,
+		                      _("%zu. %s  (%zu steps, estimated %lld min)\n"), i + 1, sc->name,
 		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
 	for (size_t i = 0; i < c->cat.drill_runs.n && n < sizeof body; i++) {
 		const struct scenario *sc = &c->cat.drill_runs.items[i];
 		n += (size_t)snprintf(body + n, sizeof body - n,
-		                      "%sD%zu. %s  (drill: %zu steps, estimated %lld min)\n",
-		                      i == 0 ? "\nDrills (live or tabletop):\n" : "", i + 1, sc->name,
+		                      _("%sD%zu. %s  (drill: %zu steps, estimated %lld min)\n"),
+		                      i == 0 ? _("\nDrills (live or tabletop):\n") : "", i + 1, sc->name,
 		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
-	prompt_open(&c->prompt, PROMPT_PICK, "recovery scenarios and drills",
-	            "number or name (D<n>: a drill), then Enter:", "%s", body);
+	prompt_open(&c->prompt, PROMPT_PICK, _("recovery scenarios and drills"),
+	            _("number or name (D<n>: a drill), then Enter:"), "%s", body);
 }
 
 /* Opens the override of the current step's failed guards. */
@@ -110,16 +111,16 @@ static void run_override_open(struct console *c, struct rb_step *st)
 			continue;
 		if (first[0] == '\0')
 			snprintf(first, sizeof first, "%s", st->plan->action->guards[i]);
-		n += (size_t)snprintf(body + n, sizeof body - n, "%s failed: %s\n",
+		n += (size_t)snprintf(body + n, sizeof body - n, _("%s failed: %s\n"),
 		                      st->plan->action->guards[i], st->guards[i].evidence);
 	}
 	if (n < sizeof body)
 		snprintf(body + n, sizeof body - n,
-		         "\nOverriding is journaled. A promotion is still "
-		         "refused while the old primary answers writable.");
+		         _("\nOverriding is journaled. A promotion is still "
+		         "refused while the old primary answers writable."));
 	char label[96];
-	snprintf(label, sizeof label, "type %s to override:", first);
-	prompt_open(&c->prompt, PROMPT_OVERRIDE, "override guards", label, "%s", body);
+	snprintf(label, sizeof label, _("type %s to override:"), first);
+	prompt_open(&c->prompt, PROMPT_OVERRIDE, _("override guards"), label, "%s", body);
 }
 
 /* Tells whether a key does something now, as the runbook's key line says. */
@@ -156,23 +157,23 @@ int console_run_key(struct console *c, int ch)
 		run_override_open(c, st);
 	} else if (ch == 't' && st->state == RB_GUARDED && p != NULL) {
 		prompt_open(
-		    &c->prompt, PROMPT_ATTEST, "attest the old primary is down", "type its name:",
-		    "You attest that %s (%s) is down and will stay down: it cannot come back "
-		    "as a primary. This is journaled with your name.",
+		    &c->prompt, PROMPT_ATTEST, _("attest the old primary is down"), _("type its name:"),
+		    _("You attest that %s (%s) is down and will stay down: it cannot come back "
+		    "as a primary. This is journaled with your name."),
 		    p->name, p->ssh.host);
 	} else if (ch == 'r') {
 		runbook_retry(rb);
 	} else if (ch == 'd' && run_key_applies(rb, "d")) {
 		runbook_manual_done(rb);
 	} else if (ch == 'k' && run_key_applies(rb, "k")) {
-		prompt_open(&c->prompt, PROMPT_SKIP, "skip the step",
-		            "reason:", "Skip %s? The reason is journaled.", st->plan->action->name);
+		prompt_open(&c->prompt, PROMPT_SKIP, _("skip the step"),
+		            _("reason:"), _("Skip %s? The reason is journaled."), st->plan->action->name);
 	} else if (ch == 'n') {
-		prompt_open(&c->prompt, PROMPT_NOTE, "note", "note:", "%s",
-		            "A note for the journal and the report.");
+		prompt_open(&c->prompt, PROMPT_NOTE, _("note"), _("note:"), "%s",
+		            _("A note for the journal and the report."));
 	} else if (ch == 'a') {
-		prompt_open(&c->prompt, PROMPT_ABORT, "abort the run", "type abort:",
-		            "Abort %s? Steps already done stay done; nothing more is run.",
+		prompt_open(&c->prompt, PROMPT_ABORT, _("abort the run"), _("type abort:"),
+		            _("Abort %s? Steps already done stay done; nothing more is run."),
 		            rb->scenario->name);
 	} else {
 		return 0;
@@ -190,7 +191,7 @@ static int run_pick(struct console *c, const char *typed)
 {
 	const struct scenario *sc = drillrun_find(&c->cat, typed);
 	if (sc == NULL) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "No scenario '%s'.", typed);
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("No scenario '%s'."), typed);
 		return -1;
 	}
 	if (drillrun_is_drill(&c->cat, sc)) {
@@ -211,7 +212,7 @@ int console_run_start(struct console *c, const struct scenario *sc, const char *
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
 	                        c->keep_on ? &c->keep : NULL, NULL, mode};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot start: %s", cause);
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Cannot start: %s"), cause);
 		free(cause);
 		return -1;
 	}
@@ -224,13 +225,13 @@ static int run_resume(struct console *c, const char *typed)
 {
 	char *cause = NULL;
 	if (strcmp(typed, "resume") != 0) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Type resume, or Esc to leave it.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Type resume, or Esc to leave it."));
 		return -1;
 	}
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
 	                        c->keep_on ? &c->keep : NULL, NULL, NULL};
 	if (runhost_resume(&c->run, &c->cat, c->resume_path, &io, &cause) == -1) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Cannot resume: %s", cause);
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Cannot resume: %s"), cause);
 		free(cause);
 		return -1;
 	}
@@ -283,16 +284,16 @@ void console_run_offer_resume(struct console *c)
 		c->resume_path = path;
 		path = NULL;
 		prompt_open(
-		    &c->prompt, PROMPT_RESUME, "unfinished run", "type resume to carry on:",
-		    "A run of %s started %s did not finish (%zu step%s done; last record: "
+		    &c->prompt, PROMPT_RESUME, _("unfinished run"), _("type resume to carry on:"),
+		    _("A run of %s started %s did not finish (%zu step%s done; last record: "
 		    "%s).%s\n\n"
 		    "Resuming picks it up at the step where it stopped; a step that was running "
 		    "is checked before anything is run again. Esc leaves it "
-		    "(drconsole journal list shows it%s).",
+		    "(drconsole journal list shows it%s)."),
 		    journal_text(recs.items[0].data, "scenario", "?"), recs.items[0].ts, done,
 		    done == 1 ? "" : "s", recs.items[last].type,
-		    strcmp(recs.items[last].type, "detached") == 0 ? " Its console quit." : "",
-		    others > 0 ? ", and the other unfinished runs" : "");
+		    strcmp(recs.items[last].type, "detached") == 0 ? _(" Its console quit.") : "",
+		    others > 0 ? _(", and the other unfinished runs") : "");
 	}
 	journal_records_free(&recs);
 	free(path);
@@ -302,14 +303,14 @@ void console_run_offer_resume(struct console *c)
 void console_run_ask_detach(struct console *c)
 {
 	struct runbook *rb = run_of(c);
-	prompt_open(&c->prompt, PROMPT_DETACH, "quit during a run", "type quit to leave:",
-	            "A run of %s is going on%s.\n\nQuitting stops watching the sites, timing the "
+	prompt_open(&c->prompt, PROMPT_DETACH, _("quit during a run"), _("type quit to leave:"),
+	            _("A run of %s is going on%s.\n\nQuitting stops watching the sites, timing the "
 	            "run and fencing an old primary that comes back (unless another console or "
 	            "the watcher does). Steps running on the sites go on under their deadlines. "
 	            "The run stays open: start drconsole again to resume it. Its run locks are "
-	            "given back. Esc stays; Ctrl-C again leaves.",
-	            rb ? rb->scenario->name : (c->run.sc ? c->run.sc->name : "a scenario"),
-	            rb ? "" : " (it is starting)");
+	            "given back. Esc stays; Ctrl-C again leaves."),
+	            rb ? rb->scenario->name : (c->run.sc ? c->run.sc->name : _("a scenario")),
+	            rb ? "" : _(" (it is starting)"));
 	c->overlay_dirty = 1;
 }
 
@@ -324,21 +325,21 @@ static int run_answer(struct console *c, const char *typed)
 		switch (runbook_confirm(rb, typed)) {
 		case RB_CONFIRM_MISTYPED:
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Not confirmed: type exactly %s.", runbook_confirm_target(rb));
+			         _("Not confirmed: type exactly %s."), runbook_confirm_target(rb));
 			c->prompt.typed[0] = '\0';
 			return -1;
 		case RB_CONFIRM_HELD:
 			snprintf(
 			    c->prompt.note, sizeof c->prompt.note, "%s",
-			    "Not confirmed: the journal cannot be written (the runbook says why); "
-			    "nothing runs until it can.");
+			    _("Not confirmed: the journal cannot be written (the runbook says why); "
+			    "nothing runs until it can."));
 			return -1;
 		case RB_CONFIRM_CHANGED:
 			run_confirm_open(c, &rb->steps[rb->current]);
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Refused: the primary, timeline or "
+			         _("Refused: the primary, timeline or "
 			         "replay position changed since the dialog opened. Check, then "
-			         "confirm again.");
+			         "confirm again."));
 			return -1;
 		default:
 			return 0;
@@ -348,40 +349,40 @@ static int run_answer(struct console *c, const char *typed)
 		if ((c->prompt.purpose == PROMPT_OVERRIDE ? runbook_override(rb, typed)
 		                                          : runbook_attest(rb, typed)) == 0)
 			return 0;
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not accepted: %s.",
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Not accepted: %s."),
 		         c->prompt.label);
 		return -1;
 	case PROMPT_SKIP:
 		if (runbook_skip(rb, typed) == 0)
 			return 0;
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Give a reason.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Give a reason."));
 		return -1;
 	case PROMPT_NOTE:
 		if (runbook_note(rb, typed) == 0) {
-			console_flash(c, "note journaled");
+			console_flash(c, _("note journaled"));
 			return 0;
 		}
 		snprintf(c->prompt.note, sizeof c->prompt.note,
-		         "Not noted: the journal cannot be written. Esc leaves it.");
+		         _("Not noted: the journal cannot be written. Esc leaves it."));
 		return -1;
 	case PROMPT_RESUME:
 		return run_resume(c, typed);
 	case PROMPT_TAKEOVER:
 		if (runhost_takeover(&c->run, typed) == 0)
 			return 0;
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not taken over: type takeover.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Not taken over: type takeover."));
 		return -1;
 	case PROMPT_UNLOCKED:
 		if (runhost_start_unlocked(&c->run, typed) == 0) {
 			console_show_run(c);
 			return 0;
 		}
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not started: type start.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Not started: type start."));
 		return -1;
 	case PROMPT_DETACH:
 		if (strcmp(typed, "quit") != 0) {
 			snprintf(c->prompt.note, sizeof c->prompt.note,
-			         "Type quit, or Esc to stay.");
+			         _("Type quit, or Esc to stay."));
 			return -1;
 		}
 		runhost_detach(&c->run, "the operator quit");
@@ -392,7 +393,7 @@ static int run_answer(struct console *c, const char *typed)
 			runbook_abort(rb, "aborted by the operator");
 			return 0;
 		}
-		snprintf(c->prompt.note, sizeof c->prompt.note, "Not aborted: type abort.");
+		snprintf(c->prompt.note, sizeof c->prompt.note, _("Not aborted: type abort."));
 		return -1;
 	default:
 		return console_drill_answer(c, typed);
@@ -427,24 +428,24 @@ static void run_lock_dialogs(struct console *c)
 		return;
 	if (c->run.phase == RUNHOST_HELD) {
 		prompt_open(
-		    &c->prompt, PROMPT_TAKEOVER, "run lock held", "type takeover to take it:",
-		    "%s.\n\nTake it over only if you know that run is over. The takeover is "
-		    "journaled; Esc leaves the lock to its holder.",
+		    &c->prompt, PROMPT_TAKEOVER, _("run lock held"), _("type takeover to take it:"),
+		    _("%s.\n\nTake it over only if you know that run is over. The takeover is "
+		    "journaled; Esc leaves the lock to its holder."),
 		    c->run.notice);
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_UNREACHABLE) {
 		const struct site *dr = conf_dr(&c->cat.cf);
 		prompt_open(
-		    &c->prompt, PROMPT_UNLOCKED, "DR site not answering",
-		    "type start to run without its lock:",
-		    "%s does not answer (%s): its run lock cannot be taken now.\n\nStarting "
+		    &c->prompt, PROMPT_UNLOCKED, _("DR site not answering"),
+		    _("type start to run without its lock:"),
+		    _("%s does not answer (%s): its run lock cannot be taken now.\n\nStarting "
 		    "without it is journaled, and the lock is taken as soon as the site "
 		    "answers; until then a console on another jump host is not kept out. "
-		    "Esc: no run.",
-		    dr ? dr->name : "The DR site", c->run.notice);
+		    "Esc: no run."),
+		    dr ? dr->name : _("The DR site"), c->run.notice);
 		c->overlay_dirty = 1;
 	} else if (c->run.phase == RUNHOST_REFUSED) {
-		prompt_open(&c->prompt, PROMPT_NOTICE, "no run", "Enter or Esc closes", "%s",
+		prompt_open(&c->prompt, PROMPT_NOTICE, _("no run"), _("Enter or Esc closes"), "%s",
 		            c->run.notice);
 		runhost_stop(&c->run);
 		c->overlay_dirty = 1;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "console.h"
+#include "i18n.h"
 
 /* Tells whether two reads of the watcher differ in what the header shows. */
 static int watch_differs(const struct watchstate *a, const struct watchstate *b)
@@ -27,14 +28,14 @@ static void watch_tell(struct console *c, const struct watchstate *was,
 		return;
 	if (now->running && now->present)
 		event_log_add(&c->events, console_now(c), EVENT_INFO, "",
-		              "the watcher runs (%s, pid %d on %s)", now->mode, now->pid,
+		              _("the watcher runs (%s, pid %d on %s)"), now->mode, now->pid,
 		              now->host);
 	else if (now->running)
-		event_log_add(&c->events, console_now(c), EVENT_INFO, "", "the watcher runs");
+		event_log_add(&c->events, console_now(c), EVENT_INFO, "", _("the watcher runs"));
 	else
 		event_log_add(&c->events, console_now(c), EVENT_WARNING, "",
-		              "the watcher stopped (pid %d on %s): nothing watches the sites but "
-		              "the consoles",
+		              _("the watcher stopped (pid %d on %s): nothing watches the sites but "
+		              "the consoles"),
 		              was->pid, was->host[0] ? was->host : "?");
 	console_mark(c, PANEL_IN_EVENTS);
 }

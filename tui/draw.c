@@ -118,8 +118,11 @@ int draw_wrap(WINDOW *w, int y, int x, int maxw, attr_t attr, const char *text)
 		if (*p == '\0')
 			break;
 		size_t cut = utf8_fit(p, maxw, &used);
-		if (cut == 0)
-			cut = 1; /* a character wider than the line: skip it rather than loop */
+		if (cut == 0) { /* a character wider than the line: skip it rather than loop */
+			unsigned int cp;
+			int n = utf8_decode(p, strlen(p), &cp);
+			cut = n > 0 ? (size_t)n : 1;
+		}
 		if (p[cut] != '\0' && p[cut] != ' ') {
 			size_t sp = cut;
 			while (sp > 0 && p[sp] != ' ')

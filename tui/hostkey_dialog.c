@@ -17,6 +17,7 @@
 
 #include "draw.h"
 #include "hostkey_dialog.h"
+#include "i18n.h"
 #include "xmalloc.h"
 
 #define HOSTKEY_ESC 27
@@ -66,7 +67,7 @@ int hostkey_dialog_offer(struct hostkey_dialog *d, const struct site_status *sit
 			return 0;
 		hostkey_dialog_show(d, &sites[d->site], d->site);
 		snprintf(d->note, sizeof d->note,
-		         "The site now offers a different key: compare this one again.");
+		         _("The site now offers a different key: compare this one again."));
 		return 1;
 	}
 	for (size_t i = 0; i < n && i < d->n_sites; i++) {
@@ -100,7 +101,7 @@ enum hostkey_answer hostkey_dialog_key(struct hostkey_dialog *d, int ch)
 		if (strcmp(d->typed, "yes") == 0)
 			return HOSTKEY_ACCEPT;
 		snprintf(d->note, sizeof d->note,
-		         "Not accepted: type the three letters yes, then Enter (Esc to leave it).");
+		         _("Not accepted: type the three letters yes, then Enter (Esc to leave it)."));
 		d->typed[0] = '\0';
 	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		if (len > 0)
@@ -115,16 +116,16 @@ enum hostkey_answer hostkey_dialog_key(struct hostkey_dialog *d, int ch)
 /* Draws the dialog over the panels. */
 void hostkey_dialog_draw(const struct hostkey_dialog *d, const struct theme *t)
 {
-	WINDOW *w = draw_dialog(t, "unknown host key", 17, 76);
+	WINDOW *w = draw_dialog(t, _("unknown host key"), 17, 76);
 	if (w == NULL)
 		return;
 	int wd = getmaxx(w) - 4, y = 2;
 	char *text =
 	    d->key.jump[0] != '\0'
-	        ? xasprintf("The jump host %s (%s), on the way to %s, offers a host key that "
-	                    "known_hosts does not hold:",
+	        ? xasprintf(_("The jump host %s (%s), on the way to %s, offers a host key that "
+	                    "known_hosts does not hold:"),
 	                    d->key.jump, d->key.host_port, d->site_name)
-	        : xasprintf("%s (%s) offers a host key that known_hosts does not hold:",
+	        : xasprintf(_("%s (%s) offers a host key that known_hosts does not hold:"),
 	                    d->site_name, d->key.host_port);
 	y += draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), text);
 	free(text);
@@ -132,13 +133,13 @@ void hostkey_dialog_draw(const struct hostkey_dialog *d, const struct theme *t)
 	           d->key.fingerprint);
 	y += 2;
 	text =
-	    xasprintf("Compare it with the fingerprint the site's administrators read on the "
+	    xasprintf(_("Compare it with the fingerprint the site's administrators read on the "
 	              "host (ssh-keygen -lf on its host key). Type yes and Enter to add it to %s; "
-	              "Esc leaves the site unconnected (K shows this again).",
+	              "Esc leaves the site unconnected (K shows this again)."),
 	              d->key.file);
 	y += draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), text);
 	free(text);
-	draw_textf(w, ++y, 2, wd, theme_attr(t, THEME_FOCUS), "accept? %s_", d->typed);
+	draw_textf(w, ++y, 2, wd, theme_attr(t, THEME_FOCUS), _("accept? %s_"), d->typed);
 	if (d->note[0] != '\0')
 		draw_wrap(w, y + 2, 2, wd, theme_attr(t, THEME_WARN), d->note);
 	wnoutrefresh(w);

@@ -13,9 +13,10 @@
 
 #include "catalog.h"
 #include "cli.h"
+#include "i18n.h"
 #include "textout.h"
 
-static const char main_usage[] =
+static const char main_usage[] = N_(
 	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
 	"\n"
 	"An operator console for PostgreSQL disaster recovery across two sites.\n"
@@ -59,7 +60,7 @@ static const char main_usage[] =
 	"  -c, --config FILE   the config (default, the first found: $DRCONSOLE_CONFIG,\n"
 	"                      ./drconsole.yml, $XDG_CONFIG_HOME/drconsole/drconsole.yml\n"
 	"                      (or ~/.config/drconsole/drconsole.yml),\n"
-	"                      " SYSCONFDIR "/drconsole/drconsole.yml)\n"
+	"                      %s/drconsole/drconsole.yml)\n"
 	"  -l, --layout NAME   the console's first layout (overview, incident, drill,\n"
 	"                      compact)\n"
 	"  --follow [RUN]      a read-only console for a run's participants: RUN (an id\n"
@@ -73,7 +74,22 @@ static const char main_usage[] =
 	"  -V, --version       show the version\n"
 	"\n"
 	"Exit status: 0 success, 1 problems found, 2 usage error.\n"
-	"See drconsole(1) and drconsole.yml(5).\n";
+	"See drconsole(1) and drconsole.yml(5).\n");
+
+/*
+ * Takes the locale from the environment and opens the interface's catalog:
+ * from $DRCONSOLE_LOCALEDIR when set (the tests' build-tree copy), else the
+ * installed one.
+ */
+static void main_locale(void)
+{
+	setlocale(LC_ALL, "");
+#ifdef ENABLE_NLS
+	const char *dir = getenv("DRCONSOLE_LOCALEDIR");
+	bindtextdomain(PACKAGE, dir != NULL && dir[0] != '\0' ? dir : LOCALEDIR);
+	textdomain(PACKAGE);
+#endif
+}
 
 /* Prints a usage error and the hint to --help. */
 void cli_usage_error(const char *fmt, ...)
@@ -83,7 +99,7 @@ void cli_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	textout_vprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'drconsole --help' for more information.\n", stderr);
+	fputs(_("\nTry 'drconsole --help' for more information.\n"), stderr);
 }
 
 /* Parses the global options and runs the command. */
@@ -100,7 +116,7 @@ int main(int argc, char **argv)
 	const char *config = NULL, *layout = NULL;
 	int ch, json = 0, follow = 0, no_probe = 0;
 
-	setlocale(LC_ALL, "");
+	main_locale();
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "+:c:l:hV", opts, NULL)) != -1) {
 		switch (ch) {
@@ -111,7 +127,7 @@ int main(int argc, char **argv)
 			layout = optarg;
 			break;
 		case 'h':
-			fputs(main_usage, stdout);
+			printf(_(main_usage), SYSCONFDIR);
 			return 0;
 		case 'V':
 			printf("drconsole %s\n", PACKAGE_VERSION);
@@ -126,15 +142,15 @@ int main(int argc, char **argv)
 			no_probe = 1;
 			break;
 		case ':':
-			cli_usage_error("option '%s' needs a value", argv[optind - 1]);
+			cli_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		default:
-			cli_usage_error("unknown option '%s'", argv[optind - 1]);
+			cli_usage_error(_("unknown option '%s'"), argv[optind - 1]);
 			return CLI_EXIT_USAGE;
 		}
 	}
 	if (json && (optind >= argc || strcmp(argv[optind], "status") != 0)) {
-		cli_usage_error("--json goes with status");
+		cli_usage_error(_("--json goes with status"));
 		return CLI_EXIT_USAGE;
 	}
 	if (follow) {
@@ -145,7 +161,7 @@ int main(int argc, char **argv)
 			} else if (run == NULL && argv[i][0] != '-') {
 				run = argv[i];
 			} else {
-				cli_usage_error("--follow takes one run at most, and --no-probe: not '%s'",
+				cli_usage_error(_("--follow takes one run at most, and --no-probe: not '%s'"),
 				                argv[i]);
 				return CLI_EXIT_USAGE;
 			}
@@ -153,7 +169,7 @@ int main(int argc, char **argv)
 		return cmd_follow(config, layout, run, no_probe);
 	}
 	if (no_probe) {
-		cli_usage_error("--no-probe goes with --follow");
+		cli_usage_error(_("--no-probe goes with --follow"));
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc)
@@ -194,7 +210,7 @@ int main(int argc, char **argv)
 	else if (strcmp(command, "watch") == 0)
 		rc = cmd_watch(n, sub_argv);
 	else {
-		cli_usage_error("unknown command '%s' (commands: check, fence, journal, plan, report, schedule, status, view, watch)", command);
+		cli_usage_error(_("unknown command '%s' (commands: check, fence, journal, plan, report, schedule, status, view, watch)"), command);
 		rc = CLI_EXIT_USAGE;
 	}
 	free(sub_argv);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "i18n.h"
 #include "panel.h"
 
 static const struct panel_class *const panel_classes[] = {
@@ -28,12 +29,12 @@ int panel_is_stale(const struct view *v, int64_t at_ms)
 	return !verdict_fresh_at(v->cf, at_ms, v->now_ms);
 }
 
-/* Writes a value's age ("12s ago", "never") into buf. */
+/* Writes a value's age ("12s ago", _("never")) into buf. */
 void panel_age(char *buf, size_t len, const struct view *v, int64_t at_ms)
 {
 	char d[32];
 	if (at_ms == 0)
-		snprintf(buf, len, "never");
+		snprintf(buf, len, _("never"));
 	else
-		snprintf(buf, len, "%s ago", duration_text(v->now_ms - at_ms, d, sizeof d));
+		snprintf(buf, len, _("%s ago"), duration_text(v->now_ms - at_ms, d, sizeof d));
 }

@@ -10,6 +10,7 @@
 #include "bytes.h"
 #include "draw.h"
 #include "duration.h"
+#include "i18n.h"
 #include "panel.h"
 
 /*
@@ -101,7 +102,7 @@ static int backups_draw(WINDOW *w, const struct view *v, int scroll)
 }
 
 const struct panel_class panel_backups = {
-	.name = "backups", .title = "backups", .min_w = 30, .min_h = 3,
+	.name = "backups", .title = N_("backups"), .min_w = 30, .min_h = 3,
 	.inputs = PANEL_IN_REACH | PANEL_IN_BACKUPS | PANEL_IN_CLOCK,
 	.draw = backups_draw,
 };

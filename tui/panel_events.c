@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "draw.h"
+#include "i18n.h"
 #include "panel.h"
 
 /* Draws the events panel. */
@@ -14,7 +15,7 @@ static int events_draw(WINDOW *w, const struct view *v, int scroll)
 	getmaxyx(w, h, wd);
 	size_t n = event_log_count(v->events);
 	if (n == 0)
-		draw_text(w, 1, 2, wd - 4, theme_attr(t, THEME_DIM), "no events yet");
+		draw_text(w, 1, 2, wd - 4, theme_attr(t, THEME_DIM), _("no events yet"));
 	for (int y = 1; y < h - 1; y++) {
 		const struct event *e = event_log_get(v->events, (size_t)(y - 1 + scroll));
 		if (e == NULL)
@@ -33,7 +34,7 @@ static int events_draw(WINDOW *w, const struct view *v, int scroll)
 }
 
 const struct panel_class panel_events = {
-	.name = "events", .title = "events", .min_w = 30, .min_h = 3,
+	.name = "events", .title = N_("events"), .min_w = 30, .min_h = 3,
 	.inputs = PANEL_IN_EVENTS,
 	.draw = events_draw,
 };

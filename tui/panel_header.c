@@ -16,6 +16,8 @@
 
 #include "draw.h"
 #include "fencenote.h"
+#include "i18n.h"
+#include "langnote.h"
 #include "panel.h"
 #include "utf8.h"
 #include "watchnote.h"
@@ -48,8 +50,20 @@ static int header_site(WINDOW *w, int x, int maxw, const struct view *v,
 	int used = draw_text(w, 0, x, maxw, theme_attr(t, THEME_TITLE), s->name);
 	used += draw_textf(
 	    w, 0, x + used, maxw - used, theme_attr(t, tr), " %s%s",
-	    s->reachable || s->generation == 0 ? verdict_role_name(role) : "unreachable", "  ");
+	    s->reachable || s->generation == 0 ? _(verdict_role_name(role)) : _("unreachable"), "  ");
 	return used;
+}
+
+/*
+ * Tells whether the locale cannot show a name on screen (a site's, the run's):
+ * then the header says so once, rather than leave "????? ??" unexplained.
+ */
+static int header_names_hidden(const struct view *v)
+{
+	for (size_t i = 0; i < v->n_sites; i++)
+		if (!langnote_shows(v->sites[i].name))
+			return 1;
+	return v->run != NULL && !langnote_shows(v->run->scenario->name);
 }
 
 /*
@@ -62,7 +76,7 @@ static int header_fence(WINDOW *w, int wd, int cols, const struct view *v)
 	enum theme_role role = THEME_WARN;
 	if (v->fence_error != NULL) {
 		snprintf(text, sizeof text, "%s",
-		         utf8_width("fence state unreadable") <= cols ? "fence state unreadable" : "");
+		         utf8_width(_("fence state unreadable")) <= cols ? _("fence state unreadable") : "");
 		role = THEME_CRIT;
 	} else if (v->fence_split || !fencenote_kept(v->fence, v->now_ms, cols, text, sizeof text)) {
 		return 0; /* a split brain it explains says it in the reason */
@@ -93,14 +107,19 @@ static void header_reason(WINDOW *w, int wd, const struct view *v)
 		return;
 	}
 	wd -= header_fence(w, wd, wd / 2 - 1, v);
+	if (header_names_hidden(v)) { /* at the right, as the fence: the reason keeps the most room */
+		int nw = utf8_width(langnote_short());
+		draw_text(w, 1, wd - nw - 1, nw, theme_attr(t, THEME_WARN) | A_BOLD, langnote_short());
+		wd -= nw + 3;
+	}
 	if (n > 0)
-		snprintf(more, sizeof more, " (+%zu more)", n);
-	int mw = (int)strlen(more) < wd / 2 ? (int)strlen(more) : 0;
+		snprintf(more, sizeof more, _(" (+%zu more)"), n);
+	int mw = utf8_width(more) < wd / 2 ? utf8_width(more) : 0;
 	attr_t a = theme_attr(t, header_level_role(r->level));
 	if (v->fence_split) {
 		char cause[512];
 		fencenote_cause(v->fence, v->now_ms, cause, sizeof cause);
-		snprintf(text, sizeof text, "SPLIT BRAIN: %s is back writable; f fences it now (%s)",
+		snprintf(text, sizeof text, _("SPLIT BRAIN: %s is back writable; f fences it now (%s)"),
 		         v->fence->site, cause);
 	} else {
 		snprintf(text, sizeof text, "%s", r->text);
@@ -125,8 +144,8 @@ static void header_modes(WINDOW *w, int x, int room, const struct view *v)
 {
 	const struct theme *t = v->theme;
 	char mode[48], watch[96] = "";
-	snprintf(mode, sizeof mode, "failover %s", configmap_mode_name(v->cf->dr.failover_mode));
-	int mw = (int)strlen(mode);
+	snprintf(mode, sizeof mode, _("failover %s"), configmap_mode_name(v->cf->dr.failover_mode));
+	int mw = utf8_width(mode);
 	enum watchnote_level l = WATCHNOTE_NONE;
 	if (v->watch_shown)
 		l = watchnote_text(v->watch, v->watch_seen, v->now_ms, room - x, watch, sizeof watch);
@@ -160,14 +179,14 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 	strftime(ut, sizeof ut, "%H:%M:%S", &utc);
 	/* Local time only where it differs, and where the sites' roles still fit whole. */
 	int need = (int)strlen(verdict_name(v->verdict->level)) + 3 +
-	           (v->drill != NULL ? (int)strlen(v->drill) + 3 : 0);
+	           (v->drill != NULL ? utf8_width(v->drill) + 3 : 0);
 	for (size_t i = 0; i < v->n_sites; i++)
 		need += utf8_width(v->sites[i].name) + 14; /* " unreachable  " at most */
 	if (local.tm_gmtoff != 0 && need + 32 <= wd)
 		strftime(lt, sizeof lt, "  %H:%M %Z", &local);
 	snprintf(clock, sizeof clock, "%s%s UTC%s",
-	         v->recorded ? "recorded " : v->following ? "FOLLOWING " : "", ut, lt);
-	int clockw = (int)strlen(clock), room = wd - clockw - 1;
+	         v->recorded ? _("recorded ") : v->following ? _("FOLLOWING ") : "", ut, lt);
+	int clockw = utf8_width(clock), room = wd - clockw - 1;
 
 	int x = 0;
 	if (v->drill != NULL)
@@ -187,7 +206,10 @@ static int header_draw(WINDOW *w, const struct view *v, int scroll)
 		draw_text(w, 0, wd - clockw, clockw, theme_attr(t, THEME_NORMAL), clock);
 	if (h < 2)
 		return 1;
-	header_reason(w, wd, v);
+	if (header_names_hidden(v) && verdict_top(v->verdict) == NULL)
+		draw_textf(w, 1, 0, wd, theme_attr(t, THEME_WARN), " %s", langnote_text());
+	else
+		header_reason(w, wd, v);
 	return 2;
 }
 

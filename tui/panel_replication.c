@@ -14,6 +14,7 @@
 #include "bytes.h"
 #include "draw.h"
 #include "duration.h"
+#include "i18n.h"
 #include "panel.h"
 #include "probe_sql.h"
 
@@ -56,13 +57,13 @@ static int repl_state(WINDOW *w, int y, int wd, const struct view *v, int p, siz
 		           st->state, st->sync_state);
 	else if (vs->state == VERDICT_STREAM_YES)
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_OK),
-		           "%s %s: streaming (its WAL receiver)", to, name);
+		           _("%s %s: streaming (its WAL receiver)"), to, name);
 	else
 		draw_textf(
 		    w, y, 1, wd - 2,
 		    theme_attr(t, vs->state == VERDICT_STREAM_NO ? THEME_CRIT : THEME_UNKNOWN),
 		    "%s %s: %s", to, name,
-		    vs->state == VERDICT_STREAM_NO ? "not streaming" : "stream unknown");
+		    vs->state == VERDICT_STREAM_NO ? _("not streaming") : _("stream unknown"));
 	if (vs->why[0] == '\0' || vs->state == VERDICT_STREAM_YES)
 		return y + 1;
 	draw_text(w, y + 1, 3, wd - 4,
@@ -91,17 +92,17 @@ static int repl_stream(WINDOW *w, int y, int wd, const struct view *v, int p, si
 	if (!vs.row_fresh) {
 		/* The primary's last answer: shown as such, its age first. */
 		panel_age(age, sizeof age, v, ps->pg.at_ms);
-		snprintf(seen, sizeof seen, "as of %s: ", age);
+		snprintf(seen, sizeof seen, _("as of %s: "), age);
 	}
 	draw_textf(w, y, 3, wd - 4, theme_attr(t, vs.row_fresh ? THEME_NORMAL : THEME_STALE),
-	           "%sreplay %s flush %s sent %s", seen, repl_lsn(&st->replay_lsn, c, sizeof c),
+	           _("%sreplay %s flush %s sent %s"), seen, repl_lsn(&st->replay_lsn, c, sizeof c),
 	           repl_lsn(&st->flush_lsn, b, sizeof b), repl_lsn(&st->sent_lsn, a, sizeof a));
 	y++;
 	int known = verdict_lag_ms(ss, &lag) == 0, stale = panel_is_stale(v, ss->pg.at_ms);
 	enum theme_role r = !known ? THEME_UNKNOWN : stale ? THEME_STALE : THEME_NORMAL;
 	panel_age(age, sizeof age, v, ss->pg.at_ms);
 	int x = draw_textf(
-	    w, y, 3, wd - 4, theme_attr(t, r), "lag %s, %s of %s %s",
+	    w, y, 3, wd - 4, theme_attr(t, r), _("lag %s, %s of %s %s"),
 	    st->replay_lag_bytes.known ? bytes_text(st->replay_lag_bytes.v, lagb, sizeof lagb)
 	                               : "?",
 	    known ? duration_text(lag, lagt, sizeof lagt) : "?",
@@ -121,13 +122,13 @@ static int repl_details(WINDOW *w, int y, int wd, const struct view *v, int p)
 		if (pg->timeline.known)
 			snprintf(tl, sizeof tl, "%lld", (long long)pg->timeline.v);
 		y++;
-		draw_textf(w, y - 1, 1, wd - 2, theme_attr(t, THEME_DIM), "%s: timeline %s%s",
-		           v->sites[i].name, tl, (int)i == p && pg->n_slots ? ", slots:" : "");
+		draw_textf(w, y - 1, 1, wd - 2, theme_attr(t, THEME_DIM), _("%s: timeline %s%s"),
+		           v->sites[i].name, tl, (int)i == p && pg->n_slots ? _(", slots:") : "");
 		for (size_t k = 0; (int)i == p && k < pg->n_slots; k++, y++)
 			draw_textf(w, y, 3, wd - 4,
 			           theme_attr(t, pg->slots[k].active ? THEME_NORMAL : THEME_WARN),
 			           "%s %s", pg->slots[k].name,
-			           pg->slots[k].active ? "active" : "inactive");
+			           pg->slots[k].active ? _("active") : _("inactive"));
 		for (size_t k = 0; k < pg->n_findings; k++, y++)
 			draw_text(w, y, 3, wd - 4, theme_attr(t, THEME_WARN), pg->findings[k]);
 	}
@@ -141,7 +142,7 @@ static int repl_draw(WINDOW *w, const struct view *v, int scroll)
 	int wd = getmaxx(w), y = 1 - scroll;
 	int p = verdict_primary(v->cf, v->sites, v->n_sites);
 	if (p < 0) {
-		draw_text(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT), "no primary answers");
+		draw_text(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT), _("no primary answers"));
 		return 1;
 	}
 	for (size_t s = 0; s < v->n_sites; s++)
@@ -152,7 +153,7 @@ static int repl_draw(WINDOW *w, const struct view *v, int scroll)
 
 const struct panel_class panel_replication = {
     .name = "replication",
-    .title = "replication",
+    .title = N_("replication"),
     .min_w = 36,
     .min_h = 4,
     .inputs = PANEL_IN_REACH | PANEL_IN_PG,

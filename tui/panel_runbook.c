@@ -16,6 +16,7 @@
 #include "draw.h"
 #include "bytes.h"
 #include "duration.h"
+#include "i18n.h"
 #include "panel.h"
 #include "rbkeys.h"
 #include "runbook.h"
@@ -68,26 +69,26 @@ static int runbook_heading(WINDOW *w, int y, int wd, const struct view *v, const
 	                                            : THEME_OK;
 	if (rb->split_brain)
 		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, "%s%s", rb->alarm,
-		           rb->fence_request     ? ": fencing it"
+		           rb->fence_request     ? _(": fencing it")
 		           : rb->fence_on_return ? ""
-		                                 : ": f fences it");
+		                                 : _(": f fences it"));
 	if (rb->stop[0])
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD, rb->stop);
 	else if (rb->held)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_CRIT) | A_BOLD,
 		               rb->broken
-		                   ? "JOURNAL: a record could not be built: the run is stopped; "
-		                     "a aborts it"
-		                   : "JOURNAL CANNOT BE WRITTEN: the run is held; nothing is "
-		                     "sent and nothing is confirmed until it can be written");
+		                   ? _("JOURNAL: a record could not be built: the run is stopped; "
+		                     "a aborts it")
+		                   : _("JOURNAL CANNOT BE WRITTEN: the run is held; nothing is "
+		                     "sent and nothing is confirmed until it can be written"));
 	if (rb->held && !rb->stop[0] && v->journal_error != NULL)
 		y += draw_wrap(w, y, 3, wd - 4, theme_attr(t, THEME_CRIT), v->journal_error);
-	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), "%s  %s of %s, projected %s%s",
+	draw_textf(w, y++, 1, wd - 2, theme_attr(t, r), _("%s  %s of %s, projected %s%s"),
 	           rb->scenario->name, runbook_clock(runbook_elapsed_ms(rb), e, sizeof e),
 	           runbook_clock(rb->scenario->estimated_ms, b, sizeof b),
 	           runbook_clock(runbook_projected_ms(rb), p, sizeof p),
-	           rb->aborted    ? "  (aborted)"
-	           : rb->finished ? "  (finished)"
+	           rb->aborted    ? _("  (aborted)")
+	           : rb->finished ? _("  (finished)")
 	                          : "");
 	return y;
 }
@@ -122,8 +123,8 @@ static int runbook_narrate(WINDOW *w, int y, int wd, const struct view *v, const
 		               : a->builtin ? a->builtin
 		                            : "?");
 		draw_textf(w, y++, 5, wd - 6, theme_attr(v->theme, THEME_DIM),
-		           "would run %s%s%s, not run: a tabletop", a->builtin ? "(built-in) " : "",
-		           pt->site ? "on " : "on this jump host", pt->site ? pt->site->name : "");
+		           _("would run %s%s%s, not run: a tabletop"), a->builtin ? _("(built-in) ") : "",
+		           pt->site ? _("on ") : _("on this jump host"), pt->site ? pt->site->name : "");
 	}
 	if (st->plan->instruction != NULL && a->kind == ACTION_MANUAL)
 		y += draw_wrap(w, y, 5, wd - 6, theme_attr(v->theme, THEME_NORMAL),
@@ -161,7 +162,7 @@ static int runbook_detail(WINDOW *w, int y, int wd, const struct view *v, const 
 	if (st->cut > 0) {
 		char b[32];
 		draw_textf(w, y++, 5, wd - 6, theme_attr(t, THEME_WARN),
-		           "output cut: %s not kept; the tail is below and in the journal",
+		           _("output cut: %s not kept; the tail is below and in the journal"),
 		           bytes_text(st->cut, b, sizeof b));
 	}
 	y = runbook_tail_lines(w, y, wd, v, st->output, "|", 4);
@@ -173,7 +174,7 @@ static const char *runbook_state_text(const struct runbook *rb, const struct rb_
 {
 	if (rb->aborted && (st->state == RB_PENDING || st->state == RB_GUARDED ||
 	                    st->state == RB_AWAITING))
-		return "not run (aborted)";
+		return _("not run (aborted)");
 	return runbook_state_name(st->state);
 }
 
@@ -300,14 +301,14 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		draw_text(w, 1 - scroll, 2, wd - 4,
 		          theme_attr(t, v->run_status ? THEME_WARN : THEME_DIM),
 		          v->run_status ? v->run_status
-		                        : "No run. Press s to pick a recovery scenario.");
+		                        : _("No run. Press s to pick a recovery scenario."));
 		return 1;
 	}
 	if (v->drill != NULL)
 		draw_textf(w, y++, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD | A_REVERSE,
 		           " %s ",
-		           rb->tabletop ? "TABLETOP: nothing runs; Enter narrates, i injects"
-		                        : "DRILL: steps act on the sites; i injects");
+		           rb->tabletop ? _("TABLETOP: nothing runs; Enter narrates, i injects")
+		                        : _("DRILL: steps act on the sites; i injects"));
 	if (v->run_owner != NULL)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);
@@ -329,7 +330,7 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 
 const struct panel_class panel_runbook = {
     .name = "runbook",
-    .title = "runbook",
+    .title = N_("runbook"),
     .min_w = 20,
     .min_h = 3,
     .inputs = PANEL_IN_RUN | PANEL_IN_CLOCK,

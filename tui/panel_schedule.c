@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "draw.h"
+#include "i18n.h"
 #include "journal.h"
 #include "panel.h"
 
@@ -31,13 +32,13 @@ static int schedule_test(WINDOW *w, int y, const struct view *v, const struct sc
 	draw_text(w, y + 1, 3, wd - 2, a,
 	          schedule_due_text(d, v->schedule->at_ms, status, sizeof status));
 	if (d->last == NULL) {
-		draw_textf(w, y + 2, 3, wd - 2, theme_attr(t, THEME_DIM), "%s, no run yet",
+		draw_textf(w, y + 2, 3, wd - 2, theme_attr(t, THEME_DIM), _("%s, no run yet"),
 		           d->test->frequency_word);
 		return y + 3;
 	}
 	char *date = journal_stamp(d->last->at_ms, 0);
 	date[10] = '\0';
-	draw_textf(w, y + 2, 3, wd - 2, theme_attr(t, THEME_DIM), "%s, last %s",
+	draw_textf(w, y + 2, 3, wd - 2, theme_attr(t, THEME_DIM), _("%s, last %s"),
 	           d->test->frequency_word, date);
 	free(date);
 	return y + 3;
@@ -50,24 +51,24 @@ static int schedule_draw(WINDOW *w, const struct view *v, int scroll)
 	const struct theme *t = v->theme;
 	int top = 1 - scroll, y = top, wd = getmaxx(w) - 2;
 	if (s == NULL) {
-		draw_text(w, y, 1, wd, theme_attr(t, THEME_DIM), "reading the journals...");
+		draw_text(w, y, 1, wd, theme_attr(t, THEME_DIM), _("reading the journals..."));
 		return 1;
 	}
 	if (s->error != NULL)
 		y += draw_wrap(w, y, 1, wd, theme_attr(t, THEME_CRIT), s->error);
 	else if (s->n == 0)
-		draw_text(w, y++, 1, wd, theme_attr(t, THEME_DIM), "no tests in the schedule");
+		draw_text(w, y++, 1, wd, theme_attr(t, THEME_DIM), _("no tests in the schedule"));
 	for (size_t i = 0; i < s->n; i++)
 		y = schedule_test(w, y, v, &s->due[i]);
 	if (s->damaged > 0)
 		draw_textf(w, y++, 1, wd, theme_attr(t, THEME_WARN),
-		           "%zu damaged journal%s skipped", s->damaged, s->damaged == 1 ? "" : "s");
+		           _("%zu damaged journal%s skipped"), s->damaged, s->damaged == 1 ? "" : "s");
 	return y - top;
 }
 
 const struct panel_class panel_schedule = {
     .name = "schedule",
-    .title = "DR tests",
+    .title = N_("DR tests"),
     .min_w = 20,
     .min_h = 3,
     .inputs = PANEL_IN_SCHEDULE,

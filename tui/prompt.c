@@ -8,13 +8,24 @@
 #include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "draw.h"
 #include "prompt.h"
+#include "utf8.h"
+#include "xmalloc.h"
 
 #define PROMPT_ESC    27
 #define PROMPT_CTRL_U 21 /* clears the field, as in a shell */
+
+/* Copies text into out (size bytes), cut between characters when too long. */
+static void prompt_copy(char *out, size_t size, const char *text)
+{
+	size_t len = utf8_cut(text, strlen(text), size - 1);
+	memcpy(out, text, len);
+	out[len] = '\0';
+}
 
 /* Opens the dialog with its body text. */
 void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,
@@ -23,11 +34,13 @@ void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *titl
 	va_list ap;
 	memset(p, 0, sizeof *p);
 	p->purpose = purpose;
-	snprintf(p->title, sizeof p->title, "%s", title);
-	snprintf(p->label, sizeof p->label, "%s", label);
+	prompt_copy(p->title, sizeof p->title, title);
+	prompt_copy(p->label, sizeof p->label, label);
 	va_start(ap, fmt);
-	vsnprintf(p->body, sizeof p->body, fmt, ap);
+	char *body = xvasprintf(fmt, ap);
 	va_end(ap);
+	prompt_copy(p->body, sizeof p->body, body);
+	free(body);
 }
 
 /* Handles one key byte. */
@@ -55,10 +68,29 @@ enum prompt_answer prompt_key(struct prompt *p, int ch)
 	return PROMPT_GOING;
 }
 
+/*
+ * Returns the rows the body takes wrapped in a dialog line of cols columns:
+ * each of its lines one at least, counted by display width (Korean takes two
+ * columns a character), with room for words carried to the next row.
+ */
+static int prompt_body_rows(const char *body, int cols)
+{
+	int rows = 0;
+	const char *line = body;
+	while (*line != '\0') {
+		const char *nl = strchr(line, '\n');
+		char *one = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
+		rows += 1 + utf8_width(one) * 6 / (cols * 5); /* a sixth lost to wrapping at spaces */
+		free(one);
+		line = nl ? nl + 1 : line + strlen(line);
+	}
+	return rows;
+}
+
 /* Draws the dialog over the panels. */
 void prompt_draw(const struct prompt *p, const struct theme *t)
 {
-	int h = 8 + (int)strlen(p->body) / 60;
+	int h = 7 + prompt_body_rows(p->body, 70);
 	WINDOW *w = draw_dialog(t, p->title, h < LINES - 2 ? h : LINES - 2, 76);
 	if (w == NULL)
 		return;
@@ -66,9 +98,9 @@ void prompt_draw(const struct prompt *p, const struct theme *t)
 	const char *line = p->body;
 	while (*line != '\0' && y < getmaxy(w) - 4) {
 		const char *nl = strchr(line, '\n');
-		char buf[512];
-		snprintf(buf, sizeof buf, "%.*s", (int)(nl ? nl - line : (long)strlen(line)), line);
+		char *buf = xstrndup(line, nl ? (size_t)(nl - line) : strlen(line));
 		y += buf[0] ? draw_wrap(w, y, 2, wd, theme_attr(t, THEME_NORMAL), buf) : 1;
+		free(buf);
 		line = nl ? nl + 1 : line + strlen(line);
 	}
 	draw_textf(w, ++y, 2, wd, theme_attr(t, THEME_FOCUS), "%s %s_", p->label, p->typed);

@@ -34,11 +34,11 @@ enum prompt_answer { PROMPT_GOING, PROMPT_ENTER, PROMPT_CANCEL };
 
 struct prompt {
 	enum prompt_purpose purpose;
-	char title[64];
-	char body[2048];
-	char label[96];
+	char title[128]; /* room for Korean: three bytes a character */
+	char body[3072];
+	char label[192];
 	char typed[256];
-	char note[256];
+	char note[512];
 };
 
 void prompt_open(struct prompt *p, enum prompt_purpose purpose, const char *title,

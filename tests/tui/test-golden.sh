@@ -7,7 +7,10 @@
 # frozen; the primary's PostgreSQL killed; Korean site names in Seoul time;
 # the help overlay through resizes (down to below the minimum and back); the
 # compact layout at its minimum; the drill layout's DR test schedule, from runs
-# journaled at chosen times.
+# journaled at chosen times; the Korean interface (LANG=ko_KR.UTF-8, the
+# catalog from the build tree: tests/i18n-lib.sh) idle, in NO_COLOR and with a
+# dialog; Korean site names under LANG=C, where the header says the locale
+# cannot show them.
 #   GENERATE=1 tests/tui/test-golden.sh   rewrites the .screen files (review the diff)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,12 +69,12 @@ open() {
 		"env TERM=xterm-256color TZ=UTC LANG=C.UTF-8 LC_ALL=C.UTF-8 $* $prog ${opts:-} view -c $config $capture; sleep 30"
 }
 
-# screen NAME W H CAPTURE ENV...: one golden screen of the lab's config.
+# screen NAME W H CAPTURE ENV...: one golden screen of the lab's config ($until: the text that shows it drawn).
 screen() {
 	local name=$1 w=$2 h=$3 capture=$4
 	shift 4
 	open "$w" "$h" "$gold/drconsole.yml" "$gold/$capture" "$@"
-	settle "recorded" || echo "# $name: the screen did not settle"
+	settle "${until:-recorded}" || echo "# $name: the screen did not settle"
 	compare "$name"
 }
 
@@ -131,6 +134,29 @@ compare help-back-100x30
 T send-keys x
 settle "recorded"
 compare help-closed-100x30
+
+# The Korean interface: the console's own text from po/ko.po, cut and laid out by cells.
+. "$here/../i18n-lib.sh"
+if ! i18n_ko_locale || ! i18n_catalog "$work/locale"; then
+	echo "not ok - the Korean screens need the ko_KR.UTF-8 locale and po/ko.gmo (bootstrap.sh, make)"
+	fail=$((fail + 1))
+else
+	ko="DRCONSOLE_LOCALEDIR=$work/locale LANG=ko_KR.UTF-8 LC_ALL=ko_KR.UTF-8"
+	# shellcheck disable=SC2086
+	until="기록" screen ko-healthy-80x24 80 24 healthy.json $ko
+	# shellcheck disable=SC2086
+	until="기록" screen ko-killed-80x24-nocolor 80 24 killed.json $ko NO_COLOR=1
+	# shellcheck disable=SC2086
+	open 80 24 "$work/ko.yml" "$work/ko.json" TZ=Asia/Seoul $ko
+	settle "기록" || echo "# ko dialog: the screen did not settle"
+	T send-keys F
+	settle "Esc" || echo "# ko dialog: no dialog"
+	compare ko-dialog-80x24
+fi
+# Korean site names under LANG=C: '?' in their place, and the header says why.
+open 80 24 "$work/ko.yml" "$work/ko.json" LANG=C LC_ALL=C
+settle "recorded" || echo "# c-locale names: the screen did not settle"
+compare korean-names-80x24-c-locale
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,87 @@
+#!/bin/sh
+# The Korean interface: --help is Korean under LANG=ko_KR.UTF-8 and under
+# LANGUAGE=ko with a UTF-8 LC_CTYPE, English under LANG=C and C.UTF-8; what
+# programs read (status --json, schedule --json) is byte-identical in every
+# language; po/ko.po translates every message the sources mark (none fuzzy,
+# none missing); under LANG=C text holding the plan's Korean names is
+# preceded, once, by a notice on stderr.
+set -u
+top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${TOP_BUILDDIR:-$top_srcdir}
+prog="$top_builddir/drconsole"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/check-lib.sh"
+. "$top_srcdir/tests/i18n-lib.sh"
+
+if ! i18n_ko_locale; then
+	echo "SKIP: no ko_KR.UTF-8 locale (bootstrap.sh generates it)"
+	exit 77
+fi
+i18n_catalog "$tmp/locale" || exit 99
+unset LANGUAGE LC_ALL LC_MESSAGES LC_CTYPE
+example="$top_srcdir/doc/drconsole.yml.example"
+
+# lang ENV...: runs drconsole ARGS after "--" under the given locale variables.
+lang() {
+	envs=""
+	while [ "$1" != "--" ]; do envs="$envs $1"; shift; done
+	shift
+	# shellcheck disable=SC2086
+	env $envs "$prog" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	echo $? >"$tmp/rc"
+}
+
+lang LANG=ko_KR.UTF-8 -- --help
+check "--help under LANG=ko_KR.UTF-8 is Korean" eval 'rc_is 0 && out_has "사용법: drconsole [OPTIONS]" && out_has "종료 코드: 0 성공" && ! out_has "Exit status"'
+lang LANG=C.UTF-8 LANGUAGE=ko -- --help
+check "--help under LANGUAGE=ko with a UTF-8 LC_CTYPE is Korean" eval 'rc_is 0 && out_has "사용법: drconsole"'
+lang LANG=C -- --help
+check "--help under LANG=C is English" eval 'rc_is 0 && out_has "Usage: drconsole [OPTIONS]" && ! grep -q "사용법" "$tmp/out"'
+lang LANG=C.UTF-8 -- --help
+check "--help under C.UTF-8 is English" eval 'rc_is 0 && out_has "Usage: drconsole [OPTIONS]"'
+lang LANG=ko_KR.UTF-8 -- status --help
+check "a command's --help is Korean too" eval 'rc_is 0 && out_has "사용법: drconsole status"'
+lang LANG=ko_KR.UTF-8 -- frobnicate
+check "a usage error is Korean, the command names stay" eval 'rc_is 2 && err_has "알 수 없는 명령 '"'"'frobnicate'"'"'" && err_has "check, fence"'
+lang LANG=ko_KR.UTF-8 -- plan -c "$example"
+check "plan lists the scenarios in Korean, the plan's names unchanged" eval 'rc_is 0 && out_has "  2. 데이터베이스 장애  (4단계, 예상 15m)"'
+
+# What programs read never changes with the language.
+for l in C ko_KR.UTF-8; do
+	(cd "$tmp" && HOME="$tmp" XDG_CONFIG_HOME="$tmp/xdg" lang LANG=$l -- status --json)
+	jq -S 'del(.time)' "$tmp/out" >"$tmp/status.$l" # the one field that moves: when it ran
+	lang LANG=$l -- schedule --json -c "$example" --now 2026-12-01T09:00:00Z --state-dir "$tmp/state"
+	cp "$tmp/out" "$tmp/schedule.$l"
+done
+check "status --json is byte-identical under LANG=C and ko_KR.UTF-8 (its error too)" eval 'cmp -s "$tmp/status.C" "$tmp/status.ko_KR.UTF-8" && grep -q "no config found" "$tmp/status.C"'
+check "schedule --json is byte-identical under LANG=C and ko_KR.UTF-8" eval 'cmp -s "$tmp/schedule.C" "$tmp/schedule.ko_KR.UTF-8" && jq -e .tests "$tmp/schedule.C" >/dev/null'
+
+# The LANG=C notice: once, on stderr, only where Korean names are printed.
+lang LANG=C -- plan -c "$example"
+check "under LANG=C, plan says once on stderr that the locale cannot show the names" eval 'rc_is 0 && [ "$(grep -c "cannot show the plan" "$tmp/err")" = 1 ] && err_has "UTF-8 locale"'
+lang LANG=C.UTF-8 -- plan -c "$example"
+check "under a UTF-8 locale there is no such notice" eval 'rc_is 0 && [ ! -s "$tmp/err" ]'
+lang LANG=C -- --help
+check "English text alone brings no notice under LANG=C" eval '[ ! -s "$tmp/err" ]'
+
+# The catalog is complete: every message the sources mark is translated, none fuzzy.
+if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
+	(cd "$top_srcdir" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ -o "$tmp/drconsole.pot" \
+		-f po/POTFILES.in) 2>"$tmp/xgettext.err"
+	msgmerge -q --no-fuzzy-matching "$top_srcdir/po/ko.po" "$tmp/drconsole.pot" -o "$tmp/ko.po" 2>>"$tmp/xgettext.err"
+	LC_ALL=C msgfmt -c --statistics -o /dev/null "$tmp/ko.po" 2>"$tmp/stats"
+	CHECK_SHOW="$tmp/stats"
+	check "po/ko.po translates every marked message of the sources (no fuzzy, none untranslated)" eval \
+		'grep -q "^[0-9]* translated messages\.$" "$tmp/stats"'
+	LC_ALL=C msgfmt -c --statistics -o /dev/null "$top_srcdir/po/ko.po" 2>"$tmp/stats"
+	check "po/ko.po itself passes msgfmt -c with nothing fuzzy or untranslated" eval \
+		'grep -q "^[0-9]* translated messages\.$" "$tmp/stats"'
+	CHECK_SHOW=""
+else
+	echo "not ok - xgettext and msgmerge are needed (the gettext package)"
+	fail=$((fail + 1))
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

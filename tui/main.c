@@ -6,14 +6,12 @@
 
 #include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "catalog.h"
 #include "cli.h"
-#include "textout.h"
 
 static const char main_usage[] =
 	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
@@ -74,17 +72,6 @@ static const char main_usage[] =
 	"\n"
 	"Exit status: 0 success, 1 problems found, 2 usage error.\n"
 	"See drconsole(1) and drconsole.yml(5).\n";
-
-/* Prints a usage error and the hint to --help. */
-void cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("drconsole: ", stderr);
-	va_start(ap, fmt);
-	textout_vprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'drconsole --help' for more information.\n", stderr);
-}
 
 /* Parses the global options and runs the command. */
 int main(int argc, char **argv)

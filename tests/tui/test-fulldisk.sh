@@ -52,7 +52,7 @@ start "$conf"
 check "the console is up with both sites" shows "datacenter-2 standby" 20
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 check "네트워크 장애 starts" shows "네트워크 장애  0:" 20
 journal=$(ls "$full"/runs/*.jsonl | tail -n 1)
 before=$(wc -l <"$LAB_DIR/app/actions.log" 2>/dev/null || echo 0)
@@ -103,8 +103,8 @@ until B capture-pane -p | grep -qF "datacenter-2 standby" || [ "$SECONDS" -gt "$
 T send-keys s
 B send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
-B send-keys 3 Enter
+T send-keys 3 Enter Enter
+B send-keys 3 Enter Enter
 sleep 8
 a=$(T capture-pane -p)
 b=$(B capture-pane -p)

@@ -32,15 +32,6 @@ start() {
 	sleep 0.3
 	T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $1; sleep 120"
 }
-# gone TEXT SECONDS: waits (bounded) until the pane no longer shows TEXT.
-gone() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p | grep -qF -- "$1" || return 0
-		sleep 0.2
-	done
-	return 1
-}
 # confirm: confirms the current step with a key, as an operator would.
 confirm() { T send-keys Enter && shows "Enter runs it" 20 && T send-keys Enter; }
 

@@ -20,15 +20,6 @@ F() { tmux -L "$sock-f" -f /dev/null "$@"; }
 trap 'T kill-server 2>/dev/null; F kill-server 2>/dev/null; lab thaw 1 2>/dev/null' EXIT
 env_="env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg"
 src="${TOP_SRCDIR:-$here/../..}"
-# gone TEXT SECONDS: waits (bounded) until the pane no longer shows TEXT.
-gone() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p | grep -qF -- "$1" || return 0
-		sleep 0.1
-	done
-	return 1
-}
 # records: the lines of the newest journal (0 when there is none).
 records() { local j; j=$(ls -t "$LAB_DIR"/state/runs/*.jsonl 2>/dev/null | head -n 1); [ -n "$j" ] && wc -l <"$j" || echo 0; }
 # nothing_opens KEY...: each key opens no dialog and journals nothing.
@@ -175,6 +166,16 @@ check "overridden: Enter now confirms (typed)" shows "Enter: confirm (type the s
 T send-keys Enter
 check "Enter opens the confirmation" shows "type datacenter-2 to run it" 5
 T send-keys Escape
+T send-keys k
+shows "reason:" 5
+T send-keys -l "no promotion in a key test"
+T send-keys Enter
+check "k with a reason skips the step, the reason shown" shows "no promotion in a key test" 10
+if T capture-pane -p | grep -qF "skipped: skipped"; then notok "the skipped step says skipped once"; else ok "the skipped step says skipped once"; fi
+check "the manual step's key line: d marks it done" shows "d: mark done  k: skip  n: note  a: abort" 10
+if T capture-pane -p | grep -qF "drconsole.yml"; then notok "the manual step gives the plan's text, no configuration advice"; else ok "the manual step gives the plan's text, no configuration advice"; fi
+T send-keys d
+check "d marks the manual step done" shows "✓ 3 Point the application's connection string at the new primary" 10
 T send-keys a
 check "a asks to type abort" shows "type abort:" 5
 T send-keys abort Enter

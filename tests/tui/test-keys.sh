@@ -172,10 +172,7 @@ T send-keys -l "no promotion in a key test"
 T send-keys Enter
 check "k with a reason skips the step, the reason shown" shows "no promotion in a key test" 10
 if T capture-pane -p | grep -qF "skipped: skipped"; then notok "the skipped step says skipped once"; else ok "the skipped step says skipped once"; fi
-check "the manual step's key line: d marks it done" shows "d: mark done  k: skip  n: note  a: abort" 10
-if T capture-pane -p | grep -qF "drconsole.yml"; then notok "the manual step gives the plan's text, no configuration advice"; else ok "the manual step gives the plan's text, no configuration advice"; fi
-T send-keys d
-check "d marks the manual step done" shows "✓ 3 Point the application's connection string at the new primary" 10
+check "the next step awaits its confirmation (the lab runs it: not manual)" shows "Enter: confirm  k: skip  n: note  a: abort" 10
 T send-keys a
 check "a asks to type abort" shows "type abort:" 5
 T send-keys abort Enter

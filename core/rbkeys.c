@@ -1,27 +1,30 @@
 /*
- * The keys of a run, by the current step's state:
- *   awaiting   Enter confirms (a manual step: d or Enter marks it done)
- *   guarded    o overrides the failed guards; t attests an unreachable old
+ * The run's actions, by the current step's state:
+ *   awaiting   confirm (typed when the action says so); a manual step is
+ *              marked done; a tabletop's step is narrated
+ *   guarded    override the failed guards; attest an unreachable old
  *              primary down
- *   failed     r retries (unless it may still run), k skips
- *   unknown    r when it cannot still run, d marks it done after a check by hand
- *   always     n notes, a aborts; f while a split brain waits for its fence
- * A held run takes only a; a finished one only s. The engine refuses what
- * is not listed here, so the list says what the keys do.
+ *   failed     retry (unless it may still run), skip
+ *   unknown    retry when it cannot still run, mark done after a check by hand
+ *   always     note, abort; inject in a drill; fence while a split brain
+ *              waits for its fence
+ * A step with requests in flight is not retried, marked or skipped. A
+ * held run takes only the abort; a finished one only a new pick. The engine
+ * refuses what is not allowed here, so the key line says what the keys do.
  */
 #include "config.h"
 
-#include <stdio.h>
 #include <string.h>
 
 #include "conf.h"
 #include "rbkeys.h"
 #include "snapshot.h"
 
-/* Reads what the keys depend on from a run and its last snapshots. */
+/* Reads what the actions depend on from a run and its last snapshots. */
 void rbkeys_read(const struct runbook *rb, struct rbkeys_in *in)
 {
 	memset(in, 0, sizeof *in);
+	in->on = 1;
 	in->finished = rb->finished;
 	in->held = rb->held;
 	in->tabletop = rb->tabletop;
@@ -43,92 +46,59 @@ void rbkeys_read(const struct runbook *rb, struct rbkeys_in *in)
 	in->primary_down = s != NULL && !s->reachable;
 }
 
-/* Appends a key when there is room; returns the new count. */
-static size_t rbkeys_add(struct rbkey *out, size_t n, size_t max, const char *key, const char *what)
+/* Tells whether a step awaiting its confirmation takes act. */
+static int rbkeys_awaiting(const struct rbkeys_in *in, enum rbkey_act act)
 {
-	if (n < max) {
-		out[n].key = key;
-		out[n].what = what;
-		n++;
-	}
-	return n;
+	if (in->tabletop)
+		return act == RBKEY_NARRATE;
+	if (in->manual)
+		return act == RBKEY_DONE;
+	return act == (in->typed ? RBKEY_CONFIRM_TYPED : RBKEY_CONFIRM);
 }
 
-/* Adds the keys of the current step's state; returns the new count. */
-static size_t rbkeys_step(const struct rbkeys_in *in, struct rbkey *out, size_t n, size_t max)
+/*
+ * Tells whether the current step's state takes act (one that changes the
+ * step); requests in flight keep it from being retried, marked or skipped.
+ */
+static int rbkeys_step(const struct rbkeys_in *in, enum rbkey_act act)
 {
-	int free_to_change = !in->pending;
+	if (!in->has_step)
+		return 0;
+	int skip = act == RBKEY_SKIP && !in->pending;
+	int retry = act == RBKEY_RETRY && !in->may_run && !in->pending;
 	switch (in->state) {
 	case RB_AWAITING:
-		if (in->tabletop)
-			n = rbkeys_add(out, n, max, "Enter", "what would you do");
-		else if (in->manual)
-			n = rbkeys_add(out, n, max, "d", "mark done");
-		else
-			n = rbkeys_add(out, n, max, "Enter",
-			               in->typed ? "confirm (type the site)" : "confirm");
-		break;
+		return skip || rbkeys_awaiting(in, act);
 	case RB_GUARDED:
-		n = rbkeys_add(out, n, max, "o", "override guard");
-		if (in->primary_down)
-			n = rbkeys_add(out, n, max, "t", "attest primary down");
-		break;
+		return skip || act == RBKEY_OVERRIDE || (act == RBKEY_ATTEST && in->primary_down);
 	case RB_FAILED:
-		if (!in->may_run && free_to_change)
-			n = rbkeys_add(out, n, max, "r", "retry");
-		break;
+		return skip || retry;
 	case RB_UNKNOWN:
-		if (!in->may_run && free_to_change)
-			n = rbkeys_add(out, n, max, "r", "retry");
-		if (free_to_change)
-			n = rbkeys_add(out, n, max, "d", "mark done (checked)");
-		break;
+		return skip || retry || (act == RBKEY_DONE_CHECKED && !in->pending);
 	default:
-		return n;
+		return 0;
 	}
-	if (free_to_change)
-		n = rbkeys_add(out, n, max, "k", "skip");
-	return n;
 }
 
-/* Lists the keys that do something now, in the order the key line shows them; returns how many. */
-size_t rbkeys_list(const struct rbkeys_in *in, struct rbkey *out, size_t max)
+/* Tells whether the operator can do act to the run now. */
+int rbkeys_applies(const struct rbkeys_in *in, enum rbkey_act act)
 {
-	size_t n = 0;
+	if (!in->on || act == RBKEY_NONE)
+		return 0;
 	if (in->finished)
-		return rbkeys_add(out, n, max, "s", "pick a scenario");
-	if (in->fence_key)
-		n = rbkeys_add(out, n, max, "f", "fence it");
-	if (in->held)
-		return rbkeys_add(out, n, max, "a", "abort");
-	if (in->has_step)
-		n = rbkeys_step(in, out, n, max);
-	if (in->drill)
-		n = rbkeys_add(out, n, max, "i", "inject");
-	n = rbkeys_add(out, n, max, "n", "note");
-	return rbkeys_add(out, n, max, "a", "abort");
-}
-
-/* Tells whether a key is in the list. */
-int rbkeys_has(const struct rbkey *keys, size_t n, const char *key)
-{
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(keys[i].key, key) == 0)
-			return 1;
-	return 0;
-}
-
-/* Writes the list as one line: "o: override guard  n: note  a: abort". */
-void rbkeys_text(const struct rbkey *keys, size_t n, char *buf, size_t len)
-{
-	size_t used = 0;
-	if (len > 0)
-		buf[0] = '\0';
-	for (size_t i = 0; i < n && used < len; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s: %s", i ? "  " : "", keys[i].key,
-		                 keys[i].what);
-		if (w < 0)
-			break;
-		used += (size_t)w;
+		return act == RBKEY_PICK;
+	switch (act) {
+	case RBKEY_PICK:
+		return 0;
+	case RBKEY_FENCE:
+		return in->fence_key;
+	case RBKEY_ABORT:
+		return 1;
+	case RBKEY_NOTE:
+		return !in->held;
+	case RBKEY_INJECT:
+		return !in->held && in->drill;
+	default:
+		return !in->held && rbkeys_step(in, act);
 	}
 }

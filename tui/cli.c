@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <locale.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,4 +117,15 @@ int cli_load_catalog_why(const char *config, struct catalog *cat, int quiet_warn
 int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings)
 {
 	return cli_load_catalog_why(config, cat, quiet_warnings, NULL);
+}
+
+/* Prints a usage error and the hint to --help. */
+void cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("drconsole: ", stderr);
+	va_start(ap, fmt);
+	textout_vprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs(_("\nTry 'drconsole --help' for more information.\n"), stderr);
 }

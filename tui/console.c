@@ -103,7 +103,7 @@ static void console_redirect_stderr(struct console *c)
 }
 
 /* Makes one window per panel of the current layout for the current size. */
-static void console_layout(struct console *c)
+void console_layout(struct console *c)
 {
 	for (size_t i = 0; i < c->n_panes; i++)
 		delwin(c->panes[i].win);
@@ -268,35 +268,6 @@ static unsigned console_refresh(struct console *c)
 	return in;
 }
 
-/* Draws the help overlay listing every key. */
-static void console_draw_help(struct console *c)
-{
-	static const char *const lines[] = {
-	    "q          quit (during a run: asks first; the run stays open)",
-	    "?          this help (any key closes it)",
-	    "1 .. 9     switch layout (overview, incident, drill, compact)",
-	    "Tab        move the focus to the next panel",
-	    "Up/Down    scroll the focused panel; PgUp/PgDn by a page",
-	    "Ctrl-L     repaint the whole screen",
-	    "K          show an unknown host key set aside with Esc again",
-	    "s          pick a recovery scenario and start its run",
-	    "Enter      confirm the current step (the runbook lists the keys now)",
-	    "o / t      override failed guards / attest the old primary down",
-	    "r k d      retry, skip (a reason), mark done (manual or unknown)",
-	    "n / a      add a note to the journal / abort the run",
-	    "f          fence an old primary that came back writable (split brain)",
-	    "F          disarm the kept fence (after a failback; type the site)",
-	};
-	int n = (int)(sizeof lines / sizeof lines[0]);
-	WINDOW *win = draw_dialog(&c->theme, "keys", n + 4, 74);
-	if (win == NULL)
-		return;
-	for (int i = 0; i < n && i + 2 < getmaxy(win) - 1; i++)
-		draw_text(win, i + 2, 2, getmaxx(win) - 4, A_NORMAL, lines[i]);
-	wnoutrefresh(win);
-	delwin(win);
-}
-
 /*
  * Draws a pane's frame and title over its content, and how much its
  * scrolling hides; the focused pane's title starts with a marker, which
@@ -325,6 +296,10 @@ static void console_frame(struct console *c, const struct console_pane *p, int f
 static void console_draw(struct console *c)
 {
 	struct view v = console_panel_view(c);
+	struct keys_state keys;
+	console_keys_state(c, &keys);
+	v.key_state = &keys;
+	v.keys = keys.run.on ? console_keys_run(c) : NULL;
 	if (c->too_small) {
 		erase();
 		char msg[96];
@@ -350,7 +325,9 @@ static void console_draw(struct console *c)
 	}
 	/* An overlay goes back on top of whatever was redrawn under it. */
 	if (c->help && (any || c->overlay_dirty))
-		console_draw_help(c);
+		console_help_draw(c);
+	if (c->pick_on && (any || c->overlay_dirty))
+		console_pick_draw(c);
 	if (c->prompt.purpose != PROMPT_NONE && (any || c->overlay_dirty))
 		prompt_draw(&c->prompt, &c->theme);
 	if (c->hostkey.open && (any || c->overlay_dirty))
@@ -390,17 +367,6 @@ void console_flash(struct console *c, const char *word)
 	console_mark(c, PANEL_IN_RUN);
 }
 
-/* Switches to the layout bound to a digit key, if there is one. */
-static void console_switch(struct console *c, int key)
-{
-	for (size_t i = 0; i < c->cat.layouts.n; i++)
-		if (c->cat.layouts.items[i].key == key - '0') {
-			c->layout = &c->cat.layouts.items[i];
-			console_layout(c);
-			return;
-		}
-}
-
 /* Writes the key the operator accepted to known_hosts and has the site connect again. */
 static void console_accept_hostkey(struct console *c)
 {
@@ -422,7 +388,7 @@ static void console_accept_hostkey(struct console *c)
 }
 
 /* Handles a key while the host key dialog is open. */
-static void console_hostkey_key(struct console *c, int ch)
+void console_hostkey_key(struct console *c, int ch)
 {
 	enum hostkey_answer a = hostkey_dialog_key(&c->hostkey, ch);
 	if (a == HOSTKEY_ACCEPT)
@@ -438,7 +404,7 @@ static void console_hostkey_key(struct console *c, int ch)
  * q or Ctrl-C) or, with nobody to ask (a signal, the terminal gone), journals
  * that the console left the run open and gives its locks back.
  */
-static void console_quit(struct console *c, const char *reason)
+void console_quit(struct console *c, const char *reason)
 {
 	if (!runhost_going(&c->run)) {
 		c->quit = 1;
@@ -453,80 +419,21 @@ static void console_quit(struct console *c, const char *reason)
 	}
 }
 
-/* Handles one key. */
-static void console_key(struct console *c, int ch)
+/* K: offers again the unknown host key set aside with Esc, if there is one. */
+void console_hostkey_reopen(struct console *c, int ch)
 {
-	if (console_follow_key(c, ch))
-		return; /* following: nothing may change */
-	if (c->hostkey.open && ch != KEY_RESIZE) {
-		console_hostkey_key(c, ch);
-		return;
-	}
-	if (c->prompt.purpose == PROMPT_DISARM && ch != KEY_RESIZE) {
+	(void)ch;
+	hostkey_dialog_reopen(&c->hostkey);
+	c->overlay_dirty = hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
+}
+
+/* Handles a key of a typed dialog: the disarm dialog's, or a run's (and a drill's). */
+void console_dialog_key(struct console *c, int ch)
+{
+	if (c->prompt.purpose == PROMPT_DISARM)
 		console_fence_prompt(c, ch);
-		return;
-	}
-	if (c->prompt.purpose != PROMPT_NONE && ch != KEY_RESIZE) {
+	else
 		console_run_prompt(c, ch);
-		return;
-	}
-	if (c->help && ch != KEY_RESIZE) {
-		c->help = 0;
-		console_dirty_all(c);
-		return;
-	}
-	if (console_run_key(c, ch) || console_fence_key(c, ch))
-		return;
-	struct console_pane *p = c->n_panes ? &c->panes[c->focus] : NULL;
-	switch (ch) {
-	case 'q':
-	case 'Q':
-		console_quit(c, NULL);
-		break;
-	case '?':
-		c->help = 1;
-		c->overlay_dirty = 1;
-		break;
-	case 'K':
-		hostkey_dialog_reopen(&c->hostkey);
-		c->overlay_dirty = hostkey_dialog_offer(&c->hostkey, c->snaps, c->cat.cf.n_sites);
-		break;
-	case '\t':
-		if (c->n_panes) {
-			c->panes[c->focus].dirty = 1;
-			c->focus = (c->focus + 1) % (int)c->n_panes;
-			c->panes[c->focus].dirty = 1;
-		}
-		break;
-	case KEY_UP:
-	case KEY_DOWN:
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-		if (p != NULL) {
-			int page = getmaxy(p->win) - 2, d = ch == KEY_UP      ? -1
-			                                    : ch == KEY_DOWN  ? 1
-			                                    : ch == KEY_PPAGE ? -page
-			                                                      : page;
-			int most = p->lines - page > 0 ? p->lines - page : 0;
-			int to = p->scroll + d < 0      ? 0
-			         : p->scroll + d > most ? most
-			                                : p->scroll + d;
-			p->dirty = to != p->scroll;
-			p->scroll = to;
-		}
-		break;
-	case CONSOLE_CTRL('l'):
-		clearok(curscr, TRUE);
-		console_dirty_all(c);
-		break;
-	case KEY_RESIZE:
-		console_layout(c);
-		break;
-	default:
-		if (ch >= '1' && ch <= '9')
-			console_switch(c, ch);
-		break;
-	}
 }
 
 /*

@@ -14,9 +14,11 @@
 #include "filestamp.h"
 #include "fencekeep.h"
 #include "hostkey_dialog.h"
+#include "keys.h"
 #include "layout.h"
 #include "logpipe.h"
 #include "panel.h"
+#include "pick.h"
 #include "prompt.h"
 #include "runhost.h"
 #include "schedule_runs.h"
@@ -41,7 +43,11 @@ struct console {
 	struct console_pane panes[LAYOUT_MAX_PANELS];
 	size_t n_panes;
 	int focus;
-	int help;
+	int help;        /* the help overlay is open */
+	int help_scroll; /* its first row shown */
+	struct pick pick; /* the scenario picker, when pick_on */
+	int pick_on;
+	char pick_note[256]; /* why the picked scenario did not start */
 	struct hostkey_dialog hostkey;
 	struct prompt prompt;  /* a typed-input dialog, when prompt.purpose is set */
 	struct runhost run;    /* the recovery run, when run.active */
@@ -91,13 +97,68 @@ struct console {
 	char wash_well[256], wash_badly[256]; /* its answers so far */
 };
 
+/* The modes of the console's keys: one key table each (console_keys.c). */
+enum console_keys_mode {
+	CONSOLE_KEYS_VIEW,    /* the panels' keys, in every mode below that falls back to them */
+	CONSOLE_KEYS_CONSOLE, /* no run going */
+	CONSOLE_KEYS_RUN,
+	CONSOLE_KEYS_DRILL,
+	CONSOLE_KEYS_PICK,
+	CONSOLE_KEYS_PICK_STEPS,
+	CONSOLE_KEYS_DIALOG,
+	CONSOLE_KEYS_HOSTKEY,
+	CONSOLE_KEYS_HELP,
+	CONSOLE_KEYS_FOLLOW,
+	CONSOLE_KEYS_N
+};
+
+extern const struct keys_table console_keys_tables[CONSOLE_KEYS_N];
+
+void console_key(struct console *c, int ch);
+void console_keys_state(const struct console *c, struct keys_state *s);
+const struct keys_table *console_keys_mode(const struct console *c);
+const struct keys_table *console_keys_run(const struct console *c);
+void console_layout(struct console *c);
+void console_quit(struct console *c, const char *reason);
+void console_hostkey_key(struct console *c, int ch);
+void console_hostkey_reopen(struct console *c, int ch);
+void console_dialog_key(struct console *c, int ch);
+void console_view_quit(struct console *c, int ch);
+void console_view_focus(struct console *c, int ch);
+void console_view_scroll(struct console *c, int ch);
+void console_view_repaint(struct console *c, int ch);
+void console_view_layout(struct console *c, int ch);
+void console_help_open(struct console *c, int ch);
+void console_help_scroll(struct console *c, int ch);
+void console_help_close(struct console *c, int ch);
+void console_help_draw(struct console *c);
+void console_pick_open(struct console *c, int ch);
+void console_pick_move(struct console *c, int ch);
+void console_pick_number(struct console *c, int ch);
+void console_pick_enter(struct console *c, int ch);
+void console_pick_back(struct console *c, int ch);
+void console_pick_erase(struct console *c, int ch);
+void console_pick_type(struct console *c, int ch);
+void console_pick_draw(struct console *c);
+void console_run_fence(struct console *c, int ch);
+void console_run_confirm(struct console *c, int ch);
+void console_run_done(struct console *c, int ch);
+void console_run_override(struct console *c, int ch);
+void console_run_attest(struct console *c, int ch);
+void console_run_retry(struct console *c, int ch);
+void console_run_skip(struct console *c, int ch);
+void console_run_note(struct console *c, int ch);
+void console_run_abort(struct console *c, int ch);
+void console_drill_narrate(struct console *c, int ch);
+void console_drill_inject(struct console *c, int ch);
+void console_fence_now(struct console *c, int ch);
+void console_fence_ask_disarm(struct console *c, int ch);
 void console_dirty_all(struct console *c);
 void console_mark(struct console *c, unsigned inputs);
 int64_t console_now(const struct console *c);
 void console_use_layout(struct console *c, const char *name);
 void console_show_run(struct console *c);
 void console_flash(struct console *c, const char *word);
-int console_run_key(struct console *c, int ch);
 void console_run_prompt(struct console *c, int ch);
 void console_run_pump(struct console *c);
 void console_run_offer_resume(struct console *c);
@@ -105,7 +166,6 @@ void console_run_ask_detach(struct console *c);
 void console_fence_start(struct console *c);
 void console_fence_tick(struct console *c);
 int console_fence_split(const struct console *c);
-int console_fence_key(struct console *c, int ch);
 void console_fence_prompt(struct console *c, int ch);
 void console_fence_stop(struct console *c);
 void console_watch_read(struct console *c);
@@ -113,12 +173,11 @@ void console_follow_read(struct console *c);
 const char *console_follow_note(const struct console *c);
 void console_follow_stop(struct console *c);
 int console_follow_pin(struct console *c, const char *run, char **cause);
-int console_follow_key(struct console *c, int ch);
 void console_schedule_read(struct console *c);
-int console_run_start(struct console *c, const struct scenario *sc, const char *mode);
+int console_run_start(struct console *c, const struct scenario *sc, const char *mode, char *note,
+                      size_t len);
 const char *console_drill_word(const struct console *c);
 void console_drill_ask_mode(struct console *c, const struct scenario *sc);
-int console_drill_key(struct console *c, int ch);
 int console_drill_answer(struct console *c, const char *typed);
 void console_drill_cancel(struct console *c, enum prompt_purpose was);
 void console_drill_pump(struct console *c);

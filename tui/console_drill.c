@@ -74,24 +74,22 @@ static void drill_narrate_open(struct console *c, const struct rb_step *st)
 	            "%s", body);
 }
 
-/* Handles a drill's own keys (i, and Enter in a tabletop); returns 1 when the key was one. */
-int console_drill_key(struct console *c, int ch)
+/* i: asks the event to inject into the drill. */
+void console_drill_inject(struct console *c, int ch)
+{
+	(void)ch;
+	prompt_open(&c->prompt, PROMPT_INJECT, _("inject"), _("event:"), "%s",
+	            _("An event injected into the drill (a new failure, a message, a "
+	              "surprise): journaled and shown in the events."));
+}
+
+/* Enter in a tabletop: narrates the current step and asks what would be done. */
+void console_drill_narrate(struct console *c, int ch)
 {
 	struct runbook *rb = drill_run(c);
-	if (rb == NULL || rb->finished)
-		return 0;
-	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
-	if (ch == 'i') {
-		prompt_open(&c->prompt, PROMPT_INJECT, _("inject"), _("event:"), "%s",
-		            _("An event injected into the drill (a new failure, a message, a "
-		            "surprise): journaled and shown in the events."));
-	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && rb->tabletop && st != NULL &&
-	           st->state == RB_AWAITING) {
-		drill_narrate_open(c, st);
-	} else {
-		return 0;
-	}
-	return 1;
+	(void)ch;
+	if (rb != NULL && rb->current < rb->n)
+		drill_narrate_open(c, &rb->steps[rb->current]);
 }
 
 /* Starts the drill picked in the mode typed; 0 started, -1 with a note. */
@@ -105,7 +103,7 @@ static int drill_start(struct console *c, const char *typed)
 		         _("Type live or tabletop, or Esc to back out."));
 		return -1;
 	}
-	if (console_run_start(c, c->drill_pick, mode) == -1)
+	if (console_run_start(c, c->drill_pick, mode, c->prompt.note, sizeof c->prompt.note) == -1)
 		return -1;
 	c->drill_pick = NULL;
 	c->wash_done = 0;

@@ -101,9 +101,10 @@ static void fence_notice(struct console *c, const char *title, const char *text)
  * otherwise says why not (no fence kept, or the site is not writable: the
  * kept fence then fires on its own the moment it is).
  */
-static void fence_now(struct console *c)
+void console_fence_now(struct console *c, int ch)
 {
 	char why[512];
+	(void)ch;
 	if (!c->keep_on) {
 		fence_notice(c, _("fence"),
 		             _("Nothing is fenced from a capture: open the live console."));
@@ -128,8 +129,9 @@ static void fence_now(struct console *c)
 }
 
 /* F: asks for the fenced site's name to disarm the kept fence, or says why there is none. */
-static void fence_disarm_open(struct console *c)
+void console_fence_ask_disarm(struct console *c, int ch)
 {
+	(void)ch;
 	const struct fencestate *fs = &c->keep.st;
 	char by[400], label[96], why[512];
 	if (!c->keep_on || !fencekeep_armed(&c->keep)) {
@@ -155,18 +157,6 @@ static void fence_disarm_open(struct console *c)
 	            fs->arm.by.run, fs->arm.reason[0] ? fs->arm.reason : _("no reason given"),
 	            fs->site);
 	c->overlay_dirty = 1;
-}
-
-/* Handles f and F (the run's own f comes first); returns 1 when the key was one of them. */
-int console_fence_key(struct console *c, int ch)
-{
-	if (ch == 'f')
-		fence_now(c);
-	else if (ch == 'F')
-		fence_disarm_open(c);
-	else
-		return 0;
-	return 1;
 }
 
 /* Disarms the kept fence when typed is its site's name; says the outcome, which is an event too. */

@@ -133,31 +133,6 @@ static void follow_mode_read(struct console *c)
 }
 
 /*
- * In follow mode, takes every key but those that only look (q, ?, Tab,
- * arrows, PgUp/PgDn, Ctrl-L, layouts): 1 when the key was taken (ignored).
- */
-int console_follow_key(struct console *c, int ch)
-{
-	if (!c->follow_mode)
-		return 0;
-	switch (ch) {
-	case 'q':
-	case 'Q':
-	case '?':
-	case '\t':
-	case KEY_UP:
-	case KEY_DOWN:
-	case KEY_PPAGE:
-	case KEY_NPAGE:
-	case KEY_RESIZE:
-	case CONSOLE_CTRL('l'):
-		return 0;
-	default:
-		return !(ch >= '1' && ch <= '9');
-	}
-}
-
-/*
  * Follows the watcher's run (from the once-a-second tick, after
  * console_watch_read): the run under way named in watch.json, read again
  * whenever its journal grew; or, once over, its last run while it still

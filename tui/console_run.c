@@ -1,5 +1,6 @@
 /*
- * The recovery run in the console: s picks a scenario; Enter confirms the
+ * The recovery run in the console, the functions its keys call (bound in
+ * console_keys.c, which says when each applies): Enter confirms the
  * current step (its dialog shows the site, host, role and the exact
  * command, and a typed confirmation takes the site's name); o overrides
  * failed guards (typing the guard's name), t attests that an unreachable old
@@ -9,7 +10,6 @@
  * (when fence_on_return is off). The panels keep refreshing under every dialog.
  */
 #include "config.h"
-#include "drillrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +18,6 @@
 #include "console.h"
 #include "i18n.h"
 #include "probe_sql.h"
-#include "rbkeys.h"
 #include "verdict.h"
 
 /* Returns the run, or NULL when none is going. */
@@ -79,28 +78,6 @@ static void run_confirm_open(struct console *c, struct rb_step *st)
 	prompt_open(&c->prompt, PROMPT_CONFIRM, _("confirm the step"), label, "%s", body);
 }
 
-/* Opens the list of scenarios to pick from. */
-static void run_pick_open(struct console *c)
-{
-	char body[1800] = "";
-	size_t n = 0;
-	for (size_t i = 0; i < c->cat.scenarios.n && n < sizeof body; i++) {
-		const struct scenario *sc = &c->cat.scenarios.items[i];
-		n += (size_t)snprintf(body + n, sizeof body - n,
-		                      _("%zu. %s  (%zu steps, estimated %lld min)\n"), i + 1, sc->name,
-		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
-	}
-	for (size_t i = 0; i < c->cat.drill_runs.n && n < sizeof body; i++) {
-		const struct scenario *sc = &c->cat.drill_runs.items[i];
-		n += (size_t)snprintf(body + n, sizeof body - n,
-		                      _("%sD%zu. %s  (drill: %zu steps, estimated %lld min)\n"),
-		                      i == 0 ? _("\nDrills (live or tabletop):\n") : "", i + 1, sc->name,
-		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
-	}
-	prompt_open(&c->prompt, PROMPT_PICK, _("recovery scenarios and drills"),
-	            _("number or name (D<n>: a drill), then Enter:"), "%s", body);
-}
-
 /* Opens the override of the current step's failed guards. */
 static void run_override_open(struct console *c, struct rb_step *st)
 {
@@ -123,99 +100,97 @@ static void run_override_open(struct console *c, struct rb_step *st)
 	prompt_open(&c->prompt, PROMPT_OVERRIDE, _("override guards"), label, "%s", body);
 }
 
-/* Tells whether a key does something now, as the runbook's key line says. */
-static int run_key_applies(const struct runbook *rb, const char *key)
+/* f: fences the old primary that came back writable, when fence_on_return is off. */
+void console_run_fence(struct console *c, int ch)
 {
-	struct rbkeys_in in;
-	struct rbkey keys[RBKEYS_MAX];
-	rbkeys_read(rb, &in);
-	return rbkeys_has(keys, rbkeys_list(&in, keys, RBKEYS_MAX), key);
+	(void)ch;
+	runbook_fence_returned_now(run_of(c));
 }
 
-/* Handles a run key; returns 1 when the key was the run's. */
-int console_run_key(struct console *c, int ch)
+/* Enter: opens the current step's confirmation. */
+void console_run_confirm(struct console *c, int ch)
 {
-	struct runbook *rb = run_of(c);
-	struct rb_step *st = run_step(c);
+	(void)ch;
+	run_confirm_open(c, run_step(c));
+}
+
+/* d (or Enter on a manual step): marks the current step done. */
+void console_run_done(struct console *c, int ch)
+{
+	(void)ch;
+	runbook_manual_done(run_of(c));
+}
+
+/* o: asks for the name of the first failed guard, to override the failed guards. */
+void console_run_override(struct console *c, int ch)
+{
+	(void)ch;
+	run_override_open(c, run_step(c));
+}
+
+/* t: asks for the old primary's name, to attest it is down. */
+void console_run_attest(struct console *c, int ch)
+{
 	const struct site *p = conf_primary(&c->cat.cf);
-	int starting = c->run.active && c->run.phase != RUNHOST_RUNNING;
-	if (console_drill_key(c, ch)) {
-		; /* i, and Enter in a tabletop */
-	} else if (ch == 's' && c->agents != NULL && !starting && (rb == NULL || rb->finished)) {
-		run_pick_open(c);
-	} else if (ch == 'f' && rb != NULL && rb->split_brain) {
-		runbook_fence_returned_now(
-		    rb); /* the alarm's own key, when fence_on_return is off */
-	} else if (st == NULL) {
-		return 0;
-	} else if ((ch == '\n' || ch == '\r' || ch == KEY_ENTER) && st->state == RB_AWAITING) {
-		if (st->plan->action->kind == ACTION_MANUAL)
-			runbook_manual_done(rb);
-		else
-			run_confirm_open(c, st);
-	} else if (ch == 'o' && st->state == RB_GUARDED) {
-		run_override_open(c, st);
-	} else if (ch == 't' && st->state == RB_GUARDED && p != NULL) {
-		prompt_open(
-		    &c->prompt, PROMPT_ATTEST, _("attest the old primary is down"), _("type its name:"),
-		    _("You attest that %s (%s) is down and will stay down: it cannot come back "
-		    "as a primary. This is journaled with your name."),
-		    p->name, p->ssh.host);
-	} else if (ch == 'r') {
-		runbook_retry(rb);
-	} else if (ch == 'd' && run_key_applies(rb, "d")) {
-		runbook_manual_done(rb);
-	} else if (ch == 'k' && run_key_applies(rb, "k")) {
-		prompt_open(&c->prompt, PROMPT_SKIP, _("skip the step"),
-		            _("reason:"), _("Skip %s? The reason is journaled."), st->plan->action->name);
-	} else if (ch == 'n') {
-		prompt_open(&c->prompt, PROMPT_NOTE, _("note"), _("note:"), "%s",
-		            _("A note for the journal and the report."));
-	} else if (ch == 'a') {
-		prompt_open(&c->prompt, PROMPT_ABORT, _("abort the run"), _("type abort:"),
-		            _("Abort %s? Steps already done stay done; nothing more is run."),
-		            rb->scenario->name);
-	} else {
-		return 0;
-	}
-	c->overlay_dirty = 1;
-	console_run_pump(c);
-	return 1;
+	(void)ch;
+	if (p == NULL)
+		return;
+	prompt_open(&c->prompt, PROMPT_ATTEST, _("attest the old primary is down"), _("type its name:"),
+	            _("You attest that %s (%s) is down and will stay down: it cannot come back "
+	              "as a primary. This is journaled with your name."),
+	            p->name, p->ssh.host);
 }
 
-/*
- * Starts the picked scenario, or asks a drill's mode first (1: that dialog
- * is open); a note when it cannot.
- */
-static int run_pick(struct console *c, const char *typed)
+/* r: runs the current step again. */
+void console_run_retry(struct console *c, int ch)
 {
-	const struct scenario *sc = drillrun_find(&c->cat, typed);
-	if (sc == NULL) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, _("No scenario '%s'."), typed);
-		return -1;
-	}
-	if (drillrun_is_drill(&c->cat, sc)) {
-		console_drill_ask_mode(c, sc);
-		return 1;
-	}
-	return console_run_start(c, sc, NULL);
+	(void)ch;
+	runbook_retry(run_of(c));
+}
+
+/* k: asks the reason to skip the current step. */
+void console_run_skip(struct console *c, int ch)
+{
+	(void)ch;
+	prompt_open(&c->prompt, PROMPT_SKIP, _("skip the step"), _("reason:"),
+	            _("Skip %s? The reason is journaled."), run_step(c)->plan->action->name);
+}
+
+/* n: asks a note for the journal. */
+void console_run_note(struct console *c, int ch)
+{
+	(void)ch;
+	prompt_open(&c->prompt, PROMPT_NOTE, _("note"), _("note:"), "%s",
+	            _("A note for the journal and the report."));
+}
+
+/* a: asks to type abort. */
+void console_run_abort(struct console *c, int ch)
+{
+	(void)ch;
+	prompt_open(&c->prompt, PROMPT_ABORT, _("abort the run"), _("type abort:"),
+	            _("Abort %s? Steps already done stay done; nothing more is run."),
+	            run_of(c)->scenario->name);
 }
 
 /*
  * Starts a run of sc, a drill's in mode (RUNHOST_DRILL or RUNHOST_TABLETOP,
- * or NULL), the runbook first on screen; -1 with a note when it cannot.
+ * or NULL), the runbook first on screen, the picker closed; -1 with a note
+ * (into note) when it cannot.
  */
-int console_run_start(struct console *c, const struct scenario *sc, const char *mode)
+int console_run_start(struct console *c, const struct scenario *sc, const char *mode, char *note,
+                      size_t len)
 {
 	char *cause = NULL;
 	runhost_stop(&c->run); /* the finished run before, if any */
 	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
 	                        c->keep_on ? &c->keep : NULL, NULL, mode};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
-		snprintf(c->prompt.note, sizeof c->prompt.note, _("Cannot start: %s"), cause);
+		snprintf(note, len, _("Cannot start: %s"), cause);
 		free(cause);
 		return -1;
 	}
+	c->pick_on = 0;
 	console_show_run(c); /* the runbook first */
 	return 0;
 }
@@ -319,8 +294,6 @@ static int run_answer(struct console *c, const char *typed)
 {
 	struct runbook *rb = run_of(c);
 	switch (c->prompt.purpose) {
-	case PROMPT_PICK:
-		return run_pick(c, typed);
 	case PROMPT_CONFIRM:
 		switch (runbook_confirm(rb, typed)) {
 		case RB_CONFIRM_MISTYPED:

@@ -6,7 +6,6 @@
 
 #include <getopt.h>
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "catalog.h"
 #include "cli.h"
 #include "i18n.h"
-#include "textout.h"
 
 static const char main_usage[] = N_(
 	"Usage: drconsole [OPTIONS] [COMMAND [ARGS]]\n"
@@ -89,17 +87,6 @@ static void main_locale(void)
 	bindtextdomain(PACKAGE, dir != NULL && dir[0] != '\0' ? dir : LOCALEDIR);
 	textdomain(PACKAGE);
 #endif
-}
-
-/* Prints a usage error and the hint to --help. */
-void cli_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("drconsole: ", stderr);
-	va_start(ap, fmt);
-	textout_vprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs(_("\nTry 'drconsole --help' for more information.\n"), stderr);
 }
 
 /* Parses the global options and runs the command. */

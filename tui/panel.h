@@ -28,6 +28,9 @@ struct view_schedule {
 	const char *error; /* why the runs could not be read (due is then empty), or NULL */
 };
 
+struct keys_table;
+struct keys_state;
+
 struct view {
 	const struct conf *cf;
 	const struct site_status *sites;
@@ -44,6 +47,8 @@ struct view {
 	const char *run_flash;     /* a brief word on the run (a note journaled), or NULL */
 	const char *journal_error; /* why the run's journal cannot be written, or NULL */
 	const char *drill;         /* "DRILL" or "TABLETOP" while a drill runs, or NULL */
+	const struct keys_table *keys;       /* the run's key table, for its key line, or NULL */
+	const struct keys_state *key_state;  /* what its bindings read now */
 	const struct fencestate *fence; /* the fence kept in the state folder, NULL: not known */
 	const char *fence_error;        /* why fence.json cannot be read, or NULL */
 	int fence_split;                /* a split brain holds with the kept fence's site writable */

@@ -18,9 +18,12 @@
 #include "duration.h"
 #include "i18n.h"
 #include "panel.h"
-#include "rbkeys.h"
+#include "i18n.h"
+#include "keys.h"
 #include "runbook.h"
 #include "utf8.h"
+
+#define RUNBOOK_KEYS_MAX 16 /* keys on the key line, at most */
 
 /* Returns a step state's glyph. */
 static const char *runbook_glyph(const struct theme *t, enum rb_state s)
@@ -247,27 +250,25 @@ static int runbook_steps(WINDOW *w, int y, int wd, const struct view *v, const s
 }
 
 /*
- * Draws the keys that apply now (after a brief word, when there is one) on
+ * Draws the keys that apply now, as the run's key table says (after a brief
+ * word, when there is one) on
  * the lines ending at line last, as many as the width needs, a key never cut
  * in two; returns the lines used.
  */
-static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v, const struct runbook *rb)
+static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v)
 {
 	const struct theme *t = v->theme;
-	struct rbkeys_in in;
-	struct rbkey keys[RBKEYS_MAX];
-	char item[RBKEYS_MAX][96], line[RBKEYS_MAX][256];
+	const struct keys_binding *keys[RUNBOOK_KEYS_MAX];
+	char item[RUNBOOK_KEYS_MAX][96], line[RUNBOOK_KEYS_MAX][256];
 	int n_lines = 0, room = wd - 2;
-	rbkeys_read(rb, &in);
-	in.drill |= v->drill != NULL;
-	size_t n = rbkeys_list(&in, keys, RBKEYS_MAX);
+	size_t n = keys_line(v->keys, v->key_state, keys, RUNBOOK_KEYS_MAX);
 	for (size_t i = 0; i < n; i++)
-		snprintf(item[i], sizeof item[i], "%s: %s", keys[i].key, keys[i].what);
+		snprintf(item[i], sizeof item[i], "%s: %s", keys[i]->label, _(keys[i]->help));
 	line[0][0] = '\0';
 	int used = v->run_flash != NULL ? utf8_width(v->run_flash) + 2 : 0;
 	for (size_t i = 0; i < n; i++) {
 		int need = utf8_width(item[i]) + (line[n_lines][0] ? 2 : 0);
-		if (used > 0 && used + need > room && n_lines + 1 < RBKEYS_MAX) {
+		if (used > 0 && used + need > room && n_lines + 1 < RUNBOOK_KEYS_MAX) {
 			line[++n_lines][0] = '\0';
 			used = 0;
 			need = utf8_width(item[i]);
@@ -313,8 +314,8 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 		y += draw_wrap(w, y, 1, wd - 2, theme_attr(t, THEME_WARN) | A_BOLD, v->run_owner);
 	y = runbook_heading(w, y, wd, v, rb);
 	int keys = 0, list = 0;
-	if (v->run_owner == NULL && h - 2 >= y)
-		keys = runbook_keys(w, h - 2, wd, v, rb);
+	if (v->run_owner == NULL && v->keys != NULL && h - 2 >= y)
+		keys = runbook_keys(w, h - 2, wd, v);
 	int bottom = h - 1 - keys;
 	if (bottom > y) {
 		WINDOW *mid = derwin(w, bottom - y, wd, y, 0);

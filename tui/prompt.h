@@ -9,7 +9,6 @@
 
 enum prompt_purpose {
 	PROMPT_NONE,
-	PROMPT_PICK,     /* a scenario, by number or name */
 	PROMPT_CONFIRM,  /* the current step */
 	PROMPT_OVERRIDE, /* failed guards */
 	PROMPT_ATTEST,   /* the old primary is down */

@@ -30,7 +30,7 @@ lab kill-pg 1
 wait_for "datacenter-1 down" || { echo "the primary did not show down"; exit 1; }
 T send-keys s
 wait_for "number or name"
-T send-keys 2 Enter
+T send-keys 2 Enter Enter
 wait_for "2 promote_standby  0:00/3:00  awaiting confirmation"
 T send-keys Enter
 wait_for "type datacenter-2 to run it"

@@ -34,8 +34,12 @@ check "the console is up with both sites" shows "datacenter-2 standby" 20
 T send-keys s
 check "s lists the drills beside the scenarios" shows "D2. 랜섬웨어 감염" 20
 check "... and the scenarios" shows "2. 데이터베이스 장애" 5
-T send-keys D2 Enter
+T send-keys D2 Enter Enter
 check "a drill asks live or tabletop" shows "type live or tabletop:" 10
+T send-keys Escape
+check "Esc backs out to the drill's steps in the picker" shows "a drill: live or tabletop is asked next" 5
+T send-keys Escape
+check "Esc again: back to the list" shows "D2. 랜섬웨어 감염" 5
 T send-keys Escape
 sleep 1
 # backed_out: the dialog is gone, no drill is named, and no journal was begun.
@@ -43,7 +47,7 @@ backed_out() { ! T capture-pane -p | grep -qE "type live or tabletop|TABLETOP|DR
 check "Esc backs out: no run, no journal" backed_out
 T send-keys s
 shows "D2. 랜섬웨어 감염" 10
-T send-keys D2 Enter
+T send-keys D2 Enter Enter
 shows "type live or tabletop:" 10
 T send-keys walk Enter
 check "a mode that is neither is refused" shows "Type live or tabletop" 10

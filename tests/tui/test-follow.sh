@@ -39,7 +39,7 @@ G new-session -d -x 110 -y 40 "$env_ $prog -c $LAB_CONFIG --follow --no-probe; s
 fcheck "a follower started before the run says FOLLOWING" fshows F "FOLLOWING" 20
 T send-keys s
 check "s lists the scenarios" shows "3. 네트워크 장애" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 check "the run starts" shows "네트워크 장애  0:0" 20
 check "step 1 awaits its confirmation" shows "1 Activate the backup network path" 20
 fcheck "the follower finds the run in progress and shows its steps" fshows F "1 Activate the backup network path" 10

@@ -32,15 +32,6 @@ start() {
 	sleep 0.3
 	T new-session -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG_STATE_HOME=$LAB_DIR/xdg $prog -c $1; sleep 120"
 }
-# gone TEXT SECONDS: waits (bounded) until the pane no longer shows TEXT.
-gone() {
-	local end=$((SECONDS + $2))
-	while [ "$SECONDS" -le "$end" ]; do
-		T capture-pane -p | grep -qF -- "$1" || return 0
-		sleep 0.2
-	done
-	return 1
-}
 # confirm: confirms the current step with a key, as an operator would.
 confirm() { T send-keys Enter && shows "Enter runs it" 20 && T send-keys Enter; }
 
@@ -52,7 +43,7 @@ start "$conf"
 check "the console is up with both sites" shows "datacenter-2 standby" 20
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 check "네트워크 장애 starts" shows "네트워크 장애  0:" 20
 journal=$(ls "$full"/runs/*.jsonl | tail -n 1)
 before=$(wc -l <"$LAB_DIR/app/actions.log" 2>/dev/null || echo 0)
@@ -103,8 +94,8 @@ until B capture-pane -p | grep -qF "datacenter-2 standby" || [ "$SECONDS" -gt "$
 T send-keys s
 B send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
-B send-keys 3 Enter
+T send-keys 3 Enter Enter
+B send-keys 3 Enter Enter
 sleep 8
 a=$(T capture-pane -p)
 b=$(B capture-pane -p)

@@ -49,7 +49,7 @@ shows "datacenter-1 down" 20
 # Step 1 (no confirmation: it runs as the run starts).
 T send-keys s
 shows "number or name" 20
-T send-keys 2 Enter
+T send-keys 2 Enter Enter
 shows "데이터베이스 장애  0:0" 20 # the run has begun: its first step goes at once
 # A dropped SSH session to the jump host: SIGHUP, the same case as a kill.
 pkill -HUP -P "$(T display-message -p '#{pane_pid}')" -x drconsole

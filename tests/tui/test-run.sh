@@ -31,7 +31,7 @@ check "the console is up with both sites" shows "datacenter-2 standby" 20
 # 1. The primary is alive: the promotion must not happen.
 T send-keys s
 check "s lists the scenarios" shows "2. 데이터베이스 장애" 20
-T send-keys 2 Enter
+T send-keys 2 Enter Enter
 check "the run starts with the runbook first" shows "데이터베이스 장애  0:0" 20
 check "the promotion is guarded while the primary is writable" shows "primary_fenced: datacenter-1 answers as a writable primary" 20
 # At 80x24 the timer and the keys that apply stay on screen, scrolled or not.
@@ -87,7 +87,7 @@ renew T -d -x 110 -y 40 "env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=xterm-256color XDG
 shows "datacenter-2 standby" 20
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 check "네트워크 장애 starts" shows "activate_backup_network" 20
 # A second console at the same time: it shows the sites, but cannot start a run.
 B() { tmux -L "$sock-b" -f /dev/null "$@"; }
@@ -96,7 +96,7 @@ end=$((SECONDS + 10))
 until B capture-pane -p | grep -qF "datacenter-2 primary" || [ "$SECONDS" -gt "$end" ]; do sleep 0.2; done
 B send-keys Escape s
 sleep 0.5
-B send-keys 1 Enter
+B send-keys 1 Enter Enter
 end=$((SECONDS + 5))
 until B capture-pane -p | grep -qF "another console runs a recovery" || [ "$SECONDS" -gt "$end" ]; do sleep 0.2; done
 if B capture-pane -p | grep -qF "another console runs a recovery against" &&
@@ -156,7 +156,7 @@ lab kill-pg 1 >/dev/null 2>&1
 check "the primary shows down" shows "datacenter-1 down" 20
 T send-keys s
 shows "number or name" 20
-T send-keys 2 Enter
+T send-keys 2 Enter Enter
 check "verify_replication_status passes by itself" shows "✓ 1 Verify that the standby is streaming and caught up" 20
 check "the promotion's guards pass (PostgreSQL down at a reachable primary)" shows "✓ primary_fenced: datacenter-1 answers SSH and its PostgreSQL is down" 20
 T send-keys Enter

@@ -25,7 +25,7 @@ printf '%s\n' '{"operator":"kim","host":"jump-elsewhere","pid":4242,"started":"2
 	>"$LAB_DIR/site2/drconsole-run.lock"
 T send-keys s
 shows "number or name" 20
-T send-keys 1 Enter
+T send-keys 1 Enter Enter
 check "the DR site's run lock is held: who, and that it cannot be told whether it runs" \
 	shows "operator kim on host jump-elsewhere" 20
 T send-keys take Enter

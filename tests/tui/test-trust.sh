@@ -47,7 +47,7 @@ start "$slow"
 check "the console is up with both sites" shows "datacenter-2 standby" 20
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 shows "네트워크 장애  0:" 20
 confirm
 check "the backup network is activated" shows "✓ 1 Activate the backup network path" 20
@@ -93,7 +93,7 @@ lab freeze 2 >/dev/null 2>&1
 check "the frozen DR site shows unreachable" shows "datacenter-2 unreachable" 30
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 check "the run asks before starting without the DR lock" shows "DR site not answering" 40
 T send-keys start Enter
 check "typed start: the run begins" shows "네트워크 장애  0:" 20
@@ -121,7 +121,7 @@ check "the console is up again" shows "datacenter-2 standby" 30
 before=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
 T send-keys s
 shows "number or name" 20
-T send-keys 3 Enter
+T send-keys 3 Enter Enter
 shows "네트워크 장애  0:" 20
 confirm
 shows "✓ 1 Activate the backup network path" 20

@@ -1,8 +1,8 @@
 # What the console's tmux tests share (sourced, after setting PORT_BASE and
 # SOCK_PREFIX): it re-runs the test inside a lab of its own on PORT_BASE, then
 # gives T (tmux on the test's own server), ok/notok counters, shows (bounded
-# wait for text on the pane), check (an assertion that prints the pane when it
-# fails) and lab (the lab's script).
+# wait for text on the pane), gone (bounded wait for it to leave), check (an
+# assertion that prints the pane when it fails) and lab (the lab's script).
 # shellcheck shell=bash disable=SC2034
 here=$(cd "$(dirname "$0")" && pwd)
 if [ -z "${LAB_DIR:-}" ]; then
@@ -34,6 +34,15 @@ shows() {
 	local end=$((SECONDS + $2))
 	while [ "$SECONDS" -le "$end" ]; do
 		T capture-pane -p 2>/dev/null | grep -qF -- "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# gone TEXT SECONDS: waits (bounded) until the pane no longer shows TEXT.
+gone() {
+	local end=$((SECONDS + $2))
+	while [ "$SECONDS" -le "$end" ]; do
+		T capture-pane -p | grep -qF -- "$1" || return 0
 		sleep 0.1
 	done
 	return 1

@@ -4,8 +4,8 @@
  * records every request, and a journal kept in memory. The scenario is
  * 데이터베이스 장애: verify_replication_status, promote_standby,
  * update_connection_string (manual), verify_data_integrity. At the turns
- * of a run, the key line (core/rbkeys.c) is held against what the engine
- * then accepts and refuses.
+ * of a run, the actions that apply (core/rbkeys.c) are held against what
+ * the engine then accepts and refuses.
  */
 #include "config.h"
 
@@ -13,7 +13,7 @@
 
 #include "catalog.h"
 #include "drillrun.h"
-#include "rbkeys.h"
+#include "rbkeys_fixture.h"
 #include "runbook.h"
 #include "supervise.h"
 #include "sites_fixture.h"
@@ -232,15 +232,12 @@ static const char *last(const char *type)
 	return NULL;
 }
 
-/* The run's key line now (core/rbkeys.c), to hold against what the engine accepts. */
+/* The run's actions that apply now (core/rbkeys.c), to hold against what the engine accepts. */
 static const char *keys_now(void)
 {
-	static char buf[256];
 	struct rbkeys_in in;
-	struct rbkey k[RBKEYS_MAX];
 	rbkeys_read(&rb, &in);
-	rbkeys_text(k, rbkeys_list(&in, k, RBKEYS_MAX), buf, sizeof buf);
-	return buf;
+	return rbkeys_fixture_acts(&in);
 }
 
 /* The whole failover, step by step, with exact requests and journal. */
@@ -276,7 +273,7 @@ static void test_database_failover(void **state)
 	expect_state(1, RB_DONE);
 	/* update_connection_string: manual, marked done by the operator. */
 	expect_state(2, RB_AWAITING);
-	assert_string_equal(keys_now(), "d: mark done  k: skip  n: note  a: abort");
+	assert_string_equal(keys_now(), "done skip note abort");
 	assert_int_equal(runbook_confirm(&rb, NULL), RB_CONFIRM_NOT_ASKED);
 	assert_int_equal(runbook_manual_done(&rb), 0);
 	/* verify_data_integrity: data_loss computed here, then its check. */
@@ -306,7 +303,7 @@ static void test_promote_refused_while_primary_writable(void **state)
 	assert_non_null(
 	    strstr(rb.steps[1].why, "primary_fenced: datacenter-1 answers as a writable primary"));
 	/* the primary answers: no attestation offered, and none accepted */
-	assert_string_equal(keys_now(), "o: override guard  k: skip  n: note  a: abort");
+	assert_string_equal(keys_now(), "override skip note abort");
 	assert_int_equal(runbook_attest(&rb, "datacenter-1"), -1);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_NOT_ASKED);
 	assert_int_equal(runbook_override(&rb, "yes"), -1);
@@ -314,7 +311,7 @@ static void test_promote_refused_while_primary_writable(void **state)
 	expect_state(1, RB_AWAITING);
 	assert_int_equal(runbook_confirm(&rb, "datacenter-2"), RB_CONFIRM_OK);
 	expect_state(1, RB_FAILED);
-	assert_string_equal(keys_now(), "r: retry  k: skip  n: note  a: abort");
+	assert_string_equal(keys_now(), "retry skip note abort");
 	assert_int_equal(runbook_manual_done(&rb), -1); /* d is not offered: it does nothing */
 	assert_int_equal(fk.n_req, 1); /* no promote was ever sent */
 	assert_non_null(strstr(rb.steps[1].why,
@@ -619,8 +616,7 @@ static void test_attest_unreachable(void **state)
 	tick();
 	answer(0, 1, NULL);
 	expect_state(1, RB_GUARDED);
-	assert_string_equal(keys_now(),
-	                    "o: override guard  t: attest primary down  k: skip  n: note  a: abort");
+	assert_string_equal(keys_now(), "override attest skip note abort");
 	assert_int_equal(runbook_attest(&rb, "datacenter-2"), -1);
 	assert_int_equal(runbook_attest(&rb, "datacenter-1"), 0);
 	expect_state(1, RB_AWAITING);
@@ -785,7 +781,7 @@ static void test_remote_lost_lingers(void **state)
 	assert_int_equal(fk.req[2].op, RB_OP_STATUS);
 	assert_int_equal(fk.req[2].of, fk.req[1].id);
 	/* it may still run: r is not offered, and refused */
-	assert_string_equal(keys_now(), "n: note  a: abort"); /* the site is being asked */
+	assert_string_equal(keys_now(), "note abort"); /* the site is being asked */
 	assert_int_equal(runbook_retry(&rb), -1);
 	assert_non_null(strstr(types(), "retry_refused"));
 	struct rb_result running = {.id = fk.req[2].id,

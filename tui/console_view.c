@@ -1,0 +1,61 @@
+/*
+ * The keys of the view, which every mode but the dialogs falls back to:
+ * quit, focus, scroll, repaint and layouts. They change what is shown, never
+ * a run or a site, so a follower (--follow) has them too.
+ */
+#include "config.h"
+
+#include "console.h"
+
+/* q: quits (during a run, asks first). */
+void console_view_quit(struct console *c, int ch)
+{
+	(void)ch;
+	console_quit(c, NULL);
+}
+
+/* Tab: moves the focus to the next panel. */
+void console_view_focus(struct console *c, int ch)
+{
+	(void)ch;
+	if (c->n_panes == 0)
+		return;
+	c->panes[c->focus].dirty = 1;
+	c->focus = (c->focus + 1) % (int)c->n_panes;
+	c->panes[c->focus].dirty = 1;
+}
+
+/* Up, Down, PgUp, PgDn: scroll the focused panel by a line or a page, within its content. */
+void console_view_scroll(struct console *c, int ch)
+{
+	if (c->n_panes == 0)
+		return;
+	struct console_pane *p = &c->panes[c->focus];
+	int page = getmaxy(p->win) - 2, d = ch == KEY_UP      ? -1
+	                                    : ch == KEY_DOWN  ? 1
+	                                    : ch == KEY_PPAGE ? -page
+	                                                      : page;
+	int most = p->lines - page > 0 ? p->lines - page : 0;
+	int to = p->scroll + d < 0 ? 0 : p->scroll + d > most ? most : p->scroll + d;
+	p->dirty = to != p->scroll;
+	p->scroll = to;
+}
+
+/* Ctrl-L: repaints the whole screen. */
+void console_view_repaint(struct console *c, int ch)
+{
+	(void)ch;
+	clearok(curscr, TRUE);
+	console_dirty_all(c);
+}
+
+/* 1..9: switches to the layout bound to that digit, if there is one. */
+void console_view_layout(struct console *c, int ch)
+{
+	for (size_t i = 0; i < c->cat.layouts.n; i++)
+		if (c->cat.layouts.items[i].key == ch - '0') {
+			c->layout = &c->cat.layouts.items[i];
+			console_layout(c);
+			return;
+		}
+}

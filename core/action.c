@@ -38,6 +38,10 @@ static const struct action_builtin action_builtins[] = {
     {"fence", ON(ACTION_SITE_PRIMARY), 0},
     {"site_health", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
     {"service_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
+    {"rebuild_standby", ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_DR), 0},
+    {"stop_writes", ON(ACTION_SITE_DR), 0},
+    {"lift_fence", ON(ACTION_SITE_PRIMARY), 0},
+    {"promote_back", ON(ACTION_SITE_PRIMARY), 0},
 };
 #undef ON
 

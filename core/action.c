@@ -343,7 +343,8 @@ static void action_read_map(struct yctx *c, struct action_set *set, const struct
 /* Loads the action library; returns 0, or -1 with the problems in d. */
 int action_load(struct action_set *set, const char *file, struct diag *d)
 {
-	static const char *const top[] = {"actions", "drills", NULL}; /* drills: core/drillmap.c */
+	/* drills: core/drillmap.c; scenarios: drconsole's own (scenario_load_key) */
+	static const char *const top[] = {"actions", "drills", "scenarios", NULL};
 	struct ydoc doc;
 	struct yctx c = {file, d};
 	size_t errors = d->errors;

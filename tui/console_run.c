@@ -89,6 +89,12 @@ static void run_pick_open(struct console *c)
 		                      "%zu. %s  (%zu steps, estimated %lld min)\n", i + 1, sc->name,
 		                      sc->n_steps, (long long)(sc->estimated_ms / 60000));
 	}
+	for (size_t i = 0; i < c->cat.own.n && n < sizeof body; i++) {
+		const struct scenario *sc = &c->cat.own.items[i];
+		n += (size_t)snprintf(body + n, sizeof body - n, "%s%s  (%zu steps, estimated %lld min)\n",
+		                      i == 0 ? "\nBy name:\n" : "", sc->name, sc->n_steps,
+		                      (long long)(sc->estimated_ms / 60000));
+	}
 	for (size_t i = 0; i < c->cat.drill_runs.n && n < sizeof body; i++) {
 		const struct scenario *sc = &c->cat.drill_runs.items[i];
 		n += (size_t)snprintf(body + n, sizeof body - n,

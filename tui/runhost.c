@@ -357,7 +357,7 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
                   const struct runhost_io *io, char **cause)
 {
 	runhost_init(h, cat, io);
-	h->sc = sc;
+	h->sc = io->mode != NULL && strcmp(io->mode, RUNHOST_DRILL) == 0 ? drillrun_live(cat, sc) : sc;
 	h->journal =
 	    journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
 	if (h->journal == NULL)

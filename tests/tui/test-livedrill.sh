@@ -59,7 +59,7 @@ T send-keys D1 Enter
 shows "type live or tabletop:" 10
 T send-keys -l live
 T send-keys Enter
-check "the live drill starts: DRILL, 9 steps" shows "of 9" 30 || check "the live drill starts" shows "DRILL" 5
+check "the live drill starts with the failback as its last 5 of 9 steps" shows "9 Rejoin the DR site as a standby" 30
 
 step_typed 1 datacenter-1 60
 step_typed 2 datacenter-2 120

@@ -59,6 +59,15 @@ static void conf_read_ssh(struct yctx *c, const struct conf *cf, const struct yn
 	conf_path(c, cf, n, "config", &s->ssh.config);
 }
 
+/* Reads a folder on the site, which must be an absolute path. */
+static void conf_site_folder(struct yctx *c, const struct ynode *n, const char *key, char **out)
+{
+	if (yfield_string(c, n, key, out) == 1 && (*out)[0] != '/')
+		yfield_error(c, yfield_get(n, key),
+			     "key '%s' is a folder on the site and must be an absolute path, not '%s'",
+			     key, *out);
+}
+
 /* Reads a site's postgres: block. */
 static void conf_read_pg(struct yctx *c, const struct ynode *n, struct site *s)
 {
@@ -75,11 +84,7 @@ static void conf_read_pg(struct yctx *c, const struct ynode *n, struct site *s)
 	yfield_string(c, n, "dbname", &s->pg.dbname);
 	yfield_string(c, n, "user", &s->pg.user);
 	yfield_string(c, n, "host", &s->pg.host);
-	if (yfield_string(c, n, "data_dir", &s->pg.data_dir) == 1 && s->pg.data_dir[0] != '/')
-		yfield_error(c, yfield_get(n, "data_dir"),
-			     "key 'data_dir' is a folder on the site and must be an absolute path, "
-			     "not '%s'",
-			     s->pg.data_dir);
+	conf_site_folder(c, n, "data_dir", &s->pg.data_dir);
 	yfield_string(c, n, "bindir", &s->pg.bindir);
 	yfield_string(c, n, "start", &s->pg.start);
 	yfield_string(c, n, "stop", &s->pg.stop);
@@ -101,11 +106,7 @@ static void conf_read_backups(struct yctx *c, const struct ynode *n, struct site
 		return;
 	yfield_check_keys(c, n, "backups", keys);
 	yfield_require(c, n, "dir", "backups");
-	if (yfield_string(c, n, "dir", &s->backups.dir) == 1 && s->backups.dir[0] != '/')
-		yfield_error(c, yfield_get(n, "dir"),
-			     "key 'dir' is a folder on the site and must be an absolute path, "
-			     "not '%s'",
-			     s->backups.dir);
+	conf_site_folder(c, n, "dir", &s->backups.dir);
 	yfield_string(c, n, "pattern", &s->backups.pattern);
 	yfield_int(c, n, "retention_days", 1, 36500, &s->backups.retention_days);
 	if (yfield_duration(c, n, "max_age", &s->backups.max_age_ms) == 1 &&

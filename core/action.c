@@ -38,6 +38,10 @@ static const struct action_builtin action_builtins[] = {
     {"fence", ON(ACTION_SITE_PRIMARY), 0},
     {"site_health", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
     {"service_check", ON(ACTION_SITE_DR) | ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_BOTH), 1},
+    {"rebuild_standby", ON(ACTION_SITE_PRIMARY) | ON(ACTION_SITE_DR), 0},
+    {"stop_writes", ON(ACTION_SITE_DR), 0},
+    {"lift_fence", ON(ACTION_SITE_PRIMARY), 0},
+    {"promote_back", ON(ACTION_SITE_PRIMARY), 0},
 };
 #undef ON
 
@@ -339,7 +343,8 @@ static void action_read_map(struct yctx *c, struct action_set *set, const struct
 /* Loads the action library; returns 0, or -1 with the problems in d. */
 int action_load(struct action_set *set, const char *file, struct diag *d)
 {
-	static const char *const top[] = {"actions", "drills", NULL}; /* drills: core/drillmap.c */
+	/* drills: core/drillmap.c; scenarios: drconsole's own (scenario_load_key) */
+	static const char *const top[] = {"actions", "drills", "scenarios", NULL};
 	struct ydoc doc;
 	struct yctx c = {file, d};
 	size_t errors = d->errors;

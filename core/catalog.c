@@ -188,6 +188,7 @@ int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
 	free(path);
 	path = catalog_path(cat, "actions.yml");
 	drillmap_load(&cat->drillmap, path, d);
+	scenario_load_key(&cat->own, path, "scenarios", d);
 	free(path);
 	path = catalog_path(cat, "dr-test-schedule.yml");
 	schedule_load(&cat->schedule, path, d);
@@ -196,6 +197,8 @@ int catalog_load(struct catalog *cat, const char *config_file, struct diag *d)
 
 	for (size_t i = 0; i < cat->scenarios.n; i++)
 		catalog_check_scenario(cat, &cat->scenarios.items[i], d);
+	for (size_t i = 0; i < cat->own.n; i++)
+		catalog_check_scenario(cat, &cat->own.items[i], d);
 	for (size_t i = 0; i < cat->actions.n; i++)
 		catalog_check_action(cat, &cat->actions.items[i], d);
 	catalog_check_watch(cat, d);
@@ -212,6 +215,7 @@ void catalog_free(struct catalog *cat)
 	drillmap_free(&cat->drillmap);
 	drill_free(&cat->drills);
 	scenario_free(&cat->scenarios);
+	scenario_free(&cat->own);
 	action_free(&cat->actions);
 	conf_free(&cat->cf);
 }

@@ -19,9 +19,11 @@ struct catalog {
 	struct conf cf;
 	struct action_set actions;
 	struct scenario_set scenarios;
+	struct scenario_set own;        /* drconsole's own scenarios ("scenarios:" of actions.yml) */
 	struct drill_set drills;
 	struct drillmap drillmap;      /* "drills:" of actions.yml */
 	struct scenario_set drill_runs; /* each drill as a scenario (core/drillrun.c) */
+	struct scenario_set drill_lives; /* a drill with its live-only tail ("then:"), as run live */
 	struct action_set drill_steps;  /* the manual actions of unmapped drill steps */
 	struct schedule_set schedule;
 	struct layout_set layouts;

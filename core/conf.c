@@ -59,10 +59,22 @@ static void conf_read_ssh(struct yctx *c, const struct conf *cf, const struct yn
 	conf_path(c, cf, n, "config", &s->ssh.config);
 }
 
+/* Reads a folder on the site, which must be an absolute path. */
+static void conf_site_folder(struct yctx *c, const struct ynode *n, const char *key, char **out)
+{
+	if (yfield_string(c, n, key, out) == 1 && (*out)[0] != '/')
+		yfield_error(c, yfield_get(n, key),
+			     "key '%s' is a folder on the site and must be an absolute path, not '%s'",
+			     key, *out);
+}
+
 /* Reads a site's postgres: block. */
 static void conf_read_pg(struct yctx *c, const struct ynode *n, struct site *s)
 {
-	static const char *const keys[] = {"port", "dbname", "user", "host", "via", NULL};
+	static const char *const keys[] = {"port",  "dbname", "user",
+	                                   "host",  "via",    "data_dir",
+	                                   "bindir", "start", "stop",
+	                                   "replication_host", "replication_user", NULL};
 	static const char *const vias[] = {"ssh", "direct", NULL};
 	int via = PG_VIA_SSH;
 	if (!yfield_is_map(c, n, "key 'postgres'"))
@@ -72,6 +84,12 @@ static void conf_read_pg(struct yctx *c, const struct ynode *n, struct site *s)
 	yfield_string(c, n, "dbname", &s->pg.dbname);
 	yfield_string(c, n, "user", &s->pg.user);
 	yfield_string(c, n, "host", &s->pg.host);
+	conf_site_folder(c, n, "data_dir", &s->pg.data_dir);
+	yfield_string(c, n, "bindir", &s->pg.bindir);
+	yfield_string(c, n, "start", &s->pg.start);
+	yfield_string(c, n, "stop", &s->pg.stop);
+	yfield_string(c, n, "replication_host", &s->pg.replication_host);
+	yfield_string(c, n, "replication_user", &s->pg.replication_user);
 	if (yfield_enum(c, n, "via", vias, &via) == 1)
 		s->pg.via = (enum pg_via)via;
 	if (s->pg.host != NULL && s->pg.via != PG_VIA_DIRECT)
@@ -88,11 +106,7 @@ static void conf_read_backups(struct yctx *c, const struct ynode *n, struct site
 		return;
 	yfield_check_keys(c, n, "backups", keys);
 	yfield_require(c, n, "dir", "backups");
-	if (yfield_string(c, n, "dir", &s->backups.dir) == 1 && s->backups.dir[0] != '/')
-		yfield_error(c, yfield_get(n, "dir"),
-			     "key 'dir' is a folder on the site and must be an absolute path, "
-			     "not '%s'",
-			     s->backups.dir);
+	conf_site_folder(c, n, "dir", &s->backups.dir);
 	yfield_string(c, n, "pattern", &s->backups.pattern);
 	yfield_int(c, n, "retention_days", 1, 36500, &s->backups.retention_days);
 	if (yfield_duration(c, n, "max_age", &s->backups.max_age_ms) == 1 &&
@@ -430,6 +444,12 @@ void conf_free(struct conf *cf)
 		free(s->pg.dbname);
 		free(s->pg.user);
 		free(s->pg.host);
+		free(s->pg.data_dir);
+		free(s->pg.bindir);
+		free(s->pg.start);
+		free(s->pg.stop);
+		free(s->pg.replication_host);
+		free(s->pg.replication_user);
 		free(s->backups.dir);
 		free(s->lock_dir);
 		free(s->backups.pattern);

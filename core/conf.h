@@ -32,6 +32,13 @@ struct site_pg {
 	char *user;
 	char *host; /* with via: direct, the address to connect to */
 	enum pg_via via;
+	/* how drconsole's scripts handle PostgreSQL on the site (core/pgsite.c); NULL: learnt or
+	 * the defaults */
+	char *data_dir;         /* absolute; NULL: the data_directory the probe learnt */
+	char *bindir;           /* NULL: /usr/lib/postgresql/VERSION/bin, else pg_ctl on PATH */
+	char *start, *stop;     /* shell commands run as the data folder's owner; NULL: pg_ctl(cluster) */
+	char *replication_host; /* how the other site reaches it to stream; NULL: ssh.host */
+	char *replication_user; /* NULL: user */
 };
 
 struct site_backups {

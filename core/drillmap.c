@@ -42,7 +42,7 @@ static void drillmap_read_steps(struct yctx *c, struct drillmap_entry *e, const 
 static void drillmap_read_entry(struct yctx *c, struct drillmap *m, const struct ynode *k,
                                 const struct ynode *v)
 {
-	static const char *const keys[] = {"schedule", "objectives", "steps", NULL};
+	static const char *const keys[] = {"schedule", "objectives", "steps", "then", NULL};
 	char *what = xasprintf("drill '%s'", k->str);
 	int ok = yfield_is_map(c, v, what);
 	free(what);
@@ -55,6 +55,9 @@ static void drillmap_read_entry(struct yctx *c, struct drillmap *m, const struct
 	const struct ynode *sched = yfield_get(v, "schedule");
 	if (sched != NULL && yfield_string(c, v, "schedule", &e->schedule) == 1)
 		e->schedule_pos = (struct srcpos){m->file, sched->line, sched->col};
+	const struct ynode *then = yfield_get(v, "then");
+	if (then != NULL && yfield_string(c, v, "then", &e->then) == 1)
+		e->then_pos = (struct srcpos){m->file, then->line, then->col};
 	if (yfield_get(v, "objectives") != NULL)
 		yfield_string_list(c, v, "objectives", &e->objectives, &e->n_objectives);
 	if (yfield_get(v, "steps") != NULL)
@@ -91,6 +94,7 @@ void drillmap_free(struct drillmap *m)
 		struct drillmap_entry *e = &m->items[i];
 		free(e->drill);
 		free(e->schedule);
+		free(e->then);
 		yfield_free_list(e->objectives, e->n_objectives);
 		for (size_t j = 0; j < e->n_steps; j++) {
 			free(e->steps[j].text);

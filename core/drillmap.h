@@ -22,6 +22,8 @@ struct drillmap_entry {
 	char *drill; /* the drill's scenario name */
 	struct srcpos pos;
 	char *schedule; /* the schedule's test name, or NULL */
+	char *then;     /* a scenario run after the drill's steps in a live drill, or NULL */
+	struct srcpos then_pos;
 	struct srcpos schedule_pos;
 	char **objectives;
 	size_t n_objectives;

@@ -117,6 +117,50 @@ static void drillrun_check_map(const struct catalog *cat, struct diag *d)
 	}
 }
 
+/* Finds one of drconsole's own scenarios or a recovery scenario by its name (no index). */
+static const struct scenario *drillrun_named(const struct catalog *cat, const char *name)
+{
+	for (size_t i = 0; i < cat->own.n; i++)
+		if (strcmp(cat->own.items[i].name, name) == 0)
+			return &cat->own.items[i];
+	for (size_t i = 0; i < cat->scenarios.n; i++)
+		if (strcmp(cat->scenarios.items[i].name, name) == 0)
+			return &cat->scenarios.items[i];
+	return NULL;
+}
+
+/*
+ * Builds the live form of drill i when its mapping names a scenario to run
+ * after its steps in a live drill ("then:"): the drill's steps, then that
+ * scenario's.
+ */
+static void drillrun_live_one(struct catalog *cat, size_t i, struct diag *d)
+{
+	const struct drillmap_entry *e = drillmap_find(&cat->drillmap, cat->drill_runs.items[i].name);
+	if (e == NULL || e->then == NULL)
+		return;
+	const struct scenario *base = &cat->drill_runs.items[i], *then = drillrun_named(cat, e->then);
+	if (then == NULL) {
+		diag_error(d, e->then_pos.file, e->then_pos.line, e->then_pos.col,
+		           "drill '%s' names unknown scenario '%s' to run after it (then:)", e->drill,
+		           e->then);
+		return;
+	}
+	struct scenario *sc = &cat->drill_lives.items[cat->drill_lives.n++];
+	sc->name = xstrdup(base->name);
+	sc->pos = base->pos;
+	sc->estimated_pos = base->estimated_pos;
+	sc->estimated_ms = base->estimated_ms + then->estimated_ms;
+	sc->steps = xcalloc(base->n_steps + then->n_steps + 1, sizeof *sc->steps);
+	for (size_t k = 0; k < base->n_steps + then->n_steps; k++) {
+		const struct srcstr *from =
+		    k < base->n_steps ? &base->steps[k] : &then->steps[k - base->n_steps];
+		sc->steps[k].text = xstrdup(from->text);
+		sc->steps[k].pos = from->pos;
+	}
+	sc->n_steps = base->n_steps + then->n_steps;
+}
+
 /* Builds a scenario for every drill, with the manual actions of its unmapped steps. */
 void drillrun_build(struct catalog *cat, struct diag *d)
 {
@@ -129,6 +173,10 @@ void drillrun_build(struct catalog *cat, struct diag *d)
 	cat->drill_steps.items = xcalloc(steps + 1, sizeof *cat->drill_steps.items);
 	for (size_t i = 0; i < cat->drills.n; i++)
 		drillrun_one(cat, i, d);
+	cat->drill_lives.file = xstrdup(cat->drill_runs.file);
+	cat->drill_lives.items = xcalloc(cat->drill_runs.n + 1, sizeof *cat->drill_lives.items);
+	for (size_t i = 0; i < cat->drill_runs.n; i++)
+		drillrun_live_one(cat, i, d);
 	drillrun_check_map(cat, d);
 }
 
@@ -136,6 +184,7 @@ void drillrun_build(struct catalog *cat, struct diag *d)
 void drillrun_free(struct catalog *cat)
 {
 	scenario_free(&cat->drill_runs);
+	scenario_free(&cat->drill_lives);
 	for (size_t i = 0; i < cat->drill_steps.n; i++) {
 		free(cat->drill_steps.items[i].name);
 		free(cat->drill_steps.items[i].title);
@@ -148,13 +197,17 @@ void drillrun_free(struct catalog *cat)
 
 /*
  * Finds what to run by name: a recovery scenario (its name or 1-based index),
- * else a drill by its name or as D1, D2, ... (d1 too).
+ * else one of drconsole's own (failback) by its name, else a drill by its
+ * name or as D1, D2, ... (d1 too).
  */
 const struct scenario *drillrun_find(const struct catalog *cat, const char *name)
 {
 	const struct scenario *sc = scenario_find(&cat->scenarios, name);
 	if (sc != NULL)
 		return sc;
+	for (size_t i = 0; i < cat->own.n; i++)
+		if (strcmp(cat->own.items[i].name, name) == 0)
+			return &cat->own.items[i];
 	for (size_t i = 0; i < cat->drill_runs.n; i++)
 		if (strcmp(cat->drill_runs.items[i].name, name) == 0)
 			return &cat->drill_runs.items[i];
@@ -174,10 +227,20 @@ const struct action *drillrun_action(const struct catalog *cat, const char *name
 	return a != NULL ? a : action_find(&cat->drill_steps, name);
 }
 
-/* Returns 1 when sc is one of the drills' scenarios. */
+/* Returns 1 when sc is one of the drills' scenarios (or a drill's live form). */
 int drillrun_is_drill(const struct catalog *cat, const struct scenario *sc)
 {
-	return sc >= cat->drill_runs.items && sc < cat->drill_runs.items + cat->drill_runs.n;
+	return (sc >= cat->drill_runs.items && sc < cat->drill_runs.items + cat->drill_runs.n) ||
+	       (sc >= cat->drill_lives.items && sc < cat->drill_lives.items + cat->drill_lives.n);
+}
+
+/* Returns what a drill runs when live: its live form if it has one ("then:"), else sc itself. */
+const struct scenario *drillrun_live(const struct catalog *cat, const struct scenario *sc)
+{
+	for (size_t i = 0; drillrun_is_drill(cat, sc) && i < cat->drill_lives.n; i++)
+		if (strcmp(cat->drill_lives.items[i].name, sc->name) == 0)
+			return &cat->drill_lives.items[i];
+	return sc;
 }
 
 /* Returns the mapping entry of a drill's scenario, or NULL. */

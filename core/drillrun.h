@@ -20,6 +20,7 @@ const struct scenario *drillrun_find(const struct catalog *cat, const char *name
 const struct action *drillrun_action(const struct catalog *cat, const char *name);
 const struct drillmap_entry *drillrun_entry(const struct catalog *cat, const struct scenario *sc);
 int drillrun_is_drill(const struct catalog *cat, const struct scenario *sc);
+const struct scenario *drillrun_live(const struct catalog *cat, const struct scenario *sc);
 const struct schedule_test *drillrun_schedule(const struct catalog *cat, const struct scenario *sc);
 json_t *drillrun_about(const struct catalog *cat, const struct scenario *sc, int tabletop);
 

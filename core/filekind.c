@@ -33,10 +33,10 @@ enum filekind filekind_detect(const char *file, struct diag *d)
 			k = FILEKIND_CONFIG;
 		else if (yfield_get(r, "kind") || yfield_get(r, "apiVersion"))
 			k = FILEKIND_CONFIGMAP;
+		else if (yfield_get(r, "actions")) /* the library may hold scenarios: of its own */
+			k = FILEKIND_ACTIONS;
 		else if (yfield_get(r, "scenarios"))
 			k = FILEKIND_SCENARIOS;
-		else if (yfield_get(r, "actions"))
-			k = FILEKIND_ACTIONS;
 		else if (yfield_get(r, "drills"))
 			k = FILEKIND_DRILLS;
 		else if (yfield_get(r, "tests"))

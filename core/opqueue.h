@@ -19,6 +19,8 @@ enum op_kind {
 	OP_PROMOTE,  /* SELECT pg_promote(true, N) */
 	OP_WRITABLE, /* a write succeeds */
 	OP_RESTORE,  /* the restore test: its script in command, its answer parsed (supervised) */
+	OP_REBUILD,  /* rebuild_standby: its script in command, its answer parsed (supervised) */
+	OP_STOPWRITES, /* stop_dr_writes: its script in command; its answer's LSN in lsn */
 };
 
 /* One operation and, once done, its outcome. Strings are owned by the op. */
@@ -45,7 +47,9 @@ struct op {
 	char *errout;    /* the tail of stderr, or NULL */
 	int64_t cut;     /* bytes of output not kept (0: all of it is in output and errout) */
 	char *detail;    /* one sentence, or NULL */
-	int64_t lsn;     /* OP_PROMOTE: the replay position it was promoted at; -1 */
+	int64_t lsn;     /* OP_PROMOTE: the replay position it was promoted at; OP_STOPWRITES: the
+	                    final checkpoint's; -1 */
+	int64_t min_lsn; /* OP_PROMOTE: refused unless the received position is past it; 0: none */
 };
 
 struct opqueue {

@@ -1,6 +1,7 @@
 /*
  * The scenario picker's model. Items keep the catalog's order, scenarios
- * numbered from 1 and drills from D1; the search keeps those whose name or
+ * numbered from 1, drconsole's built-in ones (failback) from B1 and drills
+ * from D1; the search keeps those whose name or
  * label holds what was typed, and the selection goes back to the first kept.
  */
 #include "config.h"
@@ -37,6 +38,7 @@ void pick_open(struct pick *p, const struct catalog *cat)
 {
 	memset(p, 0, sizeof *p);
 	pick_add(p, &cat->scenarios, "", 0);
+	pick_add(p, &cat->own, "B", 0); /* drconsole's built-in scenarios (failback) */
 	pick_add(p, &cat->drill_runs, "D", 1);
 	pick_filter(p);
 }

@@ -15,7 +15,7 @@
 #define PICK_MAX 64
 
 struct pick_item {
-	char label[24]; /* "2", "D1" */
+	char label[24]; /* "2", "B1", "D1" */
 	const struct scenario *sc;
 	int drill;
 };

@@ -15,6 +15,17 @@
 #include "template.h"
 #include "xmalloc.h"
 
+/* Describes the rebuild of a site as a standby of the other site. */
+static char *plan_rebuild_text(const struct catalog *cat, const struct site *site)
+{
+	const struct site *src = site == conf_dr(&cat->cf) ? conf_primary(&cat->cf) : conf_dr(&cat->cf);
+	return xasprintf("rebuild %s as a standby streaming from %s: pg_rewind when wal_log_hints "
+	                 "= on or data checksums and a clean shutdown, else pg_basebackup (the old "
+	                 "data folder kept aside), or its data kept when no rewind is needed; "
+	                 "standby.signal, primary_conninfo, start, streaming checked",
+	                 site ? site->name : "the site", src ? src->name : "the other site");
+}
+
 /* Describes what a built-in does on a site. */
 char *plan_builtin_text(const struct catalog *cat, const struct action *a, const struct site *site,
                         const char *builtin)
@@ -47,6 +58,20 @@ char *plan_builtin_text(const struct catalog *cat, const struct action *a, const
 	else if (strcmp(builtin, "service_check") == 0)
 		s = xasprintf("run each configured service check (%zu)",
 		              site ? site->n_services : (size_t)0);
+	else if (strcmp(builtin, "rebuild_standby") == 0)
+		s = plan_rebuild_text(cat, site);
+	else if (strcmp(builtin, "stop_writes") == 0)
+		s = xstrdup("clean shutdown of PostgreSQL (it first sends all of its WAL to the "
+		            "streaming standby); its final checkpoint LSN read by pg_controldata; "
+		            "refused when no standby streams");
+	else if (strcmp(builtin, "lift_fence") == 0)
+		s = xasprintf("disarm the kept fence of %s (fence.json) and this run's fence on "
+		              "return, so that it may be promoted back",
+		              site ? site->name : "the site");
+	else if (strcmp(builtin, "promote_back") == 0)
+		s = xasprintf("SELECT pg_promote(true, %lld) on %s once it received past the DR "
+		              "site's final checkpoint; refused while its fence is kept",
+		              (long long)(a->timeout_ms / 1000), dbname);
 	else
 		s = xasprintf("built-in %s", builtin);
 	free(budget);

@@ -50,6 +50,8 @@ static const struct scenario *report_scenario(const struct journal_records *r,
 	                       : NULL;
 	const struct scenario *sc =
 	    cat != NULL && name != NULL ? drillrun_find(cat, name) : NULL;
+	if (sc != NULL && strcmp(journal_text(r->items[0].data, "mode", ""), "drill") == 0)
+		sc = drillrun_live(cat, sc); /* a live drill ran its live form */
 	return sc != NULL && strcmp(sc->name, name) == 0 ? sc : NULL;
 }
 

@@ -254,6 +254,22 @@ static void runbook_finish(struct runbook *rb, const char *result, const char *r
 	            NULL);
 }
 
+/*
+ * The old primary's fence was lifted by a person, for the failback: it is no
+ * longer watched as an old primary (its promotion back is no split brain),
+ * and no fence on return is armed for it again.
+ */
+static void runbook_lifted(struct runbook *rb)
+{
+	rb->fence_lifted = 1;
+	rb->promoted = 0;
+	rb->fence_on_return = 0;
+	rb->fence_request = 0;
+	rb->fence_armed = 0;
+	rb->split_brain = 0;
+	rb->alarm[0] = '\0';
+}
+
 /* Keeps what a step done means for the run: a promotion was made, the old primary fenced. */
 void runbook_facts(struct runbook *rb, const struct rb_step *st)
 {
@@ -264,6 +280,8 @@ void runbook_facts(struct runbook *rb, const struct rb_step *st)
 		rb->promoted = 1;
 	else if (strcmp(a->builtin, "fence") == 0)
 		rb->fenced = 1;
+	else if (strcmp(a->builtin, "lift_fence") == 0)
+		runbook_lifted(rb);
 }
 
 /* Marks the current step done and moves on. */
@@ -794,6 +812,10 @@ void runbook_result(struct runbook *rb, const struct rb_result *res)
 		rb->promoted_lsn = res->lsn;
 	} else if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "fence") == 0) {
 		rb->fenced = 1;
+	} else if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "stop_writes") == 0) {
+		rb->stopped_lsn = res->lsn;
+	} else if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "promote_back") == 0) {
+		rb->back_lsn = res->lsn;
 	}
 	if (f.op == RB_OP_BUILTIN && strcmp(st->plan->action->builtin, "fence") == 0)
 		runbook_event_fence(rb, f.site, res->ok, 0, res->ok ? res->detail : st->why);
@@ -1277,6 +1299,8 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 		rb->n_sites = live->n;
 	}
 	rb->promoted_lsn = -1;
+	rb->stopped_lsn = -1;
+	rb->back_lsn = -1;
 	rb->next_id = env->first_id;
 	rb->fence_on_return = cat->cf.fence_on_return;
 	rb->started_ms = runbook_now(rb);

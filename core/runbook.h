@@ -221,6 +221,10 @@ struct runbook {
 	unsigned fence_request; /* the fence sent or armed on return, 0: none */
 	int fence_armed;        /* ... armed: the agent sends it when the site answers writable */
 	int fence_failed;       /* the last fence on return failed: not armed again by itself */
+	/* the failback (core/switchback.h) */
+	int64_t stopped_lsn; /* the DR site's final checkpoint when this run stopped its writes; -1 */
+	int64_t back_lsn;    /* where the original primary was promoted back; -1 */
+	int fence_lifted;    /* a person lifted the old primary's fence: it is no longer watched */
 	char alarm[512];
 	/* the journal: a record that cannot be written holds the run (nothing more is sent) */
 	struct rb_pending backlog[RUNBOOK_BACKLOG];

@@ -181,6 +181,8 @@ static const struct scenario *resume_scenario(const struct catalog *cat,
 	}
 	const char *name = journal_text(recs->items[0].data, "scenario", "");
 	const struct scenario *sc = drillrun_find(cat, name);
+	if (sc != NULL && strcmp(journal_text(recs->items[0].data, "mode", ""), "drill") == 0)
+		sc = drillrun_live(cat, sc); /* a live drill ran its live form */
 	if (sc == NULL)
 		*cause =
 		    xasprintf("the journal's scenario '%s' is not in the scenarios any more", name);

@@ -80,6 +80,33 @@ int scenario_load(struct scenario_set *set, const char *file, struct diag *d)
 	return yfield_load_list(set->file, "scenarios", "the scenarios file", d, scenario_read_all, set);
 }
 
+/*
+ * Loads the scenarios under key of a file that holds more (drconsole's own
+ * scenarios, in the action library); a file without the key has none.
+ * The file's other keys are its own loader's to check.
+ */
+int scenario_load_key(struct scenario_set *set, const char *file, const char *key,
+                      struct diag *d)
+{
+	struct ydoc doc;
+	struct diag quiet; /* the file's own loader reports its syntax */
+	size_t errors = d->errors;
+	memset(set, 0, sizeof *set);
+	set->file = xstrdup(file);
+	struct yctx c = {set->file, d};
+	diag_init(&quiet);
+	yaml_doc_load(&doc, file, &quiet);
+	diag_free(&quiet);
+	const struct ynode *list =
+	    doc.root && doc.root->kind == YNODE_MAP ? yfield_get(doc.root, key) : NULL;
+	char *what = xasprintf("key '%s'", key);
+	if (list != NULL && yfield_is_seq(&c, list, what))
+		scenario_read_all(&c, list, set);
+	free(what);
+	yaml_doc_free(&doc);
+	return d->errors > errors ? -1 : 0;
+}
+
 /* Frees a scenario set. */
 void scenario_free(struct scenario_set *set)
 {

@@ -24,6 +24,8 @@ struct scenario_set {
 };
 
 int scenario_load(struct scenario_set *set, const char *file, struct diag *d);
+int scenario_load_key(struct scenario_set *set, const char *file, const char *key,
+                      struct diag *d);
 void scenario_free(struct scenario_set *set);
 const struct scenario *scenario_find(const struct scenario_set *set, const char *name_or_index);
 

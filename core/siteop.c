@@ -15,7 +15,9 @@
 
 #include "clock.h"
 #include "probe_sql.h"
+#include "rebuild.h"
 #include "shquote.h"
+#include "switchback.h"
 #include "siteop.h"
 #include "supervise.h"
 #include "xmalloc.h"
@@ -165,6 +167,22 @@ static void siteop_script(struct sshconn *conn, struct op *op, const char *site)
 	sshexec_result_free(&r);
 }
 
+/* Reads the answer line of one of drconsole's own supervised scripts; 1 when it succeeded. */
+static int siteop_answer(struct op *op, char *detail, size_t len)
+{
+	enum rebuild_method m;
+	switch (op->kind) {
+	case OP_FENCE:
+		return siteop_fence_parse(op->output, detail, len);
+	case OP_RESTORE:
+		return siteop_restore_parse(op->output, detail, len);
+	case OP_REBUILD:
+		return rebuild_parse(op->output, &m, detail, len);
+	default:
+		return switchback_stop_parse(op->output, &op->lsn, detail, len);
+	}
+}
+
 /* Fills a supervised op's outcome from the supervisor's end: how it ended, and what it wrote. */
 static void siteop_ended(struct op *op, const char *site, const struct supervise_result *sr)
 {
@@ -174,15 +192,13 @@ static void siteop_ended(struct op *op, const char *site, const struct supervise
 	switch (sr->end) {
 	case SUPERVISE_EXITED:
 		op->exit_status = sr->status;
-		if (op->kind == OP_FENCE || op->kind == OP_RESTORE) {
-			op->ok = op->kind == OP_FENCE
-			             ? siteop_fence_parse(op->output, detail, sizeof detail)
-			             : siteop_restore_parse(op->output, detail, sizeof detail);
-			free(op->detail);
-			op->detail = xasprintf("%s: %s", site, detail);
-		} else {
+		if (op->kind == OP_EXEC) {
 			op->ok = sr->status == 0;
+			return;
 		}
+		op->ok = siteop_answer(op, detail, sizeof detail);
+		free(op->detail);
+		op->detail = xasprintf("%s: %s", site, detail);
 		return;
 	case SUPERVISE_STOPPED:
 		siteop_fail(op,
@@ -253,9 +269,17 @@ void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const cha
 		    op->kind == OP_FENCE
 		        ? siteop_fence_script(data_dir, port, (int)(op->timeout_ms / 1000) - 3)
 		        : NULL;
+		/* drconsole's PostgreSQL scripts fall back on the data folder the probe learnt */
+		char *learnt = NULL;
+		if (op->kind == OP_REBUILD || op->kind == OP_STOPWRITES) {
+			char *q = shquote(data_dir ? data_dir : "");
+			learnt = xasprintf("DRC_LEARNT=%s\n%s", q, op->command ? op->command : "");
+			free(q);
+		}
 		line = supervise_command(op->run, op->id, nonce, op->timeout_ms,
-		                         fence ? fence : op->command);
+		                         fence ? fence : learnt ? learnt : op->command);
 		free(fence);
+		free(learnt);
 	}
 	int64_t budget = op->kind == OP_STATUS ? op->timeout_ms
 	                                       : op->timeout_ms + (SUPERVISE_GRACE_S + 5) * 1000;
@@ -292,6 +316,27 @@ static int siteop_query(struct pgconn *pg, struct op *op, const char *site, cons
 	return -1;
 }
 
+/*
+ * Before a promotion back: proves the standby received past the DR
+ * site's final checkpoint (op->min_lsn); 1 when so, else the op failed
+ * (not run: nothing was promoted).
+ */
+static int siteop_received(struct pgconn *pg, struct op *op, const char *site)
+{
+	char *text = NULL, detail[256];
+	int64_t received = -1;
+	if (siteop_query(pg, op, site, "SELECT pg_last_wal_receive_lsn()::text", &text) == -1)
+		return -1;
+	if (text != NULL && lsn_parse(text, &received) == -1)
+		received = -1;
+	free(text);
+	if (switchback_received(received, op->min_lsn, detail, sizeof detail))
+		return 1;
+	siteop_fail(op, "%s: %s", site, detail);
+	op->not_run = 1;
+	return 0;
+}
+
 /* Promotes the site's PostgreSQL, noting where its replay stood. */
 static void siteop_promote(struct pgconn *pg, struct op *op, const char *site)
 {
@@ -300,6 +345,10 @@ static void siteop_promote(struct pgconn *pg, struct op *op, const char *site)
 		return;
 	if (lsn == NULL || lsn_parse(lsn, &op->lsn) == -1) {
 		siteop_fail(op, "%s is not a standby (no replay position)", site);
+		free(lsn);
+		return;
+	}
+	if (op->min_lsn > 0 && siteop_received(pg, op, site) != 1) {
 		free(lsn);
 		return;
 	}

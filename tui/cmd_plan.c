@@ -117,6 +117,16 @@ static void plan_print(const struct catalog *cat, const struct plan *p, size_t i
 		               sc->name, p->n, est);
 		if (e != NULL && e->schedule != NULL)
 			textout_printf(stdout, _("Satisfies the scheduled test: %s\n"), e->schedule);
+		const struct scenario *base = drillrun_find(cat, sc->name);
+		if (base != NULL && base != sc)
+			textout_printf(stdout,
+			               _("Steps %zu-%zu (%s) run only in a live drill; a tabletop ends "
+			                 "after step %zu\n"),
+			               base->n_steps + 1, sc->n_steps, e ? e->then : "?",
+			               base->n_steps);
+	} else if (index == 0) {
+		textout_printf(stdout, _("Scenario %s (%zu steps, estimated time %s)\n"), sc->name, p->n,
+		               est);
 	} else {
 		textout_printf(stdout, _("Scenario %zu: %s (%zu steps, estimated time %s)\n"), index,
 		               sc->name, p->n, est);
@@ -148,6 +158,8 @@ static void plan_list_scenarios(const struct catalog *cat)
 	textout_printf(stderr, _("Scenarios:\n"));
 	for (size_t i = 0; i < cat->scenarios.n; i++)
 		textout_printf(stderr, "  %zu. %s\n", i + 1, cat->scenarios.items[i].name);
+	for (size_t i = 0; i < cat->own.n; i++)
+		textout_printf(stderr, "  %s\n", cat->own.items[i].name);
 	if (cat->drill_runs.n > 0)
 		textout_printf(stderr, _("Drills:\n"));
 	for (size_t i = 0; i < cat->drill_runs.n; i++)
@@ -163,6 +175,14 @@ static void plan_print_catalog(const struct catalog *cat)
 		char *est = duration_format(sc->estimated_ms);
 		textout_printf(stdout, _("  %zu. %s  (%zu steps, estimated %s)\n"), i + 1, sc->name,
 		               sc->n_steps, est);
+		free(est);
+	}
+	for (size_t i = 0; i < cat->own.n; i++) {
+		const struct scenario *sc = &cat->own.items[i];
+		char *est = duration_format(sc->estimated_ms);
+		textout_printf(stdout, _("%s  %s  (%zu steps, estimated %s)\n"),
+		               i == 0 ? _("drconsole's own (by name):\n") : "", sc->name, sc->n_steps,
+		               est);
 		free(est);
 	}
 	if (cat->drills.file != NULL) {
@@ -205,12 +225,14 @@ int cmd_plan(int argc, char **argv)
 	struct plan p;
 	struct diag d;
 	diag_init(&d);
-	rc = plan_build(&p, &cat, sc, &d);
+	size_t index = drillrun_is_drill(&cat, sc) ? (size_t)(sc - cat.drill_runs.items) + 1
+	               : sc >= cat.scenarios.items && sc < cat.scenarios.items + cat.scenarios.n
+	                   ? (size_t)(sc - cat.scenarios.items) + 1
+	                   : 0; /* drconsole's own: by name */
+	rc = plan_build(&p, &cat, drillrun_live(&cat, sc), &d); /* a drill as it runs live */
 	diag_print(&d, stderr);
 	if (rc == 0)
-		plan_print(&cat, &p,
-		           (size_t)(sc - (drillrun_is_drill(&cat, sc) ? cat.drill_runs.items
-		                                                      : cat.scenarios.items)) + 1);
+		plan_print(&cat, &p, index);
 	plan_free(&p);
 	diag_free(&d);
 	catalog_free(&cat);

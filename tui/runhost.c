@@ -16,8 +16,10 @@
 #include "clock.h"
 #include "drillrun.h"
 #include "fencestate.h"
+#include "rebuild.h"
 #include "runhost.h"
 #include "siteop.h"
+#include "switchback.h"
 #include "xmalloc.h"
 
 /* The engine's clock: the wall clock. */
@@ -94,6 +96,86 @@ char *runhost_run_id(const char *path)
 
 static void runhost_keep_fence(struct runhost *h);
 
+/* Tells whether fence.json keeps the fence of site armed (unreadable: kept, to be safe). */
+static int runhost_fence_kept(const struct runhost *h, const struct site *site)
+{
+	struct fencestate st;
+	char *cause = NULL;
+	if (fencestate_read(h->cat->cf.state_dir, &st, &cause) == -1) {
+		free(cause);
+		return 1;
+	}
+	return st.armed && strcmp(st.site, site->name) == 0;
+}
+
+/*
+ * Lifts the old primary's fence for the failback (the step's confirmation
+ * typed its name): fence.json disarmed, this run's fence on return taken
+ * back from the site's agent; journaled as fence_lifted.
+ */
+static int runhost_lift_fence(struct runhost *h, const struct rb_request *req, int i)
+{
+	struct fencestate_by by;
+	char detail[400], *cause = NULL, *run = runhost_run_id(h->journal_path);
+	int rc = 0, kept = runhost_fence_kept(h, req->site);
+	fencestate_by_me(&by, h->actor != NULL ? h->actor : FENCESTATE_CONSOLE, run);
+	if (kept)
+		rc = fencestate_disarm(h->cat->cf.state_dir, req->site->name, &by,
+		                       "lifted for the failback: the site is to be promoted back",
+		                       &cause);
+	free(run);
+	if (rc == -1) {
+		snprintf(detail, sizeof detail, "the fence of %s is still kept: %s", req->site->name,
+		         cause);
+		free(cause);
+		return runhost_keep(h, req->id, 0, detail);
+	}
+	int armed = h->rb.fence_request != 0;
+	if (armed && h->agents != NULL && i >= 0)
+		agent_disarm(h->agents[i], h->rb.fence_request);
+	if (h->keep != NULL)
+		fencekeep_reload(h->keep);
+	snprintf(detail, sizeof detail, "%s%s%s", kept ? "the kept fence (fence.json) was disarmed" : "no fence was kept in fence.json",
+	         armed ? "; this run's fence on return was taken back from the site" : "",
+	         "; the site is no longer watched as an old primary");
+	runbook_log(&h->rb, "fence_lifted",
+	            json_pack("{s:s, s:b, s:b, s:s}", "site", req->site->name, "kept", kept,
+	                      "armed", armed, "by", by.operator),
+	            NULL);
+	return runhost_keep(h, req->id, 1, detail);
+}
+
+/* Fills a failback operation (rebuild, stop, promotion back); -1 when it is refused here. */
+static int runhost_failback_op(struct runhost *h, const struct rb_request *req, struct op *op)
+{
+	const struct conf *cf = &h->cat->cf;
+	if (strcmp(req->builtin, "rebuild_standby") == 0) {
+		const struct site *src = req->site == conf_dr(cf) ? conf_primary(cf) : conf_dr(cf);
+		enum rebuild_mode m = REBUILD_AUTO;
+		if (req->site == conf_dr(cf) &&
+		    !switchback_rewind_needed(h->rb.stopped_lsn, h->rb.back_lsn))
+			m = REBUILD_KEEP;
+		int wait_s = (int)(op->timeout_ms / 4000);
+		op->kind = OP_REBUILD;
+		op->command = rebuild_script(req->site, src, m, wait_s > 120 ? 120 : wait_s);
+		return 0;
+	}
+	if (strcmp(req->builtin, "stop_writes") == 0) {
+		op->kind = OP_STOPWRITES;
+		op->command = switchback_stop_script(req->site);
+		return 0;
+	}
+	const char *why = switchback_promote_refusal(runhost_fence_kept(h, req->site),
+	                                             h->rb.fence_request != 0, h->rb.stopped_lsn);
+	if (why != NULL) {
+		runhost_keep(h, req->id, 0, why);
+		return -1;
+	}
+	op->kind = OP_PROMOTE;
+	op->min_lsn = h->rb.stopped_lsn;
+	return 0;
+}
+
 /* The executor: a request becomes a local judgement or an agent operation. */
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
@@ -136,6 +218,13 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 	} else if (strcmp(req->builtin, "fence") == 0) {
 		op.kind = OP_FENCE;
 		op.on_return = req->on_return;
+	} else if (strcmp(req->builtin, "lift_fence") == 0) {
+		return runhost_lift_fence(h, req, i);
+	} else if (strcmp(req->builtin, "rebuild_standby") == 0 ||
+	           strcmp(req->builtin, "stop_writes") == 0 ||
+	           strcmp(req->builtin, "promote_back") == 0) {
+		if (runhost_failback_op(h, req, &op) == -1)
+			return 0;
 	} else if (strcmp(req->builtin, "restore_test") == 0) {
 		if (!h->snaps[i].backups.ok || h->snaps[i].backups.newest_name[0] == '\0')
 			return runhost_keep(h, req->id, 0,
@@ -270,7 +359,7 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
                   const struct runhost_io *io, char **cause)
 {
 	runhost_init(h, cat, io);
-	h->sc = sc;
+	h->sc = io->mode != NULL && strcmp(io->mode, RUNHOST_DRILL) == 0 ? drillrun_live(cat, sc) : sc;
 	h->journal =
 	    journal_create(cat->cf.state_dir, runhost_journal_now, &h->journal_path, cause);
 	if (h->journal == NULL)

@@ -68,6 +68,9 @@ Environment:
                     ssh.port at the relays (the jump host's path) and
                     DIR/known_hosts accepts the host keys there too, while the
                     standby still replicates straight from the primary's port
+  LAB_WAL_LOG_HINTS on (default) or off: initdb's wal_log_hints, so that a
+                    failback rebuilds the old primary by pg_rewind, or (off) must
+                    fall back on pg_basebackup
   LAB_RELAY_BIN     the relay program (default: tests/lab/relay of the build
                     folder \${TOP_BUILDDIR}, else relay beside this script)
 
@@ -149,6 +152,10 @@ setup_globals() {
     if [ "$(id -u)" -eq 0 ]; then IS_ROOT=1 PG_OS_USER=${LAB_PG_USER:-postgres}
     else IS_ROOT=0 PG_OS_USER=$ME; fi
     SSHD=${LAB_SSHD:-/usr/sbin/sshd}
+    case ${LAB_WAL_LOG_HINTS:-on} in
+        on|off) WAL_LOG_HINTS=${LAB_WAL_LOG_HINTS:-on} ;;
+        *) die "LAB_WAL_LOG_HINTS must be on or off: $LAB_WAL_LOG_HINTS" ;;
+    esac
     PG_BINDIR=$(find_pg_bindir || true)
 
     # The relays: wanted by "up" with LAB_RELAY=1; a lab started so keeps RELAY_MARK.
@@ -595,6 +602,8 @@ wal_retrieve_retry_interval = 1s
 log_line_prefix = '%m [%p] '
 include_if_exists = 'lab_site.conf'
 EOF
+    echo "wal_log_hints = $WAL_LOG_HINTS   # LAB_WAL_LOG_HINTS: off leaves pg_rewind impossible" \
+        >>"$data/postgresql.conf"
     cat >"$data/pg_hba.conf" <<'EOF'
 # drconsole lab: no passwords, loopback only
 local   all           all                   trust
@@ -801,6 +810,11 @@ EOF
       port: $(pg_port "$n")
       dbname: erp_chatbot
       user: postgres
+      data_dir: $(pg_data "$n")
+      bindir: $PG_BINDIR
+      start: 'pg_ctl -D "\$PGDATA" -l $(pg_log "$n") -w -t 60 start'
+      stop: 'pg_ctl -D "\$PGDATA" -m fast -w -t 60 stop'
+      replication_host: 127.0.0.1
     backups:
       dir: $(site_dir "$n")/backup
       pattern: "db_backup_*.dump"

@@ -139,7 +139,7 @@ static void test_action_shipped_fields(void **state)
 	(void)state;
 	struct loaded l;
 	load_shipped(&l);
-	assert_int_equal(l.set.n, 13); /* 11 for the scenarios, 2 for the drills */
+	assert_int_equal(l.set.n, 18); /* 11 for the scenarios, 2 for the drills, 5 for the failback */
 
 	const struct action *a = action_find(&l.set, "promote_standby");
 	assert_non_null(a);
@@ -290,7 +290,8 @@ static void test_action_unknown_names(void **state)
 		      "    estimate: 3m\n");
 	expect_only(&l, 5, 14,
 		    "unknown built-in 'promote_now' (known: replication_check, promote, writable, "
-		    "data_loss, backup_verify, restore_test, fence, site_health, service_check)");
+		    "data_loss, backup_verify, restore_test, fence, site_health, service_check, "
+		    "rebuild_standby, stop_writes, lift_fence, promote_back)");
 	loaded_done(&l, 1);
 
 	load_text(&l, "actions:\n"

@@ -16,6 +16,7 @@
 #include "unit.h"
 
 #include "catalog.h"
+#include "drillrun.h"
 
 /* Removes one entry of a folder tree (an nftw callback). */
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -206,8 +207,16 @@ static void test_catalog_source_tree(void **state)
 	expect_clean(&fx.d);
 	assert_int_equal(fx.rc, 0);
 	const struct catalog *cat = &fx.cat;
-	assert_int_equal(cat->actions.n, 13); /* 11 for the scenarios, 2 for the drills */
+	assert_int_equal(cat->actions.n, 18); /* 11 for the scenarios, 2 for the drills, 5 failback */
 	assert_int_equal(cat->scenarios.n, 3);
+	assert_int_equal(cat->own.n, 1); /* failback */
+	assert_string_equal(cat->own.items[0].name, "failback");
+	assert_int_equal(cat->own.items[0].n_steps, 5);
+	/* a live drill of 전체 시스템 다운 ends with the failback; a tabletop does not */
+	const struct scenario *d1 = drillrun_find(cat, "D1");
+	assert_int_equal(drillrun_live(cat, d1)->n_steps, d1->n_steps + 5);
+	assert_string_equal(drillrun_live(cat, d1)->steps[d1->n_steps].text, "rebuild_old_primary");
+	assert_ptr_equal(drillrun_live(cat, drillrun_find(cat, "D2")), drillrun_find(cat, "D2"));
 	assert_int_equal(cat->drill_runs.n, 2);
 	assert_int_equal(cat->drills.n, 2);
 	assert_int_equal(cat->schedule.n, 3);
@@ -279,7 +288,7 @@ static void test_catalog_unknown_action(void **state)
 			  "    estimate: 3m\n");
 	expect_clean(&fx.d);
 	assert_int_equal(fx.rc, 0);
-	assert_int_equal(fx.cat.actions.n, 14);
+	assert_int_equal(fx.cat.actions.n, 19);
 	fixture_done(&fx);
 	free(seed);
 	free(edited);
@@ -485,7 +494,7 @@ static void test_catalog_no_cascade(void **state)
 	assert_int_equal(fx.rc, -1);
 	/* The relative scenarios_dir resolved against the config's folder. */
 	assert_string_equal(fx.cat.cf.scenarios_dir, fx.scenarios);
-	assert_int_equal(fx.cat.actions.n, 13);
+	assert_int_equal(fx.cat.actions.n, 18);
 	expect_diag(&fx.d, DIAG_ERROR, fx.config, 3, 12,
 		    "dr_site 'datacenter-9' is not one of the configured sites (datacenter-1, "
 		    "datacenter-2)");

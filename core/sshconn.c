@@ -550,7 +550,11 @@ static int sshconn_options(struct sshconn *c, const struct site *site, struct ss
 		free(cause);
 		return -1;
 	}
-	if (ssh_options_parse_config(s, site->ssh.config) < 0) {
+	/* libssh expands %-tokens in both paths: a '%' in a file name is doubled. */
+	char *config = site->ssh.config ? sshhops_percent(site->ssh.config) : NULL;
+	int parsed = ssh_options_parse_config(s, config);
+	free(config);
+	if (parsed < 0) {
 		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot read the ssh config %s: %s",
 		             c->site, site->ssh.config ? site->ssh.config : "(~/.ssh/config)",
 		             sshconn_libssh_error(s));
@@ -569,9 +573,13 @@ static int sshconn_options(struct sshconn *c, const struct site *site, struct ss
 	}
 	if (site->ssh.user != NULL && ssh_options_set(s, SSH_OPTIONS_USER, site->ssh.user) < 0)
 		goto bad;
-	if (site->ssh.known_hosts != NULL &&
-	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, site->ssh.known_hosts) < 0)
-		goto bad;
+	if (site->ssh.known_hosts != NULL) {
+		char *kh = sshhops_percent(site->ssh.known_hosts);
+		int set = ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, kh);
+		free(kh);
+		if (set < 0)
+			goto bad;
+	}
 	return 0;
 bad:
 	sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot set ssh options: %s", c->site,

@@ -181,8 +181,8 @@ char *sshhops_log(const char *log_dir, size_t k)
 	return xasprintf("%s/hop-%zu.log", log_dir, k + 1);
 }
 
-/* Returns s with every '%' doubled, so a %-expander gives s back (newly allocated). */
-static char *sshhops_percent(const char *s)
+/* Returns s with every '%' doubled, so a %-expander (libssh's, ssh's) gives s back (newly allocated). */
+char *sshhops_percent(const char *s)
 {
 	size_t n = strlen(s);
 	for (const char *p = s; *p != '\0'; p++)

@@ -31,6 +31,7 @@ struct sshhops_opts {
 int sshhops_parse(const char *list, struct sshhops *out, char **cause);
 void sshhops_free(struct sshhops *h);
 char *sshhops_join(const struct sshhops *h, size_t n);
+char *sshhops_percent(const char *s);
 char *sshhops_log(const char *log_dir, size_t k);
 char *sshhops_command(const struct sshhops *h, const struct sshhops_opts *o, const char *host,
                       unsigned port, char **cause);

@@ -6,9 +6,10 @@
  * the file or the line; this reader finds them so drconsole can turn a
  * ProxyJump into its own jump connection and name the file in every error.
  *
- * Read as OpenSSH reads it, in one pass: Host patterns ('*', '?', '!'), Match
- * (sshmatch.c: host, originalhost, user, localuser, all; a block that hangs
- * on a criterion drconsole does not evaluate is refused), Include (globs,
+ * Read as OpenSSH reads it: Host patterns ('*', '?', '!'), Match (sshmatch.c:
+ * host, originalhost, user, localuser, all, canonical and final, with the
+ * second pass that "Match final" asks for; a block that hangs on a criterion
+ * drconsole does not evaluate is refused), Include (globs,
  * relative to ~/.ssh, or /etc/ssh for the system file), and the first value
  * obtained wins (HostName and User too, which Match host and Match user
  * see). ProxyJump and ProxyCommand share that first place. Every error is
@@ -44,6 +45,8 @@ struct sshconfig_reader {
 	char *user;      /* the first User obtained */
 	char *localuser; /* who runs drconsole */
 	char *dir;       /* where a relative Include looks */
+	int final_pass;  /* the second pass "Match final" asks for */
+	int wants_final; /* a Match line said "final" */
 	struct sshconfig_proxy *out;
 	char *cause; /* the first error, "FILE:LINE: ..." */
 };
@@ -170,6 +173,8 @@ static int sshconfig_line(struct sshconfig_reader *r, char *key, char *value, co
 		    .host = r->hostname ? r->hostname : r->host,
 		    .user = r->q->user ? r->q->user : r->user ? r->user : r->localuser,
 		    .localuser = r->localuser,
+		    .final_pass = r->final_pass,
+		    .wants_final = &r->wants_final,
 		};
 		*active = sshmatch_line(value, &ctx, why);
 	} else if (!*active) {
@@ -233,6 +238,10 @@ int sshconfig_proxy_find(const char *path, const struct sshconfig_query *q,
 	r.localuser = xstrdup(pw != NULL && pw->pw_name != NULL ? pw->pw_name : "");
 	r.dir = q->include_dir ? xstrdup(q->include_dir) : xasprintf("%s/.ssh", sshconfig_home());
 	int rc = sshconfig_read(&r, path, 0);
+	if (rc == 0 && r.wants_final) {
+		r.final_pass = 1; /* values obtained in the first pass still win */
+		rc = sshconfig_read(&r, path, 0);
+	}
 	int saved = errno;
 	if (rc == -1) {
 		*cause = r.cause;

@@ -1,10 +1,11 @@
 /*
  * The host-selecting lines of ssh_config, as OpenSSH reads them: "Host" with
  * '*'/'?' patterns and '!' negation, and "Match" with its criteria ANDed left
- * to right. host, originalhost, user, localuser and all are evaluated; exec,
- * localnetwork, canonical, final and tagged are not (drconsole runs nothing
- * from the ssh config and does no second pass), so a Match line that would
- * need one of them to decide is refused rather than guessed. A criterion
+ * to right. host, originalhost, user, localuser and all are evaluated, and
+ * canonical and final as OpenSSH does without hostname canonicalization:
+ * true in the second pass that "final" asks for. exec, localnetwork and
+ * tagged are not (drconsole runs nothing from the ssh config), so a Match
+ * line that would need one of them to decide is refused rather than guessed. A criterion
  * after one that is already false is not looked at, as libssh does before it
  * runs an exec.
  */
@@ -145,14 +146,16 @@ static const char *sshmatch_subject(const char *attr, const struct sshmatch_ctx 
 static int sshmatch_unevaluated(const char *attr, int *arg)
 {
 	static const char *const with_arg[] = {"exec", "localnetwork", "tagged", NULL};
-	static const char *const bare[] = {"canonical", "final", NULL};
 	for (size_t i = 0; with_arg[i] != NULL; i++)
 		if (strcasecmp(attr, with_arg[i]) == 0)
 			return *arg = 1;
-	for (size_t i = 0; bare[i] != NULL; i++)
-		if (strcasecmp(attr, bare[i]) == 0)
-			return !(*arg = 0);
 	return 0;
+}
+
+/* Tells whether attr is canonical or final: true in the final pass only. */
+static int sshmatch_pass(const char *attr)
+{
+	return strcasecmp(attr, "canonical") == 0 || strcasecmp(attr, "final") == 0;
 }
 
 /* Evaluates one criterion (its argument cut from *s): 1 true, 0 false, -1 *cause. */
@@ -161,6 +164,11 @@ static int sshmatch_criterion(const char *tok, char **s, const struct sshmatch_c
 {
 	int negate = *tok == '!', fold, takes_arg = 1;
 	const char *attr = tok + negate, *subject = sshmatch_subject(attr, ctx, &fold);
+	if (sshmatch_pass(attr)) {
+		if (strcasecmp(attr, "final") == 0 && ctx->wants_final != NULL)
+			*ctx->wants_final = 1;
+		return (ctx->final_pass != 0) != negate;
+	}
 	int unevaluated = subject == NULL && sshmatch_unevaluated(attr, &takes_arg);
 	if (subject == NULL && !unevaluated) {
 		*cause = xasprintf("Match: unknown criterion '%s'", attr);
@@ -193,16 +201,18 @@ static int sshmatch_criterion(const char *tok, char **s, const struct sshmatch_c
  */
 int sshmatch_line(char *args, const struct sshmatch_ctx *ctx, char **cause)
 {
-	int result = 1, n = 0;
+	int result = 1, n = 0, passes = 0;
 	char *tok;
 	while ((tok = sshmatch_token(&args, cause)) != NULL) {
 		n++;
+		passes += sshmatch_pass(tok + (*tok == '!'));
 		if (strcasecmp(tok + (*tok == '!'), "all") == 0) {
 			char *more = sshmatch_token(&args, cause);
-			int alone = n == 1 && more == NULL && *cause == NULL;
+			int alone = n == passes + 1 && more == NULL && *cause == NULL;
 			if (!alone && *cause == NULL)
-				*cause = xstrdup("Match all cannot be combined with other criteria");
-			result = *tok != '!';
+				*cause = xstrdup("Match all cannot be combined with other criteria "
+				                 "(but canonical or final before it)");
+			result = result && *tok != '!';
 			free(more);
 			free(tok);
 			return alone ? result : -1;

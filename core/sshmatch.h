@@ -8,6 +8,8 @@ struct sshmatch_ctx {
 	const char *host;         /* after HostName, if one was obtained */
 	const char *user;         /* the remote user */
 	const char *localuser;    /* the local user */
+	int final_pass;           /* the second pass, that "Match final" asks for */
+	int *wants_final;         /* set when a Match line says "final" */
 };
 
 char *sshmatch_token(char **s, char **cause);

@@ -23,15 +23,8 @@ if [ ! -x "$PROG" ]; then
     exit 99
 fi
 
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-notok() { fail=$((fail + 1)); echo "not ok - $1"; }
-# check DESC CMD...: one assertion, ok when CMD succeeds.
-check() {
-    local desc=$1
-    shift
-    if "$@"; then ok "$desc"; else notok "$desc"; fi
-}
+tmp=$WORK prog=$PROG
+. "$SRCDIR/tests/check-lib.sh" # pass, fail, check DESC CMD...
 # has FILE TEXT: FILE holds TEXT (what it holds is shown when not).
 has() {
     grep -qF -- "$2" "$1" && return 0
@@ -104,8 +97,7 @@ if timeout 90 "$LAB" --dir "$LAB_DIR" --port-base "$LAB_PORT_BASE" rekey 2 >"$WO
     check "the changed key is said of hop 2" has "$WORK/error1" "jump host $HOP2 (hop 2 of 2)"
     check "the changed key is refused as CHANGED" has "$WORK/error1" "has CHANGED"
 else
-    notok "lab.sh rekey 2"
-    sed 's/^/#   /' "$WORK/lab.log"
+    CHECK_SHOW=$WORK/lab.log check "lab.sh rekey 2" false
 fi
 
 echo "# $pass passed, $fail failed"

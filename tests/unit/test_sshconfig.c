@@ -4,7 +4,8 @@
  * as OpenSSH reads the config (Host patterns and negation, Match host,
  * originalhost, user, localuser and all, Include with globs relative to the
  * ssh folder, the first value obtained winning, HostName seen by Match
- * host); a Match that hangs on a criterion drconsole does not evaluate, and
+ * host, and the second pass Match final asks for); a Match that hangs on a
+ * criterion drconsole does not evaluate (exec, localnetwork, tagged), and
  * a malformed line, are refused naming the file and line.
  */
 #include "config.h"
@@ -221,6 +222,18 @@ static void test_match(void **state)
 	char *all = put(dir, "all", "Match all\n  ProxyJump everyone\n");
 	expect(all, dir, "anything", NULL, SSHCONFIG_PROXY_JUMP, all, 2);
 	free(all);
+	/* "Match final all" (as RHEL's ssh_config.d has) applies in the second
+	 * pass, after every first-pass value; canonical too, once there. */
+	char *final = put(dir, "final", "Match final all\n  ProxyJump late\n"
+	                                "Match !final host db1\n  ProxyJump early\n"
+	                                "Match canonical host db2\n  ProxyJump canon\n");
+	expect(final, dir, "db1", NULL, SSHCONFIG_PROXY_JUMP, final, 4);
+	expect(final, dir, "db2", NULL, SSHCONFIG_PROXY_JUMP, final, 2);
+	expect(final, dir, "db3", NULL, SSHCONFIG_PROXY_JUMP, final, 2);
+	char *nofinal = put(dir, "nofinal", "Match canonical all\n  ProxyJump never\n");
+	expect(nofinal, dir, "db2", NULL, SSHCONFIG_PROXY_NONE, NULL, 0);
+	free(nofinal);
+	free(final);
 	free(path);
 	free(text);
 }
@@ -242,12 +255,11 @@ static void test_match_refused(void **state)
 		unsigned line;
 		const char *what;
 	} cases[] = {
-	    {"Host a\nMatch canonical host x\n", 2, "Match canonical cannot be evaluated"},
-	    {"Match final\n", 1, "Match final cannot be evaluated"},
 	    {"Match localnetwork 10.0.0.0/8\n", 1, "Match localnetwork"},
 	    {"Match bogus x\n", 1, "unknown criterion 'bogus'"},
 	    {"\n\nMatch host\n", 3, "Match host needs an argument"},
 	    {"Match all host x\n", 1, "Match all cannot be combined"},
+	    {"Match host x all\n", 1, "Match all cannot be combined"},
 	    {"Match\n", 1, "Match needs criteria"},
 	    {"Host\n", 1, "Host needs at least one pattern"},
 	    {"Match host \"db1\n", 1, "a quote is not closed"},

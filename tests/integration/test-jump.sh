@@ -72,13 +72,16 @@ status() {
     timeout 40 "$PROG" status -c "$1" --json --timeout 8 </dev/null >"$OUT" 2>"$ERR"
     RC=$?
 }
+# jtrue FILTER: the last JSON output satisfies FILTER.
+jtrue() { jq -e "$1" "$OUT" >/dev/null; }
 status "$CFG"
-check "status through two hops exits 0 (exit $RC)" [ "$RC" = 0 ]
-check "status through two hops reaches both sites" \
-    jq -e '[.sites[] | .reachable] == [true, true]' "$OUT"
-check "status through two hops sees both PostgreSQLs" \
-    jq -e '[.sites[] | .postgres.up] == [true, true]' "$OUT"
-[ "$RC" = 0 ] || jq -c '[.sites[] | {name, error}]' "$OUT" | sed 's/^/#   /'
+echo "#   reasons: $(jq -c '[.reasons[] | .text]' "$OUT" 2>&1 | head -c 600)"
+check "status through two hops is ok or a warning, never critical or unknown (exit $RC)" \
+    [ "$RC" -le 1 ]
+check "status through two hops reaches both sites, without an error" \
+    jtrue '[.sites[] | [.reachable, .error]] == [[true, null], [true, null]]'
+check "status through two hops sees both PostgreSQLs, and which is primary" \
+    jtrue '[.sites[] | .postgres.up] == [true, true] and .sites[0].role == "primary"'
 
 # An unknown key on the second hop: named, with its fingerprint.
 grep -vF "[127.0.0.1]:$P2 " "$SSHDIR/known_hosts" >"$SSHDIR/known_hosts.no2"

@@ -33,9 +33,9 @@
 #include "sshmatch.h"
 #include "xmalloc.h"
 
-#define SSHCONFIG_GLOBAL "/etc/ssh/ssh_config"
+#define SSHCONFIG_GLOBAL     "/etc/ssh/ssh_config"
 #define SSHCONFIG_GLOBAL_DIR "/etc/ssh"
-#define SSHCONFIG_DEPTH 16
+#define SSHCONFIG_DEPTH      16
 
 /* One lookup in progress. */
 struct sshconfig_reader {
@@ -114,15 +114,16 @@ static int sshconfig_include(struct sshconfig_reader *r, char *value, int depth,
 	int n = 0;
 	while (r->cause == NULL && (w = sshmatch_token(&value, why)) != NULL) {
 		n++;
-		char *pat = *w == '/' ? xstrdup(w)
+		char *pat = *w == '/'   ? xstrdup(w)
 		            : *w == '~' ? paths_expand(w, NULL)
 		                        : xasprintf("%s/%s", r->dir, w);
 		glob_t g;
 		if (glob(pat, 0, NULL, &g) == 0) {
 			for (size_t i = 0; i < g.gl_pathc && r->cause == NULL; i++)
-				if (sshconfig_read(r, g.gl_pathv[i], depth + 1) == 1 && errno != ENOENT)
-					r->cause = xasprintf("%s: cannot read it: %s", g.gl_pathv[i],
-					                     strerror(errno));
+				if (sshconfig_read(r, g.gl_pathv[i], depth + 1) == 1 &&
+				    errno != ENOENT)
+					r->cause = xasprintf("%s: cannot read it: %s",
+					                     g.gl_pathv[i], strerror(errno));
 			globfree(&g);
 		}
 		free(pat);
@@ -144,7 +145,8 @@ static int sshconfig_keyword(struct sshconfig_reader *r, const char *key, char *
 		if (word == NULL)
 			return *why ? -1 : (*why = xasprintf("%s needs a value", key), -1);
 		if (*slot == NULL)
-			*slot = slot == &r->user ? xstrdup(word) : sshconfig_hostname(word, r->host);
+			*slot =
+			    slot == &r->user ? xstrdup(word) : sshconfig_hostname(word, r->host);
 		free(word);
 	} else if (jump || strcasecmp(key, "ProxyCommand") == 0) {
 		if (*value == '\0') {
@@ -171,7 +173,9 @@ static int sshconfig_line(struct sshconfig_reader *r, char *key, char *value, co
 		struct sshmatch_ctx ctx = {
 		    .originalhost = r->host,
 		    .host = r->hostname ? r->hostname : r->host,
-		    .user = r->q->user ? r->q->user : r->user ? r->user : r->localuser,
+		    .user = r->q->user ? r->q->user
+		            : r->user  ? r->user
+		                       : r->localuser,
 		    .localuser = r->localuser,
 		    .final_pass = r->final_pass,
 		    .wants_final = &r->wants_final,
@@ -206,7 +210,8 @@ static int sshconfig_read(struct sshconfig_reader *r, const char *path, int dept
 		if (sshconfig_split(line, &key, &value) &&
 		    sshconfig_line(r, key, value, path, lineno, &active, depth, &why) == -1 &&
 		    r->cause == NULL) {
-			r->cause = xasprintf("%s:%u: %s", path, lineno, why ? why : "malformed line");
+			r->cause =
+			    xasprintf("%s:%u: %s", path, lineno, why ? why : "malformed line");
 		}
 		free(why);
 		why = NULL;
@@ -268,7 +273,8 @@ int sshconfig_proxy_lookup(const char *config, const char *host, const char *use
 	if (config != NULL) {
 		int rc = sshconfig_proxy_find(config, &q, out, cause);
 		if (rc == 1)
-			*cause = xasprintf("cannot read the ssh config %s: %s", config, strerror(errno));
+			*cause =
+			    xasprintf("cannot read the ssh config %s: %s", config, strerror(errno));
 		return rc == 0 ? 0 : -1;
 	}
 	char *file = sshconfig_user_file();

@@ -10,8 +10,8 @@ enum sshconfig_proxy_kind {
 
 /* The host asked about. */
 struct sshconfig_query {
-	const char *host;        /* as given (the site's ssh.host) */
-	const char *user;        /* the site's ssh.user; NULL: the config's User, or the local user */
+	const char *host; /* as given (the site's ssh.host) */
+	const char *user; /* the site's ssh.user; NULL: the config's User, or the local user */
 	const char *include_dir; /* where a relative Include looks; NULL: ~/.ssh */
 };
 

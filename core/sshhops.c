@@ -13,12 +13,11 @@
  *
  * Quoting, one level per hop: a command is read by its expander (libssh for
  * the outermost, the next ssh for an inner one), which replaces %-tokens,
- * then by the shell ($SHELL, a POSIX shell). So each word is shell-quoted and its '%' doubled, except
- * the "[%h]:%p" meant for the expander; an inner command is one word of the
- * command around it and is quoted and escaped again with it. Values that
- * OpenSSH expands once more itself (UserKnownHostsFile, IdentityFile: %-tokens
- * and ${VAR}) get their '%' doubled first, and "${" and control characters
- * are refused. Host and user names are refused unless made of plain name
+ * then by the shell ($SHELL, a POSIX shell). So each word is shell-quoted and its '%' doubled,
+ * except the "[%h]:%p" meant for the expander; an inner command is one word of the command around
+ * it and is quoted and escaped again with it. Values that OpenSSH expands once more itself
+ * (UserKnownHostsFile, IdentityFile: %-tokens and ${VAR}) get their '%' doubled first, and "${" and
+ * control characters are refused. Host and user names are refused unless made of plain name
  * characters: they are never run, and never need guessing how a hop's ssh
  * will read them.
  */
@@ -181,7 +180,8 @@ char *sshhops_log(const char *log_dir, size_t k)
 	return xasprintf("%s/hop-%zu.log", log_dir, k + 1);
 }
 
-/* Returns s with every '%' doubled, so a %-expander (libssh's, ssh's) gives s back (newly allocated). */
+/* Returns s with every '%' doubled, so a %-expander (libssh's, ssh's) gives s back (newly
+ * allocated). */
 char *sshhops_percent(const char *s)
 {
 	size_t n = strlen(s);
@@ -254,13 +254,15 @@ static char *sshhops_ssh_path(const char *what, const char *path, char **cause)
 	for (const unsigned char *p = (const unsigned char *)path; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f) {
 			*cause = xasprintf("the %s path %s holds a control character, which an "
-			                   "ssh option cannot carry", what, path);
+			                   "ssh option cannot carry",
+			                   what, path);
 			return NULL;
 		}
 	}
 	if (strstr(path, "${") != NULL) {
 		*cause = xasprintf("the %s path %s holds \"${\", which ssh would expand as an "
-		                   "environment variable", what, path);
+		                   "environment variable",
+		                   what, path);
 		return NULL;
 	}
 	char *pct = sshhops_percent(path);

@@ -1,4 +1,5 @@
-/* A chain of jump hosts ("a,b,c", as ProxyJump and ssh.jump give it) and the nested ssh that crosses it. */
+/* A chain of jump hosts ("a,b,c", as ProxyJump and ssh.jump give it) and the nested ssh that
+ * crosses it. */
 #ifndef DR_SSHHOPS_H
 #define DR_SSHHOPS_H
 

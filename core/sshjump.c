@@ -38,13 +38,14 @@ static int sshjump_expand(const struct site *site, char **jump, char **cause)
 			return -1;
 		if (hops.n > SSHJUMP_MAX_HOPS) {
 			*cause = xasprintf("jump hosts %s: more than %d hops (does a jump host's "
-			                   "ProxyJump lead back to itself?)", *jump, SSHJUMP_MAX_HOPS);
+			                   "ProxyJump lead back to itself?)",
+			                   *jump, SSHJUMP_MAX_HOPS);
 			sshhops_free(&hops);
 			return -1;
 		}
 		struct sshconfig_proxy p;
-		int rc = sshconfig_proxy_lookup(site->ssh.config, hops.v[0].host, hops.v[0].user, &p,
-		                                cause);
+		int rc = sshconfig_proxy_lookup(site->ssh.config, hops.v[0].host, hops.v[0].user,
+		                                &p, cause);
 		char *why = NULL, *before = rc == 0 ? sshconfig_jump(&p, &why) : NULL;
 		if (why != NULL)
 			*cause = xasprintf("jump host %s: %s", hops.v[0].spec, why);
@@ -250,9 +251,11 @@ int sshjump_hostkey(const struct site *site, const char *jump, size_t hop, const
 	int replaced = 0;
 	if (jc != NULL) {
 		sshconn_free(jc);
-	} else if (jf.kind == SSHCONN_FAIL_HOSTKEY_UNKNOWN || jf.kind == SSHCONN_FAIL_HOSTKEY_CHANGED ||
+	} else if (jf.kind == SSHCONN_FAIL_HOSTKEY_UNKNOWN ||
+	           jf.kind == SSHCONN_FAIL_HOSTKEY_CHANGED ||
 	           jf.kind == SSHCONN_FAIL_HOSTKEY_OTHER) {
-		char *n = hops.n > 1 ? xasprintf(" (hop %zu of %zu)", hop + 1, hops.n) : xstrdup("");
+		char *n =
+		    hops.n > 1 ? xasprintf(" (hop %zu of %zu)", hop + 1, hops.n) : xstrdup("");
 		char *msg = xasprintf("jump host %s%s, on the way to %s: %s", h->spec, n, where,
 		                      jf.message);
 		free(n);
@@ -282,8 +285,9 @@ void sshjump_report(const struct site *site, struct sshjump_report *r)
 	memset(&p, 0, sizeof p);
 	if (sshjump_decide(site, &r->jump, &r->origin, &p, &r->error) == 0 &&
 	    site->ssh.jump != NULL && p.kind != SSHCONFIG_PROXY_NONE)
-		r->note = xasprintf("%s:%u: this Proxy%s %s is not used: ssh.jump is", p.file, p.line,
-		                    p.kind == SSHCONFIG_PROXY_JUMP ? "Jump" : "Command", p.value);
+		r->note =
+		    xasprintf("%s:%u: this Proxy%s %s is not used: ssh.jump is", p.file, p.line,
+		              p.kind == SSHCONFIG_PROXY_JUMP ? "Jump" : "Command", p.value);
 	sshconfig_proxy_free(&p);
 }
 

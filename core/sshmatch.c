@@ -33,8 +33,8 @@ char *sshmatch_token(char **s, char **cause)
 	}
 	char *out = xmalloc(strlen(p) + 1), *o = out, quote = 0;
 	for (; *p != '\0'; p++) {
-		if (*p == '\\' && (p[1] == '\'' || p[1] == '"' || p[1] == '\\' ||
-		                   (quote == 0 && p[1] == ' ')))
+		if (*p == '\\' &&
+		    (p[1] == '\'' || p[1] == '"' || p[1] == '\\' || (quote == 0 && p[1] == ' ')))
 			*o++ = *++p;
 		else if (quote == 0 && (*p == ' ' || *p == '\t'))
 			break;
@@ -71,8 +71,9 @@ int sshmatch_pattern(const char *pat, const char *s, int fold)
 		}
 		if (*s == '\0')
 			return 0;
-		if (*pat != '?' && (fold ? tolower((unsigned char)*pat) != tolower((unsigned char)*s)
-		                         : *pat != *s))
+		if (*pat != '?' &&
+		    (fold ? tolower((unsigned char)*pat) != tolower((unsigned char)*s)
+		          : *pat != *s))
 			return 0;
 	}
 }

@@ -57,7 +57,8 @@ static void expect(const char *path, const char *dir, const char *host, const ch
 	sshconfig_proxy_free(&p);
 }
 
-/* Fails unless looking host up in path is refused with a cause that starts "path:line: " and holds what. */
+/* Fails unless looking host up in path is refused with a cause that starts "path:line: " and holds
+ * what. */
 static void expect_refused(const char *path, const char *host, unsigned line, const char *what)
 {
 	struct sshconfig_proxy p;
@@ -181,9 +182,8 @@ static void test_include(void **state)
 	assert_non_null(strstr(cause, "Include nested more than"));
 	free(cause);
 	/* A config that cannot be read at all. */
-	assert_int_equal(sshconfig_proxy_lookup("/nonexistent/drconsole/config", "db1", NULL, &p,
-	                                        &cause),
-	                 -1);
+	assert_int_equal(
+	    sshconfig_proxy_lookup("/nonexistent/drconsole/config", "db1", NULL, &p, &cause), -1);
 	assert_non_null(strstr(cause, "cannot read the ssh config /nonexistent/drconsole/config"));
 	free(cause);
 	free(loop);
@@ -200,15 +200,15 @@ static void test_match(void **state)
 	const char *dir = *state;
 	struct passwd *pw = getpwuid(getuid());
 	assert_non_null(pw);
-	char *text = xasprintf("Host db1\n  HostName db1.real.example\n"           /* 1-2 */
-	                       "Match host *.real.example originalhost db1\n"      /* 3 */
-	                       "  ProxyJump via-match\n"                           /* 4 */
+	char *text = xasprintf("Host db1\n  HostName db1.real.example\n"      /* 1-2 */
+	                       "Match host *.real.example originalhost db1\n" /* 3 */
+	                       "  ProxyJump via-match\n"                      /* 4 */
 	                       "Match originalhost db1.real.example\n  ProxyJump never\n"
-	                       "Match user ops !localuser nobody-here\n"           /* 7 */
-	                       "  ProxyJump for-ops\n"                             /* 8 */
-	                       "Match !user ops localuser %s\n"                    /* 9 */
-	                       "  ProxyJump for-me\n"                              /* 10 */
-	                       "Match all\n  ProxyJump everyone\n",                /* 11-12 */
+	                       "Match user ops !localuser nobody-here\n" /* 7 */
+	                       "  ProxyJump for-ops\n"                   /* 8 */
+	                       "Match !user ops localuser %s\n"          /* 9 */
+	                       "  ProxyJump for-me\n"                    /* 10 */
+	                       "Match all\n  ProxyJump everyone\n",      /* 11-12 */
 	                       pw->pw_name);
 	char *path = put(dir, "config", text);
 	expect(path, dir, "db1", NULL, SSHCONFIG_PROXY_JUMP, path, 4);
@@ -224,9 +224,10 @@ static void test_match(void **state)
 	free(all);
 	/* "Match final all" (as RHEL's ssh_config.d has) applies in the second
 	 * pass, after every first-pass value; canonical too, once there. */
-	char *final = put(dir, "final", "Match final all\n  ProxyJump late\n"
-	                                "Match !final host db1\n  ProxyJump early\n"
-	                                "Match canonical host db2\n  ProxyJump canon\n");
+	char *final = put(dir, "final",
+	                  "Match final all\n  ProxyJump late\n"
+	                  "Match !final host db1\n  ProxyJump early\n"
+	                  "Match canonical host db2\n  ProxyJump canon\n");
 	expect(final, dir, "db1", NULL, SSHCONFIG_PROXY_JUMP, final, 4);
 	expect(final, dir, "db2", NULL, SSHCONFIG_PROXY_JUMP, final, 2);
 	expect(final, dir, "db3", NULL, SSHCONFIG_PROXY_JUMP, final, 2);

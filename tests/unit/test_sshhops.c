@@ -178,8 +178,10 @@ static char *check_level(char **argv, size_t argc, const struct hostile *x, size
 	assert_true(argc >= 20);
 	assert_string_equal(argv[i++], "-W");
 	assert_string_equal(argv[i++], next);
-	const char *fixed[] = {"-o", "BatchMode=yes", "-o", "ConnectTimeout=3",
-	                       "-o", "StrictHostKeyChecking=yes", "-E", log};
+	const char *fixed[] = {"-o", "BatchMode=yes",
+	                       "-o", "ConnectTimeout=3",
+	                       "-o", "StrictHostKeyChecking=yes",
+	                       "-E", log};
 	for (size_t f = 0; f < 8; f++)
 		assert_string_equal(argv[i++], fixed[f]);
 	assert_string_equal(argv[i++], "-o");
@@ -239,7 +241,8 @@ static void test_nested_command(void **state)
 	chmod(ssh, 0700);
 	const char *evil = "'q' \"d\" 100% %h $HOME ${HOME} `touch pwned1` $(touch pwned2) \\x\\";
 	struct hostile x = {
-	    .known_hosts = xasprintf("%s/known hosts %s", dir, "'q' \"d\" 100% $HOME `touch pwned3` $(touch pwned4) \\\\'\\"),
+	    .known_hosts = xasprintf("%s/known hosts %s", dir,
+	                             "'q' \"d\" 100% $HOME `touch pwned3` $(touch pwned4) \\\\'\\"),
 	    .identity = xasprintf("%s/id %s", dir, "% %r 'x' \"y\" `touch pwned5`"),
 	    .config = xasprintf("%s/config %s", dir, evil),
 	    .logs = xasprintf("%s/logs %s", dir, evil),

@@ -55,6 +55,7 @@
 #include "clock.h"
 #include "net.h"
 #include "pgbridge.h"
+#include "sshhops.h"
 #include "sshjump.h"
 #include "sshconn.h"
 #include "sshexec.h"
@@ -507,10 +508,12 @@ static void sshconn_connect_failed(struct sshconn *c, const struct site *site, i
 {
 	const char *err = said != NULL ? said : sshconn_libssh_error(c->session);
 	(void)site;
+	const char *hosts = c->jump != NULL && strchr(c->jump, ',') ? "hosts" : "host";
 	char *via = c->jump == NULL ? xstrdup("")
-	            : c->jump_origin ? xasprintf(" (through jump host %s, the ProxyJump at %s)",
-	                                         c->jump, c->jump_origin)
-	                             : xasprintf(" (through jump host %s)", c->jump);
+	            : c->jump_origin && strcmp(c->jump_origin, "ssh.jump") != 0
+	                ? xasprintf(" (through jump %s %s, the ProxyJump at %s)", hosts, c->jump,
+	                            c->jump_origin)
+	                : xasprintf(" (through jump %s %s)", hosts, c->jump);
 	if (clock_left_ms(deadline_ms) == 0 || strncmp(err, "Timeout", 7) == 0 ||
 	    strstr(err, "timed out") != NULL) {
 		char *secs = sshconn_seconds(clock_mono_ms() - start_ms);
@@ -541,7 +544,17 @@ static int sshconn_options(struct sshconn *c, const struct site *site, struct ss
 		             site->ssh.host ? site->ssh.host : "", sshconn_libssh_error(s));
 		return -1;
 	}
-	if (ssh_options_parse_config(s, site->ssh.config) < 0) {
+	char *cause = NULL;
+	if (sshjump_resolve(site, &c->jump, &c->jump_origin, &cause) == -1) {
+		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site, cause);
+		free(cause);
+		return -1;
+	}
+	/* libssh expands %-tokens in both paths: a '%' in a file name is doubled. */
+	char *config = site->ssh.config ? sshhops_percent(site->ssh.config) : NULL;
+	int parsed = ssh_options_parse_config(s, config);
+	free(config);
+	if (parsed < 0) {
 		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot read the ssh config %s: %s",
 		             c->site, site->ssh.config ? site->ssh.config : "(~/.ssh/config)",
 		             sshconn_libssh_error(s));
@@ -560,9 +573,13 @@ static int sshconn_options(struct sshconn *c, const struct site *site, struct ss
 	}
 	if (site->ssh.user != NULL && ssh_options_set(s, SSH_OPTIONS_USER, site->ssh.user) < 0)
 		goto bad;
-	if (site->ssh.known_hosts != NULL &&
-	    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, site->ssh.known_hosts) < 0)
-		goto bad;
+	if (site->ssh.known_hosts != NULL) {
+		char *kh = sshhops_percent(site->ssh.known_hosts);
+		int set = ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, kh);
+		free(kh);
+		if (set < 0)
+			goto bad;
+	}
 	return 0;
 bad:
 	sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: cannot set ssh options: %s", c->site,
@@ -570,43 +587,54 @@ bad:
 	return -1;
 }
 
-/* Makes the transport: our own TCP socket, or a jump-host ProxyCommand. */
+/* Sets the nested ssh that crosses the jump hosts as libssh's ProxyCommand. */
+static int sshconn_jump(struct sshconn *c, const struct site *site, const char *host,
+                        unsigned port, int64_t timeout_ms, char **jump_logs,
+                        struct sshconn_failure *fail)
+{
+	struct sshhops hops;
+	char *cause = NULL, *cmd = NULL;
+	if (sshhops_parse(c->jump, &hops, &cause) == 0) {
+		*jump_logs = sshjump_logs_make();
+		c->jump_hops = hops.n;
+		struct sshhops_opts o = {
+		    .known_hosts = site->ssh.known_hosts,
+		    .config = site->ssh.config,
+		    .identity = site->ssh.identity,
+		    .log_dir = *jump_logs,
+		    .timeout_ms = timeout_ms,
+		};
+		cmd = sshhops_command(&hops, &o, host, port, &cause);
+		sshhops_free(&hops);
+	}
+	if (cmd == NULL || ssh_options_set(c->session, SSH_OPTIONS_PROXYCOMMAND, cmd) < 0) {
+		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site,
+		             cause ? cause : sshconn_libssh_error(c->session));
+		free(cause);
+		free(cmd);
+		return -1;
+	}
+	free(cmd);
+	sshjump_ignore_sigpipe();
+	return 0;
+}
+
+/* Makes the transport: our own TCP socket, or the jump hosts' nested ssh. */
 static int sshconn_transport(struct sshconn *c, const struct site *site, const char *host,
                              unsigned port, int64_t timeout_ms, int64_t deadline_ms,
-                             char **jump_log, struct sshconn_failure *fail)
+                             char **jump_logs, struct sshconn_failure *fail)
 {
 	ssh_session s = c->session;
 	char *cause = NULL;
+	if (c->jump != NULL)
+		return sshconn_jump(c, site, host, port, timeout_ms, jump_logs, fail);
 	char *configured = sshconn_option(s, SSH_OPTIONS_PROXYCOMMAND);
-	int rc = sshjump_resolve(site, configured, &c->jump, &c->jump_origin, &cause);
+	cause = sshjump_unfollowed(site, configured);
 	free(configured);
-	if (rc == -1) {
+	if (cause != NULL) {
 		sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site, cause);
 		free(cause);
 		return -1;
-	}
-
-	if (c->jump != NULL) {
-		const char *tmp = getenv("TMPDIR");
-		char *path = xasprintf("%s/drconsole-jump-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		int fd = mkstemp(path);
-		if (fd != -1) {
-			close(fd);
-			*jump_log = path;
-		} else {
-			free(path);
-		}
-		char *cmd = sshjump_command(site, c->jump, host, port, timeout_ms, *jump_log, &cause);
-		if (cmd == NULL || ssh_options_set(s, SSH_OPTIONS_PROXYCOMMAND, cmd) < 0) {
-			sshconn_fail(fail, SSHCONN_FAIL_CONNECT, "site %s: %s", c->site,
-			             cause ? cause : sshconn_libssh_error(s));
-			free(cause);
-			free(cmd);
-			return -1;
-		}
-		free(cmd);
-		sshjump_ignore_sigpipe();
-		return 0;
 	}
 
 	c->fd = net_connect(host, port, deadline_ms, &cause);
@@ -684,7 +712,7 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 		fprintf(stderr, "drconsole: out of memory (ssh_new)\n");
 		abort();
 	}
-	char *host = NULL, *user = NULL, *jump_log = NULL;
+	char *host = NULL, *user = NULL, *jump_logs = NULL;
 	unsigned port = 22;
 
 	if (sshconn_options(c, site, fail) == -1)
@@ -700,7 +728,7 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 	c->where = user ? xasprintf("%s@%s", user, hp) : xstrdup(hp);
 	free(hp);
 
-	if (sshconn_transport(c, site, host, port, timeout_ms, deadline, &jump_log, fail) == -1)
+	if (sshconn_transport(c, site, host, port, timeout_ms, deadline, &jump_logs, fail) == -1)
 		goto fail;
 
 	ssh_callbacks_init(&c->callbacks);
@@ -717,17 +745,15 @@ struct sshconn *sshconn_open(const struct site *site, int64_t timeout_ms,
 	}
 	int connected = ssh_connect(c->session) == SSH_OK;
 	if (!connected) {
-		char *said = sshjump_said(jump_log);
+		size_t hop = 0;
+		char *said = sshjump_said(jump_logs, c->jump_hops, &hop);
 		sshconn_connect_failed(c, site, start, deadline, said, fail);
 		if (c->jump != NULL && sshjump_hostkey_refused(said))
-			sshjump_hostkey(site, c->jump, c->where, clock_left_ms(deadline), fail);
+			sshjump_hostkey(site, c->jump, hop, c->where, clock_left_ms(deadline), fail);
 		free(said);
 	}
-	if (jump_log != NULL) {
-		unlink(jump_log); /* the jump's ssh keeps its open file, if it runs */
-		free(jump_log);
-		jump_log = NULL;
-	}
+	sshjump_logs_remove(jump_logs);
+	jump_logs = NULL;
 	if (!connected)
 		goto fail;
 	if (sshconn_check_hostkey(c, site, host, port, fail) == -1)
@@ -748,10 +774,7 @@ fail:
 	if (fail->message == NULL)
 		sshconn_fail(fail, SSHCONN_FAIL_PROTOCOL, "connecting to %s failed",
 		             c->where ? c->where : c->site);
-	if (jump_log != NULL) {
-		unlink(jump_log);
-		free(jump_log);
-	}
+	sshjump_logs_remove(jump_logs);
 	free(host);
 	free(user);
 	sshconn_free(c);

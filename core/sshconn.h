@@ -39,7 +39,7 @@ struct sshconn_failure {
 	char *known;       /* CHANGED/OTHER: the keys known_hosts holds, with FILE:LINE */
 	char *known_entry; /* the line that accepting the offered key would add */
 	char *known_file;  /* the known_hosts file this session reads (and an accepted key goes to) */
-	char *jump;        /* set when the key above is the jump host's, not the site's */
+	char *jump;        /* set when the key above is a jump host's (that hop), not the site's */
 };
 
 struct sshexec;
@@ -65,8 +65,9 @@ struct sshconn {
 	ino_t fd_ino;                          /* it, and the number be reused */
 	char *site;                            /* site name, for messages */
 	char *where;                           /* "user@host:port", for messages */
-	char *jump;                            /* the jump host in use, or NULL */
-	char *jump_origin;                     /* "FILE:LINE" when the ssh config gave it */
+	char *jump;                            /* the jump hosts in use ("a,b"), or NULL */
+	char *jump_origin;                     /* "FILE:LINE" of the ProxyJump, or "ssh.jump" */
+	size_t jump_hops;                      /* how many */
 	int64_t timeout_ms;                    /* the session timeout */
 	int asked_passphrase;                  /* the auth callback refused a prompt */
 

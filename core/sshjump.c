@@ -1,173 +1,160 @@
 /*
  * Jump hosts. libssh 0.10 turns ProxyJump into an OpenSSH "ssh -W" that reads
  * its own config, may prompt on the terminal and loses its errors; drconsole
- * writes the ProxyCommand itself instead: batch mode, a connect timeout,
- * strict host keys against the site's known_hosts, every value shell-quoted
- * and '%' escaped from libssh's expansion, and ssh's log kept in a file so a
- * failure can quote what the jump host's ssh said.
+ * decides the hops itself (ssh.jump, else the ProxyJump of the ssh config,
+ * each hop's own ProxyJump put before it, as ssh does) and writes the nested
+ * ssh that crosses them (sshhops.c). Each hop's ssh logs to a file of its own
+ * in a private folder, so a failure can quote the hop that failed, and an
+ * unknown or changed key is said of that hop, with its fingerprint.
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <unistd.h>
 
-#include "shquote.h"
 #include "sshconfig.h"
 #include "sshconn.h"
+#include "sshhops.h"
 #include "sshjump.h"
 #include "xmalloc.h"
 
-/* Splits a jump spec "[user@]host[:port]" (host may be "[v6addr]"); -1 if malformed. */
-int sshjump_parse(const char *jump, char **user, char **host, char **port)
+/* At most this many hops, a hop's own ProxyJump included (a loop stops here). */
+#define SSHJUMP_MAX_HOPS 8
+
+/*
+ * Puts before the first hop the hops of its own ProxyJump in the ssh config,
+ * as the ssh that reaches it would, until a hop has none. 0, or -1 *cause.
+ */
+static int sshjump_expand(const struct site *site, char **jump, char **cause)
 {
-	*user = *host = *port = NULL;
-	if (strchr(jump, ',') != NULL || strchr(jump, ' ') != NULL || *jump == '\0')
+	for (;;) {
+		struct sshhops hops;
+		if (sshhops_parse(*jump, &hops, cause) == -1)
+			return -1;
+		if (hops.n > SSHJUMP_MAX_HOPS) {
+			*cause = xasprintf("jump hosts %s: more than %d hops (does a jump host's "
+			                   "ProxyJump lead back to itself?)",
+			                   *jump, SSHJUMP_MAX_HOPS);
+			sshhops_free(&hops);
+			return -1;
+		}
+		struct sshconfig_proxy p;
+		int rc = sshconfig_proxy_lookup(site->ssh.config, hops.v[0].host, hops.v[0].user,
+		                                &p, cause);
+		char *why = NULL, *before = rc == 0 ? sshconfig_jump(&p, &why) : NULL;
+		if (why != NULL)
+			*cause = xasprintf("jump host %s: %s", hops.v[0].spec, why);
+		sshhops_free(&hops);
+		sshconfig_proxy_free(&p);
+		free(why);
+		if (rc == -1 || *cause != NULL)
+			return -1;
+		if (before == NULL)
+			return 0;
+		char *longer = xasprintf("%s,%s", before, *jump);
+		free(before);
+		free(*jump);
+		*jump = longer;
+	}
+}
+
+/* Decides the hops as sshjump_resolve does, and keeps the ssh config's proxy line in *p. */
+static int sshjump_decide(const struct site *site, char **jump, char **origin,
+                          struct sshconfig_proxy *p, char **cause)
+{
+	*jump = *origin = *cause = NULL;
+	if (sshconfig_proxy_lookup(site->ssh.config, site->ssh.host, site->ssh.user, p, cause) ==
+	    -1)
 		return -1;
-	const char *at = strrchr(jump, '@'), *hp = jump;
-	if (at != NULL) {
-		*user = xstrndup(jump, (size_t)(at - jump));
-		hp = at + 1;
+	if (site->ssh.jump != NULL) {
+		*jump = xstrdup(site->ssh.jump);
+		*origin = xstrdup("ssh.jump");
+	} else if ((*jump = sshconfig_jump(p, cause)) != NULL) {
+		*origin = xasprintf("%s:%u", p->file, p->line);
 	}
-	const char *colon = NULL;
-	if (hp[0] == '[') {
-		const char *close = strchr(hp, ']');
-		if (close == NULL || (close[1] != '\0' && close[1] != ':'))
-			goto bad;
-		*host = xstrndup(hp + 1, (size_t)(close - hp - 1));
-		colon = close[1] == ':' ? close + 1 : NULL;
-	} else {
-		colon = strchr(hp, ':');
-		if (colon != NULL && strchr(colon + 1, ':') != NULL)
-			colon = NULL; /* a bare IPv6 address */
-		*host = colon != NULL ? xstrndup(hp, (size_t)(colon - hp)) : xstrdup(hp);
-	}
-	if (colon != NULL) {
-		const char *p = colon + 1;
-		if (*p == '\0' || strspn(p, "0123456789") != strlen(p) || strlen(p) > 5 ||
-		    atoi(p) < 1 || atoi(p) > 65535)
-			goto bad;
-		*port = xstrdup(p);
-	}
-	if (**host == '\0' || (*user != NULL && **user == '\0'))
-		goto bad;
-	return 0;
-bad:
-	free(*user);
-	free(*host);
-	free(*port);
-	*user = *host = *port = NULL;
+	if (*cause == NULL && (*jump == NULL || sshjump_expand(site, jump, cause) == 0))
+		return 0;
+	free(*jump);
+	free(*origin);
+	*jump = *origin = NULL;
 	return -1;
 }
 
-/* Appends " word" to a command line, shell-quoted. */
-static void sshjump_append_word(char **cmd, const char *word)
+/*
+ * Decides the jump hosts a site is reached through, from the configs alone
+ * (before libssh reads the ssh config, so that a Match drconsole cannot
+ * decide is refused before libssh runs anything): ssh.jump, else the
+ * ProxyJump of the ssh config. Returns 0 with *jump NULL (direct) or the
+ * hops "a,b" (newly allocated), and *origin "FILE:LINE" of the ProxyJump
+ * (or "ssh.jump"); -1 with *cause naming the file and line.
+ */
+int sshjump_resolve(const struct site *site, char **jump, char **origin, char **cause)
 {
-	char *q = shquote(word);
-	char *next = xasprintf("%s %s", *cmd, q);
-	free(q);
-	free(*cmd);
-	*cmd = next;
-}
-
-/* Doubles every '%' so libssh's ProxyCommand expansion leaves the text alone. */
-static char *sshjump_escape_percent(const char *s)
-{
-	size_t n = 0;
-	for (const char *p = s; *p != '\0'; p++)
-		n += *p == '%' ? 2 : 1;
-	char *out = xmalloc(n + 1), *o = out;
-	for (const char *p = s; *p != '\0'; p++) {
-		*o++ = *p;
-		if (*p == '%')
-			*o++ = '%';
-	}
-	*o = '\0';
-	return out;
+	struct sshconfig_proxy p;
+	int rc = sshjump_decide(site, jump, origin, &p, cause);
+	sshconfig_proxy_free(&p);
+	return rc;
 }
 
 /*
- * Builds the ProxyCommand for a jump host: OpenSSH's "ssh -W" to the target,
- * never interactive, strict about the jump host's key, bounded in time.
+ * Says why a ProxyCommand that libssh made of the ssh config (proxy) is not
+ * followed when drconsole's own reader found no jump: newly allocated, or
+ * NULL when there is nothing to refuse.
  */
-char *sshjump_command(const struct site *site, const char *jump, const char *host, unsigned port,
-                      int64_t timeout_ms, const char *log_path, char **cause)
+char *sshjump_unfollowed(const struct site *site, const char *proxy)
 {
-	char *juser, *jhost, *jport;
-	if (sshjump_parse(jump, &juser, &jhost, &jport) == -1) {
-		*cause = xasprintf("jump host '%s' is not [user@]host[:port] (one jump host only)",
-		                   jump);
+	if (proxy == NULL || strcmp(proxy, "none") == 0)
+		return NULL;
+	char *user = sshconfig_user_file();
+	char *cause = xasprintf("libssh reads a ProxyCommand or ProxyJump for %s in %s that "
+	                        "drconsole's reading of it does not give (%s), and drconsole does "
+	                        "not run it: set ssh.jump for the site in drconsole.yml instead",
+	                        site->ssh.host, site->ssh.config ? site->ssh.config : user, proxy);
+	free(user);
+	return cause;
+}
+
+/* Makes a private folder for the hops' ssh logs (newly allocated path), or NULL. */
+char *sshjump_logs_make(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *dir = xasprintf("%s/drconsole-jump-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp");
+	if (mkdtemp(dir) == NULL) {
+		free(dir);
 		return NULL;
 	}
-	char *target = strchr(host, ':') != NULL ? xasprintf("[%s]:%u", host, port)
-	                                         : xasprintf("%s:%u", host, port);
-	long secs = (long)((timeout_ms + 999) / 1000);
-	char *opt;
-	char *cmd = xstrdup("ssh -W");
-	sshjump_append_word(&cmd, target);
-	sshjump_append_word(&cmd, "-o");
-	sshjump_append_word(&cmd, "BatchMode=yes");
-	opt = xasprintf("ConnectTimeout=%ld", secs > 0 ? secs : 1);
-	sshjump_append_word(&cmd, "-o");
-	sshjump_append_word(&cmd, opt);
-	free(opt);
-	sshjump_append_word(&cmd, "-o");
-	sshjump_append_word(&cmd, "StrictHostKeyChecking=yes");
-	if (log_path != NULL) {
-		/* libssh sends the command's stderr to /dev/null: keep ssh's errors. */
-		sshjump_append_word(&cmd, "-E");
-		sshjump_append_word(&cmd, log_path);
-	}
-	if (site->ssh.known_hosts != NULL) {
-		opt = xasprintf("UserKnownHostsFile=%s", site->ssh.known_hosts);
-		sshjump_append_word(&cmd, "-o");
-		sshjump_append_word(&cmd, opt);
-		free(opt);
-	}
-	if (site->ssh.config != NULL) {
-		sshjump_append_word(&cmd, "-F");
-		sshjump_append_word(&cmd, site->ssh.config);
-	}
-	if (site->ssh.identity != NULL) {
-		sshjump_append_word(&cmd, "-i");
-		sshjump_append_word(&cmd, site->ssh.identity);
-	}
-	if (juser != NULL) {
-		sshjump_append_word(&cmd, "-l");
-		sshjump_append_word(&cmd, juser);
-	}
-	if (jport != NULL) {
-		sshjump_append_word(&cmd, "-p");
-		sshjump_append_word(&cmd, jport);
-	}
-	sshjump_append_word(&cmd, "--");
-	sshjump_append_word(&cmd, jhost);
-	char *escaped = sshjump_escape_percent(cmd);
-	free(cmd);
-	free(target);
-	free(juser);
-	free(jhost);
-	free(jport);
-	return escaped;
+	return dir;
 }
 
-/* Ignores SIGPIPE unless the program handles it already (writes to a dead proxy). */
-void sshjump_ignore_sigpipe(void)
+/* Removes the logs folder and what is in it, and frees its path. */
+void sshjump_logs_remove(char *dir)
 {
-	struct sigaction sa;
-	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
-		sa.sa_handler = SIG_IGN;
-		sigemptyset(&sa.sa_mask);
-		sa.sa_flags = 0;
-		sigaction(SIGPIPE, &sa, NULL);
+	if (dir == NULL)
+		return;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *path = xasprintf("%s/%s", dir, e->d_name);
+		unlink(path); /* a hop's ssh still running keeps its open file */
+		free(path);
 	}
+	if (d != NULL)
+		closedir(d);
+	rmdir(dir);
+	free(dir);
 }
 
-/* Returns the last line the jump host's ssh logged (newly allocated), or NULL. */
-char *sshjump_said(const char *log_path)
+/* Returns the last line a log file holds (newly allocated), or NULL. */
+static char *sshjump_last_line(const char *path)
 {
-	FILE *f = log_path != NULL ? fopen(log_path, "re") : NULL;
+	FILE *f = fopen(path, "re");
 	if (f == NULL)
 		return NULL;
 	char *line = NULL, *last = NULL;
@@ -187,41 +174,45 @@ char *sshjump_said(const char *log_path)
 }
 
 /*
- * Decides the jump host a site is reached through: ssh.jump, else the
- * ProxyJump of the ssh config that libssh read (proxy is the ProxyCommand
- * libssh made of it, NULL if none). Returns 0 with *jump NULL (direct) or
- * newly allocated, and *origin "FILE:LINE" when the config gave it; -1 with
- * *cause naming the config file for a ProxyCommand or what cannot be done.
+ * Returns what the hops' ssh said (newly allocated), or NULL: the last line
+ * of the first hop whose ssh refused a host key, else of the first hop whose
+ * ssh said anything (the hops after it only saw it go). *hop: which hop.
  */
-int sshjump_resolve(const struct site *site, const char *proxy, char **jump, char **origin,
-                    char **cause)
+char *sshjump_said(const char *log_dir, size_t n_hops, size_t *hop)
 {
-	*jump = *origin = *cause = NULL;
-	if (site->ssh.jump != NULL) {
-		*jump = xstrdup(site->ssh.jump);
-		return 0;
+	char *first = NULL;
+	for (size_t k = 0; log_dir != NULL && k < n_hops; k++) {
+		char *path = sshhops_log(log_dir, k);
+		char *said = sshjump_last_line(path);
+		free(path);
+		if (sshjump_hostkey_refused(said)) {
+			free(first);
+			*hop = k;
+			return said;
+		}
+		if (first == NULL && said != NULL) {
+			first = said;
+			*hop = k;
+		} else {
+			free(said);
+		}
 	}
-	if (proxy == NULL || strcmp(proxy, "none") == 0)
-		return 0;
-	struct sshconfig_proxy p;
-	sshconfig_proxy_lookup(site->ssh.config, site->ssh.host, &p);
-	*jump = sshconfig_jump(&p, cause);
-	if (*jump != NULL) {
-		*origin = xasprintf("%s:%u", p.file, p.line);
-	} else if (*cause == NULL) {
-		char *user = sshconfig_user_file();
-		*cause = xasprintf("%s gives %s a ProxyCommand or ProxyJump (in a Match block or a "
-		                   "form drconsole cannot follow), which drconsole does not run (it "
-		                   "could prompt on the terminal): set ssh.jump for the site in "
-		                   "drconsole.yml instead",
-		                   site->ssh.config ? site->ssh.config : user, site->ssh.host);
-		free(user);
-	}
-	sshconfig_proxy_free(&p);
-	return *jump != NULL ? 0 : -1;
+	return first;
 }
 
-/* Tells whether the jump host's ssh gave up on the jump host's own key. */
+/* Ignores SIGPIPE unless the program handles it already (writes to a dead proxy). */
+void sshjump_ignore_sigpipe(void)
+{
+	struct sigaction sa;
+	if (sigaction(SIGPIPE, NULL, &sa) == 0 && sa.sa_handler == SIG_DFL) {
+		sa.sa_handler = SIG_IGN;
+		sigemptyset(&sa.sa_mask);
+		sa.sa_flags = 0;
+		sigaction(SIGPIPE, &sa, NULL);
+	}
+}
+
+/* Tells whether a hop's ssh gave up on that hop's own key. */
 int sshjump_hostkey_refused(const char *said)
 {
 	return said != NULL && (strstr(said, "Host key verification failed") != NULL ||
@@ -230,83 +221,82 @@ int sshjump_hostkey_refused(const char *said)
 }
 
 /*
- * After the jump host's ssh refused the jump host's key: connects to the jump
- * host directly, with the site's known_hosts, to see its key, and replaces
- * *fail with that host key failure, said of the jump host (so an unknown key
- * carries its fingerprint and the line that accepting it adds). Returns 1
- * when *fail was replaced, 0 when the direct look found nothing to say.
+ * After hop's ssh refused hop's key: connects to that hop itself, through
+ * the hops before it (whose keys passed), with the site's known_hosts, to
+ * see its key, and replaces *fail with that host key failure, said of the
+ * hop (so an unknown key carries its fingerprint and the line that accepting
+ * it adds). Returns 1 when *fail was replaced, 0 when the look found nothing.
  */
-int sshjump_hostkey(const struct site *site, const char *jump, const char *where,
+int sshjump_hostkey(const struct site *site, const char *jump, size_t hop, const char *where,
                     int64_t timeout_ms, struct sshconn_failure *fail)
 {
-	char *juser, *jhost, *jport;
-	if (sshjump_parse(jump, &juser, &jhost, &jport) == -1)
+	struct sshhops hops;
+	char *cause = NULL;
+	if (sshhops_parse(jump, &hops, &cause) == -1 || hop >= hops.n) {
+		free(cause);
+		sshhops_free(&hops);
 		return 0;
+	}
+	const struct sshhop *h = &hops.v[hop];
 	struct site js;
 	memset(&js, 0, sizeof js);
 	js.name = site->name;
 	js.ssh = site->ssh;
-	js.ssh.host = jhost;
-	js.ssh.user = juser;
-	js.ssh.port = jport != NULL ? atol(jport) : 0;
-	js.ssh.jump = NULL;
+	js.ssh.host = h->host;
+	js.ssh.user = h->user;
+	js.ssh.port = h->port != NULL ? atol(h->port) : 0;
+	js.ssh.jump = hop > 0 ? sshhops_join(&hops, hop) : NULL;
 	struct sshconn_failure jf;
 	struct sshconn *jc = sshconn_open(&js, timeout_ms > 1000 ? timeout_ms : 1000, &jf);
 	int replaced = 0;
 	if (jc != NULL) {
 		sshconn_free(jc);
-	} else if (jf.kind == SSHCONN_FAIL_HOSTKEY_UNKNOWN || jf.kind == SSHCONN_FAIL_HOSTKEY_CHANGED ||
+	} else if (jf.kind == SSHCONN_FAIL_HOSTKEY_UNKNOWN ||
+	           jf.kind == SSHCONN_FAIL_HOSTKEY_CHANGED ||
 	           jf.kind == SSHCONN_FAIL_HOSTKEY_OTHER) {
-		char *msg = xasprintf("jump host %s, on the way to %s: %s", jump, where, jf.message);
+		char *n =
+		    hops.n > 1 ? xasprintf(" (hop %zu of %zu)", hop + 1, hops.n) : xstrdup("");
+		char *msg = xasprintf("jump host %s%s, on the way to %s: %s", h->spec, n, where,
+		                      jf.message);
+		free(n);
 		free(jf.message);
 		jf.message = msg;
-		jf.jump = xstrdup(jump);
+		free(jf.jump);
+		jf.jump = xstrdup(h->spec);
 		sshconn_failure_free(fail);
 		*fail = jf;
 		replaced = 1;
 	}
 	if (!replaced && jc == NULL)
 		sshconn_failure_free(&jf);
-	free(juser);
-	free(jhost);
-	free(jport);
+	free(js.ssh.jump);
+	sshhops_free(&hops);
 	return replaced;
 }
 
 /*
- * What "drconsole check" says of a site's ssh config: 0 with *note (or NULL)
- * telling how a ProxyJump will be used, -1 with *note the error (a
- * ProxyCommand, several hops), both "FILE:LINE: ..." when a line is known.
+ * Tells, for "drconsole check" and without connecting, how a site is
+ * reached: its hops and where they come from, or why it cannot be.
  */
-int sshjump_check(const struct site *site, char **note)
+void sshjump_report(const struct site *site, struct sshjump_report *r)
 {
-	*note = NULL;
+	memset(r, 0, sizeof *r);
 	struct sshconfig_proxy p;
-	sshconfig_proxy_lookup(site->ssh.config, site->ssh.host, &p);
-	int rc = 0;
-	if (p.kind != SSHCONFIG_PROXY_NONE && site->ssh.jump != NULL) {
-		*note = xasprintf("%s:%u: site %s: ssh.jump %s is used; this Proxy%s is not",
-		                  p.file, p.line, site->name, site->ssh.jump,
-		                  p.kind == SSHCONFIG_PROXY_JUMP ? "Jump" : "Command");
-	} else if (p.kind != SSHCONFIG_PROXY_NONE) {
-		char *cause = NULL, *jump = sshconfig_jump(&p, &cause);
-		if (jump != NULL)
-			*note = xasprintf("%s:%u: site %s: ProxyJump %s: drconsole connects through "
-			                  "jump host %s itself (as with ssh.jump: batch mode, strict "
-			                  "host keys against %s)",
-			                  p.file, p.line, site->name, p.value, jump,
-			                  site->ssh.known_hosts ? site->ssh.known_hosts : "known_hosts");
-		else if (cause != NULL)
-			*note = xasprintf("site %s: %s", site->name, cause), rc = -1;
-		free(jump);
-		free(cause);
-	} else if (p.unsure && site->ssh.jump == NULL) {
-		char *user = sshconfig_user_file();
-		*note = xasprintf("site %s: %s has Match blocks drconsole does not evaluate; a "
-		                  "ProxyJump or ProxyCommand in one is refused when connecting",
-		                  site->name, site->ssh.config ? site->ssh.config : user);
-		free(user);
-	}
+	memset(&p, 0, sizeof p);
+	if (sshjump_decide(site, &r->jump, &r->origin, &p, &r->error) == 0 &&
+	    site->ssh.jump != NULL && p.kind != SSHCONFIG_PROXY_NONE)
+		r->note =
+		    xasprintf("%s:%u: this Proxy%s %s is not used: ssh.jump is", p.file, p.line,
+		              p.kind == SSHCONFIG_PROXY_JUMP ? "Jump" : "Command", p.value);
 	sshconfig_proxy_free(&p);
-	return rc;
+}
+
+/* Frees a report. */
+void sshjump_report_free(struct sshjump_report *r)
+{
+	free(r->jump);
+	free(r->origin);
+	free(r->note);
+	free(r->error);
+	memset(r, 0, sizeof *r);
 }

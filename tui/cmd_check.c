@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "duration.h"
 #include "filekind.h"
+#include "sshconfig.h"
 #include "sshjump.h"
 #include "textout.h"
 #include "utf8.h"
@@ -59,20 +60,43 @@ static void check_print_sites(const struct conf *cf)
 	free(budget);
 }
 
-/* Reports what each site's ssh config does about proxies; returns the errors. */
+/* Says, for one site and without connecting, which jump hosts reach it and who said so. */
+static int check_ssh_site(const struct site *s)
+{
+	struct sshjump_report r;
+	sshjump_report(s, &r);
+	int errors = 0;
+	if (r.error != NULL) {
+		textout_printf(stderr, "error: site %s: %s\n", s->name, r.error);
+		errors = 1;
+	} else if (r.jump == NULL) {
+		char *user = sshconfig_user_file();
+		textout_printf(stdout, "%-11s%s: no jump host (no ProxyJump for %s in %s)\n", "ssh",
+		               s->name, s->ssh.host,
+		               s->ssh.config ? s->ssh.config : user);
+		free(user);
+	} else {
+		size_t hops = 1;
+		for (const char *c = r.jump; *c != '\0'; c++)
+			hops += *c == ',';
+		int from_yml = strcmp(r.origin, "ssh.jump") == 0;
+		textout_printf(stdout, "%-11s%s: %zu jump host%s %s, from %s%s\n", "ssh", s->name,
+		               hops, hops == 1 ? "" : "s", r.jump,
+		               from_yml ? "" : "the ProxyJump at ",
+		               from_yml ? "ssh.jump in the config" : r.origin);
+	}
+	if (r.note != NULL)
+		textout_printf(stdout, "%-11s%s: %s\n", "ssh", s->name, r.note);
+	sshjump_report_free(&r);
+	return errors;
+}
+
+/* Reports how each site is reached over ssh (its jump hosts); returns the errors. */
 static size_t check_ssh_configs(const struct conf *cf)
 {
 	size_t errors = 0;
-	for (size_t i = 0; i < cf->n_sites; i++) {
-		char *note = NULL;
-		if (sshjump_check(&cf->sites[i], &note) == -1) {
-			fprintf(stderr, "error: %s\n", note);
-			errors++;
-		} else if (note != NULL) {
-			textout_printf(stdout, "%-11s%s\n", "ssh", note);
-		}
-		free(note);
-	}
+	for (size_t i = 0; i < cf->n_sites; i++)
+		errors += (size_t)check_ssh_site(&cf->sites[i]);
 	return errors;
 }
 

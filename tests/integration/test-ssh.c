@@ -617,7 +617,7 @@ static char *ssh_config_file(const char *text)
 
 /*
  * A ProxyJump in the ssh config (ssh.config) takes site 2 through site 1,
- * as ssh.jump does; several hops and a ProxyCommand are refused naming the
+ * as ssh.jump does, through one hop or two; a ProxyCommand is refused naming the
  * file and line.
  */
 static void test_proxyjump(void **state)
@@ -644,14 +644,21 @@ static void test_proxyjump(void **state)
 	sshexec_result_free(&r);
 	sshconn_free(c);
 
-	struct sshconn_failure fail;
+	/* Two hops: site 1's sshd, then site 1's again, each hop's ssh strict. */
 	site_set(&s.ssh.host, "dc2-far");
-	open_fails(&s, 5000, SSHCONN_FAIL_CONNECT, &fail, &took);
-	char *want = xasprintf("%s:6: ProxyJump", cfg);
-	assert_non_null(strstr(fail.message, want));
-	assert_non_null(strstr(fail.message, "names 2 jump hosts"));
-	free(want);
-	sshconn_failure_free(&fail);
+	c = open_site(&s, 15000, &took);
+	printf("# connect to site 2 through two hops: %lld ms\n", (long long)took);
+	assert_non_null(strstr(c->jump, ","));
+	char *far = xasprintf("%s:6", cfg);
+	assert_string_equal(c->jump_origin, far);
+	free(far);
+	run(c, "echo $LAB_SITE", 5000, &r);
+	assert_string_equal(r.out, "2\n");
+	sshexec_result_free(&r);
+	sshconn_free(c);
+
+	struct sshconn_failure fail;
+	char *want;
 
 	site_set(&s.ssh.host, "dc2-cmd");
 	open_fails(&s, 5000, SSHCONN_FAIL_CONNECT, &fail, &took);
@@ -665,6 +672,32 @@ static void test_proxyjump(void **state)
 	free(origin);
 	free(jump);
 	site_free(&s);
+}
+
+/*
+ * Fails unless fail offers lab site n's key as that of jump host hop (what
+ * the host-key dialog shows): its fingerprint, its known_hosts name, the file
+ * and the line that accepting it adds. Frees fail.
+ */
+static void expect_hop_offered(struct sshconn_failure *fail, const char *hop, int n,
+                               const char *kh)
+{
+	printf("# %s\n", fail->message);
+	char *fp = host_fingerprint(n);
+	char *hp = xasprintf("[127.0.0.1]:%u", lab_port("SSH", n));
+	char *named = xasprintf("jump host %s", hop);
+	assert_non_null(strstr(fail->message, named));
+	assert_non_null(strstr(fail->message, fp));
+	assert_string_equal(fail->fingerprint, fp);
+	assert_string_equal(fail->host_port, hp);
+	assert_string_equal(fail->jump, hop);
+	assert_string_equal(fail->known_file, kh);
+	assert_non_null(fail->known_entry);
+	assert_int_equal(strncmp(fail->known_entry, hp, strlen(hp)), 0);
+	sshconn_failure_free(fail);
+	free(named);
+	free(hp);
+	free(fp);
 }
 
 /*
@@ -685,21 +718,41 @@ static void test_jump_hostkey_unknown(void **state)
 	struct sshconn_failure fail;
 	int64_t took;
 	open_fails(&s, 8000, SSHCONN_FAIL_HOSTKEY_UNKNOWN, &fail, &took);
-	printf("# %s\n", fail.message);
-	char *fp = host_fingerprint(1);
-	char *hp = xasprintf("[127.0.0.1]:%u", lab_port("SSH", 1));
-	assert_non_null(strstr(fail.message, "jump host"));
-	assert_non_null(strstr(fail.message, fp));
-	assert_string_equal(fail.fingerprint, fp);
-	assert_string_equal(fail.host_port, hp);
-	assert_string_equal(fail.jump, jump);
-	assert_string_equal(fail.known_file, kh);
-	assert_non_null(fail.known_entry);
-	assert_int_equal(strncmp(fail.known_entry, hp, strlen(hp)), 0);
-	sshconn_failure_free(&fail);
-	free(hp);
-	free(fp);
+	expect_hop_offered(&fail, jump, 1, kh);
 	free(jump);
+	unlink(kh);
+	site_free(&s);
+}
+
+/*
+ * Two hops, the second one's key unknown: the failure names that hop and
+ * carries its fingerprint and the line accepting it adds (what the host-key
+ * dialog offers), as for a site's own key.
+ */
+static void test_jump_chain_hostkey_unknown(void **state)
+{
+	(void)state;
+	struct site s = lab_site(1);
+	char kh[] = "/tmp/drconsole-kh-XXXXXX";
+	int fd = mkstemp(kh);
+	assert_true(fd >= 0);
+	close(fd);
+	char *hp2 = xasprintf("[127.0.0.1]:%u", lab_port("SSH", 2));
+	char *keep = xasprintf("grep -vF '%s ' %s >%s", hp2, lab_env("LAB_KNOWN_HOSTS"), kh);
+	assert_int_equal(system(keep), 0);
+	site_set(&s.ssh.known_hosts, kh);
+	char *hop2 = xasprintf("%s@127.0.0.1:%u", lab_user, lab_port("SSH", 2));
+	char *jump = xasprintf("%s@127.0.0.1:%u,%s", lab_user, lab_port("SSH", 1), hop2);
+	site_set(&s.ssh.jump, jump);
+	struct sshconn_failure fail;
+	int64_t took;
+	open_fails(&s, 10000, SSHCONN_FAIL_HOSTKEY_UNKNOWN, &fail, &took);
+	assert_non_null(strstr(fail.message, "(hop 2 of 2)"));
+	expect_hop_offered(&fail, hop2, 2, kh);
+	free(jump);
+	free(hop2);
+	free(keep);
+	free(hp2);
 	unlink(kh);
 	site_free(&s);
 }
@@ -1406,6 +1459,7 @@ int main(void)
 		cmocka_unit_test(test_jump),
 		cmocka_unit_test(test_proxyjump),
 		cmocka_unit_test(test_jump_hostkey_unknown),
+		cmocka_unit_test(test_jump_chain_hostkey_unknown),
 		cmocka_unit_test(test_session_lost),
 		cmocka_unit_test(test_bridge_query),
 		cmocka_unit_test(test_bridge_cancel),

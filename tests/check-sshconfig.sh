@@ -1,0 +1,103 @@
+#!/bin/sh
+# "drconsole check" on jump hosts, offline (nothing is connected to): for each
+# site, which ssh config file and line gave its jump hosts (or that none
+# did), the hops, through Match, Include (a glob) and several hops, a jump
+# host's own ProxyJump put before it as ssh does, and ssh.jump; refusals with
+# the file and line for a ProxyCommand, a Match drconsole cannot evaluate, a
+# malformed line and a hostile jump host, and nothing in them ever run.
+set -u
+top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
+top_builddir=${TOP_BUILDDIR:-$top_srcdir}
+prog="$top_builddir/drconsole"
+tmp=$(mktemp -d) || exit 99
+trap 'rm -rf "$tmp"' EXIT
+. "$top_srcdir/tests/check-lib.sh"
+
+# config NAME SSHCONFIG HOST1 HOST2 [JUMP2]: a drconsole.yml of two sites whose
+# ssh hosts are HOST1 and HOST2 in SSHCONFIG (site b with ssh.jump JUMP2).
+config() {
+	{
+		printf 'dr: {primary_site: a, dr_site: b, failover_mode: manual, sync_interval: 300}\n'
+		printf 'sites:\n  - name: a\n    ssh: {host: %s, config: "%s"}\n' "$3" "$2"
+		printf '  - name: b\n    ssh: {host: %s, config: "%s"' "$4" "$2"
+		if [ -n "${5:-}" ]; then printf ', jump: "%s"' "$5"; fi
+		printf '}\n'
+	} >"$tmp/$1.yml"
+}
+
+mkdir -p "$tmp/inc"
+cat >"$tmp/ssh_config" <<EOF
+Host dc1
+  HostName 10.0.0.1
+Match host 10.0.0.* originalhost dc1
+  ProxyJump ops@gw1:2222,gw2
+Host gw1
+  ProxyJump gw0
+Match all
+  Include $tmp/inc/*.conf
+Host cmd
+  ProxyCommand nc %h %p
+Host dc*
+  ProxyJump never-reached
+EOF
+printf 'Host dc2\n  ProxyJump solo.example\n' >"$tmp/inc/10-dc2.conf"
+
+config good "$tmp/ssh_config" dc1 dc2
+run check -c "$tmp/good.yml"
+CHECK_SHOW=$tmp/err
+check "check passes with Match, Include and several hops (exit 0)" rc_is 0
+CHECK_SHOW=$tmp/out
+check "the hops of a Match block, with file and line (the first hop's own ProxyJump put first, as ssh does)" \
+	out_has "ssh        a: 3 jump hosts gw0,ops@gw1:2222,gw2, from the ProxyJump at $tmp/ssh_config:4"
+check "a ProxyJump from an included file names that file" \
+	out_has "ssh        b: 1 jump host solo.example, from the ProxyJump at $tmp/inc/10-dc2.conf:2"
+
+printf 'Host *\n  User ops\n' >"$tmp/plain_config"
+config none "$tmp/plain_config" dc1 dc2 "hop1,ops@hop2:2022"
+run check -c "$tmp/none.yml"
+check "no ProxyJump: said, with the file read" \
+	out_has "ssh        a: no jump host (no ProxyJump for dc1 in $tmp/plain_config)"
+check "ssh.jump with several hops" \
+	out_has "ssh        b: 2 jump hosts hop1,ops@hop2:2022, from ssh.jump in the config"
+
+config shadow "$tmp/ssh_config" dc1 dc2 "hop1"
+run check -c "$tmp/shadow.yml"
+check "an ssh.jump that hides a ProxyJump says so, with its file and line" \
+	out_has "ssh        b: $tmp/inc/10-dc2.conf:2: this ProxyJump solo.example is not used: ssh.jump is"
+
+config cmd "$tmp/ssh_config" dc1 cmd
+run check -c "$tmp/cmd.yml"
+CHECK_SHOW=$tmp/err
+check "a ProxyCommand is refused (exit 1) with its file and line" \
+	eval 'rc_is 1 && err_has "error: site b: $tmp/ssh_config:10: ProxyCommand nc %h %p: drconsole does not run a ProxyCommand"'
+
+printf 'Host dc*\n  User x\nMatch originalhost dc2 exec "touch %s/ran"\n  ProxyJump maybe\n' "$tmp" >"$tmp/exec_config"
+config exec "$tmp/exec_config" dc1 dc2
+run check -c "$tmp/exec.yml"
+check "a Match exec that would decide is refused with its file and line, and not run" \
+	eval 'rc_is 1 && err_has "error: site b: $tmp/exec_config:3: Match exec touch $tmp/ran cannot be evaluated" && [ ! -e "$tmp/ran" ]'
+check "the same Match exec, not deciding for dc1 (originalhost fails first), is no error for site a" \
+	eval '! err_has "site a:"'
+
+printf 'Host dc1\n  HostName h\nMatch hots dc1\n' >"$tmp/bad_config"
+config bad "$tmp/bad_config" dc1 dc2
+run check -c "$tmp/bad.yml"
+check "a malformed Match is refused with its file and line" \
+	eval 'rc_is 1 && err_has "error: site a: $tmp/bad_config:3: Match: unknown criterion '"'"'hots'"'"'"'
+
+printf 'Host *\n  ProxyJump gw1,gw$(touch %s/ran2)\n' "$tmp" >"$tmp/evil_config"
+config evil "$tmp/evil_config" dc1 dc2 'gw1,`touch '"$tmp"'/ran3`'
+run check -c "$tmp/evil.yml"
+check "a hostile hop in a ProxyJump is refused, naming the file, line and hop" \
+	eval 'rc_is 1 && err_has "error: site a: $tmp/evil_config:2: ProxyJump: jump host 2 '"'"'gw\$(touch"'
+check "a hostile hop in ssh.jump is refused, naming the hop" \
+	eval 'err_has "error: site b: jump host 2 '"'"'\`touch"'
+check "nothing of the hostile hops ran" eval '[ ! -e "$tmp/ran2" ] && [ ! -e "$tmp/ran3" ]'
+
+config missing "$tmp/no_such_config" dc1 dc2
+run check -c "$tmp/missing.yml"
+check "an ssh.config that cannot be read is an error naming the file" \
+	eval 'rc_is 1 && err_has "cannot read the ssh config $tmp/no_such_config"'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

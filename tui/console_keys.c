@@ -195,7 +195,8 @@ void console_keys_state(const struct console *c, struct keys_state *s)
 	} else if (c->review && c->following) {
 		rbkeys_read(&c->follow, &s->run); /* its key line as the console running it drew it */
 	}
-	s->live = c->agents != NULL && !c->follow_mode;
+	/* A review draws the key lines the live console drew; its own table acts on none of them. */
+	s->live = (c->agents != NULL && !c->follow_mode) || c->review;
 	s->starting = c->run.active && c->run.phase != RUNHOST_RUNNING;
 	s->searching = c->pick_on && c->pick.query[0] != '\0';
 }

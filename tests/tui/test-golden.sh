@@ -201,7 +201,7 @@ runs() {
 	local p=$1
 	shift
 	run "${p}run-guarded-80x24" 80 24 guarded "" "$@"
-	has "${p}run-guarded-80x24" "o: " "t: " "4:10" "15:00" "stays down, or fence it first" "▶"
+	has "${p}run-guarded-80x24" "o: " "t: " "4:10" "15:00" "fence it first" "▶"
 	run "${p}run-failed-80x24" 80 24 failed "" "$@"
 	has "${p}run-failed-80x24" "r: " "10:10" "retries" "✗ 3"
 	run "${p}run-finished-80x24" 80 24 finished "" "$@"
@@ -217,7 +217,7 @@ runs ""
 run run-guarded-80x24-nocolor 80 24 guarded "" NO_COLOR=1
 has run-guarded-80x24-nocolor "o: " "t: " "4:10" "▶"
 run run-guarded-132x43 132 43 guarded ""
-has run-guarded-132x43 "o: " "t: " "4:10" "stays down, or fence it first"
+has run-guarded-132x43 "o: " "t: " "4:10" "fence it first"
 until="datacenter-2 (" run run-confirm-132x43 132 43 awaiting "Enter"
 has run-confirm-132x43 "datacenter-2" "pg_promote"
 if [ -n "${ko:-}" ]; then

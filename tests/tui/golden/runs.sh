@@ -11,7 +11,7 @@
 runs_started='{"scenario":"데이터베이스 장애","steps":4,"estimated_ms":900000,"operator":"kim","host":"jump-1"}'
 runs_step1=(step_started '{"step":1,"action":"verify_replication_status"}'
 	step_finished '{"step":1,"action":"verify_replication_status","result":"done","detail":"datacenter-2 streams from datacenter-1, 0 bytes behind"}')
-runs_guard='{"step":2,"action":"promote_standby","why":"primary_fenced: datacenter-1 unreachable: ssh to 127.0.0.1 port 26401 has not answered for 3 min 30 s (connect timed out after 3 s, every probe since 06:01:02); nothing shows that its PostgreSQL stopped accepting writes: attest that it is down and stays down, or fence it first"}'
+runs_guard='{"step":2,"action":"promote_standby","why":"primary_fenced: datacenter-1 unreachable: ssh to 127.0.0.1 port 26401 has not answered for 3 min 30 s (connect timed out after 3 s at every probe); nothing shows that its PostgreSQL stopped accepting writes: attest that it is down and stays down, or fence it first"}'
 runs_promoted=(step_confirmed '{"step":2,"action":"promote_standby","how":"typed"}'
 	step_started '{"step":2,"action":"promote_standby"}'
 	step_finished '{"step":2,"action":"promote_standby","result":"done","detail":"datacenter-2 promoted: primary on timeline 2 from 0/5000060"}')

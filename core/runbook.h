@@ -245,6 +245,8 @@ struct rb_live {
 	size_t n;
 	const struct rb_track *seen; /* the old primary's WAL as seen so far, or NULL */
 	json_t *about;               /* more for run_started (who runs it, from where), or NULL */
+	const int64_t *at_ms; /* runbook_replay: its clock, read at each use (a review's capture
+	                         time); NULL or 0: the wall clock */
 };
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,

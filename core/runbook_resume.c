@@ -109,6 +109,9 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 	} else if (strcmp(type, "step_finished") == 0) {
 		st->n_linger = 0;
 		resume_finished(rb, st, data, at);
+	} else if (strcmp(type, "step_guarded") == 0) {
+		st->state = RB_GUARDED;
+		snprintf(st->why, sizeof st->why, "%s", journal_text(data, "why", ""));
 	} else if (strcmp(type, "guard_override") == 0) {
 		st->overridden = 1;
 	} else if (strcmp(type, "retry") == 0) {
@@ -233,10 +236,12 @@ int runbook_resume(struct runbook *rb, const struct catalog *cat,
 	return 0;
 }
 
-/* The clock of a run shown, not run: the wall clock. */
+/* The clock of a run shown, not run: the time it is shown at (arg), else the wall clock. */
 static int64_t replay_now(void *arg)
 {
-	(void)arg;
+	const int64_t *at = arg;
+	if (at != NULL && *at != 0)
+		return *at;
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -260,15 +265,34 @@ static int replay_journal(void *arg, const char *type, json_t *data)
 }
 
 /*
+ * Shows the current step of a run replayed as its engine left it: one that
+ * no record moved past pending (or past guarded, once overridden) awaits its
+ * confirmation, since the engine journals a step's guards failing
+ * (step_guarded) and its start, but not the wait for the operator between.
+ */
+static void replay_current(struct runbook *rb)
+{
+	struct rb_step *st = rb->current < rb->n ? &rb->steps[rb->current] : NULL;
+	if (st == NULL || rb->finished)
+		return;
+	if (st->state == RB_PENDING || (st->state == RB_GUARDED && st->overridden)) {
+		st->state = RB_AWAITING;
+		st->why[0] = '\0';
+	}
+}
+
+/*
  * Rebuilds a run from its journal's records only to show it, while another
- * process runs it (the watcher): nothing is sent or written, and no step is
- * turned unknown; the current step is the first not done or skipped. -1
- * with *cause when the journal is not a run of a known scenario.
+ * process runs it (the watcher) or after the fact (a review, its clock at
+ * live->at_ms): nothing is sent or written, and no step is turned unknown;
+ * the current step is the first not done or skipped. -1 with *cause when the
+ * journal is not a run of a known scenario.
  */
 int runbook_replay(struct runbook *rb, const struct catalog *cat,
                    const struct journal_records *recs, const struct rb_live *live, char **cause)
 {
-	static const struct rb_env env = {replay_now, replay_submit, replay_journal, NULL, 0, NULL};
+	struct rb_env env = {replay_now, replay_submit, replay_journal, NULL, 0, NULL};
+	env.arg = live != NULL ? (void *)live->at_ms : NULL;
 	const struct scenario *sc = resume_scenario(cat, recs, cause);
 	if (sc == NULL || runbook_prepare(rb, cat, sc, &env, live, cause) == -1)
 		return -1;
@@ -282,5 +306,6 @@ int runbook_replay(struct runbook *rb, const struct catalog *cat,
 	while (rb->current < rb->n && (rb->steps[rb->current].state == RB_DONE ||
 	                               rb->steps[rb->current].state == RB_SKIPPED))
 		rb->current++;
+	replay_current(rb);
 	return 0;
 }

@@ -4,13 +4,14 @@
  * seal) at chosen times, for the command-line tests that need runs in a
  * state dir (tests/check-schedule.sh, tests/tui/test-golden.sh):
  *
- *   journal_plant STATE_DIR START END RESULT DATA
+ *   journal_plant STATE_DIR START END RESULT DATA [AT TYPE DATA]...
  *
  * START and END are RFC 3339 times: the run starts at START (its file name
  * and run_started) and its end record is written at END. RESULT is done or
  * aborted (a run_finished with that result), detached (the console quit),
- * or open (no end). DATA is run_started's data, a JSON object. Prints the
- * run id.
+ * or open (no end). DATA is run_started's data, a JSON object. Each AT TYPE
+ * DATA after it is one more record between them, written at time AT (the
+ * steps of a run, as the runbook engine journals them). Prints the run id.
  */
 #include "config.h"
 
@@ -48,14 +49,32 @@ static int plant_end(struct journal *j, const char *result, char **cause)
 	return journal_append(j, JOURNAL_RUN_FINISHED, json_pack("{s:s}", "result", result), cause);
 }
 
+/* Writes the records of the triples AT TYPE DATA in argv, n of them; 0, or 1 after saying why. */
+static int plant_records(struct journal *j, char **argv, int n)
+{
+	json_error_t e;
+	char *cause = NULL;
+	for (int i = 0; i + 2 < n; i += 3) {
+		json_t *data = json_loads(argv[i + 2], 0, &e);
+		if (caltime_parse(argv[i], &plant_now) == -1)
+			return plant_fail(argv[i], "not an RFC 3339 time");
+		if (!json_is_object(data))
+			return plant_fail(argv[i + 2], e.text);
+		if (journal_append(j, argv[i + 1], data, &cause) == -1)
+			return plant_fail(argv[i + 1], cause);
+	}
+	return 0;
+}
+
 /* Plants one run as the arguments say. */
 int main(int argc, char **argv)
 {
 	int64_t start, end;
 	json_error_t e;
 	char *path = NULL, *cause = NULL;
-	if (argc != 6)
-		return plant_fail("usage", "journal_plant STATE_DIR START END RESULT DATA");
+	if (argc < 6 || (argc - 6) % 3 != 0)
+		return plant_fail("usage",
+		                  "journal_plant STATE_DIR START END RESULT DATA [AT TYPE DATA]...");
 	if (caltime_parse(argv[2], &start) == -1 || caltime_parse(argv[3], &end) == -1)
 		return plant_fail("START and END", "RFC 3339 times, such as 2026-11-01T12:00:00Z");
 	json_t *data = json_loads(argv[5], 0, &e);
@@ -65,6 +84,8 @@ int main(int argc, char **argv)
 	struct journal *j = journal_create(argv[1], plant_clock, &path, &cause);
 	if (j == NULL || journal_append(j, JOURNAL_RUN_STARTED, data, &cause) == -1)
 		return plant_fail(argv[1], cause);
+	if (plant_records(j, argv + 6, argc - 6) != 0)
+		return 1;
 	plant_now = end;
 	if (plant_end(j, argv[4], &cause) == -1)
 		return plant_fail(argv[4], cause);

@@ -18,7 +18,7 @@ int cmd_watch(int argc, char **argv);
 int cmd_console(const char *config, const char *layout_name);
 int cmd_follow(const char *config, const char *layout_name, const char *run, int no_probe);
 int cmd_view(int argc, char **argv, const char *layout_name);
-int console_view(const char *config, const char *layout_name, const char *path);
+int console_view(const char *config, const char *layout_name, const char *path, const char *run);
 int cli_option_error(const char *command, int ch, char **argv);
 int cli_parse_options(int argc, char **argv, const char *usage, const char **config);
 int cli_load_catalog(const char *config, struct catalog *cat, int quiet_warnings);

@@ -430,7 +430,9 @@ void console_hostkey_reopen(struct console *c, int ch)
 /* Handles a key of a typed dialog: the disarm dialog's, or a run's (and a drill's). */
 void console_dialog_key(struct console *c, int ch)
 {
-	if (c->prompt.purpose == PROMPT_DISARM)
+	if (c->review)
+		console_review_prompt(c, ch); /* nothing acts */
+	else if (c->prompt.purpose == PROMPT_DISARM)
 		console_fence_prompt(c, ch);
 	else
 		console_run_prompt(c, ch);
@@ -601,6 +603,8 @@ static int console_run(struct console *c)
 	refresh();
 	theme_init(&c->theme);
 	console_layout(c);
+	if (c->review)
+		console_show_run(c); /* the run reviewed, as the console running it showed it */
 	console_loop(c, sig[0]);
 	console_fence_stop(c);
 	console_follow_stop(c);
@@ -688,7 +692,8 @@ int cmd_follow(const char *config, const char *layout_name, const char *run, int
  * nothing is connected, the events panel shows what changed from one capture
  * to the next, and the clock stays at the last one.
  */
-int console_view(const char *config, const char *layout_name, const char *path)
+int console_view(const char *config, const char *layout_name, const char *path,
+                 const char *run)
 {
 	struct console *c = console_new(config, layout_name, 1);
 	if (c == NULL)
@@ -708,5 +713,11 @@ int console_view(const char *config, const char *layout_name, const char *path)
 		console_judge(c, c->recorded_ms);
 	}
 	status_captures_free(&caps);
+	char *cause = NULL;
+	if (run != NULL && console_review_load(c, run, &cause) == -1) {
+		textout_printf(stderr, _("drconsole: --run %s: %s\n"), run, cause);
+		free(cause);
+		return 1;
+	}
 	return console_run(c);
 }

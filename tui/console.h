@@ -86,6 +86,8 @@ struct console {
 	char follow_who[192];    /* whose run it is, from its run_started */
 	int follow_mode;         /* drconsole --follow: read-only, no key changes anything */
 	int follow_pinned;       /* --follow RUN: that run, whatever the watcher does */
+	int review;              /* drconsole view --run: follow holds a run reviewed, its dialogs
+	                            inert (console_review.c) */
 	struct schedule_runs sched_runs; /* the runs read for the schedule (console_schedule.c) */
 	struct schedule_due *sched_due;  /* each test, judged at the last read */
 	struct view_schedule sched;      /* what the schedule panel shows */
@@ -109,6 +111,7 @@ enum console_keys_mode {
 	CONSOLE_KEYS_HOSTKEY,
 	CONSOLE_KEYS_HELP,
 	CONSOLE_KEYS_FOLLOW,
+	CONSOLE_KEYS_REVIEW, /* drconsole view --run */
 	CONSOLE_KEYS_N
 };
 
@@ -174,6 +177,11 @@ const char *console_follow_note(const struct console *c);
 void console_follow_stop(struct console *c);
 int console_follow_pin(struct console *c, const char *run, char **cause);
 void console_schedule_read(struct console *c);
+int console_review_load(struct console *c, const char *path, char **cause);
+struct runbook *console_review_run(struct console *c);
+void console_review_confirm(struct console *c, int ch);
+void console_review_prompt(struct console *c, int ch);
+void console_run_confirm_open(struct console *c, struct runbook *rb);
 int console_run_start(struct console *c, const struct scenario *sc, const char *mode, char *note,
                       size_t len);
 const char *console_drill_word(const struct console *c);

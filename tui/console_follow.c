@@ -64,7 +64,7 @@ static void follow_load(struct console *c)
 	if (journal_read(c->follow_path, &recs, &d) == 0) {
 		follow_who(c, &recs);
 		struct runbook rb;
-		struct rb_live live = {c->snaps, c->cat.cf.n_sites, NULL, NULL};
+		struct rb_live live = {c->snaps, c->cat.cf.n_sites, NULL, NULL, NULL};
 		if (runbook_replay(&rb, &c->cat, &recs, &live, &cause) == 0) {
 			if (c->following)
 				runbook_free(&c->follow);
@@ -194,8 +194,8 @@ const char *console_follow_note(const struct console *c)
 		         c->following && c->follow.finished ? _(" (the run is over)") : "");
 		return c->following ? note : NULL;
 	}
-	if (!c->following)
-		return NULL;
+	if (!c->following || c->review)
+		return NULL; /* a review shows the run as its console did */
 	return c->follow_ended ? _("the watcher's run (ended; read from its journal)")
 	                       : _("the watcher's run, live and read-only: the watcher runs it");
 }

@@ -153,6 +153,15 @@ static const struct keys_binding help_keys[] = {
     {{KEYS_ANY}, 0, "any key", console_help_close, RBKEY_NONE, NULL, N_("close this help"), 0},
 };
 
+static const struct keys_binding review_keys[] = {
+    {ENTER_KEYS, 0, "Enter", console_review_confirm, RBKEY_CONFIRM, NULL,
+     N_("show the step's confirmation (nothing is sent)"), 0},
+    {ENTER_KEYS, 0, "Enter", console_review_confirm, RBKEY_CONFIRM_TYPED, NULL,
+     N_("show the step's confirmation (nothing is sent)"), 0},
+    {{'s'}, 0, "s", console_pick_open, RBKEY_NONE, NULL,
+     N_("show the scenario picker (nothing starts)"), 0},
+};
+
 #define KEYS_OF(a) a, sizeof a / sizeof a[0]
 
 const struct keys_table console_keys_tables[CONSOLE_KEYS_N] = {
@@ -171,6 +180,8 @@ const struct keys_table console_keys_tables[CONSOLE_KEYS_N] = {
     [CONSOLE_KEYS_HELP] = {N_("This help"), KEYS_OF(help_keys), NULL},
     [CONSOLE_KEYS_FOLLOW] = {N_("Following a run (--follow): only the keys of the view"), NULL,
                              0, &console_keys_tables[CONSOLE_KEYS_VIEW]},
+    [CONSOLE_KEYS_REVIEW] = {N_("Reviewing a run (view --run): its dialogs open, nothing acts"),
+                             KEYS_OF(review_keys), &console_keys_tables[CONSOLE_KEYS_VIEW]},
 };
 /* clang-format on */
 
@@ -181,8 +192,11 @@ void console_keys_state(const struct console *c, struct keys_state *s)
 	if (c->run.active && c->run.phase == RUNHOST_RUNNING) {
 		rbkeys_read(&c->run.rb, &s->run);
 		s->run.drill |= console_drill_word(c) != NULL;
+	} else if (c->review && c->following) {
+		rbkeys_read(&c->follow, &s->run); /* its key line as the console running it drew it */
 	}
-	s->live = c->agents != NULL && !c->follow_mode;
+	/* A review draws the key lines the live console drew; its own table acts on none of them. */
+	s->live = (c->agents != NULL && !c->follow_mode) || c->review;
 	s->starting = c->run.active && c->run.phase != RUNHOST_RUNNING;
 	s->searching = c->pick_on && c->pick.query[0] != '\0';
 }
@@ -202,6 +216,7 @@ const struct keys_table *console_keys_mode(const struct console *c)
 	                           : c->pick_on                       ? CONSOLE_KEYS_PICK
 	                           : c->help                          ? CONSOLE_KEYS_HELP
 	                           : c->follow_mode                   ? CONSOLE_KEYS_FOLLOW
+	                           : c->review                        ? CONSOLE_KEYS_REVIEW
 	                                                              : CONSOLE_KEYS_CONSOLE;
 	if (m == CONSOLE_KEYS_CONSOLE && c->run.active && c->run.phase == RUNHOST_RUNNING)
 		return console_keys_run(c);

@@ -44,7 +44,10 @@ void console_pick_number(struct console *c, int ch)
 /* Starts the chosen scenario, or asks a drill's mode (live or tabletop) over the picker. */
 static void pick_start(struct console *c, const struct scenario *sc)
 {
-	if (drillrun_is_drill(&c->cat, sc))
+	if (c->review)
+		snprintf(c->pick_note, sizeof c->pick_note, "%s",
+		         _("A review: nothing starts from the viewer. Esc goes back."));
+	else if (drillrun_is_drill(&c->cat, sc))
 		console_drill_ask_mode(c, sc);
 	else
 		console_run_start(c, sc, NULL, c->pick_note, sizeof c->pick_note);

@@ -47,9 +47,8 @@ static void run_site_text(struct console *c, const struct site *s, char *buf, si
 }
 
 /* Opens the confirmation of the current step, recording the live state it is checked against. */
-static void run_confirm_open(struct console *c, struct rb_step *st)
+static void run_confirm_open(struct console *c, struct runbook *rb, struct rb_step *st)
 {
-	struct runbook *rb = run_of(c);
 	char site[256], lsn[LSN_TEXT_MAX] = "?", body[1800] = "";
 	size_t n = 0;
 	snprintf(site, sizeof site, "%s", _("this jump host (the operator's side)"));
@@ -111,7 +110,14 @@ void console_run_fence(struct console *c, int ch)
 void console_run_confirm(struct console *c, int ch)
 {
 	(void)ch;
-	run_confirm_open(c, run_step(c));
+	run_confirm_open(c, run_of(c), run_step(c));
+}
+
+/* Opens the confirmation of a run's current step, when one awaits it (a run reviewed too). */
+void console_run_confirm_open(struct console *c, struct runbook *rb)
+{
+	if (rb != NULL && !rb->finished && rb->current < rb->n)
+		run_confirm_open(c, rb, &rb->steps[rb->current]);
 }
 
 /* d (or Enter on a manual step): marks the current step done. */
@@ -308,7 +314,7 @@ static int run_answer(struct console *c, const char *typed)
 			    "nothing runs until it can."));
 			return -1;
 		case RB_CONFIRM_CHANGED:
-			run_confirm_open(c, &rb->steps[rb->current]);
+			run_confirm_open(c, rb, &rb->steps[rb->current]);
 			snprintf(c->prompt.note, sizeof c->prompt.note,
 			         _("Refused: the primary, timeline or "
 			         "replay position changed since the dialog opened. Check, then "

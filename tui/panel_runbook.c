@@ -204,11 +204,17 @@ static int runbook_why_is_guard(const struct rb_step *st)
 	return 0;
 }
 
+/* Returns the step whose why is wrapped in full: the current one, or the last of a finished run. */
+static size_t runbook_focus(const struct runbook *rb)
+{
+	return rb->current < rb->n ? rb->current : rb->n > 0 ? rb->n - 1 : 0;
+}
+
 /*
  * Draws one step: glyph, number, its action's title, time against estimate,
  * state and why, on one line, with the action's id at the right end where the
- * line has room; the current step's why, when it does not fit, wraps on the
- * lines below. Returns the next line.
+ * line has room; the current step's why (or a finished run's last, the data
+ * lost), when it does not fit, wraps on the lines below. Returns the next line.
  */
 static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb,
                         size_t i)
@@ -226,7 +232,7 @@ static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const st
 	         runbook_clock(runbook_step_elapsed_ms(rb, st), e, sizeof e),
 	         runbook_clock(a->estimate_ms, est, sizeof est), runbook_state_text(rb, st));
 	int top = y, room = wd - 2, used, whyw = why[0] ? 2 + utf8_width(why) : 0;
-	if (why[0] != '\0' && i == rb->current && utf8_width(line) + whyw > room) {
+	if (why[0] != '\0' && i == runbook_focus(rb) && utf8_width(line) + whyw > room) {
 		used = draw_text(w, y++, 1, room, attr, line);
 		y += draw_wrap(w, y, 5, wd - 6, attr, why);
 	} else {
@@ -238,10 +244,11 @@ static int runbook_step(WINDOW *w, int y, int wd, const struct view *v, const st
 	return y;
 }
 
-/* Draws the steps from line y (the current one with its detail); returns the next line. */
-static int runbook_steps(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb)
+/* Draws steps up to n from line y (the current one with its detail); returns the next line. */
+static int runbook_steps(WINDOW *w, int y, int wd, const struct view *v, const struct runbook *rb,
+                         size_t n)
 {
-	for (size_t i = 0; i < rb->n; i++) {
+	for (size_t i = 0; i < n && i < rb->n; i++) {
 		y = runbook_step(w, y, wd, v, rb, i);
 		if (i == rb->current)
 			y = runbook_detail(w, y, wd, v, rb, &rb->steps[i]);
@@ -288,10 +295,29 @@ static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v)
 }
 
 /*
+ * Returns the lines the steps are moved up by when not scrolled so that the
+ * focused step (runbook_focus) shows whole with its detail in room lines:
+ * the steps before it go out of sight first (0 when it all fits).
+ */
+static int runbook_follow(WINDOW *w, int wd, const struct view *v, const struct runbook *rb,
+                          int room)
+{
+	int h = getmaxy(w);
+	size_t f = runbook_focus(rb);
+	int start = runbook_steps(w, h, wd, v, rb, f) - h; /* counted, not drawn */
+	int end = runbook_steps(w, h, wd, v, rb, f + 1) - h;
+	if (end <= room)
+		return 0;
+	return end - room < start ? end - room : start;
+}
+
+/*
  * Draws the runbook panel: the timer (and any alarm) fixed at the top, the
  * keys that apply now fixed at the bottom, whatever the scroll; only the
- * steps between them scroll. The height returned counts the fixed lines, so
- * that the console's scroll stops when the last step is in view.
+ * steps between them scroll. Not scrolled, the steps follow the current
+ * one: those before it go out of sight when its detail needs their room.
+ * The height returned counts the fixed lines, so that the console's scroll
+ * stops when the last step is in view.
  */
 static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 {
@@ -316,15 +342,16 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	int keys = 0, list = 0;
 	if (v->run_owner == NULL && v->keys != NULL && h - 2 >= y)
 		keys = runbook_keys(w, h - 2, wd, v);
-	int bottom = h - 1 - keys;
+	int bottom = h - 1 - keys, up = 0;
 	if (bottom > y) {
 		WINDOW *mid = derwin(w, bottom - y, wd, y, 0);
 		if (mid != NULL) {
-			list = runbook_steps(mid, -scroll, wd, v, rb) + scroll;
+			up = scroll == 0 ? runbook_follow(w, wd, v, rb, bottom - y) : 0;
+			list = runbook_steps(mid, -scroll - up, wd, v, rb, rb->n) + scroll;
 			delwin(mid);
 		}
 	} else {
-		list = runbook_steps(w, h, wd, v, rb) - h; /* counted, not drawn */
+		list = runbook_steps(w, h, wd, v, rb, rb->n) - h; /* counted, not drawn */
 	}
 	return (y - 1) + list + keys;
 }

@@ -409,14 +409,14 @@ static void runhost_engine(struct runhost *h)
 		              h->me.host, "origin", h->me.origin, "pid", h->me.pid);
 		if (h->mode != NULL)
 			json_object_update_new(about, drillrun_about(h->cat, h->sc, runhost_tabletop(h)));
-		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about};
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about, NULL};
 		rc = runbook_start_mode(&h->rb, h->cat, h->sc, &env, &live, runhost_tabletop(h),
 		                        &cause);
 		json_decref(about);
 	} else {
 		struct journal_records recs;
 		struct diag d;
-		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, NULL};
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, NULL, NULL};
 		memset(&recs, 0, sizeof recs);
 		diag_init(&d);
 		rc = journal_read(h->journal_path, &recs, &d);

@@ -10,7 +10,8 @@
 # journaled at chosen times; the Korean interface (LANG=ko_KR.UTF-8, the
 # catalog from the build tree: tests/i18n-lib.sh) idle, in NO_COLOR and with a
 # dialog; Korean site names under LANG=C, where the header says the locale
-# cannot show them.
+# cannot show them; runs replayed from journals (view --run) in both languages:
+# a guarded promotion, a failed step, a finished run, a confirmation, the picker.
 #   GENERATE=1 tests/tui/test-golden.sh   rewrites the .screen files (review the diff)
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -153,6 +154,83 @@ else
 	settle "Esc" || echo "# ko dialog: no dialog"
 	compare ko-dialog-80x24
 fi
+# Runs (drconsole view CAPTURE --run JOURNAL), journaled at times counted back from the
+# capture's (golden/runs.sh): a guarded promotion over the primary site gone, a failed step
+# with a long cause, a finished run, a typed confirmation, the picker and its preview; in
+# English and Korean. Beside the cells, the facts that must stay on screen are checked by text.
+. "$gold/runs.sh"
+down="$gold/primary-down.json"
+for r in guarded failed finished awaiting; do
+	cap=$([ "$r" = guarded ] && echo "$down" || echo "$gold/killed.json")
+	runs_plant "$work/state" "$cap" "$r" >"$work/$r.path" ||
+		echo "# $r: the run could not be planted"
+done
+# has NAME TEXT...: checks that the last screen of golden NAME shows each TEXT.
+has() {
+	local name=$1 t
+	shift
+	for t in "$@"; do
+		if grep -qF -- "$t" "$work/$name.text"; then
+			echo "ok - $name shows '$t'"
+			pass=$((pass + 1))
+		else
+			echo "not ok - $name does not show '$t'"
+			sed 's/^/#   /' "$work/$name.text"
+			fail=$((fail + 1))
+		fi
+	done
+}
+# run NAME W H RUN KEYS ENV...: one golden of a run, KEYS sent first (until: the text that shows
+# it drawn, after the keys).
+run() {
+	local name=$1 w=$2 h=$3 r=$4 keys=$5 cap="$gold/killed.json" k
+	shift 5
+	[ "$r" = guarded ] && cap=$down
+	open "$w" "$h" "$gold/drconsole.yml" "$cap --run $(cat "$work/$r.path")" "$@"
+	settle "데이터베이스 장애" || echo "# $name: the screen did not settle"
+	for k in $keys; do
+		T send-keys "$k"
+		sleep 0.2
+	done
+	settle "${until:-데이터베이스 장애}" || echo "# $name: the screen did not settle after $keys"
+	compare "$name"
+	T capture-pane -p >"$work/$name.text"
+}
+# runs PREFIX ENV...: the goldens of every case at 80x24 in one language, with their facts.
+runs() {
+	local p=$1
+	shift
+	run "${p}run-guarded-80x24" 80 24 guarded "" "$@"
+	has "${p}run-guarded-80x24" "o: " "t: " "4:10" "15:00" "fence it first" "▶"
+	run "${p}run-failed-80x24" 80 24 failed "" "$@"
+	has "${p}run-failed-80x24" "r: " "10:10" "retries" "✗ 3"
+	run "${p}run-finished-80x24" 80 24 finished "" "$@"
+	has "${p}run-finished-80x24" "14:00" "0 bytes" "0/5000060)" "s: "
+	until="datacenter-2 (" run "${p}run-confirm-80x24" 80 24 awaiting "Enter" "$@"
+	has "${p}run-confirm-80x24" "datacenter-2" "pg_promote"
+	until="2. 데이터베이스 장애" run "${p}run-picker-80x24" 80 24 awaiting "s Down" "$@"
+	has "${p}run-picker-80x24" "2. 데이터베이스 장애" "Esc"
+	until="4. Verify data integrity" run "${p}run-picker-steps-80x24" 80 24 awaiting "s Down Enter" "$@"
+	has "${p}run-picker-steps-80x24" "1. Verify that the standby" "4. Verify data integrity" "Enter"
+}
+runs ""
+run run-guarded-80x24-nocolor 80 24 guarded "" NO_COLOR=1
+has run-guarded-80x24-nocolor "o: " "t: " "4:10" "▶"
+run run-guarded-132x43 132 43 guarded ""
+has run-guarded-132x43 "o: " "t: " "4:10" "fence it first"
+until="datacenter-2 (" run run-confirm-132x43 132 43 awaiting "Enter"
+has run-confirm-132x43 "datacenter-2" "pg_promote"
+if [ -n "${ko:-}" ]; then
+	# shellcheck disable=SC2086
+	runs ko- $ko
+	# shellcheck disable=SC2086
+	run ko-run-guarded-80x24-nocolor 80 24 guarded "" $ko NO_COLOR=1
+	has ko-run-guarded-80x24-nocolor "o: " "t: " "4:10" "▶"
+	# shellcheck disable=SC2086
+	run ko-run-failed-132x43 132 43 failed "" $ko
+	has ko-run-failed-132x43 "r: " "10:10" "then r retries"
+fi
+
 # Korean site names under LANG=C: '?' in their place, and the header says why.
 open 80 24 "$work/ko.yml" "$work/ko.json" LANG=C LC_ALL=C
 settle "recorded" || echo "# c-locale names: the screen did not settle"

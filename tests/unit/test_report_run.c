@@ -91,7 +91,7 @@ static char *run_failover(const char *dir)
 	struct rb_env env = {run_clock, run_submit, run_record, NULL, 0, NULL};
 	json_t *about = json_pack("{s:s, s:s, s:s, s:i}", "operator", "kim", "host", "jump1",
 	                          "origin", "10.0.0.5", "pid", 4242);
-	struct rb_live live = {fx.st, 2, NULL, about};
+	struct rb_live live = {fx.st, 2, NULL, about, NULL};
 	const struct scenario *sc = scenario_find(&plant_cat.scenarios, "데이터베이스 장애");
 	assert_int_equal(runbook_start(&rb, &plant_cat, sc, &env, &live, &cause), 0);
 	json_decref(about);

@@ -664,7 +664,7 @@ static void test_resume_after_kill(void **state)
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	size_t before = fk.n_req;
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
-	struct rb_live live = {fx.st, 2, NULL, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL, NULL};
 	fk.now += 30000;
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	expect_state(0, RB_DONE);
@@ -960,7 +960,7 @@ static void test_hostile_text(void **state)
 		assert_true(json_object_size(recs.items[i].data) > 2 ||
 		            strcmp(recs.items[i].type, "run_sealed") == 0);
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
-	struct rb_live live = {fx.st, 2, NULL, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL, NULL};
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	expect_state(0, RB_DONE);
 	expect_state(1, RB_SKIPPED);
@@ -1111,13 +1111,74 @@ static void test_fenced_by_resumed(void **state)
 	diag_init(&d);
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
-	struct rb_live live = {fx.st, 2, NULL, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL, NULL};
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	assert_true(rb.fenced);
 	tick();
 	expect_state(1, RB_AWAITING);
 	journal_records_free(&recs);
 	diag_free(&d);
+	journal_unlink(path);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+}
+
+/* Replays the run's file journal into shown, only to show it, at the clock *at (NULL: the wall). */
+static void replay_into(struct runbook *shown, const char *path, const int64_t *at)
+{
+	struct journal_records recs;
+	struct diag d;
+	char *cause = NULL;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_live live = {fx.st, 2, NULL, NULL, at};
+	assert_int_equal(runbook_replay(shown, &cat, &recs, &live, &cause), 0);
+	journal_records_free(&recs);
+	diag_free(&d);
+}
+
+/*
+ * A run replayed to be shown: a guarded step shows guarded with its guard's
+ * evidence, as journaled; a step no record moved past pending awaits its
+ * confirmation; its clock is the one given (a review's capture time);
+ * nothing is sent and nothing written.
+ */
+static void test_replay_shown(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL;
+	struct runbook shown;
+	start_file_run(dir, &path);
+	fx.st[0].reachable = 0;
+	snprintf(fx.st[0].error, sizeof fx.st[0].error, "connect timed out after 3s");
+	tick();
+	answer(0, 1, NULL);
+	expect_state(1, RB_GUARDED);
+	size_t req = fk.n_req, recs = fk.n_rec;
+	int64_t at = NOW + 95000;
+	replay_into(&shown, path, &at);
+	assert_int_equal(shown.current, 1);
+	assert_int_equal(shown.steps[0].state, RB_DONE);
+	assert_int_equal(shown.steps[1].state, RB_GUARDED);
+	assert_non_null(strstr(shown.steps[1].why, "primary_fenced: datacenter-1 unreachable"));
+	assert_int_equal(runbook_elapsed_ms(&shown), at - shown.started_ms);
+	runbook_free(&shown);
+	/* overridden, it awaits its confirmation: no record says so, the engine journals none */
+	assert_int_equal(runbook_override(&rb, "primary_fenced"), 0);
+	expect_state(1, RB_AWAITING);
+	replay_into(&shown, path, &at);
+	assert_int_equal(shown.steps[1].state, RB_AWAITING);
+	assert_string_equal(shown.steps[1].why, "");
+	runbook_mark(&shown);
+	runbook_confirm(&shown, "datacenter-2"); /* even confirmed, a run shown sends nothing */
+	assert_int_not_equal(shown.steps[1].state, RB_RUNNING);
+	runbook_free(&shown);
+	assert_int_equal(fk.n_req, req);
+	assert_int_equal(fk.n_rec, recs + 1); /* the override, in the run's own journal only */
+	journal_close(file_journal);
+	file_journal = NULL;
 	journal_unlink(path);
 	free(path);
 	char *rm = xasprintf("rm -rf '%s'", dir);
@@ -1137,7 +1198,7 @@ static void resume_from(const char *path)
 	diag_init(&d);
 	assert_int_equal(journal_read(path, &recs, &d), 0);
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, NULL};
-	struct rb_live live = {fx.st, 2, NULL, NULL};
+	struct rb_live live = {fx.st, 2, NULL, NULL, NULL};
 	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
 	journal_records_free(&recs);
 	diag_free(&d);
@@ -1215,6 +1276,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_confirm_by_guarded, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by_resumed, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_replay_shown, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by_split_brain_resumed, run_setup,
 	                                    run_teardown),
 	};

@@ -86,6 +86,25 @@ static void resume_started(struct runbook *rb, struct rb_step *st, json_t *data)
 	}
 }
 
+/*
+ * Keeps what a built-in's successful answer told the run: the position its
+ * promotion, its stop of the DR site's writes or its promotion back came at.
+ */
+static void resume_output(struct runbook *rb, const struct action *a, json_t *data)
+{
+	json_int_t lsn = json_integer_value(json_object_get(data, "lsn"));
+	if (!json_is_true(json_object_get(data, "ok")) || lsn <= 0 || a->kind != ACTION_BUILTIN)
+		return;
+	if (strcmp(a->builtin, "promote") == 0) {
+		rb->promoted = 1;
+		rb->promoted_lsn = lsn;
+	} else if (strcmp(a->builtin, "stop_writes") == 0) {
+		rb->stopped_lsn = lsn;
+	} else if (strcmp(a->builtin, "promote_back") == 0) {
+		rb->back_lsn = lsn;
+	}
+}
+
 /* Replays what a step record says. */
 static void resume_step_record(struct runbook *rb, struct rb_step *st, const char *type,
                                json_t *data, int64_t at)
@@ -99,13 +118,7 @@ static void resume_step_record(struct runbook *rb, struct rb_step *st, const cha
 	} else if (strcmp(type, "check_result") == 0) {
 		st->state = RB_VERIFYING;
 	} else if (strcmp(type, "step_output") == 0) {
-		json_int_t lsn = json_integer_value(json_object_get(data, "lsn"));
-		if (json_is_true(json_object_get(data, "ok")) && lsn > 0 &&
-		    st->plan->action->kind == ACTION_BUILTIN &&
-		    strcmp(st->plan->action->builtin, "promote") == 0) {
-			rb->promoted = 1;
-			rb->promoted_lsn = lsn;
-		}
+		resume_output(rb, st->plan->action, data);
 	} else if (strcmp(type, "step_finished") == 0) {
 		st->n_linger = 0;
 		resume_finished(rb, st, data, at);

@@ -116,17 +116,24 @@ static int group_teardown(void **state)
 	return 0;
 }
 
-/* Starts a run of 데이터베이스 장애 on the fixture as it is, keeping the fake host as it is. */
-static void start_run_keep_fake(int refuse)
+/* Starts a run of sc (NULL: 데이터베이스 장애) on the fixture as it is, keeping the fake host. */
+static void start_scenario_keep_fake(int refuse, const struct scenario *sc)
 {
 	fk.refuse = refuse;
 	event_log_free(&events);
 	event_log_init(&events, 0);
 	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, &events};
 	char *cause = NULL;
-	const struct scenario *sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
+	if (sc == NULL)
+		sc = scenario_find(&cat.scenarios, "데이터베이스 장애");
 	assert_non_null(sc);
 	assert_int_equal(runbook_start(&rb, &cat, sc, &env, NULL, &cause), 0);
+}
+
+/* Starts a run of 데이터베이스 장애 on the fixture as it is, keeping the fake host as it is. */
+static void start_run_keep_fake(int refuse)
+{
+	start_scenario_keep_fake(refuse, NULL);
 }
 
 /* Starts a run of 데이터베이스 장애 on the fixture as it is, the executor refusing or not. */
@@ -625,8 +632,8 @@ static void test_attest_unreachable(void **state)
 	                            "of a fence (journaled)\n");
 }
 
-/* Starts the run again with its records also written to a real journal in dir (path set). */
-static void start_file_run(char *dir, char **path)
+/* Starts a run of sc (NULL: 데이터베이스 장애) again, its records also in a real journal in dir. */
+static void start_file_run_of(char *dir, char **path, const struct scenario *sc)
 {
 	char *cause = NULL;
 	assert_non_null(mkdtemp(dir));
@@ -639,7 +646,55 @@ static void start_file_run(char *dir, char **path)
 	fk.now = NOW;
 	file_journal = journal_create(dir, fake_journal_now, path, &cause);
 	assert_non_null(file_journal);
-	start_run_keep_fake(0);
+	start_scenario_keep_fake(0, sc);
+}
+
+/* Starts the run again with its records also written to a real journal in dir (path set). */
+static void start_file_run(char *dir, char **path)
+{
+	start_file_run_of(dir, path, NULL);
+}
+
+/* Killed after the failback stopped the DR site's writes: the resumed run knows where they stopped. */
+static void test_resume_keeps_stop_position(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/drconsole-rb-XXXXXX", *path = NULL, *cause = NULL;
+	start_file_run_of(dir, &path, scenario_find(&cat.own, "failback"));
+	struct rb_env env = {fake_now, fake_submit, fake_journal, &fk, 0, &events};
+	fx.st[0].pg.up = 1; /* the old primary, rebuilt: a standby */
+	fx.st[0].pg.role = PG_ROLE_STANDBY;
+	fx.st[1].pg.role = PG_ROLE_PRIMARY;
+	tick();
+	expect_state(0, RB_AWAITING);
+	assert_int_equal(runbook_confirm(&rb, runbook_confirm_target(&rb)), RB_CONFIRM_OK);
+	answer(fk.n_req - 1, 1, "rebuilt");
+	tick();
+	expect_state(1, RB_AWAITING);
+	assert_int_equal(runbook_confirm(&rb, runbook_confirm_target(&rb)), RB_CONFIRM_OK);
+	struct rb_result stop = {
+	    .id = fk.req[fk.n_req - 1].id, .ok = 1, .exit_status = 0, .detail = "stopped", .lsn = 0x3000060};
+	runbook_result(&rb, &stop);
+	assert_int_equal(rb.stopped_lsn, 0x3000060);
+	/* the console dies here */
+	journal_close(file_journal);
+	file_journal = NULL;
+	runbook_free(&rb);
+
+	struct journal_records recs;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(journal_read(path, &recs, &d), 0);
+	struct rb_live live = {fx.st, 2, NULL, NULL, NULL};
+	assert_int_equal(runbook_resume(&rb, &cat, &recs, &env, &live, &cause), 0);
+	assert_int_equal(rb.stopped_lsn, 0x3000060);
+	assert_int_equal(rb.back_lsn, -1);
+	journal_records_free(&recs);
+	diag_free(&d);
+	free(path);
+	char *rm = xasprintf("rm -rf '%s'", dir);
+	assert_int_equal(system(rm), 0);
+	free(rm);
 }
 
 /* Killed while the promotion ran: resumed from the journal, the check settles it; nothing runs
@@ -1275,6 +1330,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_confirm_by_policy, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_confirm_by_guarded, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by, run_setup, run_teardown),
+	    cmocka_unit_test_setup_teardown(test_resume_keeps_stop_position, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by_resumed, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_replay_shown, run_setup, run_teardown),
 	    cmocka_unit_test_setup_teardown(test_fenced_by_split_brain_resumed, run_setup,

@@ -230,6 +230,7 @@ struct runbook {
 	int broken;     /* a record could not be built: the run stays held */
 	char stop[320]; /* the run is stopped for this reason (held for good), or "" */
 	unsigned stray; /* results for operations this run did not send, dropped */
+	const struct restoreproofs *proofs; /* the proven restores (backup_proven), NULL: unknown */
 };
 
 void runbook_track_init(struct rb_track *t);
@@ -241,6 +242,7 @@ struct rb_live {
 	size_t n;
 	const struct rb_track *seen; /* the old primary's WAL as seen so far, or NULL */
 	json_t *about;               /* more for run_started (who runs it, from where), or NULL */
+	const struct restoreproofs *proofs; /* the proven restores, or NULL: not known */
 };
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,

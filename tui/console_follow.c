@@ -63,7 +63,7 @@ static void follow_load(struct console *c)
 	if (journal_read(c->follow_path, &recs, &d) == 0) {
 		follow_who(c, &recs);
 		struct runbook rb;
-		struct rb_live live = {c->snaps, c->cat.cf.n_sites, NULL, NULL};
+		struct rb_live live = {c->snaps, c->cat.cf.n_sites, NULL, NULL, NULL};
 		if (runbook_replay(&rb, &c->cat, &recs, &live, &cause) == 0) {
 			if (c->following)
 				runbook_free(&c->follow);

@@ -1,7 +1,9 @@
 /*
  * Backups: per site, the newest backup and its age against max_age, how
  * many, their size, expired files still present, files failing
- * verification (named), and files not verified yet.
+ * verification (named), and files not verified yet; then the last proven
+ * restore (a restore test's proof: file, age, tables, rows, duration), or
+ * "never", amber when the newest backup is not the proven one.
  */
 #include "config.h"
 
@@ -51,6 +53,19 @@ static void backups_trend(WINDOW *w, int y, int wd, const struct view *v,
 		   bytes_text(lo, l, sizeof l), bytes_text(hi, h, sizeof h));
 }
 
+/* Draws the site's last proven restore, and whether the newest backup is the proven one. */
+static void backups_proven(WINDOW *w, int y, int wd, const struct view *v, const struct site *site,
+			   const struct snap_backups *b)
+{
+	char line[512];
+	enum restoreproof_state st =
+		restoreproof_line(v->proofs, v->proofs_error, site, b, v->now_ms, line, sizeof line);
+	enum theme_role r = st == RESTOREPROOF_PROVEN	 ? THEME_OK
+			    : st == RESTOREPROOF_UNKNOWN ? THEME_UNKNOWN
+							 : THEME_WARN;
+	draw_textf(w, y, 3, wd - 4, theme_attr(v->theme, r), "%s", line);
+}
+
 /* Draws one site's line(s) from y; returns the next free line. */
 static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i)
 {
@@ -83,6 +98,8 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
 		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
+	if (site != NULL)
+		backups_proven(w, ++y, wd, v, site, b);
 	if (b->n_trend > 1)
 		backups_trend(w, ++y, wd, v, b, site);
 	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)

@@ -129,7 +129,7 @@ static void watch_fence_start(struct watcher *w)
 static void watch_run_start(struct watcher *w)
 {
 	struct runhost_io io = {w->agents, w->local, w->snaps, &w->track, &w->events, &w->keep,
-	                        FENCESTATE_WATCH, NULL};
+	                        FENCESTATE_WATCH, NULL, NULL};
 	char *cause = NULL;
 	w->fence_noted = 0;
 	w->guarded_ms = 0;

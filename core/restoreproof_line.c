@@ -1,7 +1,7 @@
 /*
  * The last proven restore of a site in one line, for the backups panel and
  * status: which file, how long ago, tables and rows, how long it took; and
- * whether the newest backup is newer than the proven one.
+ * how the newest backup stands against it.
  */
 #include "config.h"
 
@@ -35,8 +35,9 @@ static const char *restoreproof_base(const char *path)
 
 /*
  * Writes the site's last proven restore into buf ("never" when none) and
- * returns how the newest backup stands; proofs NULL: they cannot be read,
- * said with why.
+ * returns how the newest backup stands (UNPROVEN: the caller says so, on a
+ * line of its own or after it); proofs NULL: they cannot be read, said with
+ * why.
  */
 enum restoreproof_state restoreproof_line(const struct restoreproofs *proofs, const char *why,
                                           const struct site *s, const struct snap_backups *b,
@@ -59,15 +60,12 @@ enum restoreproof_state restoreproof_line(const struct restoreproofs *proofs, co
 	}
 	if (last->duration_ms >= 0)
 		snprintf(took, sizeof took, "%.1f s", (double)last->duration_ms / 1000);
-	int n = snprintf(buf, len, "last proven restore: %s, %s ago, %lld tables, %lld rows, %s",
+	snprintf(buf, len, "last proven restore: %s, %s ago, %lld tables, %lld rows, %s",
 	                 restoreproof_base(last->file),
 	                 duration_text(now_ms > last->proven_ms ? now_ms - last->proven_ms : 0, age,
 	                               sizeof age),
 	                 (long long)last->tables, (long long)last->rows, took);
-	if (st == RESTOREPROOF_UNPROVEN && n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, "; the newest backup %s is unproven",
-		         b->newest_name);
-	return st;
+	return st; /* UNPROVEN: the caller says the newest backup is unproven */
 }
 
 /* Returns the site's proven restore for status --json: state, last proof (with age_s), error. */

@@ -95,9 +95,12 @@ static void status_proofs_print(const struct conf *cf, const struct site_status 
 	for (size_t i = 0; i < cf->n_sites; i++) {
 		if (!snaps[i].backups.configured)
 			continue;
-		restoreproof_line(proofs, why, &cf->sites[i], &snaps[i].backups, now, line,
-		                  sizeof line);
-		textout_printf(stdout, "  %s: %s\n", cf->sites[i].name, line);
+		if (restoreproof_line(proofs, why, &cf->sites[i], &snaps[i].backups, now, line,
+		                      sizeof line) == RESTOREPROOF_UNPROVEN)
+			textout_printf(stdout, "  %s: %s; the newest backup %s is unproven\n",
+			               cf->sites[i].name, line, snaps[i].backups.newest_name);
+		else
+			textout_printf(stdout, "  %s: %s\n", cf->sites[i].name, line);
 	}
 }
 

@@ -53,8 +53,11 @@ static void backups_trend(WINDOW *w, int y, int wd, const struct view *v,
 		   bytes_text(lo, l, sizeof l), bytes_text(hi, h, sizeof h));
 }
 
-/* Draws the site's last proven restore, and whether the newest backup is the proven one. */
-static void backups_proven(WINDOW *w, int y, int wd, const struct view *v, const struct site *site,
+/*
+ * Draws the site's last proven restore, and on a line of its own when the
+ * newest backup is not the proven one; returns the last line drawn.
+ */
+static int backups_proven(WINDOW *w, int y, int wd, const struct view *v, const struct site *site,
 			   const struct snap_backups *b)
 {
 	char line[512];
@@ -64,6 +67,10 @@ static void backups_proven(WINDOW *w, int y, int wd, const struct view *v, const
 			    : st == RESTOREPROOF_UNKNOWN ? THEME_UNKNOWN
 							 : THEME_WARN;
 	draw_textf(w, y, 3, wd - 4, theme_attr(v->theme, r), "%s", line);
+	if (st == RESTOREPROOF_UNPROVEN)
+		draw_textf(w, ++y, 3, wd - 4, theme_attr(v->theme, THEME_WARN),
+			   "the newest backup %s is unproven", b->newest_name);
+	return y;
 }
 
 /* Draws one site's line(s) from y; returns the next free line. */
@@ -99,7 +106,7 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
 	if (site != NULL)
-		backups_proven(w, ++y, wd, v, site, b);
+		y = backups_proven(w, y + 1, wd, v, site, b);
 	if (b->n_trend > 1)
 		backups_trend(w, ++y, wd, v, b, site);
 	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)

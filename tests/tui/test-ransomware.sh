@@ -52,6 +52,16 @@ override_restore() {
 	check "$1: the restore step is done" shows "✓ 2" 60
 }
 
+# abort_drill: aborts the drill, skips its hot wash and quits.
+abort_drill() {
+	T send-keys a
+	shows "type abort:" 10 && T send-keys abort Enter
+	shows "what went well:" 20 && T send-keys Escape
+	sleep 1
+	T send-keys q
+	sleep 2
+}
+
 # 1. The first drill ever: nothing is proven yet.
 console --drill D2
 check "--drill D2 starts the drill live: DRILL in the header" shows " DRILL " 30
@@ -107,12 +117,7 @@ if ! grep -q guard_override "$run2"; then ok "run 2: no override"; else notok "r
 T send-keys 1
 check "the backups panel shows the last proven restore" shows "last proven restore: $first" 10
 T send-keys 2
-T send-keys a
-shows "type abort:" 10 && T send-keys abort Enter
-shows "what went well:" 20 && T send-keys Escape
-sleep 1
-T send-keys q
-sleep 2
+abort_drill
 
 # 4. A new backup: the newest is unproven.
 new="db_backup_$(date -d '+1 hour' +%Y%m%d_%H%M%S).dump"
@@ -126,7 +131,7 @@ lab start-pg 1 >/dev/null 2>&1
 console --drill D2
 shows " DRILL " 30
 T send-keys 1
-check "the backups panel says the newest backup is unproven" shows "the newest backup $new is unproven" 20
+check "the backups panel says the newest backup is unproven, on a line of its own" shows "the newest backup $new is unproven" 20
 T send-keys 2
 step_to_restore
 check "run 3: the unproven newest backup is refused" shows "the newest backup $new was never restored and checked" 20
@@ -136,12 +141,7 @@ if [ -z "$(proven_rows "$new")" ]; then ok "run 3: without the override it is no
 override_restore "run 3"
 rows=$(proven_rows "$new")
 if [ -n "$rows" ] && [ "$rows" -gt 0 ]; then ok "run 3: with the override $new is restored and proven ($rows rows)"; else notok "run 3: no proof of $new"; fi
-T send-keys a
-shows "type abort:" 10 && T send-keys abort Enter
-shows "what went well:" 20 && T send-keys Escape
-sleep 1
-T send-keys q
-sleep 2
+abort_drill
 if [ "$(as_pg psql -XAt -h 127.0.0.1 -p "$scratch_port" -U postgres -d postgres -c "select count(*) from pg_database where datname like 'drconsole_restore_test_%'")" = 0 ]; then ok "no scratch database is left on the target"; else notok "a scratch database was left on the target"; fi
 for r in "$run1" "$run2" "$(last_run)"; do
 	out=$("$prog" -c "$cfg" journal verify "$(basename "$r" .jsonl)" 2>&1)

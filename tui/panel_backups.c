@@ -3,7 +3,8 @@
  * many, their size, expired files still present, files failing
  * verification (named), and files not verified yet; then the last proven
  * restore (a restore test's proof: file, age, tables, rows, duration), or
- * "never", amber when the newest backup is not the proven one.
+ * "never", amber when the newest backup is not the proven one (then the
+ * site's first line says "unproven" too: it stays in view in a short panel).
  */
 #include "config.h"
 
@@ -102,8 +103,12 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 			 age < 60 ? "" : " ago");
 	else
 		snprintf(agebuf, sizeof agebuf, "no backup");
-	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
-		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
+	char line[512];
+	int unproven = site != NULL && restoreproof_line(v->proofs, v->proofs_error, site, b,
+							 v->now_ms, line, sizeof line) ==
+						   RESTOREPROOF_UNPROVEN;
+	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s%s, %d files, %s, %d expired, %d invalid%s",
+		   s->name, agebuf, unproven ? ", unproven" : "", b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
 	if (site != NULL)
 		y = backups_proven(w, y + 1, wd, v, site, b);

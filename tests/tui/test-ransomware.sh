@@ -131,7 +131,7 @@ lab start-pg 1 >/dev/null 2>&1
 console --drill D2
 shows " DRILL " 30
 T send-keys 1
-check "the backups panel says the newest backup is unproven, on a line of its own" shows "the newest backup $new is unproven" 20
+check "the backups panel says the newest backup is unproven" shows "datacenter-2: newest <1m, unproven," 20
 T send-keys 2
 step_to_restore
 check "run 3: the unproven newest backup is refused" shows "the newest backup $new was never restored and checked" 20

@@ -98,10 +98,24 @@ static void conf_read_pg(struct yctx *c, const struct ynode *n, struct site *s)
 			     "site's own loopback is used)");
 }
 
+/* Tells whether text is HOST:PORT: a host name or address, and a port 1-65535. */
+static int conf_host_port(const char *text)
+{
+	const char *colon = strrchr(text, ':');
+	char *end;
+	if (colon == NULL || colon == text ||
+	    strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]") <
+	        (size_t)(colon - text))
+		return 0;
+	long port = strtol(colon + 1, &end, 10);
+	return colon[1] >= '0' && colon[1] <= '9' && *end == '\0' && port > 0 && port < 65536;
+}
+
 /* Reads a site's backups: block. */
 static void conf_read_backups(struct yctx *c, const struct ynode *n, struct site *s)
 {
-	static const char *const keys[] = {"dir", "pattern", "retention_days", "max_age", NULL};
+	static const char *const keys[] = {"dir",    "pattern",        "retention_days", "max_age",
+	                                   "canary", "restore_target", NULL};
 	if (!yfield_is_map(c, n, "key 'backups'"))
 		return;
 	yfield_check_keys(c, n, "backups", keys);
@@ -112,6 +126,14 @@ static void conf_read_backups(struct yctx *c, const struct ynode *n, struct site
 	if (yfield_duration(c, n, "max_age", &s->backups.max_age_ms) == 1 &&
 	    s->backups.max_age_ms <= 0)
 		yfield_error(c, yfield_get(n, "max_age"), "key 'max_age' must be more than zero");
+	if (yfield_string(c, n, "canary", &s->backups.canary) == 1 && s->backups.canary[0] == '\0')
+		yfield_error(c, yfield_get(n, "canary"), "key 'canary' must be a query, not empty");
+	if (yfield_string(c, n, "restore_target", &s->backups.restore_target) == 1 &&
+	    !conf_host_port(s->backups.restore_target))
+		yfield_error(c, yfield_get(n, "restore_target"),
+			     "key 'restore_target' must be HOST:PORT (a PostgreSQL server as the "
+			     "site reaches it), not '%s'",
+			     s->backups.restore_target);
 }
 
 /* Reads a site's services: list. */
@@ -453,6 +475,8 @@ void conf_free(struct conf *cf)
 		free(s->backups.dir);
 		free(s->lock_dir);
 		free(s->backups.pattern);
+		free(s->backups.canary);
+		free(s->backups.restore_target);
 		for (size_t j = 0; j < s->n_services; j++) {
 			free(s->services[j].name);
 			free(s->services[j].check);

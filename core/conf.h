@@ -46,6 +46,9 @@ struct site_backups {
 	char *pattern;
 	long retention_days;
 	int64_t max_age_ms;
+	char *canary;         /* a query that must return a row in a restored backup, or NULL */
+	char *restore_target; /* "HOST:PORT" where restore tests make their scratch database, as
+	                         the site reaches it; NULL: the site's own PostgreSQL */
 };
 
 struct site_service {

@@ -28,7 +28,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +38,7 @@
 #include "fencestate.h"
 #include "journal.h"
 #include "runlock.h"
+#include "statefile.h"
 #include "utf8.h"
 #include "xmalloc.h"
 
@@ -168,32 +168,6 @@ static const char *fencestate_from(const json_t *root, struct fencestate *out)
 	return NULL;
 }
 
-/* Opens the fence state file for reading: the fd, -2 when there is none, or -1 with *cause. */
-static int fencestate_open(const char *path, char **cause)
-{
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	struct stat st;
-	if (fd == -1 && errno == ENOENT)
-		return -2;
-	const char *why = NULL;
-	if (fd == -1)
-		why = errno == ELOOP ? "a symbolic link (refused)" : strerror(errno);
-	else if (fstat(fd, &st) == -1)
-		why = strerror(errno);
-	else if (!S_ISREG(st.st_mode))
-		why = "not a regular file";
-	else if (st.st_uid != geteuid())
-		why = "owned by another user (refused)";
-	else if (st.st_size > FENCESTATE_MAX)
-		why = "too large to be a fence state";
-	if (why == NULL)
-		return fd;
-	*cause = xasprintf("%s: %s", path, why);
-	if (fd != -1)
-		close(fd);
-	return -1;
-}
-
 /*
  * Loads the fence state at path into out (cleared first) and its JSON into
  * *root (NULL when there is no file). 0, or -1 with *cause: FILE:LINE:COL for
@@ -203,7 +177,7 @@ static int fencestate_load(const char *path, struct fencestate *out, json_t **ro
 {
 	memset(out, 0, sizeof *out);
 	*root = NULL;
-	int fd = fencestate_open(path, cause);
+	int fd = statefile_open(path, FENCESTATE_MAX, "a fence state", cause);
 	if (fd < 0)
 		return fd == -2 ? 0 : -1;
 	json_error_t err;
@@ -239,38 +213,6 @@ int fencestate_read(const char *state_dir, struct fencestate *out, char **cause)
 	json_decref(root);
 	free(path);
 	return rc;
-}
-
-/*
- * Takes the exclusive lock on <state_dir>/fence.lock (the folder made 0700),
- * waiting for it: a holder keeps it for one read and one durable write, and
- * the kernel hands it to waiters in turn (polling could starve one). The
- * lock's fd, or -1 with *cause.
- */
-static int fencestate_lock(const char *state_dir, char **cause)
-{
-	char *path = xasprintf("%s/%s", state_dir, FENCESTATE_LOCK);
-	struct stat st;
-	int fd = durable_mkdirs(state_dir) == -1
-	             ? -1
-	             : open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
-	const char *why = fd == -1 || fstat(fd, &st) == -1 ? strerror(errno)
-	                  : !S_ISREG(st.st_mode)           ? "not a regular file"
-	                  : st.st_uid != geteuid()         ? "owned by another user (refused)"
-	                                                   : NULL;
-	int rc = 0;
-	while (why == NULL && (rc = flock(fd, LOCK_EX)) == -1 && errno == EINTR)
-		;
-	if (why == NULL && rc == -1)
-		why = strerror(errno);
-	if (why != NULL) {
-		*cause = xasprintf("cannot lock %s: %s", path, why);
-		if (fd != -1)
-			close(fd);
-		fd = -1;
-	}
-	free(path);
-	return fd;
 }
 
 /* Returns the record of a fence: armed since now by who, history left to the caller. */
@@ -338,7 +280,7 @@ static const char *fencestate_refuse(const char *site, const struct fencestate_b
 /* Reads the state and applies c to it, under the lock; c->apply's result, or -1 with *cause. */
 static int fencestate_change(const char *state_dir, const struct fencestate_change *c, char **cause)
 {
-	int lock = fencestate_lock(state_dir, cause);
+	int lock = statefile_lock(state_dir, FENCESTATE_LOCK, cause);
 	if (lock == -1)
 		return -1;
 	char *path = xasprintf("%s/%s", state_dir, FENCESTATE_FILE);

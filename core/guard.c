@@ -15,11 +15,15 @@
  *                        (when known) everything the old primary was seen at
  *   standby_streaming    the DR standby's WAL receiver is streaming
  *   backup_fresh         the DR site's newest backup is younger than max_age
+ *   backup_proven        the DR site's newest backup was restored and checked by
+ *                        a restore test (restores.json): an unproven one is
+ *                        restored only on the typed override
  */
 #include "config.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bytes.h"
@@ -223,6 +227,50 @@ static int guard_backup_fresh(const struct guard_ctx *g, struct guard_result *r)
 	                 s->backups.newest_name, a, m);
 }
 
+/* Writes "FILE (proven 2h ago: 4 tables, 1200 rows)" for a proof. */
+static const char *guard_proof_text(const struct guard_ctx *g, const struct restoreproof *p,
+                                    char *buf, size_t len)
+{
+	char a[48];
+	const char *base = strrchr(p->file, '/') ? strrchr(p->file, '/') + 1 : p->file;
+	snprintf(buf, len, "%s (proven %s: %lld tables, %lld rows)", base,
+	         guard_age(g, p->proven_ms, a, sizeof a), (long long)p->tables, (long long)p->rows);
+	return buf;
+}
+
+/* backup_proven: the DR site's newest backup is proven restorable. */
+static int guard_backup_proven(const struct guard_ctx *g, struct guard_result *r)
+{
+	const struct site *site = conf_dr(g->cf);
+	const struct site_status *s = guard_site(g, site);
+	const struct restoreproof *last;
+	char t[256];
+	if (s == NULL || !s->backups.configured)
+		return guard_say(r, 0, "no backups configured at the DR site");
+	if (g->proofs == NULL)
+		return guard_say(r, 0, "the record of proven restores cannot be read");
+	const struct snap_backups *b = &s->backups;
+	struct restoreproof_file f;
+	restoreproof_newest(site, b, &f);
+	enum restoreproof_state st = restoreproof_judge(g->proofs, s->name, f.path ? &f : NULL, &last);
+	free((char *)f.path);
+	if (st == RESTOREPROOF_PROVEN)
+		return guard_say(r, 1, "%s: the newest backup is proven: %s", s->name,
+		                 guard_proof_text(g, last, t, sizeof t));
+	if (st == RESTOREPROOF_UNKNOWN)
+		return guard_say(r, 0, "%s: newest backup not known (%s)", s->name,
+		                 b->error[0] ? b->error : "not listed");
+	if (st == RESTOREPROOF_UNPROVEN)
+		return guard_say(r, 0,
+		                 "%s: the newest backup %s was never restored and checked; the last "
+		                 "proven is %s. The override restores the unproven one",
+		                 s->name, b->newest_name, guard_proof_text(g, last, t, sizeof t));
+	return guard_say(r, 0,
+	                 "%s: no backup was ever proven restorable. The override restores the "
+	                 "newest, %s (a successful restore then proves it)",
+	                 s->name, b->newest_name);
+}
+
 /* Judges one guard by name; -1 for a name that is not a guard. */
 int guard_check(const char *name, const struct guard_ctx *g, struct guard_result *r)
 {
@@ -241,6 +289,8 @@ int guard_check(const char *name, const struct guard_ctx *g, struct guard_result
 		return guard_streaming(g, r);
 	if (strcmp(name, "backup_fresh") == 0)
 		return guard_backup_fresh(g, r);
+	if (strcmp(name, "backup_proven") == 0)
+		return guard_backup_proven(g, r);
 	guard_say(r, 0, "unknown guard '%s'", name);
 	return -1;
 }

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "conf.h"
+#include "restoreproof.h"
 #include "snapshot.h"
 
 /* What a guard judges from. */
@@ -23,6 +24,7 @@ struct guard_ctx {
 	    last_primary_lsn; /* the highest WAL position the old primary was seen at; -1 unknown */
 	int fenced;           /* the run stopped the old primary's PostgreSQL and saw it down */
 	int attested;         /* the operator attested the old primary is down (journaled) */
+	const struct restoreproofs *proofs; /* the proven restores; NULL: cannot be read */
 };
 
 /* A judgement. */

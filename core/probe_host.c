@@ -408,6 +408,7 @@ static void probe_host_backups_init(struct snap_backups *b, const struct site *s
 	b->newest_age_s = (struct opt_i64){0, 0};
 	b->newest_name[0] = '\0';
 	b->newest_bytes = 0;
+	b->newest_mtime_s = (struct opt_i64){0, 0};
 	b->expired = 0;
 	b->n_trend = 0;
 }
@@ -461,6 +462,7 @@ static void probe_host_backups_sum(struct snap_backups *b, const struct site *s,
 	b->newest_age_s = (struct opt_i64){1, age < 0 ? 0 : age};
 	snprintf(b->newest_name, sizeof b->newest_name, "%s", newest->name);
 	b->newest_bytes = newest->size;
+	b->newest_mtime_s = (struct opt_i64){1, newest->mtime_s};
 }
 
 /* Settles the backups once every line is read. */

@@ -180,6 +180,7 @@ void runbook_guard_ctx(const struct runbook *rb, struct guard_ctx *g)
 	g->last_primary_lsn = rb->track.lsn;
 	g->fenced = rb->fenced;
 	g->attested = rb->attested;
+	g->proofs = rb->proofs;
 }
 
 /* Judges the current step's guards; returns how many fail. */
@@ -1297,6 +1298,7 @@ int runbook_prepare(struct runbook *rb, const struct catalog *cat, const struct 
 	if (live != NULL) {
 		rb->sites = live->sites;
 		rb->n_sites = live->n;
+		rb->proofs = live->proofs;
 	}
 	rb->promoted_lsn = -1;
 	rb->stopped_lsn = -1;

@@ -234,6 +234,7 @@ struct runbook {
 	int broken;     /* a record could not be built: the run stays held */
 	char stop[320]; /* the run is stopped for this reason (held for good), or "" */
 	unsigned stray; /* results for operations this run did not send, dropped */
+	const struct restoreproofs *proofs; /* the proven restores (backup_proven), NULL: unknown */
 };
 
 void runbook_track_init(struct rb_track *t);
@@ -247,6 +248,7 @@ struct rb_live {
 	json_t *about;               /* more for run_started (who runs it, from where), or NULL */
 	const int64_t *at_ms; /* runbook_replay: its clock, read at each use (a review's capture
 	                         time); NULL or 0: the wall clock */
+	const struct restoreproofs *proofs; /* the proven restores, or NULL: not known */
 };
 
 int runbook_start(struct runbook *rb, const struct catalog *cat, const struct scenario *sc,

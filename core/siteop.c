@@ -16,6 +16,7 @@
 #include "clock.h"
 #include "probe_sql.h"
 #include "rebuild.h"
+#include "restoretest.h"
 #include "shquote.h"
 #include "switchback.h"
 #include "siteop.h"
@@ -86,51 +87,6 @@ int siteop_fence_parse(const char *out, char *detail, size_t len)
 	return 0;
 }
 
-/*
- * Returns the restore test's sh script: the backup restored with pg_restore
- * into a scratch database on the site's PostgreSQL (which must take writes),
- * its tables counted, the scratch database dropped again; one line
- * "restore ok TABLES" or "restore failed STEP" on stdout.
- */
-char *siteop_restore_script(const struct site *s, const char *backup)
-{
-	char *path = xasprintf("%s/%s", s->backups.dir ? s->backups.dir : "", backup ? backup : "");
-	char *f = shquote(path), *u = shquote(s->pg.user ? s->pg.user : "postgres");
-	char *script = xasprintf(
-	    "export PGHOST=127.0.0.1 PGPORT=%ld PGUSER=%s PGCONNECT_TIMEOUT=10; "
-	    "DB=drconsole_restore_test_$$; F=%s; "
-	    "if [ ! -r \"$F\" ]; then echo 'restore failed read'; exit 1; fi; "
-	    "createdb \"$DB\" || { echo 'restore failed createdb'; exit 1; }; "
-	    "if pg_restore --no-owner --exit-on-error -d \"$DB\" \"$F\"; then "
-	    "n=$(psql -XAtd \"$DB\" -c \"select count(*) from pg_tables where schemaname not in "
-	    "('pg_catalog', 'information_schema')\"); r=\"restore ok $n\"; "
-	    "else r='restore failed pg_restore'; fi; "
-	    "dropdb \"$DB\" || r=\"$r (the scratch database $DB was left behind)\"; echo \"$r\"",
-	    s->pg.port, u, f);
-	free(path);
-	free(f);
-	free(u);
-	return script;
-}
-
-/* Reads the restore test's answer; 1 when the backup restored, with a sentence. */
-int siteop_restore_parse(const char *out, char *detail, size_t len)
-{
-	const char *line = out ? strstr(out, "restore ") : NULL;
-	long tables = 0;
-	if (line != NULL && sscanf(line, "restore ok %ld", &tables) == 1) {
-		snprintf(detail, len, "the backup restored into a scratch database: %ld table%s",
-		         tables, tables == 1 ? "" : "s");
-		return tables > 0;
-	}
-	if (line != NULL && strncmp(line, "restore failed ", 15) == 0)
-		snprintf(detail, len, "the restore test failed at %.*s",
-		         (int)strcspn(line + 15, "\n"), line + 15);
-	else
-		snprintf(detail, len, "the restore test gave no answer");
-	return 0;
-}
-
 /* Removes the supervisor's own line from stderr: what is left is the shell's and the step's. */
 static void siteop_errout(struct sshexec_result *r, const char *nonce)
 {
@@ -174,8 +130,10 @@ static int siteop_answer(struct op *op, char *detail, size_t len)
 	switch (op->kind) {
 	case OP_FENCE:
 		return siteop_fence_parse(op->output, detail, len);
-	case OP_RESTORE:
-		return siteop_restore_parse(op->output, detail, len);
+	case OP_RESTORE: {
+		struct restoretest_answer answer;
+		return restoretest_parse(op->output, &answer, detail, len);
+	}
 	case OP_REBUILD:
 		return rebuild_parse(op->output, &m, detail, len);
 	default:
@@ -187,6 +145,7 @@ static int siteop_answer(struct op *op, char *detail, size_t len)
 static void siteop_ended(struct op *op, const char *site, const struct supervise_result *sr)
 {
 	char detail[320];
+	struct restoretest_answer answer;
 	double secs = (double)op->timeout_ms / 1000;
 	op->pid = sr->pid;
 	switch (sr->end) {

@@ -13,8 +13,6 @@
 
 char *siteop_fence_script(const char *data_dir, long port, int wait_s);
 int siteop_fence_parse(const char *out, char *detail, size_t len);
-char *siteop_restore_script(const struct site *s, const char *backup);
-int siteop_restore_parse(const char *out, char *detail, size_t len);
 void siteop_ssh(struct sshconn *conn, struct op *op, const char *site, const char *data_dir,
                 long port);
 void siteop_sql(struct pgconn *pg, struct op *op, const char *site);

@@ -104,6 +104,7 @@ struct snap_backups {
 	struct opt_i64 newest_age_s;
 	char newest_name[128];
 	int64_t newest_bytes;
+	struct opt_i64 newest_mtime_s; /* the newest backup's mtime (epoch seconds): its identity */
 	int expired; /* older than retention_days, still present */
 	int invalid; /* failed pg_restore --list */
 	char invalid_names[SNAPSHOT_MAX_INVALID][128];

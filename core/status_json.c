@@ -378,11 +378,19 @@ static json_t *status_json_watcher(const struct watchstate *ws, const char *erro
 /* Renders the object, with error (or null) as why no status could be taken. */
 static char *status_json_build(const struct conf *cf, const struct site_status *sites, size_t n,
                                const struct verdict *v, int64_t now_wall_ms, const char *error,
-                               json_t *fence, json_t *watcher)
+                               json_t *fence, json_t *watcher,
+                               const struct status_json_state *st)
 {
 	json_t *list = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, status_json_site(cf, &sites[i], now_wall_ms));
+	for (size_t i = 0; i < n; i++) {
+		json_t *site = status_json_site(cf, &sites[i], now_wall_ms);
+		const struct site *s = conf_site(cf, sites[i].name);
+		if (st != NULL && s != NULL && sites[i].backups.configured)
+			status_json_set(json_object_get(site, "backups"), "proven",
+			                restoreproof_status_json(st->proofs, st->proofs_error, s,
+			                                         &sites[i].backups, now_wall_ms));
+		json_array_append_new(list, site);
+	}
 	json_t *root = json_object();
 	status_json_set(root, "overall", json_string(verdict_name(v->level)));
 	status_json_set(root, "exit_code", json_integer(verdict_exit_code(v->level)));
@@ -407,7 +415,7 @@ static char *status_json_build(const struct conf *cf, const struct site_status *
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,
                          const struct verdict *v, int64_t now_wall_ms)
 {
-	return status_json_build(cf, sites, n, v, now_wall_ms, NULL, NULL, NULL);
+	return status_json_build(cf, sites, n, v, now_wall_ms, NULL, NULL, NULL, NULL);
 }
 
 /*
@@ -419,7 +427,7 @@ char *status_json_render_fence(const struct conf *cf, const struct site_status *
                                const struct fencestate *fence, const char *fence_error)
 {
 	return status_json_build(cf, sites, n, v, now_wall_ms, NULL,
-	                         status_json_fence(fence, fence_error), NULL);
+	                         status_json_fence(fence, fence_error), NULL, NULL);
 }
 
 /*
@@ -432,7 +440,7 @@ char *status_json_render_state(const struct conf *cf, const struct site_status *
 {
 	return status_json_build(cf, sites, n, v, now_wall_ms, NULL,
 	                         status_json_fence(st->fence, st->fence_error),
-	                         status_json_watcher(st->watch, st->watch_error));
+	                         status_json_watcher(st->watch, st->watch_error), st);
 }
 
 /*
@@ -449,7 +457,7 @@ char *status_json_render_error(const char *error, int64_t now_wall_ms)
 	v->reasons[0].level = VERDICT_UNKNOWN;
 	v->reasons[0].kind = VERDICT_KIND_OTHER;
 	snprintf(v->reasons[0].text, sizeof v->reasons[0].text, "%s", error);
-	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error, NULL, NULL);
+	char *text = status_json_build(&none, NULL, 0, v, now_wall_ms, error, NULL, NULL, NULL);
 	free(v);
 	return text;
 }

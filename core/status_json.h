@@ -11,6 +11,7 @@
 
 #include "conf.h"
 #include "fencestate.h"
+#include "restoreproof.h"
 #include "snapshot.h"
 #include "verdict.h"
 #include "watchstate.h"
@@ -21,6 +22,8 @@ struct status_json_state {
 	const char *fence_error;
 	const struct watchstate *watch;
 	const char *watch_error;
+	const struct restoreproofs *proofs; /* the proven restores; NULL: cannot be read */
+	const char *proofs_error;           /* ... why */
 };
 
 char *status_json_render(const struct conf *cf, const struct site_status *sites, size_t n,

@@ -15,7 +15,7 @@ int cmd_schedule(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
-int cmd_console(const char *config, const char *layout_name);
+int cmd_console(const char *config, const char *layout_name, const char *drill, const char *mode);
 int cmd_follow(const char *config, const char *layout_name, const char *run, int no_probe);
 int cmd_view(int argc, char **argv, const char *layout_name);
 int console_view(const char *config, const char *layout_name, const char *path, const char *run);

@@ -88,6 +88,23 @@ __attribute__((format(printf, 3, 4))) static void status_usage_error(char *why, 
 	cli_usage_error("%s", why);
 }
 
+/* Prints each site's last proven restore, under the table. */
+static void status_proofs_print(const struct conf *cf, const struct site_status *snaps,
+                                const struct restoreproofs *proofs, const char *why, int64_t now)
+{
+	char line[512];
+	for (size_t i = 0; i < cf->n_sites; i++) {
+		if (!snaps[i].backups.configured)
+			continue;
+		if (restoreproof_line(proofs, why, &cf->sites[i], &snaps[i].backups, now, line,
+		                      sizeof line) == RESTOREPROOF_UNPROVEN)
+			textout_printf(stdout, "  %s: %s; the newest backup %s is unproven\n",
+			               cf->sites[i].name, line, snaps[i].backups.newest_name);
+		else
+			textout_printf(stdout, "  %s: %s\n", cf->sites[i].name, line);
+	}
+}
+
 /* Parses status's options; returns CLI_PARSED to go on, else an exit code (why: a usage error). */
 static int status_options(int argc, char **argv, const char **config, int *json,
                           int64_t *timeout_ms, char *why, size_t whylen)
@@ -249,17 +266,23 @@ int cmd_status(int argc, char **argv)
 	verdict_judge(cf, snaps, cf->n_sites, now, &v);
 	struct fencestate fence;
 	struct watchstate watch;
-	char *fence_error = status_fence(cf, &fence, &v), *watch_error = NULL;
+	char *fence_error = status_fence(cf, &fence, &v), *watch_error = NULL, *proofs_error = NULL;
+	struct restoreproofs proofs = {0};
+	int proofs_ok = restoreproof_read(cf->state_dir, &proofs, &proofs_error) == 0;
 	if (json) {
 		if (watchstate_read(cf->state_dir, &watch, &watch_error) == -1 && watch_error == NULL)
 			watch_error = xstrdup(_("the watcher's status cannot be read"));
-		struct status_json_state st = {&fence, fence_error, &watch, watch_error};
+		struct status_json_state st = {&fence, fence_error, &watch, watch_error,
+		                               proofs_ok ? &proofs : NULL, proofs_error};
 		char *text = status_json_render_state(cf, snaps, cf->n_sites, &v, now, &st);
 		printf("%s\n", text);
 		free(text);
 	} else {
 		status_table_print(stdout, cf, snaps, cf->n_sites, &v, now);
+		status_proofs_print(cf, snaps, proofs_ok ? &proofs : NULL, proofs_error, now);
 	}
+	restoreproofs_free(&proofs);
+	free(proofs_error);
 	fflush(stdout);
 	free(fence_error);
 	free(watch_error);

@@ -26,6 +26,7 @@
 #include "catalog.h"
 #include "cli.h"
 #include "console.h"
+#include "drillrun.h"
 #include "clock.h"
 #include "diag.h"
 #include "draw.h"
@@ -81,6 +82,8 @@ static struct view console_panel_view(const struct console *c)
 	    .watch = c->watch_error ? NULL : &c->watch,
 	    .watch_seen = c->watch_seen,
 	    .schedule = c->sched_read ? &c->sched : NULL,
+	    .proofs = console_proofs(c),
+	    .proofs_error = c->proofs_error[0] ? c->proofs_error : NULL,
 	};
 	return v;
 }
@@ -166,6 +169,7 @@ static void console_tick(struct console *c)
 	console_watch_read(c);
 	console_follow_read(c);
 	console_schedule_read(c);
+	console_proofs_read(c);
 	unsigned stale = console_stale_inputs(c);
 	console_mark(c, PANEL_IN_CLOCK | stale | c->stale_inputs);
 	c->stale_inputs = stale;
@@ -608,6 +612,7 @@ static int console_run(struct console *c)
 	console_loop(c, sig[0]);
 	console_fence_stop(c);
 	console_follow_stop(c);
+	restoreproofs_free(&c->proofs);
 	endwin();
 	/* A run that just ended gives the DR site's lock back before the console leaves. */
 	int64_t settle_ms = 2 * c->cat.cf.probe_timeout_ms;
@@ -624,12 +629,22 @@ static int console_run(struct console *c)
 	_exit(0);
 }
 
-/* Runs the live console (no command given). */
-int cmd_console(const char *config, const char *layout_name)
+/*
+ * Runs the live console (no command given); with drill (and mode "drill" or
+ * "tabletop"), straight into that drill's run, unless an unfinished run is
+ * offered for resuming first (the operator decides that one).
+ */
+int cmd_console(const char *config, const char *layout_name, const char *drill, const char *mode)
 {
 	struct console *c = console_new(config, layout_name, 1);
 	if (c == NULL)
 		return 1;
+	const struct scenario *sc = drill ? drillrun_find(&c->cat, drill) : NULL;
+	if (drill != NULL && (sc == NULL || !drillrun_is_drill(&c->cat, sc))) {
+		textout_printf(stderr, "drconsole: --%s %s: no such drill (drconsole plan lists them)\n",
+		               mode, drill);
+		return CLI_EXIT_USAGE;
+	}
 	struct conf *cf = &c->cat.cf;
 	console_redirect_stderr(c);
 	c->agents = xcalloc(cf->n_sites, sizeof *c->agents);
@@ -648,6 +663,12 @@ int cmd_console(const char *config, const char *layout_name)
 	}
 	console_fence_start(c);
 	console_run_offer_resume(c);
+	if (sc != NULL && c->resume_path == NULL)
+		console_drill_begin(c, sc, strcmp(mode, "tabletop") == 0 ? RUNHOST_TABLETOP
+		                                                         : RUNHOST_DRILL);
+	else if (sc != NULL)
+		snprintf(c->prompt.note, sizeof c->prompt.note,
+		         "--%s %s was not started: resume or leave this run first.", mode, sc->name);
 	return console_run(c);
 }
 

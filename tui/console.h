@@ -20,6 +20,7 @@
 #include "panel.h"
 #include "pick.h"
 #include "prompt.h"
+#include "restoreproof.h"
 #include "runhost.h"
 #include "schedule_runs.h"
 #include "theme.h"
@@ -94,6 +95,10 @@ struct console {
 	char sched_error[512];           /* why the runs could not be read */
 	int sched_read;                  /* read at least once */
 	int64_t sched_read_mono;         /* when last read (monotonic) */
+	struct restoreproofs proofs;       /* the proven restores, as last read (console_proofs.c) */
+	char proofs_stamp[FILESTAMP_MAX];  /* restores.json's identity when last read */
+	char proofs_error[512];            /* why it cannot be read, or "" */
+	int64_t proofs_read_mono;          /* when it was last looked at (monotonic) */
 	const struct scenario *drill_pick; /* a drill picked, its mode being asked (console_drill.c) */
 	int wash_done;                     /* the drill run's hot wash was journaled or skipped */
 	char wash_well[256], wash_badly[256]; /* its answers so far */
@@ -186,6 +191,9 @@ int console_run_start(struct console *c, const struct scenario *sc, const char *
                       size_t len);
 const char *console_drill_word(const struct console *c);
 void console_drill_ask_mode(struct console *c, const struct scenario *sc);
+void console_proofs_read(struct console *c);
+const struct restoreproofs *console_proofs(const struct console *c);
+int console_drill_begin(struct console *c, const struct scenario *sc, const char *mode);
 int console_drill_answer(struct console *c, const char *typed);
 void console_drill_cancel(struct console *c, enum prompt_purpose was);
 void console_drill_pump(struct console *c);

@@ -103,9 +103,17 @@ static int drill_start(struct console *c, const char *typed)
 		         _("Type live or tabletop, or Esc to back out."));
 		return -1;
 	}
-	if (console_run_start(c, c->drill_pick, mode, c->prompt.note, sizeof c->prompt.note) == -1)
+	if (console_drill_begin(c, c->drill_pick, mode) == -1)
 		return -1;
 	c->drill_pick = NULL;
+	return 0;
+}
+
+/* Starts a drill's run in mode (RUNHOST_DRILL or RUNHOST_TABLETOP); 0, or -1 with a note. */
+int console_drill_begin(struct console *c, const struct scenario *sc, const char *mode)
+{
+	if (console_run_start(c, sc, mode, c->prompt.note, sizeof c->prompt.note) == -1)
+		return -1;
 	c->wash_done = 0;
 	c->wash_well[0] = c->wash_badly[0] = '\0';
 	return 0;

@@ -189,8 +189,8 @@ int console_run_start(struct console *c, const struct scenario *sc, const char *
 {
 	char *cause = NULL;
 	runhost_stop(&c->run); /* the finished run before, if any */
-	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
-	                        c->keep_on ? &c->keep : NULL, NULL, mode};
+	struct runhost_io io = {c->agents, c->local,  c->snaps, &c->track,           &c->events,
+	                        c->keep_on ? &c->keep : NULL, NULL, mode, console_proofs(c)};
 	if (runhost_start(&c->run, &c->cat, sc, &io, &cause) == -1) {
 		snprintf(note, len, _("Cannot start: %s"), cause);
 		free(cause);
@@ -209,8 +209,8 @@ static int run_resume(struct console *c, const char *typed)
 		snprintf(c->prompt.note, sizeof c->prompt.note, _("Type resume, or Esc to leave it."));
 		return -1;
 	}
-	struct runhost_io io = {c->agents, c->local, c->snaps, &c->track, &c->events,
-	                        c->keep_on ? &c->keep : NULL, NULL, NULL};
+	struct runhost_io io = {c->agents, c->local,  c->snaps, &c->track,          &c->events,
+	                        c->keep_on ? &c->keep : NULL, NULL, NULL, console_proofs(c)};
 	if (runhost_resume(&c->run, &c->cat, c->resume_path, &io, &cause) == -1) {
 		snprintf(c->prompt.note, sizeof c->prompt.note, _("Cannot resume: %s"), cause);
 		free(cause);
@@ -441,6 +441,8 @@ void console_run_pump(struct console *c)
 	if (!c->run.active)
 		return;
 	size_t events = c->events.n + c->events.dropped;
+	console_proofs_read(c); /* a restore test's proof, as soon as it is kept */
+	c->run.proofs = console_proofs(c);
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites);
 	runhost_pump(&c->run, c->snaps, c->cat.cf.n_sites); /* results computed during the first */
 	run_lock_dialogs(c);

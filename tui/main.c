@@ -68,6 +68,10 @@ static const char main_usage[] = N_(
 	"                      help and quit\n"
 	"  --no-probe          with --follow: do not probe the sites (nothing but the\n"
 	"                      journal is read)\n"
+	"  --drill NAME        start the console straight into the drill NAME (its name\n"
+	"                      in dr-drill.yml or D1, D2, ...) live: its steps act on\n"
+	"                      the sites\n"
+	"  --tabletop NAME     the same as a tabletop: nothing runs on any site\n"
 	"  -h, --help          show this help (COMMAND --help for a command's)\n"
 	"  -V, --version       show the version\n"
 	"\n"
@@ -99,8 +103,10 @@ int main(int argc, char **argv)
 					     {"json", no_argument, NULL, 'j'},
 					     {"follow", no_argument, NULL, 'f'},
 					     {"no-probe", no_argument, NULL, 'n'},
+					     {"drill", required_argument, NULL, 'D'},
+					     {"tabletop", required_argument, NULL, 'T'},
 					     {NULL, 0, NULL, 0}};
-	const char *config = NULL, *layout = NULL;
+	const char *config = NULL, *layout = NULL, *drill = NULL, *mode = NULL;
 	int ch, json = 0, follow = 0, no_probe = 0;
 
 	main_locale();
@@ -128,6 +134,15 @@ int main(int argc, char **argv)
 		case 'n':
 			no_probe = 1;
 			break;
+		case 'D':
+		case 'T':
+			if (drill != NULL) {
+				cli_usage_error("--drill and --tabletop name one drill, once");
+				return CLI_EXIT_USAGE;
+			}
+			drill = optarg;
+			mode = ch == 'D' ? "drill" : "tabletop";
+			break;
 		case ':':
 			cli_usage_error(_("option '%s' needs a value"), argv[optind - 1]);
 			return CLI_EXIT_USAGE;
@@ -138,6 +153,11 @@ int main(int argc, char **argv)
 	}
 	if (json && (optind >= argc || strcmp(argv[optind], "status") != 0)) {
 		cli_usage_error(_("--json goes with status"));
+		return CLI_EXIT_USAGE;
+	}
+	if (drill != NULL && (follow || optind < argc)) {
+		cli_usage_error("--%s starts the console: it goes with no command and not with --follow",
+		                strcmp(mode, "drill") == 0 ? "drill" : "tabletop");
 		return CLI_EXIT_USAGE;
 	}
 	if (follow) {
@@ -160,7 +180,7 @@ int main(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc)
-		return cmd_console(config, layout);
+		return cmd_console(config, layout, drill, mode);
 
 	/* Hand the command its arguments, with a global -c passed on in front. */
 	const char *command = argv[optind];

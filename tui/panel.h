@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "events.h"
 #include "fencestate.h"
+#include "restoreproof.h"
 #include "runbook.h"
 #include "schedule_due.h"
 #include "snapshot.h"
@@ -56,6 +57,8 @@ struct view {
 	const struct watchstate *watch; /* as last read; NULL when it cannot be read */
 	int watch_seen;                 /* this console saw it running */
 	const struct view_schedule *schedule; /* the DR tests; NULL until first read */
+	const struct restoreproofs *proofs;   /* the proven restores; NULL: cannot be read */
+	const char *proofs_error;             /* ... why, or NULL */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */

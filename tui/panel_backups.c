@@ -1,7 +1,10 @@
 /*
  * Backups: per site, the newest backup and its age against max_age, how
  * many, their size, expired files still present, files failing
- * verification (named), and files not verified yet.
+ * verification (named), and files not verified yet; then the last proven
+ * restore (a restore test's proof: file, age, tables, rows, duration), or
+ * "never", amber when the newest backup is not the proven one (then the
+ * site's first line says "unproven" too: it stays in view in a short panel).
  */
 #include "config.h"
 
@@ -52,6 +55,26 @@ static void backups_trend(WINDOW *w, int y, int wd, const struct view *v,
 		   bytes_text(lo, l, sizeof l), bytes_text(hi, h, sizeof h));
 }
 
+/*
+ * Draws the site's last proven restore, and on a line of its own when the
+ * newest backup is not the proven one; returns the last line drawn.
+ */
+static int backups_proven(WINDOW *w, int y, int wd, const struct view *v, const struct site *site,
+			   const struct snap_backups *b)
+{
+	char line[512];
+	enum restoreproof_state st =
+		restoreproof_line(v->proofs, v->proofs_error, site, b, v->now_ms, line, sizeof line);
+	enum theme_role r = st == RESTOREPROOF_PROVEN	 ? THEME_OK
+			    : st == RESTOREPROOF_UNKNOWN ? THEME_UNKNOWN
+							 : THEME_WARN;
+	draw_textf(w, y, 3, wd - 4, theme_attr(v->theme, r), "%s", line);
+	if (st == RESTOREPROOF_UNPROVEN)
+		draw_textf(w, ++y, 3, wd - 4, theme_attr(v->theme, THEME_WARN),
+			   "the newest backup %s is unproven", b->newest_name);
+	return y;
+}
+
 /* Draws one site's line(s) from y; returns the next free line. */
 static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i)
 {
@@ -81,9 +104,15 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 			 age < 60 ? "" : " ago");
 	else
 		snprintf(agebuf, sizeof agebuf, "no backup");
-	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s, %d files, %s, %d expired, %d invalid%s",
-		   s->name, agebuf, b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
+	char line[512];
+	int unproven = site != NULL && restoreproof_line(v->proofs, v->proofs_error, site, b,
+							 v->now_ms, line, sizeof line) ==
+						   RESTOREPROOF_UNPROVEN;
+	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s%s, %d files, %s, %d expired, %d invalid%s",
+		   s->name, agebuf, unproven ? ", unproven" : "", b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
 		   b->invalid, b->unverified ? ", verifying" : "");
+	if (site != NULL)
+		y = backups_proven(w, y + 1, wd, v, site, b);
 	if (b->n_trend > 1)
 		backups_trend(w, ++y, wd, v, b, site);
 	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)

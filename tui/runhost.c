@@ -20,6 +20,7 @@
 #include "runhost.h"
 #include "siteop.h"
 #include "switchback.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 /* The engine's clock: the wall clock. */
@@ -52,6 +53,8 @@ static int runhost_journal(void *arg, const char *type, json_t *data)
 		json_object_set_new(data, "actor", json_string(h->actor));
 	if (h->mode != NULL && json_is_object(data) && json_object_get(data, "mode") == NULL)
 		json_object_set_new(data, "mode", json_string(h->mode));
+	if (strcmp(type, "guard_override") == 0 && json_is_object(data) && h->me.operator[0])
+		json_object_set_new(data, "by", utf8_json_string(h->me.operator));
 	int64_t before = journal_seq(h->journal);
 	if (journal_append(h->journal, type, data, &cause) == -1) {
 		snprintf(h->journal_error, sizeof h->journal_error, "%s", cause);
@@ -176,6 +179,90 @@ static int runhost_failback_op(struct runhost *h, const struct rb_request *req, 
 	return 0;
 }
 
+
+/* Tells whether the step of a request is guarded by backup_proven, and was overridden. */
+static int runhost_guarded(const struct runhost *h, const struct rb_request *req, int *overridden)
+{
+	*overridden = 0;
+	if (req->step >= h->rb.n)
+		return 0;
+	const struct rb_step *st = &h->rb.steps[req->step];
+	*overridden = st->overridden;
+	for (size_t g = 0; g < st->plan->action->n_guards; g++)
+		if (strcmp(st->plan->action->guards[g], RESTORERUN_GUARD) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Makes a restore test's operation: the file picked (an unproven one refused
+ * where backup_proven guards the step), kept in flight for its answer; -1
+ * when it is refused (the refusal kept as the step's result).
+ */
+static int runhost_restore(struct runhost *h, const struct rb_request *req,
+                           const struct snap_backups *b, struct op *op)
+{
+	struct restorerun r;
+	char why[512];
+	int overridden, guarded = runhost_guarded(h, req, &overridden);
+	size_t k = 0;
+	while (k < RUNHOST_MAX_RESTORES && h->restores[k].id != 0)
+		k++;
+	if (k == RUNHOST_MAX_RESTORES)
+		snprintf(why, sizeof why, "too many restore tests in flight");
+	if (k == RUNHOST_MAX_RESTORES ||
+	    restorerun_pick(req->site, b, h->proofs, guarded, overridden, &r, why, sizeof why) == -1) {
+		runhost_keep(h, req->id, 0, why);
+		return -1;
+	}
+	r.id = req->id;
+	h->restores[k] = r;
+	struct restoretest_file f = {r.name, r.size, r.mtime_s};
+	op->kind = OP_RESTORE;
+	op->command = restoretest_script(req->site, &f, op->timeout_ms);
+	return 0;
+}
+
+/*
+ * Takes a restore test's answer: a proof kept in the state folder when it
+ * proved the file, and the test journaled either way (with whether the
+ * proof could be kept). The op's sentence then names the file.
+ */
+static void runhost_restored(struct runhost *h, struct op *op)
+{
+	size_t k = 0;
+	while (k < RUNHOST_MAX_RESTORES && (h->restores[k].id == 0 || h->restores[k].id != op->id))
+		k++;
+	if (k == RUNHOST_MAX_RESTORES)
+		return;
+	struct restorerun r = h->restores[k];
+	struct restoretest_answer a;
+	char detail[320], *cause = NULL, *run = runhost_run_id(h->journal_path);
+	h->restores[k].id = 0;
+	int proven = op->output != NULL && restoretest_parse(op->output, &a, detail, sizeof detail);
+	if (op->output == NULL)
+		restoretest_parse(NULL, &a, detail, sizeof detail);
+	json_t *rec = restorerun_json(&r, &a, op->detail ? op->detail : detail);
+	if (proven) {
+		struct restoreproof p;
+		restorerun_proof(&r, &a, clock_wall_ms(), run, &p);
+		int rc = restoreproof_add(h->cat->cf.state_dir, &p, &cause);
+		json_object_set_new(rec, "kept", json_boolean(rc == 0));
+		if (rc == -1)
+			json_object_set_new(rec, "why", utf8_json_string(cause));
+		restoreproof_clear(&p);
+	}
+	if (h->phase == RUNHOST_RUNNING && !h->detached)
+		runbook_log(&h->rb, "restore_tested", rec, NULL);
+	else
+		json_decref(rec);
+	char *named = xasprintf("%s: %s", r.name, op->detail ? op->detail : detail);
+	free(op->detail);
+	op->detail = named;
+	free(cause);
+	free(run);
+}
+
 /* The executor: a request becomes a local judgement or an agent operation. */
 static int runhost_submit(void *arg, const struct rb_request *req)
 {
@@ -226,11 +313,8 @@ static int runhost_submit(void *arg, const struct rb_request *req)
 		if (runhost_failback_op(h, req, &op) == -1)
 			return 0;
 	} else if (strcmp(req->builtin, "restore_test") == 0) {
-		if (!h->snaps[i].backups.ok || h->snaps[i].backups.newest_name[0] == '\0')
-			return runhost_keep(h, req->id, 0,
-			                    "no backup is listed at the site to restore");
-		op.kind = OP_RESTORE;
-		op.command = siteop_restore_script(req->site, h->snaps[i].backups.newest_name);
+		if (runhost_restore(h, req, &h->snaps[i].backups, &op) == -1)
+			return 0;
 	} else {
 		char why[160];
 		snprintf(why, sizeof why, "the built-in %s is not in this version", req->builtin);
@@ -291,6 +375,7 @@ static void runhost_init(struct runhost *h, const struct catalog *cat, const str
 	h->snaps = io->snaps;
 	h->seen = io->seen;
 	h->events = io->events;
+	h->proofs = io->proofs;
 	h->lock.fd = -1;
 }
 
@@ -371,12 +456,37 @@ int runhost_start(struct runhost *h, const struct catalog *cat, const struct sce
 	return 0;
 }
 
-/* Carries on the unfinished run journaled at path, once the locks are taken; -1 with *cause. */
+/* Returns the mode the run journaled at path started in (a drill's), or NULL. */
+static const char *runhost_journal_mode(const char *path)
+{
+	struct journal_records recs;
+	struct diag d;
+	const char *mode = NULL;
+	memset(&recs, 0, sizeof recs);
+	diag_init(&d);
+	if (journal_read(path, &recs, &d) == 0 && recs.n > 0) {
+		const char *m = journal_text(recs.items[0].data, "mode", "");
+		mode = strcmp(m, RUNHOST_DRILL) == 0      ? RUNHOST_DRILL
+		       : strcmp(m, RUNHOST_TABLETOP) == 0 ? RUNHOST_TABLETOP
+		                                          : NULL;
+	}
+	journal_records_free(&recs);
+	diag_free(&d);
+	return mode;
+}
+
+/*
+ * Carries on the unfinished run journaled at path, once the locks are taken;
+ * -1 with *cause. A drill stays a drill of its mode: every record after the
+ * resume says it, and a tabletop takes no site lock.
+ */
 int runhost_resume(struct runhost *h, const struct catalog *cat, const char *path,
                    const struct runhost_io *io, char **cause)
 {
 	struct diag d;
 	runhost_init(h, cat, io);
+	if (h->mode == NULL)
+		h->mode = runhost_journal_mode(path);
 	diag_init(&d);
 	h->journal = journal_resume(path, runhost_journal_now, &d);
 	if (h->journal == NULL) {
@@ -409,14 +519,14 @@ static void runhost_engine(struct runhost *h)
 		              h->me.host, "origin", h->me.origin, "pid", h->me.pid);
 		if (h->mode != NULL)
 			json_object_update_new(about, drillrun_about(h->cat, h->sc, runhost_tabletop(h)));
-		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about, NULL};
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, about, NULL, h->proofs};
 		rc = runbook_start_mode(&h->rb, h->cat, h->sc, &env, &live, runhost_tabletop(h),
 		                        &cause);
 		json_decref(about);
 	} else {
 		struct journal_records recs;
 		struct diag d;
-		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, NULL, NULL};
+		struct rb_live live = {h->snaps, h->cat->cf.n_sites, h->seen, NULL, NULL, h->proofs};
 		memset(&recs, 0, sizeof recs);
 		diag_init(&d);
 		rc = journal_read(h->journal_path, &recs, &d);
@@ -612,6 +722,8 @@ int runhost_takeover(struct runhost *h, const char *typed)
  */
 static void runhost_deliver(struct runhost *h, struct op *op)
 {
+	if (op->kind == OP_RESTORE)
+		runhost_restored(h, op);
 	if (h->phase == RUNHOST_RUNNING && !h->detached) {
 		struct rb_result r = {.id = op->id,
 		                      .ok = op->ok,
@@ -747,6 +859,7 @@ int runhost_pump(struct runhost *h, const struct site_status *snaps, size_t n)
 		        .id = l.id, .ok = l.ok, .exit_status = -1, .detail = l.detail, .lsn = -1});
 		any = 1;
 	}
+	h->rb.proofs = h->proofs;
 	runbook_tick(&h->rb, snaps, n);
 	if (h->rb.promoted && !h->fence_kept)
 		runhost_keep_fence(h);

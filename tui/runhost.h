@@ -12,10 +12,12 @@
 #include "fencekeep.h"
 #include "journal.h"
 #include "localrun.h"
+#include "restorerun.h"
 #include "runbook.h"
 #include "runlock.h"
 
-#define RUNHOST_MAX_LOCAL 16
+#define RUNHOST_MAX_LOCAL    16
+#define RUNHOST_MAX_RESTORES 4 /* restore tests in flight */
 
 /* A result computed here, delivered after the engine's call returns. */
 struct runhost_local {
@@ -67,6 +69,8 @@ struct runhost {
 	char journal_error[256]; /* the last append that failed: shown, never ignored */
 	struct runhost_local local[RUNHOST_MAX_LOCAL];
 	size_t n_local;
+	const struct restoreproofs *proofs;                  /* NULL: not known */
+	struct restorerun restores[RUNHOST_MAX_RESTORES]; /* restore tests in flight (id 0: free) */
 };
 
 /* What a run works with: the sites' agents, the local runner, the live state. */
@@ -79,6 +83,7 @@ struct runhost_io {
 	struct fencekeep *keep;      /* takes the kept fence's results, or NULL */
 	const char *actor;           /* FENCESTATE_WATCH: every record says so; NULL: a console */
 	const char *mode;            /* RUNHOST_DRILL or RUNHOST_TABLETOP for a drill; NULL */
+	const struct restoreproofs *proofs; /* the proven restores, as last read; NULL: unknown */
 	/* Takes a finished operation that is not the run's (1: taken, and freed), or NULL. */
 	int (*claim)(void *ctx, struct op *op);
 	void *claim_ctx;

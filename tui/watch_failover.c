@@ -135,8 +135,9 @@ static void watch_fence_start(struct watcher *w)
 /* Starts the scenario's run through the runbook host: its locks first, the fence once they are held. */
 static void watch_run_start(struct watcher *w)
 {
-	struct runhost_io io = {w->agents,        w->local, w->snaps, &w->track, &w->events,
-	                        &w->keep,         FENCESTATE_WATCH, NULL,   watch_claim, w};
+	struct runhost_io io = {w->agents, w->local,        w->snaps, &w->track,   &w->events,
+	                        &w->keep,  FENCESTATE_WATCH, NULL,     NULL,        watch_claim,
+	                        w};
 	char *cause = NULL;
 	w->fence_noted = 0;
 	w->guarded_ms = 0;

@@ -139,7 +139,7 @@ static void test_action_shipped_fields(void **state)
 	(void)state;
 	struct loaded l;
 	load_shipped(&l);
-	assert_int_equal(l.set.n, 18); /* 11 for the scenarios, 2 for the drills, 5 for the failback */
+	assert_int_equal(l.set.n, 19); /* 11 for the scenarios, 3 for the drills, 5 for the failback */
 
 	const struct action *a = action_find(&l.set, "promote_standby");
 	assert_non_null(a);
@@ -304,7 +304,7 @@ static void test_action_unknown_names(void **state)
 	expect_only(&l, 6, 30,
 		    "unknown guard 'standby_in_sync' (known: primary_fenced, primary_unreachable, "
 		    "standby_caught_up, standby_streaming, dr_reachable, primary_reachable, "
-		    "backup_fresh)");
+		    "backup_fresh, backup_proven)");
 	loaded_done(&l, 1);
 }
 

@@ -207,7 +207,7 @@ static void test_catalog_source_tree(void **state)
 	expect_clean(&fx.d);
 	assert_int_equal(fx.rc, 0);
 	const struct catalog *cat = &fx.cat;
-	assert_int_equal(cat->actions.n, 18); /* 11 for the scenarios, 2 for the drills, 5 failback */
+	assert_int_equal(cat->actions.n, 19); /* 11 for the scenarios, 3 for the drills, 5 failback */
 	assert_int_equal(cat->scenarios.n, 3);
 	assert_int_equal(cat->own.n, 1); /* failback */
 	assert_string_equal(cat->own.items[0].name, "failback");
@@ -288,7 +288,7 @@ static void test_catalog_unknown_action(void **state)
 			  "    estimate: 3m\n");
 	expect_clean(&fx.d);
 	assert_int_equal(fx.rc, 0);
-	assert_int_equal(fx.cat.actions.n, 19);
+	assert_int_equal(fx.cat.actions.n, 20);
 	fixture_done(&fx);
 	free(seed);
 	free(edited);
@@ -494,7 +494,7 @@ static void test_catalog_no_cascade(void **state)
 	assert_int_equal(fx.rc, -1);
 	/* The relative scenarios_dir resolved against the config's folder. */
 	assert_string_equal(fx.cat.cf.scenarios_dir, fx.scenarios);
-	assert_int_equal(fx.cat.actions.n, 18);
+	assert_int_equal(fx.cat.actions.n, 19);
 	expect_diag(&fx.d, DIAG_ERROR, fx.config, 3, 12,
 		    "dr_site 'datacenter-9' is not one of the configured sites (datacenter-1, "
 		    "datacenter-2)");

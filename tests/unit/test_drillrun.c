@@ -210,7 +210,7 @@ static int line_of(const char *file, const char *needle)
 static void test_drillrun_unknown_in_mapping(void **state)
 {
 	(void)state;
-	struct fixture *fx = load("actions.yml", "\"백업 데이터 복구\": restore_backup_test",
+	struct fixture *fx = load("actions.yml", "\"백업 데이터 복구\": restore_proven_backup",
 	                          "\"백업 데이터 복구\": restore_backup_tset");
 	char *file = xasprintf("%s/actions.yml", fx->dir);
 	assert_int_equal(fx->rc, -1);

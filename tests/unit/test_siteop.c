@@ -1,9 +1,9 @@
 /*
- * Tests of core/siteop.c's scripts and their answers: the fence's and the
- * restore test's lines read into success or failure with the sentence shown,
- * and every configured value in the scripts shell-quoted. (The scripts
- * themselves run against the lab in tests/tui/test-splitbrain.sh and
- * test-run.sh.)
+ * Tests of core/siteop.c's fence script and its answer: the fence's lines
+ * read into success or failure with the sentence shown, and every configured
+ * value in the script shell-quoted. (The script itself runs against the lab
+ * in tests/tui/test-splitbrain.sh and test-run.sh; the restore test's script
+ * is tested in test_restoretest.c.)
  */
 #include "config.h"
 
@@ -16,14 +16,6 @@ static void fence(const char *out, int ok, const char *sentence)
 {
 	char d[256];
 	assert_int_equal(siteop_fence_parse(out, d, sizeof d), ok);
-	assert_string_equal(d, sentence);
-}
-
-/* Reads a restore answer and checks the outcome and the sentence. */
-static void restore(const char *out, int ok, const char *sentence)
-{
-	char d[256];
-	assert_int_equal(siteop_restore_parse(out, d, sizeof d), ok);
 	assert_string_equal(d, sentence);
 }
 
@@ -40,31 +32,10 @@ static void test_fence_answers(void **state)
 	fence(NULL, 0, "the fence gave no answer");
 }
 
-/* The restore test succeeds when the backup restored with at least one table. */
-static void test_restore_answers(void **state)
-{
-	(void)state;
-	restore("restore ok 4\n", 1, "the backup restored into a scratch database: 4 tables");
-	restore("restore ok 0\n", 0, "the backup restored into a scratch database: 0 tables");
-	restore("pg_restore: error: ...\nrestore failed pg_restore\n", 0,
-	        "the restore test failed at pg_restore");
-	restore("restore failed createdb\n", 0, "the restore test failed at createdb");
-	restore("nothing\n", 0, "the restore test gave no answer");
-}
-
-/* Folders, names and users from the config reach the scripts shell-quoted. */
+/* The data folder reaches the fence script shell-quoted. */
 static void test_scripts_quote(void **state)
 {
 	(void)state;
-	struct site s;
-	memset(&s, 0, sizeof s);
-	s.backups.dir = "/srv/it's";
-	s.pg.port = 5433;
-	s.pg.user = "dr admin";
-	char *r = siteop_restore_script(&s, "db_backup_$(reboot).dump");
-	assert_non_null(strstr(r, "F='/srv/it'\\''s/db_backup_$(reboot).dump';"));
-	assert_non_null(strstr(r, "PGPORT=5433 PGUSER='dr admin'"));
-	free(r);
 	char *f = siteop_fence_script("/var/lib/pg data/15", 5433, 5);
 	assert_non_null(strstr(f, "D='/var/lib/pg data/15';"));
 	assert_non_null(strstr(f, ".s.PGSQL.5433.lock"));
@@ -77,7 +48,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fence_answers),
-		cmocka_unit_test(test_restore_answers),
 		cmocka_unit_test(test_scripts_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -67,8 +67,11 @@ check "English text alone brings no notice under LANG=C" eval '[ ! -s "$tmp/err"
 
 # The catalog is complete: every message the sources mark is translated, none fuzzy.
 if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
-	(cd "$top_srcdir" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ -o "$tmp/drconsole.pot" \
-		-f po/POTFILES.in) 2>"$tmp/xgettext.err"
+	# xgettext as po/Makevars runs it (its keywords and flags).
+	opts=$(sed -n '/^XGETTEXT_OPTIONS/,/[^\\]$/p' "$top_srcdir/po/Makevars" |
+		sed 's/^XGETTEXT_OPTIONS = //; s/\\$//' | tr '\n\t' '  ')
+	# shellcheck disable=SC2086
+	(cd "$top_srcdir" && xgettext $opts -o "$tmp/drconsole.pot" -f po/POTFILES.in) 2>"$tmp/xgettext.err"
 	msgmerge -q --no-fuzzy-matching "$top_srcdir/po/ko.po" "$tmp/drconsole.pot" -o "$tmp/ko.po" 2>>"$tmp/xgettext.err"
 	LC_ALL=C msgfmt -c --statistics -o /dev/null "$tmp/ko.po" 2>"$tmp/stats"
 	CHECK_SHOW="$tmp/stats"

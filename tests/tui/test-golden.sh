@@ -152,6 +152,16 @@ else
 	T send-keys F
 	settle "Esc" || echo "# ko dialog: no dialog"
 	compare ko-dialog-80x24
+	# shellcheck disable=SC2086
+	open 80 24 "$gold/drconsole.yml" "$gold/killed.json" $ko
+	settle "기록" || echo "# ko help: the screen did not settle"
+	T send-keys '?'
+	settle "Ctrl-L" || echo "# ko help: no help"
+	compare ko-help-80x24
+	# shellcheck disable=SC2086
+	opts="-l drill" open 80 24 "$work/drill.yml" "$gold/healthy.json" $ko
+	settle "손상된 저널" || echo "# ko drill: the screen did not settle"
+	compare ko-drill-80x24
 fi
 # Korean site names under LANG=C: '?' in their place, and the header says why.
 open 80 24 "$work/ko.yml" "$work/ko.json" LANG=C LC_ALL=C

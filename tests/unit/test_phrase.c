@@ -40,14 +40,16 @@ static void test_phrase_no_catalog(void **state)
 	free(shown);
 }
 
-/* Lays the build tree's catalog out under dir and reads messages from it in Korean; 0 if not. */
+/* Lays the built catalog out under dir and reads messages from it in Korean; 0 if not. */
 static int phrase_korean(const char *dir)
 {
 #ifdef ENABLE_NLS
 	char *sub = xasprintf("%s/ko", dir), *lc = xasprintf("%s/ko/LC_MESSAGES", dir);
 	char *mo = xasprintf("%s/drconsole.mo", lc), *cmd;
 	int ok = mkdir(sub, 0700) == 0 && mkdir(lc, 0700) == 0;
-	cmd = xasprintf("cp '%s/po/ko.gmo' '%s'", DR_BUILDDIR, mo);
+	/* po/ko.gmo is in the build tree of a checkout, in the source tree of a VPATH build */
+	cmd = xasprintf("cp '%s/po/ko.gmo' '%s' 2>/dev/null || cp '%s/po/ko.gmo' '%s'", DR_BUILDDIR,
+	                mo, DR_SRCDIR, mo);
 	ok = ok && system(cmd) == 0 && setlocale(LC_ALL, "ko_KR.UTF-8") != NULL;
 	if (ok) {
 		bindtextdomain(PACKAGE, dir);

@@ -36,6 +36,8 @@
 #include "bytes.h"
 #include "duration.h"
 #include "events.h"
+#include "i18n.h"
+#include "phrase.h"
 #include "utf8.h"
 #include "verdict.h"
 #include "xmalloc.h"
@@ -83,38 +85,57 @@ static size_t event_log_fit(const char *s, size_t room)
 	return utf8_fit(s, lo, NULL);
 }
 
-/* Copies text into the event, cut between characters and ended with "…" when too long. */
-static void event_log_set_text(struct event *e, const char *text)
+/* Copies text into one of an event's texts, cut between characters and ended with "…" when too
+ * long. */
+static void event_log_set_text(char *dst, size_t size, const char *text)
 {
 	size_t len = strlen(text);
-	if (len < sizeof e->text) {
-		memcpy(e->text, text, len + 1);
+	if (len < size) {
+		memcpy(dst, text, len + 1);
 		return;
 	}
-	size_t keep = event_log_fit(text, sizeof e->text - sizeof EVENTS_ELLIPSIS);
-	memcpy(e->text, text, keep);
-	memcpy(e->text + keep, EVENTS_ELLIPSIS, sizeof EVENTS_ELLIPSIS);
+	size_t keep = event_log_fit(text, size - sizeof EVENTS_ELLIPSIS);
+	memcpy(dst, text, keep);
+	memcpy(dst + keep, EVENTS_ELLIPSIS, sizeof EVENTS_ELLIPSIS);
 }
 
-/* Appends an event, overwriting (and counting) the oldest when the ring is full. */
-void event_log_add(struct event_log *log, int64_t at_ms, enum event_level level, const char *site,
-                   const char *fmt, ...)
+/* Appends an event in English and in the reader's language, overwriting (and counting) the oldest
+ * when the ring is full. */
+static void event_log_put(struct event_log *log, int64_t at_ms, enum event_level level,
+                          const char *site, const char *text, const char *shown)
 {
 	struct event *e = &log->items[log->next];
-	va_list ap;
-	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
-	va_end(ap);
 	e->at_ms = at_ms;
 	e->level = level;
 	snprintf(e->site, sizeof e->site, "%s", site ? site : "");
-	event_log_set_text(e, text);
-	free(text);
+	event_log_set_text(e->text, sizeof e->text, text);
+	event_log_set_text(e->shown, sizeof e->shown, shown);
 	log->next = (log->next + 1) % log->capacity;
 	if (log->n < log->capacity)
 		log->n++;
 	else
 		log->dropped++;
+}
+
+/* Appends an event whose text is fmt formatted with ap (and translated for the screen). */
+void event_log_vadd(struct event_log *log, int64_t at_ms, enum event_level level,
+                    const char *site, const char *fmt, va_list ap)
+{
+	char *text, *shown;
+	phrase_vformat(fmt, ap, &text, &shown);
+	event_log_put(log, at_ms, level, site, text, shown);
+	free(text);
+	free(shown);
+}
+
+/* Appends an event whose text is fmt formatted (and translated for the screen). */
+void event_log_add(struct event_log *log, int64_t at_ms, enum event_level level, const char *site,
+                   const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	event_log_vadd(log, at_ms, level, site, fmt, ap);
+	va_end(ap);
 }
 
 /* Returns how many events the log holds. */
@@ -150,10 +171,8 @@ events_emit(struct events_ctx *c, enum event_level level, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	char *text = xvasprintf(fmt, ap);
+	event_log_vadd(c->log, c->now, level, c->a->name, fmt, ap);
 	va_end(ap);
-	event_log_add(c->log, c->now, level, c->a->name, "%s", text);
-	free(text);
 }
 
 /* Returns why something failed, or a stand-in when no reason was given. */
@@ -209,8 +228,8 @@ static void events_timeline(struct events_ctx *c)
 	const struct opt_i64 *tb = &c->b->pg.timeline, *ta = &c->a->pg.timeline;
 	if (!events_answers(verdict_site_role(c->a)) || !tb->known || !ta->known || tb->v == ta->v)
 		return;
-	events_emit(c, EVENT_WARNING, "timeline of %s changed from %" PRId64 " to %" PRId64,
-	            c->a->name, tb->v, ta->v);
+	events_emit(c, EVENT_WARNING, "timeline of %s changed from %lld to %lld", c->a->name,
+	            (long long)tb->v, (long long)ta->v);
 }
 
 /* Tells whether a standby's WAL receiver streams. */
@@ -467,6 +486,33 @@ static enum event_level events_verdict_level(enum verdict_level level)
 	                                 : EVENT_WARNING;
 }
 
+/* Returns a word of the verdict's sentence: as written, or translated when local. */
+__attribute__((format_arg(1))) static const char *events_word(const char *s, int local)
+{
+	return local ? _(s) : s;
+}
+
+/* Writes the sentence of a verdict's change: in English, or in the reader's language when local. */
+static void events_verdict_text(const struct verdict *before, const struct verdict *after,
+                                int split_over, int local, char *buf, size_t len)
+{
+	const struct verdict_reason *top = verdict_top(after);
+	char was[80] = "", more[80] = "";
+	size_t n = verdict_more(after);
+	int headed = before->level == after->level;
+	if (!headed)
+		snprintf(was, sizeof was, events_word(N_(" (was %s)"), local),
+		         verdict_name(before->level));
+	else
+		snprintf(was, sizeof was, "%s", events_word(N_(", now headed by"), local));
+	if (n > 0)
+		snprintf(more, sizeof more, events_word(N_(" (+%zu more)"), local), n);
+	snprintf(buf, len, events_word(N_("%sverdict %s%s%s%s%s"), local),
+	         split_over ? events_word(N_("split brain over; "), local) : "",
+	         verdict_name(after->level), was, top ? (headed ? " " : ": ") : "",
+	         top ? (local ? verdict_shown(top) : top->text) : "", more);
+}
+
 /* Appends an event when the overall verdict changed in level, in what heads it, or in split brain.
  */
 void events_verdict(const struct verdict *before, const struct verdict *after, int64_t now_wall_ms,
@@ -478,16 +524,9 @@ void events_verdict(const struct verdict *before, const struct verdict *after, i
 	    (events_knows_nothing(before) && after->level == VERDICT_OK))
 		return;
 	const struct verdict_reason *top = verdict_top(after);
-	char was[40] = "", more[40] = "";
-	size_t n = verdict_more(after);
-	if (before->level != after->level)
-		snprintf(was, sizeof was, " (was %s)", verdict_name(before->level));
-	else
-		snprintf(was, sizeof was, ", now headed by");
-	if (n > 0)
-		snprintf(more, sizeof more, " (+%zu more)", n);
-	event_log_add(log, now_wall_ms, events_verdict_level(after->level), top ? top->site : "",
-	              "%sverdict %s%s%s%s%s", split_was && !split_is ? "split brain over; " : "",
-	              verdict_name(after->level), was, top ? (was[0] == ',' ? " " : ": ") : "",
-	              top ? top->text : "", more);
+	char text[2048], shown[2048];
+	events_verdict_text(before, after, split_was && !split_is, 0, text, sizeof text);
+	events_verdict_text(before, after, split_was && !split_is, 1, shown, sizeof shown);
+	event_log_put(log, now_wall_ms, events_verdict_level(after->level), top ? top->site : "",
+	              text, shown);
 }

@@ -9,6 +9,7 @@
 #ifndef DR_EVENTS_H
 #define DR_EVENTS_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,12 +22,17 @@
 
 enum event_level { EVENT_INFO, EVENT_WARNING, EVENT_CRITICAL };
 
-/* One state change: when the console saw it, how grave, which site ("" for none), what. */
+/*
+ * One state change: when the console saw it, how grave, which site ("" for
+ * none), what: in English (text: the watcher's journal, alerts and stderr)
+ * and in the reader's language (shown: the events panel).
+ */
 struct event {
 	int64_t at_ms;
 	enum event_level level;
 	char site[64];
-	char text[256]; /* cut between characters, ending in "…", when longer */
+	char text[256];  /* cut between characters, ending in "…", when longer */
+	char shown[256]; /* the same, translated */
 };
 
 /* The lag band last reported for a site: events_diff's memory, for hysteresis. */
@@ -50,6 +56,9 @@ void event_log_init(struct event_log *log, size_t capacity);
 void event_log_free(struct event_log *log);
 void event_log_add(struct event_log *log, int64_t at_ms, enum event_level level, const char *site,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+void event_log_vadd(struct event_log *log, int64_t at_ms, enum event_level level,
+                    const char *site, const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 size_t event_log_count(const struct event_log *log);
 const struct event *event_log_get(const struct event_log *log, size_t i);
 const char *event_level_name(enum event_level level);

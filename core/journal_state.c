@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "journal.h"
 #include "runlock.h"
 #include "xmalloc.h"
@@ -22,13 +23,13 @@
 const char *journal_state_name(enum journal_state s)
 {
 	static const char *const names[] = {
-	    [JOURNAL_IS_EMPTY] = "empty",
-	    [JOURNAL_IS_DAMAGED] = "damaged",
-	    [JOURNAL_IS_UNFINISHED] = "unfinished",
-	    [JOURNAL_IS_DETACHED] = "detached",
-	    [JOURNAL_IS_LIVE] = "live",
-	    [JOURNAL_IS_FINISHED] = "finished",
-	    [JOURNAL_IS_ABORTED] = "aborted",
+	    [JOURNAL_IS_EMPTY] = N_("empty"),
+	    [JOURNAL_IS_DAMAGED] = N_("damaged"),
+	    [JOURNAL_IS_UNFINISHED] = N_("unfinished"),
+	    [JOURNAL_IS_DETACHED] = N_("detached"),
+	    [JOURNAL_IS_LIVE] = N_("live"),
+	    [JOURNAL_IS_FINISHED] = N_("finished"),
+	    [JOURNAL_IS_ABORTED] = N_("aborted"),
 	};
 	return (size_t)s < sizeof names / sizeof names[0] ? names[s] : "?";
 }

@@ -19,6 +19,7 @@
 
 #include "duration.h"
 #include "markdown.h"
+#include "i18n.h"
 #include "report.h"
 #include "report_md.h"
 #include "xmalloc.h"
@@ -33,12 +34,21 @@ char *report_md_ms(int64_t ms)
 	return duration_format(ms);
 }
 
-/* Prints a section's heading. */
+/* Prints a section's heading (marked N_()) in the reader's language. */
 void report_md_section(FILE *fp, const char *title)
 {
-	char *clean = markdown_inline(title);
+	char *clean = markdown_inline(_(title));
 	fprintf(fp, "\n## %s\n\n", clean);
 	free(clean);
+}
+
+/* Starts a table whose head (marked N_()) is in the reader's language. */
+struct markdown_table *report_md_table_new(const char *const *head, size_t cols)
+{
+	const char *local[16];
+	for (size_t i = 0; i < cols && i < 16; i++)
+		local[i] = _(head[i]);
+	return markdown_table_new(local, cols);
 }
 
 /* Prints text as one line of Markdown, made harmless. */
@@ -59,7 +69,7 @@ void report_md_table(FILE *fp, struct markdown_table *t)
 /* Adds a row of two cells, its value newly allocated (freed here). */
 static void report_md_pair(struct markdown_table *t, const char *key, char *value)
 {
-	const char *cells[] = {key, value};
+	const char *cells[] = {_(key), value};
 	markdown_table_row(t, cells);
 	free(value);
 }
@@ -97,7 +107,7 @@ char *report_md_against(int64_t achieved, const char *unknown, int64_t target,
 static void report_md_damaged(FILE *fp, const struct report *rep)
 {
 	const struct report_check *c = &rep->check;
-	report_md_section(fp, "JOURNAL DAMAGED: THIS REPORT IS UNVERIFIED");
+	report_md_section(fp, N_("JOURNAL DAMAGED: THIS REPORT IS UNVERIFIED"));
 	fprintf(fp,
 	        "**The journal failed its checks** (%zu error%s): a line was edited, removed, "
 	        "reordered or cut off, or its head file or seal does not match. What follows is "
@@ -169,41 +179,42 @@ static char *report_md_actor(const struct report *rep)
 /* Prints the summary: what, when, who, how long, RTO and RPO, and the journal's verdict. */
 static void report_md_summary(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"item", "value"};
-	struct markdown_table *t = markdown_table_new(head, 2);
-	report_md_section(fp, "Summary");
-	report_md_pair(t, "run", xstrdup(rep->run_id));
-	report_md_pair(t, "type", xstrdup(report_type(rep)));
+	static const char *const head[] = {N_("item"), N_("value")};
+	struct markdown_table *t = report_md_table_new(head, 2);
+	report_md_section(fp, N_("Summary"));
+	report_md_pair(t, N_("run"), xstrdup(rep->run_id));
+	const char *type[] = {C_("report", "type"), report_type(rep)}; /* kind of run, not typing */
+	markdown_table_row(t, type);
 	if (rep->scenario != NULL)
-		report_md_pair(t, "scenario", xstrdup(rep->scenario));
+		report_md_pair(t, N_("scenario"), xstrdup(rep->scenario));
 	if (rep->drill != NULL)
-		report_md_pair(t, "drill", xstrdup(rep->drill));
+		report_md_pair(t, N_("drill"), xstrdup(rep->drill));
 	if (rep->schedule != NULL)
-		report_md_pair(t, "scheduled test", xstrdup(rep->schedule));
-	report_md_pair(t, "state", report_md_state(rep));
-	report_md_pair(t, "run by", report_md_actor(rep));
-	report_md_pair(t, "started", xstrdup(rep->started ? rep->started : "unknown"));
-	report_md_pair(t, "ended",
+		report_md_pair(t, N_("scheduled test"), xstrdup(rep->schedule));
+	report_md_pair(t, N_("state"), report_md_state(rep));
+	report_md_pair(t, N_("run by"), report_md_actor(rep));
+	report_md_pair(t, N_("started"), xstrdup(rep->started ? rep->started : "unknown"));
+	report_md_pair(t, N_("ended"),
 	               rep->ended ? xstrdup(rep->ended)
 	                          : xasprintf("not ended (last record at %s)",
 	                                      rep->last_at ? rep->last_at : "?"));
-	report_md_pair(t, "total time", report_md_total(rep));
-	report_md_pair(t, "RTO",
+	report_md_pair(t, N_("total time"), report_md_total(rep));
+	report_md_pair(t, N_("RTO"),
 	               report_md_against(rep->rto.achieved_ms, rep->rto.basis, rep->rto.target_ms,
 	                                 rep->rto.target_source));
-	report_md_pair(t, "RPO",
+	report_md_pair(t, N_("RPO"),
 	               report_md_against(rep->rpo.achieved_ms, rep->rpo.basis, rep->rpo.target_ms,
 	                                 rep->rpo.target_source));
-	report_md_pair(t, "journal", report_md_verdict(rep));
+	report_md_pair(t, N_("journal"), report_md_verdict(rep));
 	report_md_table(fp, t);
 }
 
 /* Prints the issues: what went wrong, in sentences. */
 static void report_md_issues(FILE *fp, const struct report *rep)
 {
-	report_md_section(fp, "Issues");
+	report_md_section(fp, N_("Issues"));
 	if (rep->n_issues == 0)
-		fputs("None found in the journal.\n", fp);
+		fputs(_("None found in the journal.\n"), fp);
 	for (size_t i = 0; i < rep->n_issues; i++) {
 		fputs("- ", fp);
 		report_md_text(fp, rep->issues[i]);
@@ -214,14 +225,14 @@ static void report_md_issues(FILE *fp, const struct report *rep)
 /* Prints who held the run and where they connected from. */
 static void report_md_operators(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"operator", "jump host", "connected from", "since",
-	                                   "how"};
-	report_md_section(fp, "Operators");
+	static const char *const head[] = {N_("operator"), N_("jump host"), N_("connected from"), N_("since"),
+	                                   N_("how")};
+	report_md_section(fp, N_("Operators"));
 	if (rep->n_operators == 0) {
-		fputs("The journal names no operator.\n", fp);
+		fputs(_("The journal names no operator.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 5);
+	struct markdown_table *t = report_md_table_new(head, 5);
 	for (size_t i = 0; i < rep->n_operators; i++) {
 		const struct report_person *p = &rep->operators[i];
 		const char *cells[] = {p->name, p->host ? p->host : "?",
@@ -234,10 +245,10 @@ static void report_md_operators(FILE *fp, const struct report *rep)
 /* Prints a drill's participants and objectives, when the run names them. */
 static void report_md_drill(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"participant", "role"};
+	static const char *const head[] = {N_("participant"), N_("role")};
 	if (rep->n_participants > 0) {
-		struct markdown_table *t = markdown_table_new(head, 2);
-		report_md_section(fp, "Participants");
+		struct markdown_table *t = report_md_table_new(head, 2);
+		report_md_section(fp, N_("Participants"));
 		for (size_t i = 0; i < rep->n_participants; i++) {
 			const char *cells[] = {rep->participants[i].name,
 			                       rep->participants[i].role ? rep->participants[i].role
@@ -247,7 +258,7 @@ static void report_md_drill(FILE *fp, const struct report *rep)
 		report_md_table(fp, t);
 	}
 	if (rep->n_objectives > 0) {
-		report_md_section(fp, "Objectives");
+		report_md_section(fp, N_("Objectives"));
 		for (size_t i = 0; i < rep->n_objectives; i++) {
 			fputs("- ", fp);
 			report_md_text(fp, rep->objectives[i]);
@@ -279,14 +290,15 @@ static char *report_md_step_time(const struct report *rep, const struct report_s
 /* Prints the steps' table. */
 static void report_md_steps(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"#",    "step",     "title",        "result",
-	                                   "time", "estimate", "confirmed by", "exit"};
-	report_md_section(fp, "Steps");
+	static const char *const head[] = {"#",          N_("step"),     N_("title"),
+	                                   N_("result"), N_("time"),     N_("estimate"),
+	                                   N_("confirmed by"), N_("exit")};
+	report_md_section(fp, N_("Steps"));
 	if (rep->n_steps == 0) {
-		fputs("The run has no steps.\n", fp);
+		fputs(_("The run has no steps.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 8);
+	struct markdown_table *t = report_md_table_new(head, 8);
 	for (size_t i = 0; i < rep->n_steps; i++) {
 		const struct report_step *st = &rep->steps[i];
 		char *n = xasprintf("%d", st->n), *time = report_md_step_time(rep, st);
@@ -316,7 +328,7 @@ static void report_md_item(FILE *fp, const char *label, const char *text)
 {
 	if (text == NULL)
 		return;
-	fprintf(fp, "- %s: ", label);
+	fprintf(fp, "- %s: ", _(label));
 	report_md_text(fp, text);
 	fputs("\n", fp);
 }
@@ -324,30 +336,30 @@ static void report_md_item(FILE *fp, const char *label, const char *text)
 /* Prints one step's details: its times, confirmation, evidence, why, output. */
 static void report_md_step(FILE *fp, const struct report_step *st)
 {
-	fprintf(fp, "\n### Step %d: ", st->n);
+	fprintf(fp, _("\n### Step %d: "), st->n);
 	report_md_text(fp, st->action ? st->action : "?");
 	fputs("\n\n", fp);
-	report_md_item(fp, "title", st->title);
-	report_md_item(fp, "became current", st->current_at);
-	report_md_item(fp, "finished", st->finished_at);
+	report_md_item(fp, N_("title"), st->title);
+	report_md_item(fp, N_("became current"), st->current_at);
+	report_md_item(fp, N_("finished"), st->finished_at);
 	if (st->attempts > 1)
-		fprintf(fp, "- attempts: %d\n", st->attempts);
+		fprintf(fp, _("- attempts: %d\n"), st->attempts);
 	if (st->confirmed_by != NULL) {
 		char *by = xasprintf("%s (%s) at %s", st->confirmed_by,
 		                     st->confirm_how ? st->confirm_how : "?",
 		                     st->confirmed_at ? st->confirmed_at : "?");
-		report_md_item(fp, "confirmed by", by);
+		report_md_item(fp, N_("confirmed by"), by);
 		free(by);
 	}
-	report_md_item(fp, "evidence", st->evidence);
-	report_md_item(fp, "sent", st->command);
-	report_md_item(fp, "detail", st->detail);
+	report_md_item(fp, N_("evidence"), st->evidence);
+	report_md_item(fp, N_("sent"), st->command);
+	report_md_item(fp, N_("detail"), st->detail);
 	if (st->output != NULL) {
-		fputs("\nOutput (its last lines):\n\n", fp);
+		fputs(_("\nOutput (its last lines):\n\n"), fp);
 		markdown_code(fp, st->output);
 	}
 	if (st->errout != NULL) {
-		fputs("\nStandard error (its last lines):\n\n", fp);
+		fputs(_("\nStandard error (its last lines):\n\n"), fp);
 		markdown_code(fp, st->errout);
 	}
 }
@@ -363,9 +375,9 @@ static void report_md_step_details(FILE *fp, const struct report *rep)
 /* Prints the whole report in Markdown. */
 void report_md(FILE *fp, const struct report *rep)
 {
-	fputs("# Run report: ", fp);
+	fputs(_("# Run report: "), fp);
 	report_md_text(fp, rep->title ? rep->title : "?");
-	fputs(report_sound(rep) ? "\n" : " (UNVERIFIED)\n", fp);
+	fputs(report_sound(rep) ? "\n" : _(" (UNVERIFIED)\n"), fp);
 	if (!report_sound(rep))
 		report_md_damaged(fp, rep);
 	report_md_summary(fp, rep);

@@ -11,6 +11,7 @@
 char *report_md_ms(int64_t ms);
 char *report_md_against(int64_t achieved, const char *unknown, int64_t target,
                         const char *target_source);
+struct markdown_table *report_md_table_new(const char *const *head, size_t cols);
 void report_md_section(FILE *fp, const char *title);
 void report_md_text(FILE *fp, const char *text);
 void report_md_table(FILE *fp, struct markdown_table *t);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "i18n.h"
 #include "report_md.h"
 #include "xmalloc.h"
 
@@ -25,13 +26,13 @@ static char *report_md_step_no(const struct report_event *e)
 static void report_md_list(FILE *fp, const char *title, const char *what,
                            const struct report_events *list)
 {
-	const char *head[] = {"time", "step", what, "detail", "by"};
+	const char *head[] = {N_("time"), N_("step"), what, N_("detail"), N_("by")};
 	report_md_section(fp, title);
 	if (list->n == 0) {
-		fputs("None.\n", fp);
+		fputs(_("None.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 5);
+	struct markdown_table *t = report_md_table_new(head, 5);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct report_event *e = &list->items[i];
 		char *step = report_md_step_no(e);
@@ -46,13 +47,13 @@ static void report_md_list(FILE *fp, const char *title, const char *what,
 /* Prints the notes and injects: the kind of each, then as report_md_list. */
 static void report_md_notes(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"time", "kind", "step", "text", "by"};
-	report_md_section(fp, "Notes and injects");
+	static const char *const head[] = {N_("time"), N_("kind"), N_("step"), N_("text"), N_("by")};
+	report_md_section(fp, N_("Notes and injects"));
 	if (rep->notes.n == 0) {
-		fputs("None.\n", fp);
+		fputs(_("None.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 5);
+	struct markdown_table *t = report_md_table_new(head, 5);
 	for (size_t i = 0; i < rep->notes.n; i++) {
 		const struct report_event *e = &rep->notes.items[i];
 		char *step = report_md_step_no(e);
@@ -85,11 +86,11 @@ static const char *report_md_met(const struct report_target *t)
 /* Prints the recovery objectives: RTO and RPO achieved, how, against which target. */
 static void report_md_objectives(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"objective", "achieved",    "measured",
-	                                   "target",    "target from", "result"};
+	static const char *const head[] = {N_("objective"), N_("achieved"),    N_("measured"),
+	                                   N_("target"),    N_("target from"), N_("result")};
 	const struct report_target *ts[] = {&rep->rto, &rep->rpo};
-	struct markdown_table *t = markdown_table_new(head, 6);
-	report_md_section(fp, "Recovery objectives (RTO, RPO)");
+	struct markdown_table *t = report_md_table_new(head, 6);
+	report_md_section(fp, N_("Recovery objectives (RTO, RPO)"));
 	for (size_t i = 0; i < 2; i++) {
 		char *achieved = report_md_ms(ts[i]->achieved_ms),
 		     *target = report_md_ms(ts[i]->target_ms);
@@ -106,7 +107,7 @@ static void report_md_objectives(FILE *fp, const struct report *rep)
 	}
 	report_md_table(fp, t);
 	char *loss = report_md_loss(rep);
-	fputs("\nData lost: ", fp);
+	fputs(_("\nData lost: "), fp);
 	report_md_text(fp, loss);
 	fputs(".\n", fp);
 	free(loss);
@@ -115,14 +116,14 @@ static void report_md_objectives(FILE *fp, const struct report *rep)
 /* Prints the split-brain alarms and the fences, in journal order each. */
 static void report_md_fences(FILE *fp, const struct report *rep)
 {
-	report_md_list(fp, "Split brain", "alarm", &rep->split_brain);
-	static const char *const head[] = {"time", "record", "site", "outcome", "detail", "by"};
-	report_md_section(fp, "Fences");
+	report_md_list(fp, N_("Split brain"), N_("alarm"), &rep->split_brain);
+	static const char *const head[] = {N_("time"), N_("record"), N_("site"), N_("outcome"), N_("detail"), N_("by")};
+	report_md_section(fp, N_("Fences"));
 	if (rep->fences.n == 0) {
-		fputs("None.\n", fp);
+		fputs(_("None.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 6);
+	struct markdown_table *t = report_md_table_new(head, 6);
 	for (size_t i = 0; i < rep->fences.n; i++) {
 		const struct report_event *e = &rep->fences.items[i];
 		const char *cells[] = {e->at,
@@ -141,9 +142,9 @@ static void report_md_fences(FILE *fp, const struct report *rep)
 /* Prints a list of texts as bullets; "None." when empty. */
 static void report_md_bullets(FILE *fp, const char *title, char **items, size_t n)
 {
-	fprintf(fp, "\n### %s\n\n", title);
+	fprintf(fp, "\n### %s\n\n", _(title));
 	if (n == 0)
-		fputs("None recorded.\n", fp);
+		fputs(_("None recorded.\n"), fp);
 	for (size_t i = 0; i < n; i++) {
 		fputs("- ", fp);
 		report_md_text(fp, items[i]);
@@ -154,20 +155,20 @@ static void report_md_bullets(FILE *fp, const char *title, char **items, size_t 
 /* Prints the hot wash: what went well and badly, the corrective actions with owners. */
 static void report_md_hotwash(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"corrective action", "owner", "due"};
-	report_md_section(fp, "Hot wash");
+	static const char *const head[] = {N_("corrective action"), N_("owner"), N_("due")};
+	report_md_section(fp, N_("Hot wash"));
 	if (!rep->hotwash) {
-		fputs("No hot wash was recorded in this run.\n", fp);
+		fputs(_("No hot wash was recorded in this run.\n"), fp);
 		return;
 	}
-	report_md_bullets(fp, "Went well", rep->went_well, rep->n_went_well);
-	report_md_bullets(fp, "Went badly", rep->went_badly, rep->n_went_badly);
-	fputs("\n### Corrective actions\n\n", fp);
+	report_md_bullets(fp, N_("Went well"), rep->went_well, rep->n_went_well);
+	report_md_bullets(fp, N_("Went badly"), rep->went_badly, rep->n_went_badly);
+	fputs(_("\n### Corrective actions\n\n"), fp);
 	if (rep->n_actions == 0) {
-		fputs("None recorded.\n", fp);
+		fputs(_("None recorded.\n"), fp);
 		return;
 	}
-	struct markdown_table *t = markdown_table_new(head, 3);
+	struct markdown_table *t = report_md_table_new(head, 3);
 	for (size_t i = 0; i < rep->n_actions; i++) {
 		const struct report_action *a = &rep->actions[i];
 		const char *cells[] = {a->what, a->owner ? a->owner : "NO OWNER",
@@ -180,9 +181,9 @@ static void report_md_hotwash(FILE *fp, const struct report *rep)
 /* Prints the journal's verification: the chain, the head file, the seal, the final hash. */
 static void report_md_verification(FILE *fp, const struct report *rep)
 {
-	static const char *const head[] = {"check", "result"};
+	static const char *const head[] = {N_("check"), N_("result")};
 	const struct report_check *c = &rep->check;
-	struct markdown_table *t = markdown_table_new(head, 2);
+	struct markdown_table *t = report_md_table_new(head, 2);
 	char *records =
 	    xasprintf("%zu read cleanly of %zu lines%s", c->records, c->lines,
 	              c->torn ? ", then an incomplete line (not part of the chain)" : "");
@@ -201,19 +202,19 @@ static void report_md_verification(FILE *fp, const struct report *rep)
 	    {"sealed", c->sealed ? "yes: run_sealed is the last record" : "no"},
 	    {"final hash", c->final_hash},
 	};
-	report_md_section(fp, "Journal verification");
+	report_md_section(fp, N_("Journal verification"));
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
 		markdown_table_row(t, rows[i]);
 	report_md_table(fp, t);
 	if (c->n_problems > 0)
-		fputs("\nProblems found:\n\n", fp);
+		fputs(_("\nProblems found:\n\n"), fp);
 	for (size_t i = 0; i < c->n_problems; i++) {
 		fputs("- ", fp);
 		report_md_text(fp, c->problems[i]);
 		fputs("\n", fp);
 	}
-	fputs("\nThe chain is not a signature: it shows lines lost or edited, not a journal "
-	      "rewritten whole to agree with itself.\n",
+	fputs(_("\nThe chain is not a signature: it shows lines lost or edited, not a journal "
+	        "rewritten whole to agree with itself.\n"),
 	      fp);
 	free(records);
 	free(chain);
@@ -223,12 +224,12 @@ static void report_md_verification(FILE *fp, const struct report *rep)
 /* Prints the second half of the report: events, objectives, hot wash, timeline, verification. */
 void report_md_events(FILE *fp, const struct report *rep)
 {
-	report_md_list(fp, "Guards overridden", "guard", &rep->overrides);
-	report_md_list(fp, "Attestations", "site", &rep->attestations);
+	report_md_list(fp, N_("Guards overridden"), N_("guard"), &rep->overrides);
+	report_md_list(fp, N_("Attestations"), N_("site"), &rep->attestations);
 	report_md_notes(fp, rep);
 	report_md_objectives(fp, rep);
 	report_md_fences(fp, rep);
 	report_md_hotwash(fp, rep);
-	report_md_list(fp, "Timeline", "record", &rep->timeline);
+	report_md_list(fp, N_("Timeline"), N_("record"), &rep->timeline);
 	report_md_verification(fp, rep);
 }

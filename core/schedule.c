@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "schedule.h"
 #include "xmalloc.h"
 #include "yfield.h"
@@ -37,8 +38,8 @@ static const struct schedule_freq_word schedule_words[] = {
 /* Names a frequency in English. */
 const char *schedule_freq_name(enum schedule_freq f)
 {
-	static const char *const names[] = {"daily",     "weekly",     "monthly",
-					    "quarterly", "semiannual", "yearly"};
+	static const char *const names[] = {N_("daily"),     N_("weekly"),     N_("monthly"),
+					    N_("quarterly"), N_("semiannual"), N_("yearly")};
 	return names[f];
 }
 

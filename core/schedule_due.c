@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "caltime.h"
+#include "i18n.h"
 #include "schedule_due.h"
 
 #define SCHEDULE_DAY_MS ((int64_t)24 * 3600 * 1000)
@@ -118,17 +119,18 @@ static void schedule_due_span(int64_t ms, char *buf, size_t len)
 
 /*
  * Writes where a test stands at now_ms in words ("overdue by 25d",
- * "overdue: never run", "due in 4d", "ok, due in 34d") into buf; returns buf.
+ * "overdue: never run", "due in 4d", "ok, due in 34d"; for people: in the
+ * reader's language) into buf; returns buf.
  */
 const char *schedule_due_text(const struct schedule_due *d, int64_t now_ms, char *buf, size_t len)
 {
 	char span[32];
 	schedule_due_span(d->next_ms - now_ms, span, sizeof span);
 	if (d->last == NULL)
-		snprintf(buf, len, "overdue: never run");
+		snprintf(buf, len, "%s", _("overdue: never run"));
 	else if (d->status == SCHEDULE_OVERDUE)
-		snprintf(buf, len, "overdue by %s", span);
+		snprintf(buf, len, _("overdue by %s"), span);
 	else
-		snprintf(buf, len, "%sdue in %s", d->status == SCHEDULE_OK ? "ok, " : "", span);
+		snprintf(buf, len, d->status == SCHEDULE_OK ? _("ok, due in %s") : _("due in %s"), span);
 	return buf;
 }

@@ -43,6 +43,7 @@
 #include "bytes.h"
 #include "duration.h"
 #include "i18n.h"
+#include "phrase.h"
 #include "verdict.h"
 #include "xmalloc.h"
 
@@ -99,10 +100,15 @@ verdict_add(struct verdict *v, enum verdict_level level, enum verdict_kind kind,
 	r->level = level;
 	r->kind = kind;
 	snprintf(r->site, sizeof r->site, "%s", site ? site : "");
+	char *text, *shown;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(r->text, sizeof r->text, fmt, ap);
+	phrase_vformat(fmt, ap, &text, &shown);
 	va_end(ap);
+	snprintf(r->text, sizeof r->text, "%s", text);
+	phrase_copy(r->shown, sizeof r->shown, shown);
+	free(text);
+	free(shown);
 }
 
 /* Orders the reasons most severe first, then by kind, keeping the order of equals. */
@@ -767,6 +773,12 @@ void verdict_note(struct verdict *v, enum verdict_level level, enum verdict_kind
 	verdict_add(v, level, kind, site, "%s", text);
 	verdict_sort(v);
 	verdict_settle(v);
+}
+
+/* Returns a reason's sentence for the screen: in the reader's language, else as recorded. */
+const char *verdict_shown(const struct verdict_reason *r)
+{
+	return r->shown[0] != '\0' ? r->shown : r->text;
 }
 
 /* Returns the reason that heads the verdict (the first of its level), or NULL when all is ok. */

@@ -29,12 +29,18 @@ enum verdict_kind {
 	VERDICT_KIND_OTHER,   /* hosts, services, disks, stale data, configuration */
 };
 
-/* One finding: its own level and kind, the site it is about ("" for all) and a sentence. */
+/*
+ * One finding: its own level and kind, the site it is about ("" for all) and
+ * a sentence: in English (text: status --json, journals, the watcher) and in
+ * the reader's language (shown: the screen and the tables for people; empty
+ * when read back from a capture, then text stands in).
+ */
 struct verdict_reason {
 	enum verdict_level level;
 	enum verdict_kind kind;
 	char site[64];
 	char text[1024];
+	char shown[1024];
 };
 
 /* Whether a standby streams from the primary, as far as fresh data tells. */
@@ -64,6 +70,7 @@ int verdict_exit_code(enum verdict_level level);
 size_t verdict_more(const struct verdict *v);
 const struct verdict_reason *verdict_top(const struct verdict *v);
 const char *verdict_name(enum verdict_level level);
+const char *verdict_shown(const struct verdict_reason *r);
 
 enum pg_role verdict_site_role(const struct site_status *s);
 const char *verdict_role_name(enum pg_role role);

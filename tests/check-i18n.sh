@@ -1,10 +1,13 @@
 #!/bin/sh
 # The Korean interface: --help is Korean under LANG=ko_KR.UTF-8 and under
 # LANGUAGE=ko with a UTF-8 LC_CTYPE, English under LANG=C and C.UTF-8; what
-# programs read (status --json, schedule --json) is byte-identical in every
-# language; po/ko.po translates every message the sources mark (none fuzzy,
-# none missing); under LANG=C text holding the plan's Korean names is
-# preceded, once, by a notice on stderr.
+# programs read (status --json, schedule --json, report --format json) is
+# byte-identical in every language, and so is a journal read; the tables for
+# people (status, schedule, journal list) and the Markdown report are Korean,
+# lined up by display width, their first lines for monitoring English;
+# po/ko.po translates every message the sources mark (none fuzzy, none
+# missing); under LANG=C text holding the plan's Korean names is preceded,
+# once, by a notice on stderr.
 set -u
 top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${TOP_BUILDDIR:-$top_srcdir}
@@ -57,6 +60,49 @@ done
 check "status --json is byte-identical under LANG=C and ko_KR.UTF-8 (its error too)" eval 'cmp -s "$tmp/status.C" "$tmp/status.ko_KR.UTF-8" && grep -q "no config found" "$tmp/status.C"'
 check "schedule --json is byte-identical under LANG=C and ko_KR.UTF-8" eval 'cmp -s "$tmp/schedule.C" "$tmp/schedule.ko_KR.UTF-8" && jq -e .tests "$tmp/schedule.C" >/dev/null'
 
+# The text for people is Korean under ko_KR.UTF-8 and English under LANG=C; the first line of
+# status and schedule (what monitoring parses) and what programs read stay English.
+mkdir -p "$tmp/state/runs" && cp "$top_srcdir"/tests/data/journal/*.jsonl "$top_srcdir"/tests/data/journal/*.head "$tmp/state/runs/" || exit 99
+cp "$tmp/state/runs/"*.jsonl "$tmp/journal.before"
+for l in C ko_KR.UTF-8; do
+	lang LANG=$l -- status -c "$example" --timeout 1
+	cp "$tmp/out" "$tmp/status-text.$l"
+	lang LANG=$l -- schedule -c "$example" --now 2026-12-01T09:00:00Z --state-dir "$tmp/state"
+	cp "$tmp/out" "$tmp/schedule-text.$l"
+	lang LANG=$l -- journal list --state-dir "$tmp/state"
+	cp "$tmp/out" "$tmp/journal-list.$l"
+	lang LANG=$l -- report --last --state-dir "$tmp/state"
+	cp "$tmp/out" "$tmp/report-md.$l"
+	lang LANG=$l -- report --last --format json --state-dir "$tmp/state"
+	cp "$tmp/out" "$tmp/report-json.$l"
+done
+# has FILE TEXT: tells whether FILE holds TEXT.
+has() { grep -qF -- "$2" "$1"; }
+C=C
+KO=ko_KR.UTF-8
+check "status's table is Korean under ko_KR.UTF-8, its first line as monitoring reads it" eval \
+	'has "$tmp/status-text.$KO" "drconsole status: UNKNOWN" && grep -q "^사이트  *역할  *SSH  *POSTGRES  *TL  *복제  *백업$" "$tmp/status-text.$KO" && has "$tmp/status-text.$KO" "datacenter-1 정보 없음" && grep -q "^datacenter-1  *알 수 없음 연결 불가  *?  " "$tmp/status-text.$KO"'
+check "status's table is English under LANG=C" eval \
+	'has "$tmp/status-text.$C" "drconsole status: UNKNOWN" && grep -q "^SITE  *ROLE  *SSH  *POSTGRES  *TL  *REPLICATION  *BACKUPS$" "$tmp/status-text.$C" && has "$tmp/status-text.$C" "nothing known about datacenter-1" && ! grep -q "[가-힣]" "$tmp/status-text.$C"'
+check "status's columns line up by display width in Korean (SSH starts at the same column)" eval \
+	'[ "$(sed -n "/^사이트/{s/SSH.*//;p}" "$tmp/status-text.$KO" | LC_ALL=ko_KR.UTF-8 wc -L)" = "$(sed -n "/^datacenter-1 /{s/연결 불가.*//;p}" "$tmp/status-text.$KO" | LC_ALL=ko_KR.UTF-8 wc -L)" ]'
+check "schedule's table is Korean under ko_KR.UTF-8, its first line English" eval \
+	'has "$tmp/schedule-text.$KO" "drconsole schedule: OVERDUE (" && grep -q "^테스트  *주기  *소요 시간  *참여  *최근 실행  *다음 기한  *상태$" "$tmp/schedule-text.$KO" && has "$tmp/schedule-text.$KO" "기한 초과"'
+check "schedule's table is English under LANG=C" eval \
+	'grep -q "^TEST  *FREQUENCY  *DURATION  *PARTICIPANTS  *LAST RUN  *NEXT DUE  *STATUS$" "$tmp/schedule-text.$C" && has "$tmp/schedule-text.$C" "분기별 (quarterly)"'
+check "journal list is Korean under ko_KR.UTF-8, lined up by display width" eval \
+	'grep -q "^실행  *시작  *기록 수  *상태  *시나리오$" "$tmp/journal-list.$KO" && grep -q "^20261127T061500Z-1  *2026-11-27T06:15:00.123Z  *8  완료  " "$tmp/journal-list.$KO" && [ "$(sed -n 1p "$tmp/journal-list.$KO" | sed "s/상태.*//" | LC_ALL=ko_KR.UTF-8 wc -L)" = "$(sed -n 2p "$tmp/journal-list.$KO" | sed "s/완료.*//" | LC_ALL=ko_KR.UTF-8 wc -L)" ]'
+check "journal list is English under LANG=C" eval \
+	'grep -q "^RUN  *STARTED  *RECORDS  *STATE  *SCENARIO$" "$tmp/journal-list.$C" && grep -q " 8  finished  " "$tmp/journal-list.$C"'
+check "report --format md has Korean labels under ko_KR.UTF-8" eval \
+	'has "$tmp/report-md.$KO" "# 실행 보고서: " && has "$tmp/report-md.$KO" "## 요약" && grep -q "^| 유형  *| incident  *|$" "$tmp/report-md.$KO" && has "$tmp/report-md.$KO" "## 저널 검증"'
+check "report --format md is English under LANG=C" eval \
+	'has "$tmp/report-md.$C" "# Run report: " && has "$tmp/report-md.$C" "## Summary" && grep -q "^| type  *| incident  *|$" "$tmp/report-md.$C"'
+check "report --format json is byte-identical under LANG=C and ko_KR.UTF-8" eval \
+	'cmp -s "$tmp/report-json.$C" "$tmp/report-json.$KO" && jq -e .run "$tmp/report-json.$C" >/dev/null'
+check "the journal read in both languages is unchanged, byte for byte" eval \
+	'cat "$tmp/state/runs/"*.jsonl | cmp -s - "$tmp/journal.before"'
+
 # The LANG=C notice: once, on stderr, only where Korean names are printed.
 lang LANG=C -- plan -c "$example"
 check "under LANG=C, plan says once on stderr that the locale cannot show the names" eval 'rc_is 0 && [ "$(grep -c "cannot show the plan" "$tmp/err")" = 1 ] && err_has "UTF-8 locale"'
@@ -67,8 +113,11 @@ check "English text alone brings no notice under LANG=C" eval '[ ! -s "$tmp/err"
 
 # The catalog is complete: every message the sources mark is translated, none fuzzy.
 if command -v xgettext >/dev/null 2>&1 && command -v msgmerge >/dev/null 2>&1; then
-	(cd "$top_srcdir" && xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ -o "$tmp/drconsole.pot" \
-		-f po/POTFILES.in) 2>"$tmp/xgettext.err"
+	# xgettext as po/Makevars runs it (its keywords and flags).
+	opts=$(sed -n '/^XGETTEXT_OPTIONS/,/[^\\]$/p' "$top_srcdir/po/Makevars" |
+		sed 's/^XGETTEXT_OPTIONS = //; s/\\$//' | tr '\n\t' '  ')
+	# shellcheck disable=SC2086
+	(cd "$top_srcdir" && xgettext $opts -o "$tmp/drconsole.pot" -f po/POTFILES.in) 2>"$tmp/xgettext.err"
 	msgmerge -q --no-fuzzy-matching "$top_srcdir/po/ko.po" "$tmp/drconsole.pot" -o "$tmp/ko.po" 2>>"$tmp/xgettext.err"
 	LC_ALL=C msgfmt -c --statistics -o /dev/null "$tmp/ko.po" 2>"$tmp/stats"
 	CHECK_SHOW="$tmp/stats"

@@ -20,6 +20,7 @@
 #include "journal.h"
 #include "paths.h"
 #include "textout.h"
+#include "utf8.h"
 #include "xmalloc.h"
 
 static const char journal_usage[] =
@@ -176,17 +177,32 @@ static const char *journal_cmd_scenario(const struct journal_records *r)
 	return name != NULL ? name : "-";
 }
 
+/* Prints a line of the list, its cells padded by display width (the count to the right). */
+static void journal_cmd_row(const char *run, const char *started, const char *records,
+                            const char *state, const char *scenario)
+{
+	textout_padded(stdout, run, 23);
+	textout_padded(stdout, started, 25);
+	int w = utf8_width(records);
+	printf("%*s", w < 7 ? 7 - w : 0, "");
+	textout_padded(stdout, records, w + 2);
+	textout_padded(stdout, state, 14);
+	textout_padded(stdout, scenario, 0);
+	fputc('\n', stdout);
+}
+
 /* Prints one run of the list; returns 1 when its journal is damaged. */
 static int journal_cmd_list_run(const char *state_dir, const char *dir, const char *name)
 {
 	char *path = xasprintf("%s/%s", dir, name);
 	struct journal_records r;
 	enum journal_state state = journal_state_load(state_dir, path, &r);
-	char *scenario = textout_line(journal_cmd_scenario(&r));
-	textout_printf(stdout, "%-22.*s %-24s %7zu  %-12s  %s\n",
-	               (int)(strlen(name) - strlen(".jsonl")), name, r.n > 0 ? r.items[0].ts : "-",
-	               r.n, journal_state_name(state), scenario);
-	free(scenario);
+	char *run = xasprintf("%.*s", (int)(strlen(name) - strlen(".jsonl")), name);
+	char *records = xasprintf("%zu", r.n);
+	journal_cmd_row(run, r.n > 0 ? r.items[0].ts : "-", records, _(journal_state_name(state)),
+	                journal_cmd_scenario(&r));
+	free(run);
+	free(records);
 	journal_records_free(&r);
 	free(path);
 	return state == JOURNAL_IS_DAMAGED;
@@ -206,8 +222,7 @@ static int journal_cmd_list(const struct journal_opts *o)
 	} else if (runs.n == 0)
 		textout_printf(stdout, _("no runs in %s\n"), runs.dir);
 	else
-		textout_printf(stdout, "%-22s %-24s %7s  %-12s  %s\n", "RUN", "STARTED", "RECORDS",
-		               "STATE", "SCENARIO");
+		journal_cmd_row(_("RUN"), _("STARTED"), _("RECORDS"), _("STATE"), _("SCENARIO"));
 	for (size_t i = 0; i < runs.n; i++)
 		damaged += journal_cmd_list_run(dir, runs.dir, runs.names[i]);
 	free(dir);

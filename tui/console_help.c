@@ -90,9 +90,7 @@ void console_help_close(struct console *c, int ch)
 void console_help_draw(struct console *c)
 {
 	int rows = help_rows(), h = rows + 4 < LINES - 2 ? rows + 4 : LINES - 2;
-	char title[64];
-	snprintf(title, sizeof title, "%s", _("keys (Up/Down scroll, any other key closes)"));
-	WINDOW *win = draw_dialog(&c->theme, title, h, 78);
+	WINDOW *win = draw_dialog(&c->theme, _("keys (Up/Down scroll, any other key closes)"), h, 78);
 	if (win == NULL)
 		return;
 	int room = getmaxy(win) - 3, w = getmaxx(win) - 4;
@@ -104,8 +102,8 @@ void console_help_draw(struct console *c)
 		draw_text(win, y + 2, 2, w, is_title ? A_BOLD : A_NORMAL, buf);
 	}
 	if (c->help_scroll + room < rows)
-		draw_text(win, getmaxy(win) - 1, 2, w, A_BOLD,
-		          theme_glyph(&c->theme, " ↓ more ", " v more "));
+		draw_textf(win, getmaxy(win) - 1, 2, w, A_BOLD, _(" %s more "),
+		           theme_glyph(&c->theme, "↓", "v"));
 	wnoutrefresh(win);
 	delwin(win);
 }

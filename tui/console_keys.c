@@ -114,7 +114,7 @@ static const struct keys_binding pick_keys[] = {
     {{ESC}, 0, "Esc", console_pick_back, RBKEY_NONE, NULL, N_("close"), KEYS_LINE},
     {BACKSPACE_KEYS, 0, "Backspace", console_pick_erase, RBKEY_NONE, NULL,
      N_("erase a character of the search"), 0},
-    {{KEYS_TEXT}, 0, "type", console_pick_type, RBKEY_NONE, NULL,
+    {{KEYS_TEXT}, 0, N_("type"), console_pick_type, RBKEY_NONE, NULL,
      N_("search the names (Korean too)"), KEYS_LINE},
 };
 
@@ -131,7 +131,7 @@ static const struct keys_binding dialog_keys[] = {
      N_("clear the field"), 0},
     {BACKSPACE_KEYS, 0, "Backspace", console_dialog_key, RBKEY_NONE, NULL,
      N_("erase a character"), 0},
-    {{KEYS_TEXT}, 0, "type", console_dialog_key, RBKEY_NONE, NULL,
+    {{KEYS_TEXT}, 0, N_("type"), console_dialog_key, RBKEY_NONE, NULL,
      N_("the answer (Korean too)"), 0},
 };
 
@@ -142,7 +142,7 @@ static const struct keys_binding hostkey_keys[] = {
      N_("set it aside (K shows it again)"), 0},
     {BACKSPACE_KEYS, 0, "Backspace", console_hostkey_key, RBKEY_NONE, NULL,
      N_("erase a character"), 0},
-    {{KEYS_TEXT}, 0, "type", console_hostkey_key, RBKEY_NONE, NULL, N_("the answer"), 0},
+    {{KEYS_TEXT}, 0, N_("type"), console_hostkey_key, RBKEY_NONE, NULL, N_("the answer"), 0},
 };
 
 static const struct keys_binding help_keys[] = {
@@ -150,7 +150,7 @@ static const struct keys_binding help_keys[] = {
      N_("scroll this help"), 0},
     {{KEY_PPAGE, KEY_NPAGE}, 0, "PgUp/PgDn", console_help_scroll, RBKEY_NONE, NULL,
      N_("scroll this help by a page"), 0},
-    {{KEYS_ANY}, 0, "any key", console_help_close, RBKEY_NONE, NULL, N_("close this help"), 0},
+    {{KEYS_ANY}, 0, N_("any key"), console_help_close, RBKEY_NONE, NULL, N_("close this help"), 0},
 };
 
 static const struct keys_binding review_keys[] = {

@@ -146,7 +146,7 @@ static int pick_draw_list(struct console *c, WINDOW *w, int y)
 		if (it->drill && (i == first || !p->items[p->shown[i - 1]].drill))
 			draw_text(w, y++, 2, wd, A_BOLD, _("Drills (live or tabletop):"));
 		attr_t a = i == p->sel ? A_REVERSE | A_BOLD : A_NORMAL;
-		draw_textf(w, y++, 2, wd, a, "%s%s. %s  (%zu steps, estimated %lld min)",
+		draw_textf(w, y++, 2, wd, a, _("%s%s. %s  (%zu steps, estimated %lld min)"),
 		           i == p->sel ? theme_glyph(&c->theme, "▶ ", "> ") : "  ", it->label,
 		           it->sc->name, it->sc->n_steps,
 		           (long long)(it->sc->estimated_ms / 60000));

@@ -11,6 +11,7 @@
 
 #include "i18n.h"
 #include "keys.h"
+#include "utf8.h"
 
 /* Tells whether a binding names ch (explicitly; KEYS_TEXT and KEYS_ANY aside). */
 static int keys_names(const struct keys_binding *b, int ch)
@@ -76,6 +77,12 @@ size_t keys_line(const struct keys_table *t, const struct keys_state *s,
 	return n;
 }
 
+/* Writes a binding as the key line names it: "o: override guard". */
+void keys_item(const struct keys_binding *b, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s: %s", _(b->label), _(b->help));
+}
+
 /* Writes the key line as one line: "o: override guard  n: note  a: abort". */
 void keys_line_text(const struct keys_table *t, const struct keys_state *s, char *buf, size_t len)
 {
@@ -84,16 +91,20 @@ void keys_line_text(const struct keys_table *t, const struct keys_state *s, char
 	if (len > 0)
 		buf[0] = '\0';
 	for (size_t i = 0; i < n && used < len; i++) {
-		int w = snprintf(buf + used, len - used, "%s%s: %s", i ? "  " : "", b[i]->label,
-		                 _(b[i]->help));
+		char item[256];
+		keys_item(b[i], item, sizeof item);
+		int w = snprintf(buf + used, len - used, "%s%s", i ? "  " : "", item);
 		if (w < 0)
 			break;
 		used += (size_t)w;
 	}
 }
 
-/* Writes a binding's row of the help: its keys, then what it does. */
+/* Writes a binding's row of the help: its keys in 11 columns (by display width), then what it
+ * does. */
 void keys_help_row(const struct keys_binding *b, char *buf, size_t len)
 {
-	snprintf(buf, len, "%-11s %s", b->label, _(b->help));
+	const char *label = _(b->label);
+	int pad = 11 - utf8_width(label);
+	snprintf(buf, len, "%s%*s %s", label, pad > 0 ? pad : 0, "", _(b->help));
 }

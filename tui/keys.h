@@ -32,7 +32,7 @@ struct keys_state {
 struct keys_binding {
 	int key[KEYS_MAX]; /* 0-terminated; with last set, every key from key[0] to last */
 	int last;
-	const char *label; /* the keys as the help and the key line name them */
+	const char *label; /* the keys as the help and the key line name them (words N_()) */
 	void (*act)(struct console *c, int ch);
 	enum rbkey_act run;                         /* applies only when the run takes it */
 	int (*applies)(const struct keys_state *s); /* ... and when this says so (NULL: always) */
@@ -53,6 +53,7 @@ const struct keys_binding *keys_find(const struct keys_table *t, const struct ke
                                      int ch);
 size_t keys_line(const struct keys_table *t, const struct keys_state *s,
                  const struct keys_binding **out, size_t max);
+void keys_item(const struct keys_binding *b, char *buf, size_t len);
 void keys_line_text(const struct keys_table *t, const struct keys_state *s, char *buf, size_t len);
 void keys_help_row(const struct keys_binding *b, char *buf, size_t len);
 

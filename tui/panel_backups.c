@@ -46,8 +46,8 @@ static void backups_trend(WINDOW *w, int y, int wd, const struct view *v,
 	char l[32], h[32];
 	char within[48] = "";
 	if (site != NULL && site->backups.retention_days > 0)
-		snprintf(within, sizeof within, " within %ld days", (long)site->backups.retention_days);
-	int x = 3 + draw_textf(w, y, 3, wd - 4, theme_attr(t, THEME_DIM), "size trend, %zu%s: ",
+		snprintf(within, sizeof within, _(" within %ld days"), (long)site->backups.retention_days);
+	int x = 3 + draw_textf(w, y, 3, wd - 4, theme_attr(t, THEME_DIM), _("size trend, %zu%s: "),
 			       b->n_trend, within);
 	x += draw_spark(w, y, x, wd - 1 - x < 24 ? wd - 1 - x : 24, theme_attr(t, THEME_NORMAL), t,
 			b->trend, b->n_trend);
@@ -85,13 +85,13 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	int64_t age;
 	char a[32], size[32], agebuf[48];
 	if (!b->configured) {
-		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_DIM), "%s: no backups configured",
+		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_DIM), _("%s: no backups configured"),
 			   s->name);
 		return y + 1;
 	}
 	if (b->at_ms == 0 || !b->ok) { /* a failed listing leaves the counts unknown */
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_UNKNOWN), "%s: ? (%s)", s->name,
-			   b->error[0] ? b->error : "not listed yet");
+			   b->error[0] ? b->error : _("not listed yet"));
 		return y + 1;
 	}
 	int stale = panel_is_stale(v, b->at_ms) || !s->reachable;
@@ -100,23 +100,23 @@ static int backups_site(WINDOW *w, int y, int wd, const struct view *v, size_t i
 	enum theme_role r = b->invalid ? THEME_CRIT : old ? THEME_CRIT
 			    : b->expired ? THEME_WARN : stale ? THEME_STALE : THEME_OK;
 	if (verdict_backup_age_s(b, v->now_ms, &age) == 0)
-		snprintf(agebuf, sizeof agebuf, "newest %s%s", backups_age(age, a, sizeof a),
-			 age < 60 ? "" : " ago");
+		snprintf(agebuf, sizeof agebuf, age < 60 ? _("newest %s") : _("newest %s ago"),
+			 backups_age(age, a, sizeof a));
 	else
-		snprintf(agebuf, sizeof agebuf, "no backup");
+		snprintf(agebuf, sizeof agebuf, "%s", _("no backup"));
 	char line[512];
 	int unproven = site != NULL && restoreproof_line(v->proofs, v->proofs_error, site, b,
 							 v->now_ms, line, sizeof line) ==
 						   RESTOREPROOF_UNPROVEN;
-	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), "%s: %s%s, %d files, %s, %d expired, %d invalid%s",
-		   s->name, agebuf, unproven ? ", unproven" : "", b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
-		   b->invalid, b->unverified ? ", verifying" : "");
+	draw_textf(w, y, 1, wd - 2, theme_attr(t, r), _("%s: %s%s, %d files, %s, %d expired, %d invalid%s"),
+		   s->name, agebuf, unproven ? _(", unproven") : "", b->count, bytes_text(b->total_bytes, size, sizeof size), b->expired,
+		   b->invalid, b->unverified ? _(", verifying") : "");
 	if (site != NULL)
 		y = backups_proven(w, y + 1, wd, v, site, b);
 	if (b->n_trend > 1)
 		backups_trend(w, ++y, wd, v, b, site);
 	for (int k = 0; k < b->invalid && k < SNAPSHOT_MAX_INVALID; k++)
-		draw_textf(w, ++y, 3, wd - 4, theme_attr(t, THEME_CRIT), "invalid: %s",
+		draw_textf(w, ++y, 3, wd - 4, theme_attr(t, THEME_CRIT), _("invalid: %s"),
 			   b->invalid_names[k]);
 	return y + 1;
 }

@@ -28,7 +28,7 @@ static int events_draw(WINDOW *w, const struct view *v, int scroll)
 		enum theme_role r = e->level == EVENT_CRITICAL ? THEME_CRIT
 				    : e->level == EVENT_WARNING ? THEME_WARN : THEME_NORMAL;
 		int x = draw_text(w, y, 1, wd - 2, theme_attr(t, THEME_DIM), when);
-		draw_textf(w, y, 2 + x, wd - 3 - x, theme_attr(t, r), "%s", e->text);
+		draw_textf(w, y, 2 + x, wd - 3 - x, theme_attr(t, r), "%s", e->shown);
 	}
 	return n ? (int)n : 1;
 }

@@ -122,7 +122,7 @@ static void header_reason(WINDOW *w, int wd, const struct view *v)
 		snprintf(text, sizeof text, _("SPLIT BRAIN: %s is back writable; f fences it now (%s)"),
 		         v->fence->site, cause);
 	} else {
-		snprintf(text, sizeof text, "%s", r->text);
+		snprintf(text, sizeof text, "%s", verdict_shown(r));
 	}
 	int x = draw_textf(w, 1, 0, wd - mw, a, " %s", text);
 	if (mw > 0)

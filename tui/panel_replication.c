@@ -41,6 +41,21 @@ static void repl_bar(WINDOW *w, int y, int x, int width, const struct view *v, i
 		          i < fill ? theme_glyph(t, "█", "#") : theme_glyph(t, "·", "."));
 }
 
+/* The words of pg_stat_replication's state and sync_state, marked for the screen. */
+static const char *const repl_words[] = {
+    N_("streaming"), N_("catchup"), N_("startup"), N_("backup"),  N_("stopping"),
+    N_("async"),     N_("sync"),    N_("quorum"),  N_("potential"),
+};
+
+/* Returns a word PostgreSQL reports, translated when it is one of its known words. */
+static const char *repl_word(const char *w)
+{
+	for (size_t i = 0; i < sizeof repl_words / sizeof repl_words[0]; i++)
+		if (strcmp(w, repl_words[i]) == 0)
+			return _(repl_words[i]);
+	return w;
+}
+
 /*
  * Draws what is known of the stream to standby s: its state from fresh data
  * only (verdict_stream), and why when it does not stream or cannot be told.
@@ -54,7 +69,7 @@ static int repl_state(WINDOW *w, int y, int wd, const struct view *v, int p, siz
 	const char *to = theme_glyph(t, "→", "->"), *name = v->sites[s].name;
 	if (vs->row_fresh && vs->state == VERDICT_STREAM_YES)
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_OK), "%s %s: %s %s", to, name,
-		           st->state, st->sync_state);
+		           repl_word(st->state), repl_word(st->sync_state));
 	else if (vs->state == VERDICT_STREAM_YES)
 		draw_textf(w, y, 1, wd - 2, theme_attr(t, THEME_OK),
 		           _("%s %s: streaming (its WAL receiver)"), to, name);

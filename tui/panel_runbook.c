@@ -270,7 +270,7 @@ static int runbook_keys(WINDOW *w, int last, int wd, const struct view *v)
 	int n_lines = 0, room = wd - 2;
 	size_t n = keys_line(v->keys, v->key_state, keys, RUNBOOK_KEYS_MAX);
 	for (size_t i = 0; i < n; i++)
-		snprintf(item[i], sizeof item[i], "%s: %s", keys[i]->label, _(keys[i]->help));
+		keys_item(keys[i], item[i], sizeof item[i]);
 	line[0][0] = '\0';
 	int used = v->run_flash != NULL ? utf8_width(v->run_flash) + 2 : 0;
 	for (size_t i = 0; i < n; i++) {

@@ -5,7 +5,9 @@
  * its participants, its last run (date and run id), when the next is due and
  * its status in words. Dates are UTC. Columns are padded by display width,
  * so Korean names line up; every cell is made one clean line (textout) first.
- * No colour: the words carry the meaning, for a terminal, a log or cron.
+ * No colour: the words carry the meaning, for a terminal, a log or cron. The
+ * first line (drconsole schedule: OVERDUE ...) stays English, as status's
+ * does, for what parses it; the rest is in the reader's language.
  */
 #include "config.h"
 
@@ -13,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "journal.h"
 #include "schedule_table.h"
 #include "textout.h"
@@ -22,7 +25,8 @@
 enum { COL_TEST, COL_FREQ, COL_DURATION, COL_PEOPLE, COL_LAST, COL_NEXT, COL_STATUS, COLS_N };
 
 static const char *const schedule_table_heads[COLS_N] = {
-    "TEST", "FREQUENCY", "DURATION", "PARTICIPANTS", "LAST RUN", "NEXT DUE", "STATUS"};
+    N_("TEST"),     N_("FREQUENCY"), N_("DURATION"), N_("PARTICIPANTS"),
+    N_("LAST RUN"), N_("NEXT DUE"),  N_("STATUS")};
 
 /* Returns the UTC date of a time ("2026-11-01"), newly allocated. */
 static char *schedule_table_date(int64_t ms)
@@ -48,7 +52,7 @@ static char *schedule_table_people(const struct schedule_test *t)
 static char *schedule_table_last(const struct schedule_done *last)
 {
 	if (last == NULL)
-		return xstrdup("never");
+		return xstrdup(_("never"));
 	char *date = schedule_table_date(last->at_ms);
 	char *s = last->mode ? xasprintf("%s %s (%s)", date, last->run, last->mode)
 	                     : xasprintf("%s %s", date, last->run);
@@ -60,7 +64,7 @@ static char *schedule_table_last(const struct schedule_done *last)
 static void schedule_table_row(char **cells, const struct schedule_due *d, int64_t now_ms)
 {
 	const struct schedule_test *t = d->test;
-	const char *en = schedule_freq_name(t->frequency);
+	const char *en = _(schedule_freq_name(t->frequency));
 	char status[64];
 	cells[COL_TEST] = xstrdup(t->name);
 	cells[COL_FREQ] = strcmp(t->frequency_word, en) == 0
@@ -69,7 +73,7 @@ static void schedule_table_row(char **cells, const struct schedule_due *d, int64
 	cells[COL_DURATION] = xstrdup(t->duration_word ? t->duration_word : "-");
 	cells[COL_PEOPLE] = schedule_table_people(t);
 	cells[COL_LAST] = schedule_table_last(d->last);
-	cells[COL_NEXT] = d->last ? schedule_table_date(d->next_ms) : xstrdup("now");
+	cells[COL_NEXT] = d->last ? schedule_table_date(d->next_ms) : xstrdup(_("now"));
 	cells[COL_STATUS] = xstrdup(schedule_due_text(d, now_ms, status, sizeof status));
 }
 
@@ -89,7 +93,7 @@ static void schedule_table_summary(FILE *fp, const struct schedule_set *set,
 	    schedule_due_count(due, set->n, SCHEDULE_OVERDUE),
 	    schedule_due_count(due, set->n, SCHEDULE_DUE_SOON),
 	    schedule_due_count(due, set->n, SCHEDULE_OK), stamp);
-	textout_printf(fp, "tests from %s; runs from %s (%zu journal%s)\n\n", set->file, runs->dir,
+	textout_printf(fp, _("tests from %s; runs from %s (%zu journal%s)\n\n"), set->file, runs->dir,
 	               runs->looked, runs->looked == 1 ? "" : "s");
 	free(stamp);
 }
@@ -99,11 +103,11 @@ static void schedule_table_damaged(FILE *fp, const struct schedule_runs *runs)
 {
 	if (runs->n_damaged == 0)
 		return;
-	textout_printf(fp, "\n%zu damaged journal%s skipped (never counted as a test run):",
+	textout_printf(fp, _("\n%zu damaged journal%s skipped (never counted as a test run):"),
 	               runs->n_damaged, runs->n_damaged == 1 ? "" : "s");
 	for (size_t i = 0; i < runs->n_damaged; i++)
 		textout_printf(fp, "%s %s", i ? "," : "", runs->damaged[i]);
-	textout_printf(fp, "\n'drconsole journal verify RUN' shows the problems\n");
+	textout_printf(fp, "%s", _("\n'drconsole journal verify RUN' shows the problems\n"));
 }
 
 /* Prints the summary, one row per test of set with the columns lined up, and what was skipped. */
@@ -113,7 +117,7 @@ void schedule_table_print(FILE *fp, const struct schedule_set *set, const struct
 	char **cells = xcalloc((set->n + 1) * COLS_N, sizeof *cells);
 	int width[COLS_N] = {0};
 	for (int c = 0; c < COLS_N; c++)
-		cells[c] = xstrdup(schedule_table_heads[c]);
+		cells[c] = xstrdup(_(schedule_table_heads[c]));
 	for (size_t i = 0; i < set->n; i++)
 		schedule_table_row(&cells[(i + 1) * COLS_N], &due[i], now_ms);
 	for (size_t i = 0; i < (set->n + 1) * COLS_N; i++) {

@@ -153,6 +153,16 @@ else
 	T send-keys F
 	settle "Esc" || echo "# ko dialog: no dialog"
 	compare ko-dialog-80x24
+	# shellcheck disable=SC2086
+	open 80 24 "$gold/drconsole.yml" "$gold/killed.json" $ko
+	settle "기록" || echo "# ko help: the screen did not settle"
+	T send-keys '?'
+	settle "Ctrl-L" || echo "# ko help: no help"
+	compare ko-help-80x24
+	# shellcheck disable=SC2086
+	opts="-l drill" open 80 24 "$work/drill.yml" "$gold/healthy.json" $ko
+	settle "손상된 저널" || echo "# ko drill: the screen did not settle"
+	compare ko-drill-80x24
 fi
 # Runs (drconsole view CAPTURE --run JOURNAL), journaled at times counted back from the
 # capture's (golden/runs.sh): a guarded promotion over the primary site gone, a failed step

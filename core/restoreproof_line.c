@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "duration.h"
+#include "i18n.h"
 #include "restoreproof.h"
 #include "restoretest.h"
 
@@ -47,7 +48,7 @@ enum restoreproof_state restoreproof_line(const struct restoreproofs *proofs, co
 	const struct restoreproof *last = NULL;
 	char age[32], took[32] = "?";
 	if (proofs == NULL) {
-		snprintf(buf, len, "last proven restore: ? (%s)", why ? why : "not read");
+		snprintf(buf, len, _("last proven restore: ? (%s)"), why ? why : _("not read"));
 		return RESTOREPROOF_UNKNOWN;
 	}
 	restoreproof_newest(s, b, &f);
@@ -55,12 +56,12 @@ enum restoreproof_state restoreproof_line(const struct restoreproofs *proofs, co
 	    restoreproof_judge(proofs, s->name, f.path ? &f : NULL, &last);
 	free((char *)f.path);
 	if (last == NULL) {
-		snprintf(buf, len, "last proven restore: never");
+		snprintf(buf, len, "%s", _("last proven restore: never"));
 		return st;
 	}
 	if (last->duration_ms >= 0)
 		snprintf(took, sizeof took, "%.1f s", (double)last->duration_ms / 1000);
-	snprintf(buf, len, "last proven restore: %s, %s ago, %lld tables, %lld rows, %s",
+	snprintf(buf, len, _("last proven restore: %s, %s ago, %lld tables, %lld rows, %s"),
 	                 restoreproof_base(last->file),
 	                 duration_text(now_ms > last->proven_ms ? now_ms - last->proven_ms : 0, age,
 	                               sizeof age),

@@ -71,7 +71,7 @@ static int check_ssh_site(const struct site *s)
 		errors = 1;
 	} else if (r.jump == NULL) {
 		char *user = sshconfig_user_file();
-		textout_printf(stdout, "%-11s%s: no jump host (no ProxyJump for %s in %s)\n", "ssh",
+		textout_printf(stdout, _("%-11s%s: no jump host (no ProxyJump for %s in %s)\n"), "ssh",
 		               s->name, s->ssh.host,
 		               s->ssh.config ? s->ssh.config : user);
 		free(user);
@@ -80,10 +80,11 @@ static int check_ssh_site(const struct site *s)
 		for (const char *c = r.jump; *c != '\0'; c++)
 			hops += *c == ',';
 		int from_yml = strcmp(r.origin, "ssh.jump") == 0;
-		textout_printf(stdout, "%-11s%s: %zu jump host%s %s, from %s%s\n", "ssh", s->name,
-		               hops, hops == 1 ? "" : "s", r.jump,
-		               from_yml ? "" : "the ProxyJump at ",
-		               from_yml ? "ssh.jump in the config" : r.origin);
+		textout_printf(stdout,
+		               hops == 1 ? _("%-11s%s: %zu jump host %s, from %s%s\n")
+		                         : _("%-11s%s: %zu jump hosts %s, from %s%s\n"),
+		               "ssh", s->name, hops, r.jump, from_yml ? "" : _("the ProxyJump at "),
+		               from_yml ? _("ssh.jump in the config") : r.origin);
 	}
 	if (r.note != NULL)
 		textout_printf(stdout, "%-11s%s: %s\n", "ssh", s->name, r.note);

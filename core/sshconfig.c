@@ -119,7 +119,11 @@ static int sshconfig_include(struct sshconfig_reader *r, char *value, int depth,
 		                        : xasprintf("%s/%s", r->dir, w);
 		glob_t g;
 		if (glob(pat, 0, NULL, &g) == 0) {
-			for (size_t i = 0; i < g.gl_pathc && r->cause == NULL; i++)
+			if (depth + 1 > SSHCONFIG_DEPTH)
+				*why = xasprintf("Include nested more than %d deep (does an Include "
+				                 "lead back to its own file?)",
+				                 SSHCONFIG_DEPTH);
+			for (size_t i = 0; i < g.gl_pathc && r->cause == NULL && *why == NULL; i++)
 				if (sshconfig_read(r, g.gl_pathv[i], depth + 1) == 1 &&
 				    errno != ENOENT)
 					r->cause = xasprintf("%s: cannot read it: %s",
@@ -128,10 +132,30 @@ static int sshconfig_include(struct sshconfig_reader *r, char *value, int depth,
 		}
 		free(pat);
 		free(w);
+		if (*why != NULL)
+			break;
 	}
 	if (*why == NULL && n == 0)
 		*why = xstrdup("Include needs a file name");
 	return *why != NULL ? -1 : 0;
+}
+
+/*
+ * Reads a keyword's single value as ssh does (quotes, a trailing '#'
+ * comment); NULL for none, or with *why when more than one word follows.
+ */
+static char *sshconfig_one_word(const char *key, char *value, char **why)
+{
+	char *word = sshmatch_token(&value, why), *more;
+	if (word != NULL && (more = sshmatch_token(&value, why)) != NULL) {
+		*why = xasprintf("%s takes one value (hops separated by commas, no spaces), "
+		                 "not also '%s'",
+		                 key, more);
+		free(more);
+		free(word);
+		return NULL;
+	}
+	return word;
 }
 
 /* Takes a value for a keyword that counts (first obtained wins); -1 with *why if malformed. */
@@ -149,14 +173,19 @@ static int sshconfig_keyword(struct sshconfig_reader *r, const char *key, char *
 			    slot == &r->user ? xstrdup(word) : sshconfig_hostname(word, r->host);
 		free(word);
 	} else if (jump || strcasecmp(key, "ProxyCommand") == 0) {
-		if (*value == '\0') {
-			*why = xasprintf("%s needs a value", key);
+		char *word = jump ? sshconfig_one_word(key, value, why) : xstrdup(value);
+		if (word == NULL || *word == '\0') {
+			if (*why == NULL)
+				*why = xasprintf("%s needs a value", key);
+			free(word);
 			return -1;
 		}
-		if (r->out->kind != SSHCONFIG_PROXY_NONE)
+		if (r->out->kind != SSHCONFIG_PROXY_NONE) {
+			free(word);
 			return 0;
+		}
 		r->out->kind = jump ? SSHCONFIG_PROXY_JUMP : SSHCONFIG_PROXY_COMMAND;
-		r->out->value = xstrdup(value);
+		r->out->value = word;
 		r->out->file = xstrdup(path);
 		r->out->line = lineno;
 	}
@@ -194,10 +223,6 @@ static int sshconfig_line(struct sshconfig_reader *r, char *key, char *value, co
 /* Reads one config file. 0 read, 1 not readable (errno says why), -1 r->cause set. */
 static int sshconfig_read(struct sshconfig_reader *r, const char *path, int depth)
 {
-	if (depth > SSHCONFIG_DEPTH) {
-		r->cause = xasprintf("%s: Include nested more than %d deep", path, SSHCONFIG_DEPTH);
-		return -1;
-	}
 	FILE *f = fopen(path, "re");
 	if (f == NULL)
 		return 1;

@@ -85,7 +85,7 @@ run check -c "$tmp/bad.yml"
 check "a malformed Match is refused with its file and line" \
 	eval 'rc_is 1 && err_has "error: site a: $tmp/bad_config:3: Match: unknown criterion '"'"'hots'"'"'"'
 
-printf 'Host *\n  ProxyJump gw1,gw$(touch %s/ran2)\n' "$tmp" >"$tmp/evil_config"
+printf 'Host *\n  ProxyJump gw1,gw$(touch${IFS}%s/ran2)\n' "$tmp" >"$tmp/evil_config"
 config evil "$tmp/evil_config" dc1 dc2 'gw1,`touch '"$tmp"'/ran3`'
 run check -c "$tmp/evil.yml"
 check "a hostile hop in a ProxyJump is refused, naming the file, line and hop" \
@@ -93,6 +93,26 @@ check "a hostile hop in a ProxyJump is refused, naming the file, line and hop" \
 check "a hostile hop in ssh.jump is refused, naming the hop" \
 	eval 'err_has "error: site b: jump host 2 '"'"'\`touch"'
 check "nothing of the hostile hops ran" eval '[ ! -e "$tmp/ran2" ] && [ ! -e "$tmp/ran3" ]'
+
+printf 'Host\tdc1\r\n\tProxyJump="gw1,ops@gw2:2022" # the bastions\r\nHost dc2\r\n  ProxyJump = gw3\r\n' >"$tmp/crlf_config"
+config crlf "$tmp/crlf_config" dc1 dc2
+run check -c "$tmp/crlf.yml"
+check "a quoted ProxyJump with '=', a tab, CRLF and a trailing comment reads as ssh reads it" \
+	eval 'rc_is 0 && out_has "ssh        a: 2 jump hosts gw1,ops@gw2:2022, from the ProxyJump at $tmp/crlf_config:2"'
+check "ProxyJump = VALUE with CRLF" out_has "ssh        b: 1 jump host gw3, from the ProxyJump at $tmp/crlf_config:4"
+
+printf 'Host dc1\n  ProxyJump gw1 gw2\n' >"$tmp/two_config"
+config two "$tmp/two_config" dc1 dc2
+run check -c "$tmp/two.yml"
+check "a ProxyJump of two words is refused with its file and line" \
+	eval 'rc_is 1 && err_has "error: site a: $tmp/two_config:2: ProxyJump takes one value"'
+
+printf 'Host *\n  User x\nInclude %s/loop_b\n' "$tmp" >"$tmp/loop_a"
+printf '\nInclude %s/loop_a\n' "$tmp" >"$tmp/loop_b"
+config loop "$tmp/loop_a" dc1 dc2
+run check -c "$tmp/loop.yml"
+check "an Include loop is refused with the file and line of the Include that goes too deep" \
+	eval 'rc_is 1 && err_has "error: site a: $tmp/loop_a:3: Include nested more than 16 deep (does an Include lead back to its own file?)"'
 
 config missing "$tmp/no_such_config" dc1 dc2
 run check -c "$tmp/missing.yml"

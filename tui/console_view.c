@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include "console.h"
+#include "i18n.h"
 
 /* q: quits (during a run, asks first). */
 void console_view_quit(struct console *c, int ch)
@@ -49,7 +50,20 @@ void console_view_repaint(struct console *c, int ch)
 	console_dirty_all(c);
 }
 
-/* 1..9: switches to the layout bound to that digit, if there is one. */
+/* Says in the events that no layout has the digit pressed, and which keys have one. */
+static void view_no_layout(struct console *c, int ch)
+{
+	char keys[400] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < c->cat.layouts.n && n < sizeof keys; i++)
+		n += (size_t)snprintf(keys + n, sizeof keys - n, "%s%d %s", i ? ", " : "",
+		                      c->cat.layouts.items[i].key, c->cat.layouts.items[i].name);
+	event_log_add(&c->events, console_now(c), EVENT_INFO, NULL, _("no layout has key %c (%s)"),
+	              ch, keys);
+	console_mark(c, PANEL_IN_EVENTS);
+}
+
+/* 1..9: switches to the layout bound to that digit, or says that none is. */
 void console_view_layout(struct console *c, int ch)
 {
 	for (size_t i = 0; i < c->cat.layouts.n; i++)
@@ -58,4 +72,5 @@ void console_view_layout(struct console *c, int ch)
 			console_layout(c);
 			return;
 		}
+	view_no_layout(c, ch);
 }

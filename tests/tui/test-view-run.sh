@@ -85,6 +85,8 @@ check "the second Enter starts nothing" 'shows "nothing starts from the viewer"'
 T send-keys Escape Escape
 sleep 1
 check "the viewer still runs" 'T capture-pane -p | grep -qF "데이터베이스 장애"'
+T send-keys 7
+check "a digit without a layout says so, naming the layouts' keys" 'shows "no layout has key 7 (1 overview, 2 incident, 3 drill, 4 compact)"'
 check "no site's SSH or PostgreSQL was connected to" '[ ! -e "$work/connected" ]'
 after=$(cd "$work/state" && find . -type f -exec sha256sum {} + | sort)
 check "the journal and the state folder are unchanged" '[ "$before" = "$after" ]'

@@ -166,19 +166,19 @@ static int guard_caught_up(const struct guard_ctx *g, struct guard_result *r)
 		                 verdict_role_name(verdict_site_role(s)));
 	if (!s->pg.replay_lsn.known)
 		return guard_say(r, 0, "%s: its replay position is not known", s->name);
-	lsn_format(s->pg.replay_lsn.v, rep, sizeof rep);
-	if (s->pg.receive_lsn.known && s->pg.replay_lsn.v < s->pg.receive_lsn.v) {
+	int64_t done = verdict_replayed_lsn(&s->pg); /* all it can replay of what it received */
+	lsn_format(done, rep, sizeof rep);
+	if (s->pg.receive_lsn.known && done < s->pg.receive_lsn.v) {
 		lsn_format(s->pg.receive_lsn.v, rec, sizeof rec);
-		return guard_say(
-		    r, 0, "%s replayed %s of %s received (%s behind)", s->name, rep, rec,
-		    bytes_text(s->pg.receive_lsn.v - s->pg.replay_lsn.v, gap, sizeof gap));
+		return guard_say(r, 0, "%s replayed %s of %s received (%s behind)", s->name, rep,
+		                 rec, bytes_text(s->pg.receive_lsn.v - done, gap, sizeof gap));
 	}
-	if (g->last_primary_lsn >= 0 && s->pg.replay_lsn.v < g->last_primary_lsn) {
+	if (g->last_primary_lsn >= 0 && done < g->last_primary_lsn) {
 		lsn_format(g->last_primary_lsn, pri, sizeof pri);
-		return guard_say(
-		    r, 0, "%s replayed %s, but the primary was last seen at %s (%s missing)",
-		    s->name, rep, pri,
-		    bytes_text(g->last_primary_lsn - s->pg.replay_lsn.v, gap, sizeof gap));
+		return guard_say(r, 0,
+		                 "%s replayed %s, but the primary was last seen at %s (%s missing)",
+		                 s->name, rep, pri,
+		                 bytes_text(g->last_primary_lsn - done, gap, sizeof gap));
 	}
 	if (g->last_primary_lsn >= 0) {
 		lsn_format(g->last_primary_lsn, pri, sizeof pri);

@@ -49,6 +49,9 @@ static const char probe_sql_statement[] =
     "  'replay_delay_ms', CASE WHEN r.rec THEN\n"
     "      (extract(epoch FROM now() - pg_last_xact_replay_timestamp()) * 1000)::bigint END,\n"
     "  'replay_pause_state', CASE WHEN r.rec THEN pg_get_wal_replay_pause_state() END,\n"
+    "  'replay_waiting', CASE WHEN r.rec THEN (SELECT wait_event IN ('RecoveryWalStream',\n"
+    "      'RecoveryRetrieveRetryInterval') FROM pg_stat_activity\n"
+    "      WHERE backend_type = 'startup' LIMIT 1) END,\n"
     "  'receiver', (SELECT json_build_object('status', status, 'sender_host', sender_host,\n"
     "                  'sender_port', sender_port, 'received_tli', received_tli)\n"
     "               FROM pg_stat_wal_receiver LIMIT 1),\n"
@@ -204,6 +207,7 @@ static void probe_sql_recovery(const json_t *root, struct snap_pg *pg)
 	probe_sql_int(root, "replay_delay_ms", &pg->replay_delay_ms);
 	const char *pause = json_string_value(json_object_get(root, "replay_pause_state"));
 	pg->replay_paused = pause != NULL && strcmp(pause, "not paused") != 0;
+	pg->replay_waiting = json_is_true(json_object_get(root, "replay_waiting"));
 }
 
 /* Fills the conformity settings; hot_standby is -1 when unknown. */

@@ -59,6 +59,8 @@ struct snap_pg {
 	char receiver_host[128];     /* standby: sender_host */
 	struct opt_i64 receiver_port; /* standby: sender_port */
 	int replay_paused;
+	int replay_waiting; /* standby: its startup process waits for more WAL (it replayed every
+	                       whole record it received); 0 also when not known */
 	struct snap_standby standbys[SNAPSHOT_MAX_STANDBYS];
 	size_t n_standbys;
 	struct snap_slot slots[SNAPSHOT_MAX_SLOTS];

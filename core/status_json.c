@@ -160,6 +160,7 @@ static json_t *status_json_pg(const struct site_status *s, int64_t now)
 	                status_json_secs(pg->replay_delay_ms.known, pg->replay_delay_ms.v));
 	status_json_set(o, "lag_s", status_json_secs(lag_known, lag));
 	status_json_set(o, "replay_paused", status_json_bool(standby, pg->replay_paused));
+	status_json_set(o, "replay_waiting", status_json_bool(standby, pg->replay_waiting));
 	status_json_set(o, "receiver_status", status_json_text(pg->receiver_status));
 	status_json_set(o, "receiver_host", status_json_text(pg->receiver_host));
 	status_json_set(o, "settings", pg->at_ms > 0 ? status_json_settings(pg) : json_null());

@@ -437,6 +437,8 @@ static int status_read_pg(struct status_read_ctx *c, const json_t *o, void *dst)
 	rc |= status_read_lsn(c, o, "replay_lsn", &pg->replay_lsn);
 	rc |= status_read_ms(c, o, "replay_delay_s", &pg->replay_delay_ms);
 	rc |= status_read_bool(c, o, "replay_paused", 1, &known, &pg->replay_paused);
+	if (json_object_get(o, "replay_waiting") != NULL) /* captures before it had none */
+		rc |= status_read_bool(c, o, "replay_waiting", 1, &known, &pg->replay_waiting);
 	rc |= status_read_str(c, o, "receiver_status", pg->receiver_status,
 	                      sizeof pg->receiver_status);
 	rc |= status_read_str(c, o, "receiver_host", pg->receiver_host, sizeof pg->receiver_host);

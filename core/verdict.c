@@ -253,6 +253,22 @@ int verdict_match_standby(const struct conf *cf, const struct site_status *sites
 }
 
 /*
+ * Returns how far a standby has replayed all there is to replay: its replay
+ * position, or what it received while its startup process waits for more
+ * WAL (the bytes after the last whole record are the start of a record the
+ * primary has not finished writing, as after a hint bit's page image on an
+ * idle primary); -1 when not known.
+ */
+int64_t verdict_replayed_lsn(const struct snap_pg *pg)
+{
+	if (!pg->replay_lsn.known)
+		return -1;
+	if (pg->replay_waiting && pg->receive_lsn.known && pg->receive_lsn.v > pg->replay_lsn.v)
+		return pg->receive_lsn.v;
+	return pg->replay_lsn.v;
+}
+
+/*
  * Sets *lag_ms to a standby's replay delay: zero while it has replayed all it
  * received, else now() - the last replayed transaction. Returns 0, or -1 when
  * it is not known.
@@ -263,7 +279,7 @@ int verdict_lag_ms(const struct site_status *s, int64_t *lag_ms)
 	if (pg->role != PG_ROLE_STANDBY || pg->at_ms == 0)
 		return -1;
 	if (pg->receive_lsn.known && pg->replay_lsn.known &&
-	    (uint64_t)pg->replay_lsn.v >= (uint64_t)pg->receive_lsn.v) {
+	    (uint64_t)verdict_replayed_lsn(pg) >= (uint64_t)pg->receive_lsn.v) {
 		*lag_ms = 0;
 		return 0;
 	}

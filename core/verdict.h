@@ -81,6 +81,7 @@ void verdict_stream(const struct conf *cf, const struct site_status *sites, size
                     size_t primary, size_t standby, int64_t now_wall_ms,
                     struct verdict_stream *out);
 int verdict_fresh_at(const struct conf *cf, int64_t at_ms, int64_t now_wall_ms);
+int64_t verdict_replayed_lsn(const struct snap_pg *pg);
 int verdict_lag_ms(const struct site_status *s, int64_t *lag_ms);
 int verdict_backup_age_s(const struct snap_backups *b, int64_t now_wall_ms, int64_t *age_s);
 

@@ -46,11 +46,17 @@ static void run_site_text(struct console *c, const struct site *s, char *buf, si
 	snprintf(buf, len, _("%s (%s), host %s, now %s"), s->name, as, s->ssh.host, now);
 }
 
-/* Opens the confirmation of the current step, recording the live state it is checked against. */
+/*
+ * Opens the confirmation of the current step, recording the live state it is
+ * checked against. Keys typed ahead (a second Enter, a paste, keys sent
+ * before a slow link drew the dialog) are dropped: the dialog is answered
+ * only by keys pressed after it could be seen.
+ */
 static void run_confirm_open(struct console *c, struct runbook *rb, struct rb_step *st)
 {
 	char site[256], lsn[LSN_TEXT_MAX] = "?", body[1800] = "";
 	size_t n = 0;
+	flushinp();
 	snprintf(site, sizeof site, "%s", _("this jump host (the operator's side)"));
 	runbook_mark(rb);
 	if (st->plan->n_targets > 0 && st->plan->targets[0].site != NULL)

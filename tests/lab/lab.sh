@@ -648,6 +648,11 @@ replication_state() {
     pg_query "$1" postgres "SELECT coalesce(string_agg(state, ',' ORDER BY pid), '') FROM pg_stat_replication"
 }
 
+# standbys_caught_up N: true when every standby of site N replayed up to its current WAL position.
+standbys_caught_up() {
+    [ "$(pg_query "$1" postgres "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn IS DISTINCT FROM pg_current_wal_lsn()")" = 0 ]
+}
+
 # primary_streams N: true if site N has at least one standby streaming.
 primary_streams() { case ",$(replication_state "$1")," in *,streaming,*) return 0 ;; esac; return 1; }
 
@@ -926,6 +931,11 @@ cmd_up() {
         start_pg "$n"
     done
     wait_until "$STREAM_WAIT" "streaming replication" primary_streams "$PRIMARY_SITE"
+    # A first commit once the standbys stream: their replay then reaches the
+    # primary's position and has a replay time, as on any site with traffic
+    # (right after the clone it may stop short of the last WAL page).
+    pg_query "$PRIMARY_SITE" erp_chatbot "UPDATE pgbench_branches SET bbalance = bbalance WHERE bid = 1" >/dev/null
+    wait_until "$STREAM_WAIT" "the standbys to replay the first commit" standbys_caught_up "$PRIMARY_SITE"
     say "replication: $(replication_state "$PRIMARY_SITE")"
 
     make_backups

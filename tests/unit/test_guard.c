@@ -138,6 +138,13 @@ static void test_caught_up(void **state)
 	f.st[1].pg.receive_lsn.v += 512;
 	expect(judge(&f, "standby_caught_up", -1, 0, 0), 0,
 	       "datacenter-2 replayed 0/4191890 of 0/4191A90 received (512 bytes behind)");
+	/* its startup process waits for WAL: the bytes left are the start of an unfinished record */
+	f.st[1].pg.replay_waiting = 1;
+	expect(judge(&f, "standby_caught_up", 0x4191890 + 512, 0, 0), 1,
+	       "datacenter-2 replayed 0/4191A90; the primary was last seen at 0/4191A90");
+	expect(judge(&f, "standby_caught_up", 0x4191890 + 2048, 0, 0), 0,
+	       "datacenter-2 replayed 0/4191A90, but the primary was last seen at 0/4192090 "
+	       "(1.5 KiB missing)");
 }
 
 /* standby_caught_up never passes on a standby that is not one, or on stale data. */

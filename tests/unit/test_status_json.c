@@ -205,9 +205,9 @@ static void test_keys(void **state)
 	const char *pg[] = {
 	    "up",       "in_recovery",   "error",           "age_s",         "version",
 	    "timeline", "current_lsn",   "receive_lsn",     "replay_lsn",    "replay_delay_s",
-	    "lag_s",    "replay_paused", "receiver_status", "receiver_host", "settings",
-	    "standbys", "slots",         "findings"};
-	expect_keys(root, "sites.1.postgres", pg, 18);
+	    "lag_s",    "replay_paused", "replay_waiting",  "receiver_status", "receiver_host",
+	    "settings", "standbys",      "slots",           "findings"};
+	expect_keys(root, "sites.1.postgres", pg, 19);
 	const char *bk[] = {"configured",   "ok",          "error",       "age_s",
 	                    "count",        "total_bytes", "newest_name", "newest_bytes",
 	                    "newest_age_s", "expired",     "invalid",     "invalid_names",

@@ -134,6 +134,14 @@ static void test_lag_unknown_and_paused(void **state)
 	expect_reason(&f.v, VERDICT_WARNING,
 	              "the replay delay of standby datacenter-2 is unknown, 0 bytes of WAL behind "
 	              "the primary");
+	/* replay stops short of what it received, no transaction replayed yet: unknown... */
+	fx_init(&f);
+	f.st[1].pg.receive_lsn.v = f.st[1].pg.replay_lsn.v + 3896;
+	f.st[1].pg.replay_delay_ms.known = 0;
+	expect_level(fx_judge(&f), VERDICT_WARNING);
+	/* ...unless its startup process waits for more WAL: all it can replay is replayed */
+	f.st[1].pg.replay_waiting = 1;
+	expect_level(fx_judge(&f), VERDICT_OK);
 	fx_init(&f);
 	f.st[1].pg.replay_paused = 1;
 	expect_level(fx_judge(&f), VERDICT_WARNING);

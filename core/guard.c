@@ -72,8 +72,7 @@ static const char *guard_age(const struct guard_ctx *g, int64_t at_ms, char *buf
  * Tells whether site answers as a writable primary now (1, with why), does
  * not (0), or cannot be told (-1: no fresh data while reachable).
  */
-static int guard_writable(const struct guard_ctx *g, const struct site *site, char *why,
-                          size_t len)
+static int guard_writable(const struct guard_ctx *g, const struct site *site, char *why, size_t len)
 {
 	const struct site_status *p = guard_site(g, site);
 	char a[48];

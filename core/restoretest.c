@@ -1,12 +1,13 @@
 /*
  * The restore test's script and its answer. The script opens the file,
  * checks it is the one listed (size and mtime, when given), restores what
- * it opened (a file put in its place meanwhile is not what gets proven), times createdb + pg_restore
- * from /proc/uptime (the site's clock, in hundredths; "-" where there is no
- * /proc), counts each user table's rows with count(*) (one query, under
- * statement_timeout: reltuples is an estimate, not proof), asks the canary
- * query if one is configured, and drops the scratch database. Everything the
- * tools print goes to stderr; stdout carries only the answer:
+ * it opened (a file put in its place meanwhile is not what gets proven),
+ * times createdb + pg_restore from /proc/uptime (the site's clock, in
+ * hundredths; "-" where there is no /proc), counts each user table's rows
+ * with count(*) (one query, under statement_timeout: reltuples is an
+ * estimate, not proof), asks the canary query if one is configured, and
+ * drops the scratch database. Everything the tools print goes to stderr;
+ * stdout carries only the answer:
  *
  *   restore ok SIZE MTIME TABLES ROWS none|ok MS|-
  *   restore failed read|changed|createdb|pg_restore|count|canary [SIZE MTIME]

@@ -48,7 +48,7 @@ static const struct action_builtin action_builtins[] = {
 static const char *const action_guards[] = {
     "primary_fenced", "primary_unreachable", "standby_caught_up", "standby_streaming",
     "dr_reachable",   "primary_reachable",   "backup_fresh",      "backup_proven",
-    NULL};
+    "dr_writable",    "primary_writable",    "dr_stopped",        NULL};
 
 /* Finds a built-in by name. */
 static const struct action_builtin *action_builtin_find(const char *name)

@@ -69,15 +69,15 @@ static const char *guard_age(const struct guard_ctx *g, int64_t at_ms, char *buf
 }
 
 /*
- * Tells whether the old primary answers as a writable primary now (1, with
- * why), does not (0), or cannot be told (-1: no fresh data while reachable).
+ * Tells whether site answers as a writable primary now (1, with why), does
+ * not (0), or cannot be told (-1: no fresh data while reachable).
  */
-int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len)
+static int guard_writable(const struct guard_ctx *g, const struct site *site, char *why, size_t len)
 {
-	const struct site_status *p = guard_site(g, conf_primary(g->cf));
+	const struct site_status *p = guard_site(g, site);
 	char a[48];
 	if (p == NULL) {
-		snprintf(why, len, "the config names no primary site");
+		snprintf(why, len, "the config names no such site");
 		return -1;
 	}
 	enum pg_role role = verdict_site_role(p);
@@ -96,6 +96,62 @@ int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len)
 	}
 	snprintf(why, len, "%s does not answer as a writable primary", p->name);
 	return 0;
+}
+
+/* Tells whether the old primary answers as a writable primary now (see guard_writable). */
+int guard_primary_writable(const struct guard_ctx *g, char *why, size_t len)
+{
+	if (conf_primary(g->cf) == NULL) {
+		snprintf(why, len, "the config names no primary site");
+		return -1;
+	}
+	return guard_writable(g, conf_primary(g->cf), why, len);
+}
+
+/*
+ * primary_writable and dr_writable: the site answers as a writable primary
+ * in fresh data (the source a failback rebuilds the other site from).
+ */
+static int guard_is_writable(const struct guard_ctx *g, const struct site *s,
+                             struct guard_result *r)
+{
+	char why[400];
+	const struct site_status *st = guard_site(g, s);
+	if (st == NULL || st->generation == 0)
+		return guard_say(r, 0, "no data on %s yet", s ? s->name : "the site");
+	if (guard_writable(g, s, why, sizeof why) == 1)
+		return guard_say(r, 1, "%s", why);
+	if (s == conf_dr(g->cf))
+		return guard_say(r, 0, "%s (%s): there was no failover to it", why,
+		                 verdict_role_name(verdict_site_role(st)));
+	return guard_say(r, 0, "%s (%s)", why, verdict_role_name(verdict_site_role(st)));
+}
+
+/*
+ * dr_stopped: the DR site takes no writes, as fresh data shows (a standby,
+ * or its PostgreSQL down while its host answers); never when not known.
+ */
+static int guard_dr_stopped(const struct guard_ctx *g, struct guard_result *r)
+{
+	char why[400];
+	const struct site_status *s = guard_site(g, conf_dr(g->cf));
+	if (s == NULL || s->generation == 0)
+		return guard_say(r, 0, "no data on the DR site yet");
+	if (guard_writable(g, conf_dr(g->cf), why, sizeof why) == 1)
+		return guard_say(r, 0, "%s: stop its writes first (step stop_dr_writes)", why);
+	if (!s->reachable)
+		return guard_say(r, 0, "%s: whether it takes writes is not known (unreachable)",
+		                 s->name);
+	if (!guard_fresh(g, s->health.at_ms) || !guard_fresh(g, s->pg.at_ms))
+		return guard_say(r, 0, "%s: whether it takes writes is not known (no fresh data)",
+		                 s->name);
+	if (verdict_site_role(s) == PG_ROLE_STANDBY)
+		return guard_say(r, 1, "%s is a standby: it takes no writes", s->name);
+	if (verdict_site_role(s) == PG_ROLE_DOWN)
+		return guard_say(r, 1, "%s answers SSH and its PostgreSQL is down (%s)", s->name,
+		                 s->pg.error[0] ? s->pg.error : "not answering");
+	return guard_say(r, 0, "%s: whether it takes writes is not known (%s)", s->name,
+	                 verdict_role_name(verdict_site_role(s)));
 }
 
 /* primary_unreachable: neither SSH nor PostgreSQL of the old primary answers. */
@@ -291,6 +347,12 @@ int guard_check(const char *name, const struct guard_ctx *g, struct guard_result
 		return guard_backup_fresh(g, r);
 	if (strcmp(name, "backup_proven") == 0)
 		return guard_backup_proven(g, r);
+	if (strcmp(name, "primary_writable") == 0)
+		return guard_is_writable(g, conf_primary(g->cf), r);
+	if (strcmp(name, "dr_writable") == 0)
+		return guard_is_writable(g, conf_dr(g->cf), r);
+	if (strcmp(name, "dr_stopped") == 0)
+		return guard_dr_stopped(g, r);
 	guard_say(r, 0, "unknown guard '%s'", name);
 	return -1;
 }

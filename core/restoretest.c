@@ -1,11 +1,13 @@
 /*
- * The restore test's script and its answer. The script checks the file is
- * the one listed (size and mtime, when given), times createdb + pg_restore
- * from /proc/uptime (the site's clock, in hundredths; "-" where there is no
- * /proc), counts each user table's rows with count(*) (one query, under
- * statement_timeout: reltuples is an estimate, not proof), asks the canary
- * query if one is configured, and drops the scratch database. Everything the
- * tools print goes to stderr; stdout carries only the answer:
+ * The restore test's script and its answer. The script opens the file,
+ * checks it is the one listed (size and mtime, when given), restores what
+ * it opened (a file put in its place meanwhile is not what gets proven),
+ * times createdb + pg_restore from /proc/uptime (the site's clock, in
+ * hundredths; "-" where there is no /proc), counts each user table's rows
+ * with count(*) (one query, under statement_timeout: reltuples is an
+ * estimate, not proof), asks the canary query if one is configured, and
+ * drops the scratch database. Everything the tools print goes to stderr;
+ * stdout carries only the answer:
  *
  *   restore ok SIZE MTIME TABLES ROWS none|ok MS|-
  *   restore failed read|changed|createdb|pg_restore|count|canary [SIZE MTIME]
@@ -33,14 +35,14 @@
 static const char restoretest_body[] =
     "up() { u=; read u r </proc/uptime 2>/dev/null; case \"$u\" in *.[0-9][0-9]) "
     "echo $(( ${u%.*} * 100 + 1${u#*.} - 100 ));; *) echo -;; esac; }; "
-    "if [ ! -f \"$F\" ] || [ ! -r \"$F\" ]; then echo 'restore failed read'; exit 1; fi; "
+    "if [ ! -f \"$F\" ] || ! command exec 3<\"$F\"; then echo 'restore failed read'; exit 1; fi 2>/dev/null; "
     "set -- $(find -H \"$F\" -maxdepth 0 -printf '%s %T@\\n' 2>/dev/null); S=${1:-}; "
     "M=${2:-}; M=${M%%.*}; "
     "case \"$S.$M\" in *[!0-9.]*|.*|*.) echo 'restore failed read'; exit 1;; esac; "
     "if [ -n \"$X\" ] && [ \"$X\" != \"$S $M\" ]; then echo \"restore failed changed $S $M\"; "
     "exit 1; fi; "
     "l=; t0=$(up); createdb \"$DB\" >&2 || { echo 'restore failed createdb'; exit 1; }; "
-    "if pg_restore --no-owner --exit-on-error -d \"$DB\" \"$F\" >&2; then t1=$(up); "
+    "if pg_restore --no-owner --exit-on-error -d \"$DB\" <&3 >&2; then t1=$(up); "
     "if [ \"$t0\" = - ] || [ \"$t1\" = - ]; then ms=-; else ms=$(( (t1 - t0) * 10 )); fi; "
     "c=$(psql -XAtq -v ON_ERROR_STOP=1 -d \"$DB\" -c \"$Q\"); k=none; "
     "if [ -n \"$K\" ]; then o=$(psql -XAtq -v ON_ERROR_STOP=1 -d \"$DB\" -c \"$K\" "

@@ -2,7 +2,9 @@
  * The switchover's script and decisions. The stop script answers
  * "stopwrites ok LSN" with the final (shutdown) checkpoint of the cluster it
  * stopped, or "stopwrites failed STEP: why"; it refuses to stop a site from
- * which no standby streams, since its last WAL would then reach no one.
+ * which no standby streams, since its last WAL would then reach no one. A
+ * site found already down answers its last checkpoint when that was a clean
+ * shutdown (the stop retried after the console died during it).
  */
 #include "config.h"
 
@@ -20,14 +22,15 @@ char *switchback_stop_script(const struct site *s)
 {
 	char *pre = pgsite_prelude(s, "stopwrites");
 	char *out = xasprintf(
-	    "%spg_running || fail down \"PostgreSQL is not running on $D: nothing tells what a "
-	    "standby received\"\n"
+	    "%sif pg_running; then\n"
 	    "n=$(pg_sql \"select count(*) from pg_stat_replication where state = 'streaming'\")\n"
 	    "[ \"${n:-0}\" -gt 0 ] 2>/dev/null || fail nostandby 'no standby streams from this site: "
 	    "its last WAL would reach no one'\n"
 	    "note \"before the shutdown: $(pg_sql \"select string_agg(application_name || ' flushed ' "
 	    "|| flush_lsn || ' of ' || pg_current_wal_lsn(), ', ') from pg_stat_replication\")\"\n"
 	    "pg_stop >/dev/null 2>&1; pg_running && fail stop 'PostgreSQL did not stop'\n"
+	    "else note 'PostgreSQL was already stopped (a retry, or a stop by hand): its last "
+	    "checkpoint is read as it is; the promotion back still needs the standby past it'; fi\n"
 	    "state=$(pg_control 'Database cluster state'); L=$(pg_control 'Latest checkpoint location')\n"
 	    "[ \"$state\" = 'shut down' ] || fail state \"the cluster state is '$state', not a clean "
 	    "shutdown\"\n"

@@ -304,7 +304,7 @@ static void test_action_unknown_names(void **state)
 	expect_only(&l, 6, 30,
 		    "unknown guard 'standby_in_sync' (known: primary_fenced, primary_unreachable, "
 		    "standby_caught_up, standby_streaming, dr_reachable, primary_reachable, "
-		    "backup_fresh, backup_proven)");
+		    "backup_fresh, backup_proven, dr_writable, primary_writable, dr_stopped)");
 	loaded_done(&l, 1);
 }
 

@@ -200,6 +200,48 @@ static void test_site_health_evidence(void **state)
 	             "check pass");
 }
 
+/*
+ * The failback's guards: the old primary is rebuilt only from a DR site that
+ * answers as the writable primary (never in the original roles), promoted
+ * back only while the DR site cannot take writes, and the DR site rejoins
+ * only a writable original primary.
+ */
+static void test_failback_guards(void **state)
+{
+	(void)state;
+	struct fx f;
+	init(&f);
+	expect(judge(&f, "dr_writable", -1, 0, 0), 0,
+	       "datacenter-2 does not answer as a writable primary (standby): there was no "
+	       "failover to it");
+	expect(judge(&f, "primary_writable", -1, 0, 0), 1,
+	       "datacenter-1 answers as a writable primary (timeline 1, WAL at 0/4191890)");
+	expect(judge(&f, "dr_stopped", -1, 0, 0), 1,
+	       "datacenter-2 is a standby: it takes no writes");
+	/* after the failover: the DR site the primary, restarted after its stop */
+	fx_standby(&f, 0);
+	fx_primary(&f, 1, NULL);
+	expect(judge(&f, "dr_writable", -1, 0, 0), 1,
+	       "datacenter-2 answers as a writable primary (timeline 1, WAL at 0/4191890)");
+	expect(judge(&f, "dr_stopped", -1, 0, 0), 0,
+	       "datacenter-2 answers as a writable primary (timeline 1, WAL at 0/4191890): stop "
+	       "its writes first (step stop_dr_writes)");
+	/* stopped by a clean shutdown: its host answers, its PostgreSQL does not */
+	f.st[1].pg.up = 0;
+	f.st[1].pg.role = PG_ROLE_DOWN;
+	snprintf(f.st[1].pg.error, sizeof f.st[1].pg.error, "connection refused");
+	expect(judge(&f, "dr_stopped", -1, 0, 0), 1,
+	       "datacenter-2 answers SSH and its PostgreSQL is down (connection refused)");
+	/* unknown is never taken for stopped */
+	f.st[1].reachable = 0;
+	expect(judge(&f, "dr_stopped", -1, 0, 0), 0,
+	       "datacenter-2: whether it takes writes is not known (unreachable)");
+	f.st[1].reachable = 1;
+	f.st[1].health.at_ms = NOW - 10000;
+	expect(judge(&f, "dr_stopped", -1, 0, 0), 0,
+	       "datacenter-2: whether it takes writes is not known (no fresh data)");
+}
+
 /* An unknown guard name is refused, with a failing result. */
 static void test_unknown(void **state)
 {
@@ -226,6 +268,7 @@ int main(void)
 		cmocka_unit_test(test_caught_up_refuses),
 		cmocka_unit_test(test_simple_guards),
 		cmocka_unit_test(test_site_health_evidence),
+		cmocka_unit_test(test_failback_guards),
 	    cmocka_unit_test(test_unknown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

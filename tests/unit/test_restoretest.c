@@ -2,14 +2,20 @@
  * Tests of core/restoretest.c: the restore test's answer read strictly (a
  * proof only from a whole, well-formed answer; odd or hostile bytes are an
  * error, never a number), and every configured value in its script
- * shell-quoted. (The script itself runs against the lab in
- * tests/tui/test-ransomware.sh.)
+ * shell-quoted; the script run with stand-in tools restores the file it
+ * checked, even when another is put in its place. (The script itself runs
+ * against the lab in tests/tui/test-ransomware.sh.)
  */
 #include "config.h"
 
 #include "unit.h"
 
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "restoretest.h"
+#include "scratch_fixture.h"
 
 /* Reads an answer; checks the outcome and the sentence; returns the answer. */
 static struct restoretest_answer answer(const char *out, int ok, const char *sentence)
@@ -135,6 +141,64 @@ static void test_script(void **state)
 	free(t);
 }
 
+/* Writes a file of the scratch folder, made executable when mode says so. */
+static void put(const char *dir, const char *name, const char *text, mode_t mode)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+	free(path);
+}
+
+/*
+ * A backup replaced while it is restored (pg_restore here swaps the file
+ * under its name, then restores what it reads): the counts must be those of
+ * the file listed and proven, never of the one that took its place.
+ */
+static void test_script_replaced(void **state)
+{
+	const char *dir = *state;
+	put(dir, "b.dump", "listed\n", 0644);
+	put(dir, "createdb", "#!/bin/sh\nexit 0\n", 0755);
+	put(dir, "dropdb", "#!/bin/sh\nexit 0\n", 0755);
+	put(dir, "pg_restore",
+	    "#!/bin/sh\nprintf 'forged\\n' >\"$T/x\"; mv \"$T/x\" \"$T/b.dump\"\n"
+	    "for a; do f=$a; done; case \"$f\" in /*) cat \"$f\" ;; *) cat ;; esac >\"$T/got\"\n",
+	    0755);
+	put(dir, "psql", "#!/bin/sh\nif grep -q listed \"$T/got\"; then echo '1 7'; else echo '9 666'; fi\n",
+	    0755);
+	struct stat sb;
+	char *file = xasprintf("%s/b.dump", dir);
+	assert_int_equal(stat(file, &sb), 0);
+	struct site s;
+	memset(&s, 0, sizeof s);
+	s.backups.dir = (char *)dir;
+	s.pg.port = 1;
+	struct restoretest_file f = {"b.dump", (int64_t)sb.st_size, (int64_t)sb.st_mtime};
+	char *script = restoretest_script(&s, &f, 60000);
+	put(dir, "script", script, 0644);
+	char *cmd = xasprintf("T='%s' PATH='%s':$PATH sh '%s/script'", dir, dir, dir);
+	FILE *p = popen(cmd, "r");
+	char out[256] = "";
+	size_t n = fread(out, 1, sizeof out - 1, p);
+	out[n] = '\0';
+	pclose(p);
+	struct restoretest_answer a;
+	char d[320];
+	restoretest_parse(out, &a, d, sizeof d);
+	if (!a.ok || a.rows != 7)
+		print_message("answer: %s", out);
+	assert_true(a.ok);
+	assert_int_equal(a.tables, 1);
+	assert_int_equal(a.rows, 7);
+	free(cmd);
+	free(script);
+	free(file);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -143,6 +207,7 @@ int main(void)
 	    cmocka_unit_test(test_failed),
 	    cmocka_unit_test(test_hostile),
 	    cmocka_unit_test(test_script),
+	    cmocka_unit_test_setup_teardown(test_script_replaced, scratch_make, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,6 +10,11 @@
 
 #include "unit.h"
 
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "scratch_fixture.h"
 #include "switchback.h"
 
 /* The stop's answer gives the checkpoint's LSN; anything else gives none, and why. */
@@ -88,6 +93,59 @@ static void test_stop_script(void **state)
 	free(sc);
 }
 
+/* Writes an executable stand-in for one of PostgreSQL's tools into dir. */
+static void tool(const char *dir, const char *name, const char *body)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\n%s\n", body);
+	fclose(f);
+	chmod(path, 0755);
+	free(path);
+}
+
+/*
+ * Asked again once the DR site is already down by a clean shutdown (the
+ * console died during the stop, and the step is retried): the answer is
+ * that shutdown's checkpoint, not a refusal that leaves the failback stuck;
+ * a cluster that did not shut down cleanly is still refused.
+ */
+static void test_stop_again(void **state)
+{
+	const char *dir = *state;
+	char *data = xasprintf("%s/data", dir), *cmd, out[512];
+	assert_int_equal(mkdir(data, 0700), 0);
+	tool(dir, "pg_ctl", "exit 3"); /* status: not running */
+	tool(dir, "pg_controldata", "printf 'Database cluster state:               %s\\n"
+	                            "Latest checkpoint location:           0/5000028\\n' \"$STATE\"");
+	tool(data, "PG_VERSION", "");
+	struct site s;
+	memset(&s, 0, sizeof s);
+	s.pg.data_dir = data;
+	s.pg.bindir = (char *)dir;
+	char *sc = switchback_stop_script(&s);
+	tool(dir, "stop.sh", sc);
+	const char *states[] = {"shut down", "in production"};
+	for (int i = 0; i < 2; i++) {
+		cmd = xasprintf("STATE='%s' sh %s/stop.sh", states[i], dir);
+		FILE *p = popen(cmd, "r");
+		size_t n = fread(out, 1, sizeof out - 1, p);
+		out[n] = '\0';
+		pclose(p);
+		int64_t lsn;
+		char d[256];
+		int ok = switchback_stop_parse(out, &lsn, d, sizeof d);
+		if (ok != (i == 0))
+			print_message("%s", out);
+		assert_int_equal(ok, i == 0);
+		assert_int_equal(lsn, i == 0 ? 0x5000028 : -1);
+		free(cmd);
+	}
+	free(sc);
+	free(data);
+}
+
 /* Runs the tests. */
 int main(void)
 {
@@ -95,6 +153,7 @@ int main(void)
 	    cmocka_unit_test(test_stop_answers),   cmocka_unit_test(test_promote_refusal),
 	    cmocka_unit_test(test_received),       cmocka_unit_test(test_rewind_needed),
 	    cmocka_unit_test(test_stop_script),
+	    cmocka_unit_test_setup_teardown(test_stop_again, scratch_make, scratch_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,6 +31,8 @@ char *pgsite_prelude(const struct site *s, const char *answer)
 	    "[ -n \"$D\" ] || fail datadir 'the data folder is not known: set postgres.data_dir "
 	    "for this site (the probe learns it only while PostgreSQL answers)'\n"
 	    "[ -f \"$D/PG_VERSION\" ] || fail datadir \"$D is not a PostgreSQL data folder\"\n"
+	    "if [ -L \"$D\" ]; then R=$(cd \"$D\" && pwd -P) || fail datadir \"cannot resolve the "
+	    "symbolic link $D\"; note \"$D is a symbolic link: the folder acted on is $R\"; D=$R; fi\n"
 	    "O=$(stat -c %%U \"$D\") || fail owner \"cannot tell who owns $D\"\n"
 	    "ME=$(id -un)\n"
 	    "if [ \"$O\" = \"$ME\" ]; then AS=; elif [ \"$(id -u)\" = 0 ]; then AS=\"runuser -u $O --\"; "

@@ -13,6 +13,7 @@
 #include "unit.h"
 
 #include "rebuild.h"
+#include "xmalloc.h"
 
 /* Reads an answer and checks the outcome, the method and the sentence. */
 static void answer(const char *out, int ok, enum rebuild_method m, const char *sentence)
@@ -121,6 +122,26 @@ static void test_script_runs(void **state)
 	                         "PostgreSQL data folder\n");
 	free(out);
 	free(s);
+	/* a data folder reached through a symbolic link: the folder itself is acted on */
+	char real[] = "/tmp/test_rebuild_real.XXXXXX", link[64], *rm;
+	assert_non_null(mkdtemp(real));
+	snprintf(link, sizeof link, "%s.link", real);
+	rm = xasprintf("echo 16 >'%s/PG_VERSION' && ln -s '%s' '%s'", real, real, link);
+	assert_int_equal(system(rm), 0);
+	free(rm);
+	self.pg.data_dir = link;
+	self.pg.bindir = "/nonexistent/bin";
+	s = rebuild_script(&self, &src, REBUILD_AUTO, 5);
+	out = run_sh(s, "", &rc);
+	assert_int_equal(rc, 1);
+	char *want = xasprintf("rebuild note: %s is a symbolic link: the folder acted on is %s\n", link, real);
+	assert_non_null(strstr(out, want));
+	free(want);
+	free(out);
+	free(s);
+	rm = xasprintf("rm -rf '%s' '%s'", real, link);
+	assert_int_equal(system(rm), 0);
+	free(rm);
 	self.pg.data_dir = NULL; /* neither configured nor learnt */
 	s = rebuild_script(&self, &src, REBUILD_AUTO, 5);
 	out = run_sh(s, "", &rc);

@@ -279,21 +279,37 @@ static unsigned console_refresh(struct console *c)
  */
 static void console_frame(struct console *c, const struct console_pane *p, int focused)
 {
-	int h = getmaxy(p->win), w = getmaxx(p->win), below = p->lines - p->scroll - (h - 2);
+	int top = p->scroll + p->moved; /* the content's first line in view */
+	int h = getmaxy(p->win), w = getmaxx(p->win), below = p->lines - top - (h - 2);
 	char buf[32];
 	attr_t a = theme_attr(&c->theme, THEME_TITLE);
 	char title[64];
 	snprintf(title, sizeof title, "%s%s", focused ? theme_glyph(&c->theme, "▶ ", "> ") : "",
 	         _(p->cls->title));
 	draw_box(p->win, &c->theme, title, focused);
-	if (p->scroll > 0) {
-		snprintf(buf, sizeof buf, " %s %d ", theme_glyph(&c->theme, "↑", "^"), p->scroll);
+	if (top > 0) {
+		snprintf(buf, sizeof buf, " %s %d ", theme_glyph(&c->theme, "↑", "^"), top);
 		draw_text(p->win, 0, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
 	}
 	if (below > 0) {
 		snprintf(buf, sizeof buf, _(" %s %d more "), theme_glyph(&c->theme, "↓", "v"), below);
 		draw_text(p->win, h - 1, w - 2 - utf8_width(buf), utf8_width(buf), a, buf);
 	}
+}
+
+/*
+ * Keeps the runbook where the operator scrolled it while the run stays on
+ * the same step; once its step changes, the panel follows the current one
+ * again (a scroll key sets pin_step to SIZE_MAX: the step is taken here).
+ */
+static void console_pin_follow(struct console_pane *p, const struct runbook *run)
+{
+	if (!p->pinned)
+		return;
+	if (p->pin_step == SIZE_MAX)
+		p->pin_step = run != NULL ? run->current : 0;
+	else if (run == NULL || run->current != p->pin_step)
+		p->pinned = p->scroll = 0;
 }
 
 /* Redraws the dirty panels (or the too-small notice) and updates the terminal once. */
@@ -320,6 +336,11 @@ static void console_draw(struct console *c)
 		if (!p->dirty)
 			continue;
 		werase(p->win);
+		if (p->cls == &panel_runbook)
+			console_pin_follow(p, v.run);
+		p->moved = 0;
+		v.moved = &p->moved;
+		v.pinned = p->pinned;
 		p->lines = p->cls->draw(p->win, &v, p->scroll);
 		if (p->cls->title != NULL)
 			console_frame(c, p, (int)i == c->focus);

@@ -35,6 +35,10 @@ struct console_pane {
 	WINDOW *win;
 	int scroll;
 	int lines; /* the content's height at the last draw */
+	int moved;  /* not scrolled: the lines the panel moved its content up by itself (the run) */
+	int pinned; /* scrolled by the operator: the panel does not move it, until the run's step
+	               changes (pin_step) */
+	size_t pin_step;
 	int dirty;
 };
 

@@ -161,9 +161,13 @@ void console_pick_draw(struct console *c)
 {
 	const struct pick_item *it = pick_chosen(&c->pick);
 	int h = c->pick.steps && it ? (int)it->sc->n_steps + 9 : (int)c->pick.n + 11;
+	/* a note (why it did not start) is wrapped whole: its lines counted, not drawn, first */
+	int dw = COLS - 2 < 76 ? COLS - 2 : 76;
+	int note = c->pick_note[0] ? draw_wrap(stdscr, LINES, 0, dw - 4, A_NORMAL, c->pick_note) : 1;
+	h += note - 1;
 	WINDOW *w = draw_dialog(
 	    &c->theme,
-	    c->pick.steps ? _("the scenario's steps") : _("recovery scenarios and drills"), h, 76);
+	    c->pick.steps ? _("the scenario's steps") : _("recovery scenarios and drills"), h, dw);
 	if (w == NULL)
 		return;
 	struct keys_state s;
@@ -174,7 +178,7 @@ void console_pick_draw(struct console *c)
 	else
 		pick_draw_list(c, w, 2);
 	if (c->pick_note[0] != '\0')
-		draw_text(w, getmaxy(w) - 3, 2, wd, theme_attr(&c->theme, THEME_WARN),
+		draw_wrap(w, getmaxy(w) - 2 - note, 2, wd, theme_attr(&c->theme, THEME_WARN),
 		          c->pick_note);
 	console_keys_state(c, &s);
 	keys_line_text(

@@ -37,9 +37,12 @@ void console_view_scroll(struct console *c, int ch)
 	                                    : ch == KEY_PPAGE ? -page
 	                                                      : page;
 	int most = p->lines - page > 0 ? p->lines - page : 0;
-	int to = p->scroll + d < 0 ? 0 : p->scroll + d > most ? most : p->scroll + d;
-	p->dirty = to != p->scroll;
+	int from = p->scroll + p->moved; /* where it shows now: a run's steps may have moved up */
+	int to = from + d < 0 ? 0 : from + d > most ? most : from + d;
+	p->dirty = to != p->scroll || !p->pinned;
 	p->scroll = to;
+	p->pinned = 1; /* where the operator put it, until the run's step changes */
+	p->pin_step = SIZE_MAX; /* the shown run's step, taken at the next draw */
 }
 
 /* Ctrl-L: repaints the whole screen. */

@@ -59,6 +59,8 @@ struct view {
 	const struct view_schedule *schedule; /* the DR tests; NULL until first read */
 	const struct restoreproofs *proofs;   /* the proven restores; NULL: cannot be read */
 	const char *proofs_error;             /* ... why, or NULL */
+	int *moved; /* out: the lines a panel moved its content up by when not scrolled, or NULL */
+	int pinned; /* the operator scrolled the panel being drawn: it keeps the scroll as it is */
 };
 
 /* What a panel reads: it is redrawn when one of these changed. */

@@ -346,8 +346,11 @@ static int runbook_draw(WINDOW *w, const struct view *v, int scroll)
 	if (bottom > y) {
 		WINDOW *mid = derwin(w, bottom - y, wd, y, 0);
 		if (mid != NULL) {
-			up = scroll == 0 ? runbook_follow(w, wd, v, rb, bottom - y) : 0;
-			list = runbook_steps(mid, -scroll - up, wd, v, rb, rb->n) + scroll;
+			up = scroll == 0 && !v->pinned ? runbook_follow(w, wd, v, rb, bottom - y) : 0;
+			if (v->moved != NULL)
+				*v->moved = up;
+			/* the steps' whole height, however they are moved: the scroll can reach the end */
+			list = runbook_steps(mid, -scroll - up, wd, v, rb, rb->n) + scroll + up;
 			delwin(mid);
 		}
 	} else {

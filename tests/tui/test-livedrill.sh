@@ -13,7 +13,7 @@
 # With LAB_WAL_LOG_HINTS=off (set by the caller) the rebuild must take the
 # pg_basebackup path instead, and the test checks that.
 set -uo pipefail
-PORT_BASE=29000 SOCK_PREFIX=drl
+PORT_BASE=${LIVEDRILL_PORT_BASE:-29000} SOCK_PREFIX=drl
 . "$(cd "$(dirname "$0")" && pwd)/tmux-lib.sh"
 acked="$LAB_DIR/acked"
 # roles: each site's name and role from status --json, one line.

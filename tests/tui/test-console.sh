@@ -67,6 +67,6 @@ if T capture-pane -p | grep -q "offers a host key"; then notok "no dialog for a 
 # Without a terminal the console refuses clearly instead of drawing garbage.
 out=$("$prog" -c "$LAB_CONFIG" </dev/null 2>&1 >/dev/null)
 rc=$?
-if [ $rc = 1 ] && echo "$out" | grep -q "needs a terminal"; then ok "without a terminal: a clear error"; else notok "without a terminal: a clear error (rc $rc: $out)"; fi
+if [ $rc = 1 ] && grep -q "needs a terminal" <<<"$out"; then ok "without a terminal: a clear error"; else notok "without a terminal: a clear error (rc $rc: $out)"; fi
 
 finish

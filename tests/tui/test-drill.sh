@@ -107,11 +107,11 @@ wash=$(jq -c 'select(.type == "hotwash") | .data | [.went_well, .went_badly, .ac
 if [ "$wash" = '[["isolation was fast"],["nobody knew which backup was clean"],[{"what":"mark proven backups","owner":"dba-lead","due":"2026-12-31"}]]' ]; then ok "the hot wash is journaled"; else notok "the hot wash is journaled: $wash"; fi
 if [ "$(jq -r '.type' "$last" | tail -n 1)" = run_sealed ]; then ok "the journal ends sealed"; else notok "the journal ends sealed"; fi
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
-if echo "$out" | grep -q "chain intact"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
 
 rep=$("$prog" -c "$LAB_CONFIG" report --last 2>&1)
 for want in "the backup server is encrypted too" "DBA팀" "시스템 운영팀" "mark proven backups" "dba-lead" "2026-12-31" "tabletop"; do
-	if echo "$rep" | grep -qF -- "$want"; then ok "the report shows $want"; else notok "the report shows $want"; fi
+	if grep -qF -- "$want" <<<"$rep"; then ok "the report shows $want"; else notok "the report shows $want"; fi
 done
 [ "$fail" -eq 0 ] || echo "$rep" | sed 's/^/#   /' | head -n 80
 finish

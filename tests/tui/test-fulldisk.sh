@@ -76,7 +76,7 @@ confirm
 check "the step runs now, journaled first" shows "✓ 1 Activate the backup network path" 20
 if grep -q '"type":"journal_refused"' "$journal"; then ok "the refusal is journaled once the disk has room"; else notok "the refusal is journaled"; fi
 out=$("$prog" -c "$conf" journal verify "$journal" 2>&1)
-if echo "$out" | grep -q "chain intact"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
 T send-keys a
 shows "type abort" 10 && T send-keys abort Enter
 check "aborted" shows "(aborted)" 20
@@ -100,8 +100,8 @@ sleep 8
 a=$(T capture-pane -p)
 b=$(B capture-pane -p)
 runs=0
-echo "$a" | grep -qF "1 Activate the backup network path" && runs=$((runs + 1))
-echo "$b" | grep -qF "1 Activate the backup network path" && runs=$((runs + 1))
+grep -qF "1 Activate the backup network path" <<<"$a" && runs=$((runs + 1))
+grep -qF "1 Activate the backup network path" <<<"$b" && runs=$((runs + 1))
 if [ "$runs" = 1 ]; then ok "exactly one of the two consoles runs"; else
 	notok "exactly one of the two consoles runs ($runs)"
 	echo "$a" | sed 's/^/#A  /'

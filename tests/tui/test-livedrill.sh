@@ -116,10 +116,10 @@ check "the kept fence was lifted, journaled" test "$(jq -r 'select(.type == "fen
 check "no split brain was raised by the promotion back" test -z "$(jq -r 'select(.type == "split_brain") | .type' "$last")"
 check "the DR site rejoined with its data kept (no rewind needed)" grep -qF "data folder kept (no rewind needed)" "$last"
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
-if echo "$out" | grep -q "chain intact"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
 rep=$("$prog" -c "$LAB_CONFIG" report --last 2>&1)
 for want in "Rebuild the old primary" "Stop writes on the DR site" "Lift the old primary's fence" "Promote the original primary back" "Rejoin the DR site"; do
-	if echo "$rep" | grep -qF -- "$want"; then ok "the report shows: $want"; else notok "the report shows: $want"; fi
+	if grep -qF -- "$want" <<<"$rep"; then ok "the report shows: $want"; else notok "the report shows: $want"; fi
 done
 [ "$fail" -eq 0 ] || echo "$rep" | sed 's/^/#   /' | head -n 80
 finish

@@ -126,7 +126,7 @@ chown --reference="$LAB_BACKUP_2/$first" "$LAB_BACKUP_2/$new" 2>/dev/null
 st=$("$prog" -c "$cfg" status --json --timeout 10 2>/dev/null | jq -c '.sites[] | select(.name == "datacenter-2") | .backups.proven | [.state, (.last.file | endswith($f))]' --arg f "$first")
 if [ "$st" = '["unproven",true]' ]; then ok "status --json: the newest is unproven, the last proven is $first"; else notok "status --json: $st"; fi
 out=$("$prog" -c "$cfg" status --timeout 10 2>&1)
-if echo "$out" | grep -qF "the newest backup $new is unproven"; then ok "status says the newest backup is unproven"; else notok "status says the newest backup is unproven: $out"; fi
+if grep -qF "the newest backup $new is unproven" <<<"$out"; then ok "status says the newest backup is unproven"; else notok "status says the newest backup is unproven: $out"; fi
 lab start-pg 1 >/dev/null 2>&1
 console --drill D2
 shows " DRILL " 30
@@ -145,7 +145,7 @@ abort_drill
 if [ "$(as_pg psql -XAt -h 127.0.0.1 -p "$scratch_port" -U postgres -d postgres -c "select count(*) from pg_database where datname like 'drconsole_restore_test_%'")" = 0 ]; then ok "no scratch database is left on the target"; else notok "a scratch database was left on the target"; fi
 for r in "$run1" "$run2" "$(last_run)"; do
 	out=$("$prog" -c "$cfg" journal verify "$(basename "$r" .jsonl)" 2>&1)
-	if echo "$out" | grep -q "chain intact"; then ok "$(basename "$r") verifies"; else notok "$(basename "$r") verifies: $out"; fi
+	if grep -q "chain intact" <<<"$out"; then ok "$(basename "$r") verifies"; else notok "$(basename "$r") verifies: $out"; fi
 done
 lab start-pg 1 >/dev/null 2>&1
 finish

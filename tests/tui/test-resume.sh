@@ -102,5 +102,5 @@ if [ "$points" = 1 ]; then ok "the service entry was repointed once"; else notok
 resumes=$(jq -s '[.[] | select(.type == "run_resumed")] | length' "$j")
 if [ "$resumes" = 3 ]; then ok "the run was resumed three times"; else notok "the run was resumed $resumes times"; fi
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
-if echo "$out" | grep -q "chain intact" && echo "$out" | grep -q "last record: run_finished"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out" && grep -q "last record: run_finished" <<<"$out"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
 finish

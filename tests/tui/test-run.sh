@@ -139,7 +139,7 @@ fi
 check "verify_connectivity: both sites answer, the standby streams; the run finishes" shows "(finished)" 20
 check "verify_connectivity is done" shows "✓ 3 Verify connectivity to both sites and between them" 20
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
-if echo "$out" | grep -q "chain intact"; then ok "the resumed run's journal verifies"; else notok "the resumed run's journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out"; then ok "the resumed run's journal verifies"; else notok "the resumed run's journal verifies: $out"; fi
 last=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
 if grep -q '"type":"step_unknown"' "$last" && grep -q '"type":"run_resumed"' "$last" &&
 	grep -q '"type":"step_settled"' "$last"; then
@@ -199,7 +199,7 @@ fi
 after=$(counts 2)
 if [ -n "$before" ] && [ "$before" = "$after" ]; then ok "the pgbench tables match the counts before the failure ($after)"; else notok "pgbench rows: before '$before', after '$after'"; fi
 out=$("$prog" -c "$LAB_CONFIG" journal verify --last 2>&1)
-if echo "$out" | grep -q "chain intact" && echo "$out" | grep -q "last record: run_finished"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
+if grep -q "chain intact" <<<"$out" && grep -q "last record: run_finished" <<<"$out"; then ok "the journal verifies"; else notok "the journal verifies: $out"; fi
 j=$(ls "$LAB_DIR"/state/runs/*.jsonl | sort | tail -n 1)
 if grep '"type":"check_result"' "$j" | grep -qE "the backup restored into a scratch database( in [0-9.]+ s)?: 4 tables, [1-9][0-9]* rows counted"; then
 	ok "the restore test restored the newest backup (4 tables) and journaled it"

@@ -148,13 +148,13 @@ sleep 3 # its check, then the step's end
 after=$(grep -c "routes backup" "$LAB_DIR/app/actions.log")
 if [ "$after" -gt "$before" ]; then
 	# it finished at the thaw: the site says it exited, the check passes
-	if echo "$settled" | grep -q "exit status 0" && T capture-pane -p | grep -qF "✓ 2 Update the routing tables to use the backup path"; then
+	if grep -q "exit status 0" <<<"$settled" && T capture-pane -p | grep -qF "✓ 2 Update the routing tables to use the backup path"; then
 		ok "it landed at the thaw, and the console says it ended (exit status 0) and is done"
 	else
 		notok "it landed at the thaw, and the console says it ended and is done: $settled"
 	fi
 else
-	if echo "$settled" | grep -q "stopped at its deadline" && T capture-pane -p | grep -qF "✗ 2 Update the routing tables to use the backup path"; then
+	if grep -q "stopped at its deadline" <<<"$settled" && T capture-pane -p | grep -qF "✗ 2 Update the routing tables to use the backup path"; then
 		ok "it never landed, and the console says the site stopped it and the step failed"
 	else
 		notok "it never landed, and the console says the site stopped it: $settled"

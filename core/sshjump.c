@@ -32,14 +32,17 @@
  */
 static int sshjump_expand(const struct site *site, char **jump, char **cause)
 {
-	for (;;) {
+	for (int expanded = 0;; expanded = 1) {
 		struct sshhops hops;
 		if (sshhops_parse(*jump, &hops, cause) == -1)
 			return -1;
 		if (hops.n > SSHJUMP_MAX_HOPS) {
-			*cause = xasprintf("jump hosts %s: more than %d hops (does a jump host's "
-			                   "ProxyJump lead back to itself?)",
-			                   *jump, SSHJUMP_MAX_HOPS);
+			*cause = expanded ? xasprintf("jump hosts %s: more than %d hops (does a jump "
+			                              "host's ProxyJump lead back to itself?)",
+			                              *jump, SSHJUMP_MAX_HOPS)
+			                  : xasprintf("jump hosts %s: %zu hops; drconsole goes through "
+			                              "%d at the most",
+			                              *jump, hops.n, SSHJUMP_MAX_HOPS);
 			sshhops_free(&hops);
 			return -1;
 		}

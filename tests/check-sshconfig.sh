@@ -114,6 +114,16 @@ run check -c "$tmp/loop.yml"
 check "an Include loop is refused with the file and line of the Include that goes too deep" \
 	eval 'rc_is 1 && err_has "error: site a: $tmp/loop_a:3: Include nested more than 16 deep (does an Include lead back to its own file?)"'
 
+printf 'Host dc1\n  ProxyJump g1,g2,g3,g4,g5,g6,g7,g8,g9\nHost g1\n  ProxyJump g1\n' >"$tmp/hops_config"
+config hops "$tmp/hops_config" dc1 dc2
+run check -c "$tmp/hops.yml"
+check "nine hops written out are refused as too many, not as a loop" \
+	eval 'rc_is 1 && err_has "jump hosts g1,g2,g3,g4,g5,g6,g7,g8,g9: 9 hops; drconsole goes through 8 at the most"'
+config selfloop "$tmp/hops_config" g1 dc2
+run check -c "$tmp/selfloop.yml"
+check "a jump host whose ProxyJump names itself is refused as a loop" \
+	err_has "ProxyJump lead back to itself?"
+
 config missing "$tmp/no_such_config" dc1 dc2
 run check -c "$tmp/missing.yml"
 check "an ssh.config that cannot be read is an error naming the file" \

@@ -7,10 +7,7 @@
 set -u
 top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${TOP_BUILDDIR:-$top_srcdir}
-prog="$top_builddir/drconsole"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-. "$top_srcdir/tests/check-lib.sh"
+. "$top_srcdir/tests/check-lib.sh" # prog, and tmp: a scratch folder
 
 
 example="$top_srcdir/doc/drconsole.yml.example"

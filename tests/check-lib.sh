@@ -3,6 +3,15 @@
 # (drconsole with its exit status, stdout and stderr kept in $tmp) and small
 # predicates on what it printed.
 # shellcheck shell=sh
+# A script that set neither gets them here: drconsole of the build tree, and a
+# scratch folder removed at exit.
+if [ -z "${prog:-}" ]; then
+	prog="${top_builddir:-${TOP_BUILDDIR:-$top_srcdir}}/drconsole"
+fi
+if [ -z "${tmp:-}" ]; then
+	tmp=$(mktemp -d) || exit 99
+	trap 'rm -rf "$tmp"' EXIT
+fi
 pass=0
 fail=0
 

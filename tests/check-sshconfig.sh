@@ -8,10 +8,7 @@
 set -u
 top_srcdir=${TOP_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 top_builddir=${TOP_BUILDDIR:-$top_srcdir}
-prog="$top_builddir/drconsole"
-tmp=$(mktemp -d) || exit 99
-trap 'rm -rf "$tmp"' EXIT
-. "$top_srcdir/tests/check-lib.sh"
+. "$top_srcdir/tests/check-lib.sh" # prog, and tmp: a scratch folder
 
 # config NAME SSHCONFIG HOST1 HOST2 [JUMP2]: a drconsole.yml of two sites whose
 # ssh hosts are HOST1 and HOST2 in SSHCONFIG (site b with ssh.jump JUMP2).
